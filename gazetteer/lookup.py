@@ -370,11 +370,12 @@ class Gazetteer:
         why.append(f"{place.feature} prior {prior:+.2f}")
         if place.population:
             why.append(f"population {place.population:,}")
-        if hint:
-            if place.feature == hint or (hint == "admin1" and place.feature == "region"):
-                score += HINT_BONUS
-                why.append(f"generic word names a {hint}")
-        return Candidate(place=place, score=score, matched=matched, match_kind=how, reason="; ".join(why))
+        if hint and (place.feature == hint or (hint == "admin1" and place.feature == "region")):
+            score += HINT_BONUS
+            why.append(f"generic word names a {hint}")
+        return Candidate(
+            place=place, score=score, matched=matched, match_kind=how, reason="; ".join(why)
+        )
 
     # -- fuzzy ------------------------------------------------------------------------------
     @cached_property

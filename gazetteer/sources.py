@@ -50,8 +50,16 @@ def source_versions() -> dict[str, str]:
             out[pkg] = version(pkg)
         except PackageNotFoundError:
             out[pkg] = "missing"
+    # the curated files and the code that reads the sources: a change to either rebuilds
     digest = hashlib.sha256()
-    for path in sorted(DATA_DIR.glob("*.tsv")):
+    here = Path(__file__).parent
+    files = [
+        *DATA_DIR.glob("*.tsv"),
+        *DATA_DIR.glob("*.txt"),
+        here / "sources.py",
+        here / "build.py",
+    ]
+    for path in sorted(files):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     out["curated"] = digest.hexdigest()[:16]
@@ -145,7 +153,7 @@ def natural_earth_countries() -> Iterator[dict]:
         )
         fields = [f[0] for f in reader.fields[1:]]
         for sr in reader.iterShapeRecords():
-            attrs = dict(zip(fields, sr.record))
+            attrs = dict(zip(fields, sr.record, strict=True))
             attrs["geometry"] = shape(sr.shape.__geo_interface__)
             yield attrs
 

@@ -1,0 +1,130 @@
+"""The ``conflictmap`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from geo import __version__
+from geo.errors import ConflictmapError
+
+
+class CliGroup(click.Group):
+    """A click group that turns project errors into one clear line and a non-zero exit."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ConflictmapError as exc:
+            click.echo(f"error: {exc.message}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=CliGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="conflictmap")
+def main() -> None:
+    """Map the places, events and statements of French and English conflict news, offline."""
+
+
+# -- gazetteer ---------------------------------------------------------------------------------
+@main.group(cls=CliGroup)
+def gazetteer() -> None:
+    """Build and query the local place index (GeoNames, CLDR and Natural Earth data)."""
+
+
+_path_option = click.option(
+    "--path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Gazetteer file (default: $CONFLICTMAP_GAZETTEER or the user data directory).",
+)
+
+
+@gazetteer.command("build")
+@_path_option
+@click.option(
+    "--min-population",
+    type=click.IntRange(min=0),
+    default=500,
+    show_default=True,
+    help="Smallest city population kept.",
+)
+@click.option("--force", is_flag=True, help="Rebuild even when the file is current.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def gazetteer_build(path: Path | None, min_population: int, force: bool, quiet: bool) -> None:
+    """Build the gazetteer (about a minute) into its file; skipped when already current."""
+    from gazetteer.build import build
+    from gazetteer.lookup import default_path, is_current
+
+    target = path or default_path()
+    if not force and min_population == 500 and is_current(target):
+        click.echo(f"gazetteer is current: {target} (use --force to rebuild)")
+        return
+    stats = build(target, min_population=min_population, progress=not quiet)
+    click.echo(
+        f"built {target}: {stats.places:,} places, {stats.names:,} names, "
+        f"{stats.size_bytes / 1e6:.1f} MB in {stats.seconds:.1f} s"
+    )
+
+
+@gazetteer.command("lookup")
+@click.argument("name")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help="Document language.")
+@click.option("--country", default=None, metavar="CC", help="ISO country code to keep (SY, TR…).")
+@click.option(
+    "--feature",
+    type=click.Choice(["country", "admin1", "city", "site", "region", "continent"]),
+    default=None,
+    help="Feature level to keep.",
+)
+@click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True)
+@click.option("--all-words", is_flag=True, help="Also look up common words (Les, Sur, Est…).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per candidate.")
+@_path_option
+def gazetteer_lookup(
+    name: str,
+    lang: str | None,
+    country: str | None,
+    feature: str | None,
+    limit: int,
+    all_words: bool,
+    as_json: bool,
+    path: Path | None,
+) -> None:
+    """Print the ranked candidates for NAME with their ids, levels, countries and points."""
+    from gazetteer.lookup import open_gazetteer
+
+    gaz = open_gazetteer(path)
+    cands = gaz.candidates(
+        name, lang=lang, country=country, feature=feature, limit=limit, allow_common=all_words
+    )
+    if as_json:
+        for c in cands:
+            out = c.place.to_dict() | {
+                "population": c.place.population,
+                "score": round(c.score, 4),
+                "matched": c.matched,
+                "match": c.match_kind,
+                "reason": c.reason,
+            }
+            click.echo(json.dumps(out, ensure_ascii=False))
+    elif not cands:
+        click.echo(f"no place named {name!r}", err=True)
+    else:
+        for i, c in enumerate(cands, 1):
+            p = c.place
+            where = ", ".join(x for x in (p.admin1_name, p.country_code) if x)
+            click.echo(
+                f"{i}. {p.name} [{p.feature}] {where} ({p.lat:.4f}, {p.lon:.4f}) "
+                f"id={p.id} score={c.score:.2f}"
+            )
+            click.echo(f"   {c.reason}")
+    if not cands:
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

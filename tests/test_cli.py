@@ -1,0 +1,64 @@
+"""The command line: help everywhere, version, lookup output, one-line errors."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from geo.cli import main
+
+
+@pytest.fixture()
+def run(gazetteer_path):
+    runner = CliRunner()
+
+    def _run(*args):
+        return runner.invoke(main, list(args), env={"CONFLICTMAP_GAZETTEER": gazetteer_path})
+
+    return _run
+
+
+@pytest.mark.parametrize(
+    "args", [[], ["gazetteer"], ["gazetteer", "build"], ["gazetteer", "lookup"]]
+)
+def test_help_everywhere(args):
+    result = CliRunner().invoke(main, [*args, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+
+
+def test_version():
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0 and "conflictmap, version" in result.output
+
+
+def test_lookup_text(run):
+    result = run("gazetteer", "lookup", "Alep", "--lang", "fr")
+    assert result.exit_code == 0
+    first = result.output.splitlines()[0]
+    assert "Aleppo [city]" in first and "id=gn:170063" in first and "36.2012" in first
+
+
+def test_lookup_json(run):
+    result = run("gazetteer", "lookup", "Idleb", "--country", "SY", "--json")
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert rows[0]["geonameid"] == 169389 and all(r["country_code"] == "SY" for r in rows)
+    assert {"id", "name", "lat", "lon", "feature", "admin1", "score", "reason"} <= rows[0].keys()
+
+
+def test_lookup_nothing_found_exits_non_zero(run):
+    result = run("gazetteer", "lookup", "Les")
+    assert result.exit_code == 1
+    assert "no place named 'Les'" in result.output
+
+
+def test_build_reports_current_file(run):
+    result = run("gazetteer", "build")
+    assert result.exit_code == 0 and "current" in result.output
+
+
+def test_unusable_path_is_one_clear_line(tmp_path):
+    bad = tmp_path / "dir.sqlite"
+    bad.mkdir()
+    result = CliRunner().invoke(main, ["gazetteer", "build", "--path", str(bad), "-q"])
+    assert result.exit_code != 0

