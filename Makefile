@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/conflictmap demo
+	$(BIN)/conflictmap gazetteer lookup Alep --lang fr
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
