@@ -67,7 +67,8 @@ CREATE TABLE places (
     admin1_name TEXT,
     lat REAL NOT NULL,
     lon REAL NOT NULL,
-    population INTEGER NOT NULL DEFAULT 0
+    population INTEGER NOT NULL DEFAULT 0,
+    capital INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE names (
     key TEXT NOT NULL,
@@ -241,6 +242,24 @@ def _cities(min_population: int, countries: set[str] | None) -> list[Record]:
     return out
 
 
+def _mark_capitals(countries: list[Record], cities: list[Record]) -> None:
+    """Flag each country's capital: its most populous city bearing the capital's name."""
+    by_country: dict[str, list[Record]] = defaultdict(list)
+    for city in cities:
+        by_country[city.country_code or ""].append(city)
+    for country in countries:
+        name = fold(getattr(country, "_capital", None) or "")
+        if not name:
+            continue
+        named = [
+            c
+            for c in by_country.get(country.country_code or "", [])
+            if any(fold(n) == name for n, _, _ in c.names)
+        ]
+        if named:
+            max(named, key=lambda c: c.population).capital = True
+
+
 def _admin1(cities: list[Record], countries: set[str] | None) -> list[Record]:
     by_admin: dict[str, list[Record]] = defaultdict(list)
     for city in cities:
@@ -377,6 +396,7 @@ def build(
     step("regions")
     cities = _cities(min_population, keep)
     step("cities")
+    _mark_capitals(country_recs, cities)
     admins = _admin1(cities, keep)
     step("admin-1")
     admin_names = {a.admin1: a.name for a in admins if a.admin1}
@@ -444,6 +464,7 @@ def _write(path: Path, records: list[Record]) -> int:
                     round(rec.lat, 5),
                     round(rec.lon, 5),
                     rec.population,
+                    int(rec.capital),
                 )
             )
             rtree_rows.append((rowid, rec.lat, rec.lat, rec.lon, rec.lon))
@@ -461,7 +482,7 @@ def _write(path: Path, records: list[Record]) -> int:
                 name_rows.append((key, rowid, kind, lang, name))
             if rec.geometry is not None and not rec.geometry.is_empty:
                 geom_rows.append((rowid, json.dumps(mapping(rec.geometry), separators=(",", ":"))))
-        con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
+        con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
         con.executemany("INSERT INTO names VALUES (?,?,?,?,?)", name_rows)
         con.executemany("INSERT INTO geometries VALUES (?,?)", geom_rows)
         con.executemany("INSERT INTO places_rtree VALUES (?,?,?,?,?)", rtree_rows)

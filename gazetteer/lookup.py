@@ -173,7 +173,7 @@ class Gazetteer:
 
     _COLUMNS = (
         "p.rowid, p.id, p.geonameid, p.name, p.name_fr, p.feature, p.country_code, "
-        "p.admin1, p.admin1_name, p.lat, p.lon, p.population"
+        "p.admin1, p.admin1_name, p.lat, p.lon, p.population, p.capital"
     )
 
     def __init__(self, path: str | os.PathLike) -> None:
@@ -205,6 +205,7 @@ class Gazetteer:
             lat=row[9],
             lon=row[10],
             population=row[11] or 0,
+            capital=bool(row[12]),
         )
 
     def _query(self, sql: str, params: tuple = ()) -> list[tuple]:

@@ -37,6 +37,7 @@ class Record:
     geonameid: int | None = None
     population: int = 0
     name_fr: str | None = None
+    capital: bool = False  # the national capital (GeoNames PPLC)
     # (name, kind, lang): kind is "pref", "alias" or "alt"
     names: list[tuple[str, str, str | None]] = field(default_factory=list)
     geometry: object | None = None  # a shapely geometry for countries

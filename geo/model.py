@@ -31,6 +31,7 @@ class Place:
     geonameid: int | None = None
     population: int = 0
     name_fr: str | None = None
+    capital: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's ``place`` object (JSON-serialisable)."""
