@@ -40,6 +40,7 @@ FEATURE_PRIOR = {
     "admin1": -0.5,
 }
 POPULATION_WEIGHT = 0.25
+CAPITAL_PRIOR = 0.3  # national capitals are the likelier sense of a shared name (Paris, Belgrade)
 HINT_BONUS = 2.0
 FUZZY_MIN_LENGTH = 8
 FUZZY_MIN_RATIO = 88.0
@@ -365,7 +366,7 @@ class Gazetteer:
                 why.append(f"in the document's language ({lang})")
             elif lang and name_lang and name_lang != lang:
                 match -= OTHER_LANG_MALUS
-        prior = FEATURE_PRIOR.get(place.feature, 0.0)
+        prior = FEATURE_PRIOR.get(place.feature, 0.0) + (CAPITAL_PRIOR if place.capital else 0.0)
         pop = POPULATION_WEIGHT * log_population(place.population)
         score = match + prior + pop
         why.append(f"{place.feature} prior {prior:+.2f}")

@@ -126,5 +126,87 @@ def gazetteer_lookup(
         sys.exit(1)
 
 
+# -- geoparse ----------------------------------------------------------------------------------
+def _process_documents(inputs, output, lang, worker, describe):
+    """Run ``worker`` over every input document, one JSON line out each; errors on stderr.
+
+    Exits non-zero only when no document could be processed.
+    """
+    from tqdm import tqdm
+
+    from geo.documents import read_inputs
+    from geo.errors import DocumentError
+
+    ok = failed = 0
+    out = output or sys.stdout
+    stream = read_inputs(list(inputs))
+    if lang != "auto":
+        stream = (d if isinstance(d, DocumentError) else _with_lang(d, lang) for d in stream)
+    bar = tqdm(desc=describe, unit="doc", file=sys.stderr, disable=None, leave=False)
+    for result in worker(stream):
+        bar.update(1)
+        if isinstance(result, DocumentError):
+            failed += 1
+            tqdm.write(f"error: {result.message}", file=sys.stderr)
+            continue
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        ok += 1
+    bar.close()
+    out.flush()
+    click.echo(f"{ok} document(s) processed, {failed} failed", err=True)
+    if ok == 0:
+        sys.exit(2 if failed else 1)
+
+
+def _with_lang(doc, lang):
+    from dataclasses import replace
+
+    return replace(doc, lang=lang)
+
+
+_inputs_argument = click.argument("inputs", nargs=-1, type=click.Path(allow_dash=True))
+_output_option = click.option(
+    "-o",
+    "--output",
+    type=click.File("w", encoding="utf-8"),
+    default=None,
+    help="Write JSON Lines here (default: standard output).",
+)
+_lang_option = click.option(
+    "--lang",
+    type=click.Choice(["auto", "fr", "en"]),
+    default="auto",
+    show_default=True,
+    help="Language of the documents; 'auto' uses each line's 'lang' or detects it.",
+)
+
+
+@main.command("geoparse")
+@_inputs_argument
+@_output_option
+@_lang_option
+@click.option("--explain", is_flag=True, help="Add each mention's reason and runners-up.")
+@click.option("--no-ner", is_flag=True, help="Faster: capitalisation and cues only, no spaCy.")
+def geoparse_cmd(inputs, output, lang, explain, no_ner):
+    """Find and resolve the place names of news articles.
+
+    INPUTS are JSON Lines files ({"id", "text", "lang"?, "published"?, "spans"?} per line),
+    .txt files, or folders of them; none or '-' reads JSON Lines from standard input. Writes
+    one JSON line per document: {"id", "lang", "mentions": [{start, end, text, role, score,
+    place}]}. With "spans" in a line, exactly those spans are resolved.
+    """
+    from geo.geoparse import Geoparser
+
+    parser = Geoparser(use_ner=not no_ner)
+
+    def worker(stream):
+        from geo.errors import DocumentError
+
+        for r in parser.parse_many(stream):
+            yield r if isinstance(r, DocumentError) else r.to_dict(explain=explain)
+
+    _process_documents(inputs, output, lang, worker, "geoparse")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
