@@ -37,7 +37,7 @@ FEATURE_PRIOR = {
     "region": 0.6,
     "site": 1.0,
     "city": 0.0,
-    "admin1": -0.5,
+    "admin1": -0.8,
 }
 POPULATION_WEIGHT = 0.25
 CAPITAL_PRIOR = 0.3  # national capitals are the likelier sense of a shared name (Paris, Belgrade)

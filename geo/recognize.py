@@ -47,6 +47,7 @@ class Cues:
     locative: dict[str, list[str]] = field(default_factory=dict)
     person: dict[str, set[str]] = field(default_factory=dict)
     org: dict[str, set[str]] = field(default_factory=dict)
+    literal: dict[str, set[str]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +64,8 @@ def load_cues() -> Cues:
             cues.person.setdefault(lang, set()).add(phrase)
         elif kind == "org":
             cues.org.setdefault(lang, set()).add(phrase)
+        elif kind == "literal":
+            cues.literal.setdefault(lang, set()).add(phrase)
     for lang in cues.locative:
         cues.locative[lang].sort(key=len, reverse=True)
     return cues
@@ -227,6 +230,7 @@ class Recognizer:
         )
         person_cues = cues.person.get(lang, set()) | cues.person.get("fr", set())
         org_cues = cues.org.get(lang, set()) | cues.org.get("fr", set())
+        literal_verbs = cues.literal.get(lang, set())
         stops = stop_words(lang if lang in ("fr", "en") else "en")
         institutions = load_institutions()
         gaz_lang = lang if lang in ("fr", "en") else None
@@ -265,7 +269,9 @@ class Recognizer:
                             Candidate(self.gaz.get(inst), 1.0, phrase, "institution", "institution")
                         ]
                         break
-                    locative = _cue_before(text, start, loc_cues) if i == 0 else None
+                    locative = _cue_before(text, start, loc_cues)
+                    if not locative and _word_before(text, start) in literal_verbs:
+                        locative = _word_before(text, start)  # "bombarder Damas": the city itself
                     allow_common = bool(locative) and not _sentence_initial(text, start)
                     cands = self.gaz.candidates(
                         phrase, lang=gaz_lang, limit=8, allow_common=allow_common, fuzzy=False
@@ -289,6 +295,8 @@ class Recognizer:
                 ]  # fmt: skip
                 if strays:
                     continue  # Vladimir Poutine, Ria Novosti: a name that contains a place name
+                if any(b == a2 and group[a2].tight for _, b, _ in matches for a2, _, _ in matches):
+                    continue  # Paris Hilton, Jack London: two names side by side make a person
             spans.extend(s for _, _, s in matches)
 
         spans = self._apply_entities(spans, ents, text)
@@ -323,6 +331,14 @@ class Recognizer:
                         drop = True
                 elif label == "LOC":
                     span.confidence = max(span.confidence, 1.0)
+            for s, e, label in ents:
+                # the model often ends an organisation's name right before its place part:
+                # "[Organisation pour la sécurité et la coopération en] Europe"
+                if label == "ORG" and 0 <= span.start - e <= 1 and not span.institution:
+                    if re.search(
+                        r"(?i)\b(?:en|de|du|des|d'|pour)\s*$", text[s:e].replace("’", "'")
+                    ):
+                        drop = True
             if not drop:
                 kept.append(span)
         return kept

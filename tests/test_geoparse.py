@@ -1,0 +1,212 @@
+"""The geoparser on French and English sentences: what a reader of the map would notice."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from geo.geoparse import Geoparser
+from geo.model import Document
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL = ROOT.parent / "shared" / "eval"
+
+
+@pytest.fixture(scope="module")
+def parser(gaz):
+    return Geoparser(gaz)
+
+
+@pytest.fixture(scope="module")
+def fast_parser(gaz):
+    return Geoparser(gaz, use_ner=False)
+
+
+def places(parser, text, lang="fr"):
+    out = parser.parse(Document("t", text, lang)).mentions
+    return [
+        (
+            m.text,
+            m.place.geonameid if m.place else None,
+            m.place.feature if m.place else None,
+            m.role,
+        )
+        for m in out
+    ]
+
+
+# (sentence, name as written, GeoNames id or None for curated, feature, role)
+FRENCH = [
+    ("Les rebelles ont quitté la ville d'Alep mardi.", "Alep", 170063, "city", "literal"),
+    ("Les combats à Alep-Est ont repris.", "Alep-Est", None, "site", "literal"),
+    ("Il est arrivé à Saint-Pétersbourg jeudi.", "Saint-Pétersbourg", 498817, "city", "literal"),
+    (
+        "Il a effectué une visite à Saint-Péterbourg, en Russie.",
+        "Saint-Péterbourg",
+        498817,
+        "city",
+        "literal",
+    ),
+    ("Des frappes ont visé la province d'Idleb.", "Idleb", 169387, "admin1", "literal"),
+    ("Des frappes ont visé la province d’Idlib.", "Idlib", 169387, "admin1", "literal"),
+    ("Les forces sont entrées dans Idleb.", "Idleb", 169389, "city", "literal"),
+    ("Des raids ont frappé la région de Raqa.", "Raqa", 172957, "admin1", "literal"),
+    ("La ville clé de Saraqeb est tombée.", "Saraqeb", 164816, "city", "literal"),
+    ("La Turquie a ouvert la base d'Incirlik aux avions.", "Incirlik", None, "site", "literal"),
+    (
+        "Damas a affirmé mardi que les insurgés étaient partis.",
+        "Damas",
+        170654,
+        "city",
+        "metonymic",
+    ),
+    ("Les contacts entre Moscou et Ankara sont efficaces.", "Moscou", 524901, "city", "metonymic"),
+    ("Erdogan a sommé Damas de reculer.", "Damas", 170654, "city", "metonymic"),
+    ("Il a parlé lors d'une conférence de presse à Ankara.", "Ankara", 323786, "city", "literal"),
+    ("Des poches rebelles subsistent près de Damas.", "Damas", 170654, "city", "literal"),
+    ("Les négociations avec l'Iran avancent.", "Iran", 130758, "country", "country"),
+    ("Les deux hommes sont à Hambourg, en Allemagne.", "Hambourg", 2911298, "city", "literal"),
+    ("Le Kremlin a démenti toute implication.", "Kremlin", 524901, "city", "metonymic"),
+]
+
+
+@pytest.mark.parametrize(("text", "name", "gid", "feature", "role"), FRENCH)
+def test_french_mentions(parser, text, name, gid, feature, role):
+    found = {m[0]: m for m in places(parser, text)}
+    assert name in found, found
+    _, got_gid, got_feature, got_role = found[name]
+    if gid is not None:
+        assert got_gid == gid
+    assert (got_feature, got_role) == (feature, role)
+
+
+@pytest.mark.parametrize(
+    ("text", "not_places"),
+    [
+        (
+            "Vladimir Poutine et Barack Obama se sont parlé.",
+            {"Vladimir", "Poutine", "Barack", "Obama"},
+        ),
+        ("Selon l'agence Anadolu, le bilan s'alourdit.", {"Anadolu"}),
+        ("Il a été cité par l'agence Ria Novosti.", {"Ria", "Novosti", "Ria Novosti"}),
+        ("Les forces ont repris 90 % des quartiers Est tenus par les rebelles.", {"Est"}),
+        ("Les Syriens et les Turcs sont inquiets; le régime syrien avance.", {"Syriens", "Turcs"}),
+        ("L'appel a été entendu. Sur le terrain, rien ne change.", {"L'appel", "Sur"}),
+        ("M. Lavrov a rencontré M. Kerry.", {"Lavrov", "Kerry"}),
+    ],
+)
+def test_french_non_places(parser, text, not_places):
+    found = {m[0] for m in places(parser, text)}
+    assert not (found & not_places), found
+
+
+def test_organisation_containing_a_place_is_not_a_place(parser):
+    text = "L'Organisation pour la sécurité et la coopération en Europe (OSCE) se réunit."
+    assert "Europe" not in {m[0] for m in places(parser, text)}
+
+
+ENGLISH = [
+    ("Russian missiles struck Kharkiv on Tuesday.", "Kharkiv", 706483, "city", "literal"),
+    ("Moscow said it had targeted military sites.", "Moscow", 524901, "city", "metonymic"),
+    ("Fighting continued near Bakhmut.", "Bakhmut", 713174, "city", "literal"),
+    ("Government forces shelled Idlib province.", "Idlib", 169387, "admin1", "literal"),
+    (
+        "Blinken is expected in Tel Aviv before travelling to Amman, Jordan.",
+        "Tel Aviv",
+        293397,
+        "city",
+        "literal",
+    ),
+    ("In Khartoum, residents reported heavy shelling.", "Khartoum", 379252, "city", "literal"),
+    ("The council met in New York on Monday.", "New York", 5128581, "city", "literal"),
+]
+
+
+@pytest.mark.parametrize(("text", "name", "gid", "feature", "role"), ENGLISH)
+def test_english_mentions(parser, text, name, gid, feature, role):
+    found = {m[0]: m for m in places(parser, text, "en")}
+    assert name in found, found
+    assert found[name][1:] == (gid, feature, role)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Paris Hilton was not involved.",
+        "Jack London wrote about the sea.",
+        "Mr Lavrov met Mr Kerry.",
+    ],
+)
+def test_english_person_names_are_not_places(parser, text):
+    assert places(parser, text, "en") == []
+
+
+def test_offsets_index_the_original_text(parser):
+    text = (
+        "Titre\r\n\r\nLes combats\u200b à d’Alep et à\u00a0Idleb\u00adont repris.\r\nDamas a réagi."
+    )
+    for m in parser.parse(Document("t", text, "fr")).mentions:
+        assert text[m.start : m.end] == m.text
+    assert {"Alep", "Damas"} <= {m.text for m in parser.parse(Document("t", text, "fr")).mentions}
+
+
+def test_one_sense_per_document(parser):
+    text = "Les combats font rage à Homs. Plus tard, Homs a été bombardée. Homs est en ruines."
+    ids = {m.place.id for m in parser.parse(Document("t", text, "fr")).mentions}
+    assert len(ids) == 1
+
+
+def test_explain_keeps_reason_and_runners_up(parser):
+    m = parser.parse(Document("t", "Il est arrivé à Paris.", "fr")).mentions[0]
+    assert m.place.country_code == "FR"
+    assert m.reason and m.runners_up and m.runners_up[0].place.id != m.place.id
+    d = m.to_dict(explain=True)
+    assert d["reason"] and d["runners_up"]
+
+
+def test_given_spans_are_resolved_as_they_are(parser):
+    text = "Réunion à Idleb puis à Hambourg."
+    a = text.index("Idleb")
+    b = text.index("Hambourg")
+    doc = Document("t", text, "fr", spans=((a, a + 5), (b, b + 8)))
+    ms = parser.parse(doc).mentions
+    assert [(m.start, m.end) for m in ms] == [(a, a + 5), (b, b + 8)]
+    assert [m.place.geonameid for m in ms] == [169389, 2911298]
+
+
+def test_without_ner_the_main_places_remain(fast_parser):
+    found = {m[0] for m in places(fast_parser, "Damas a affirmé que les frappes à Alep ont cessé.")}
+    assert {"Damas", "Alep"} <= found
+
+
+def test_language_is_detected(parser):
+    r = parser.parse(
+        Document("t", "Les forces du régime sont entrées mercredi dans la ville de Saraqeb.")
+    )
+    assert r.lang == "fr"
+    r = parser.parse(
+        Document("t", "Government forces entered the town of Saraqeb on Wednesday night.")
+    )
+    assert r.lang == "en"
+
+
+@pytest.mark.skipif(not EVAL.is_dir(), reason="the development set is not beside the repository")
+def test_seed_scores(parser, tmp_path):
+    meta = json.loads((ROOT / "seeds" / "metadata.json").read_text(encoding="utf-8"))
+    out = tmp_path / "out.jsonl"
+    with out.open("w", encoding="utf-8") as fh:
+        for path in sorted((ROOT / "seeds").glob("*.txt")):
+            doc = Document(path.stem, path.read_text(encoding="utf-8"), meta[path.name]["lang"])
+            fh.write(json.dumps(parser.parse(doc).to_dict()) + "\n")
+    res = subprocess.run(
+        [sys.executable, str(EVAL / "score_geoparse.py"), str(EVAL / "seeds_gold.json"), str(out), "--json"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    scores = json.loads(res.stdout)
+    assert scores["f1"] >= 0.97
+    assert scores["acc161_matched"] >= 0.98
+    assert scores["role_accuracy"] >= 0.90
