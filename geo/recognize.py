@@ -334,11 +334,10 @@ class Recognizer:
             for s, e, label in ents:
                 # the model often ends an organisation's name right before its place part:
                 # "[Organisation pour la sécurité et la coopération en] Europe"
-                if label == "ORG" and 0 <= span.start - e <= 1 and not span.institution:
-                    if re.search(
-                        r"(?i)\b(?:en|de|du|des|d'|pour)\s*$", text[s:e].replace("’", "'")
-                    ):
-                        drop = True
+                if label != "ORG" or not 0 <= span.start - e <= 1 or span.institution:
+                    continue
+                if re.search(r"(?i)\b(?:en|de|du|des|d'|pour)\s*$", text[s:e].replace("’", "'")):
+                    drop = True
             if not drop:
                 kept.append(span)
         return kept
