@@ -26,6 +26,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_gazetteer.py
+	$(BIN)/python benchmarks/bench_geoparse.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
