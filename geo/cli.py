@@ -208,5 +208,32 @@ def geoparse_cmd(inputs, output, lang, explain, no_ner):
     _process_documents(inputs, output, lang, worker, "geoparse")
 
 
+@main.command("extract")
+@_inputs_argument
+@_output_option
+@_lang_option
+@click.option("--explain", is_flag=True, help="Add each mention's reason and runners-up.")
+@click.option("--no-ner", is_flag=True, help="Faster: capitalisation and cues only, no spaCy.")
+def extract_cmd(inputs, output, lang, explain, no_ner):
+    """Extract places, events and statements from news articles.
+
+    Takes the same inputs as `geoparse` (each JSON line may also give "published", "source",
+    "url", "title"). Writes one JSON line per document with its "mentions", "events" and
+    "statements" (fields described in the README).
+    """
+    from geo.geoparse import Geoparser
+    from geo.pipeline import Extractor
+
+    extractor = Extractor(Geoparser(use_ner=not no_ner))
+
+    def worker(stream):
+        from geo.errors import DocumentError
+
+        for r in extractor.extract_many(stream):
+            yield r if isinstance(r, DocumentError) else r.to_dict(explain=explain)
+
+    _process_documents(inputs, output, lang, worker, "extract")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -37,6 +37,8 @@ class Parsed:
     lang: str
     normalized: NormalizedText
     mentions: tuple[Mention, ...]
+    # the same mentions with offsets into ``normalized.text`` (what later stages read)
+    norm_mentions: tuple[Mention, ...] = ()
 
     def to_dict(self, explain: bool = False) -> dict:
         return {
@@ -74,10 +76,17 @@ class Geoparser:
         else:
             spans = self.recognizer.recognize(nt.text, lang, ents)
         mentions = []
-        for m in resolve(spans, nt.text):
+        resolved = resolve(spans, nt.text)
+        for m in resolved:
             start, end = nt.to_original(m.start, m.end)
             mentions.append(replace(m, start=start, end=end, text=doc.text[start:end]))
-        return Parsed(doc=doc, lang=lang, normalized=nt, mentions=tuple(mentions))
+        return Parsed(
+            doc=doc,
+            lang=lang,
+            normalized=nt,
+            mentions=tuple(mentions),
+            norm_mentions=tuple(resolved),
+        )
 
     def _given_spans(self, doc: Document, nt: NormalizedText, lang: str) -> list[Span]:
         """The user's spans, resolved as they are (no recognition)."""
