@@ -128,6 +128,10 @@ def _tokens(text: str) -> list[list[_Token]]:
             word = word[:-1]
         if _ELIDED_LOWER.match(word):
             continue  # "L'appel", "D'abord": a capital only because a sentence starts
+        possessive = word.endswith("'s")
+        if possessive:  # "Yemen's Hodeidah port": two names, not one
+            end -= 2
+            word = word[:-2]
         gap = text[last_end:start] if current else ""
         tight = bool(current) and gap in (" ", "-")
         joined = tight
@@ -145,6 +149,9 @@ def _tokens(text: str) -> list[list[_Token]]:
             current = []
         current.append(_Token(start, end, word, tight))
         last_end = end
+        if possessive:
+            groups.append(current)
+            current = []
     if current:
         groups.append(current)
     return groups
