@@ -24,7 +24,7 @@ FUZZY_MIN_LENGTH = 8
 # A capitalised word, hyphenated parts and inner apostrophes included: Alep-Est, N'Djamena.
 _WORD = r"[A-ZÀ-ÖØ-ÞŒŠŽ][^\W\d_]*(?:['\-][^\W\d_]+)*\.?"
 _TOKEN_RE = re.compile(_WORD)
-_ELIDED_LOWER = re.compile(r"^[A-Za-zÀ-ÿ]{1,5}'[a-zà-ÿ]")
+_ELIDED_LOWER = re.compile(r"^(?:[LDSNCJMT]|Qu|Jusqu|Lorsqu|Puisqu)'[a-zà-ÿ]")
 # Lower-case particles that stand inside place names: Ras al-Aïn, Deir ez-Zor, Corée du Nord.
 _PARTICLES = {
     "al", "el", "ad", "ar", "as", "ash", "ach", "an", "ez", "az", "ed", "es", "at", "ul",

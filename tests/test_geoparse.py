@@ -123,7 +123,8 @@ ENGLISH = [
     ),
     ("In Khartoum, residents reported heavy shelling.", "Khartoum", 379252, "city", "literal"),
     ("The council met in New York on Monday.", "New York", 5128581, "city", "literal"),
-    ("Agencies warned of famine in Yemen's Hodeidah port.", "Hodeidah", 79415, "city", "literal"),
+    ("Agencies warned of famine in Yemen's ports.", "Yemen", 69543, "country", "country"),
+    ("Heavy fighting was reported in Hodeidah.", "Hodeidah", 79415, "city", "literal"),
 ]
 
 
