@@ -190,6 +190,31 @@ def _title_case_line(text: str, start: int) -> bool:
     return len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) >= 0.8
 
 
+# A place name that the NER model calls a person is kept when the gazetteer is this sure.
+STRONG_POPULATION = 100_000
+_COORDINATION = re.compile(r"^(?:\s*,\s*|\s+(?:et|ou|and|or)\s+)(?:(?:de|d'|à|in|near)\s*)?$")
+
+
+def _strong_place(span: Span) -> bool:
+    """A country, a division, or a big city matched by one of its names (not a typo)."""
+    if not span.candidates:
+        return False
+    top = span.candidates[0]
+    if top.match_kind == "fuzzy":
+        return False
+    return top.place.feature in ("country", "admin1", "continent", "region") or (
+        top.place.population >= STRONG_POPULATION
+    )
+
+
+def _share_cues(spans: list[Span], text: str) -> None:
+    """Coordinated names share a locative cue: "près de Tyr et de Nabatiyé", "vers Sennar et Gedaref"."""
+    for prev, span in zip(spans, spans[1:], strict=False):
+        gap = text[prev.end : span.start].replace("’", "'")
+        if prev.locative and not span.locative and _COORDINATION.match(gap):
+            span.locative = prev.locative
+
+
 class Recognizer:
     """Finds place-name spans in normalised text.
 
@@ -306,6 +331,7 @@ class Recognizer:
                     continue  # Paris Hilton, Jack London: two names side by side make a person
             spans.extend(s for _, _, s in matches)
 
+        _share_cues(spans, text)
         spans = self._apply_entities(spans, ents, text)
         spans.extend(self._fuzzy_spans(text, spans, ents, loc_cues, gaz_lang))
         spans.sort(key=lambda s: s.start)
@@ -326,8 +352,7 @@ class Recognizer:
                 inside = s <= span.start and span.end <= e
                 longer = (e - s) > (span.end - span.start) + 1
                 if label == "PER" and not span.institution:
-                    is_country = span.candidates and span.candidates[0].place.feature == "country"
-                    if inside and (longer or not (span.locative or is_country)):
+                    if inside and (longer or not (span.locative or _strong_place(span))):
                         drop = True
                 elif label == "ORG" and inside and longer and not span.institution:
                     ent_text = text[s:e]

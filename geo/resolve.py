@@ -32,10 +32,10 @@ ANCHOR_MARGIN = 0.5
 
 # "province d'Idleb", "la région septentrionale de Raqa", "la ville clé de Saraqeb"
 _HINT_BEFORE = re.compile(
-    r"(?i)\b(province|provinces|gouvernorat|région|governorate|region|ville|city|localité|village|"
-    r"town|base|capitale)(?:\s+[a-zà-ÿ\-]+){0,2}\s+(?:de\s+la\s+|de\s+|d['’]|du\s+|of\s+(?:the\s+)?)$"
+    r"(?i)\b(province|provinces|gouvernorat|région|governorate|region|état|etat|state|wilaya|"
+    r"oblast|ville|city|localité|village|town|base|capitale)(?:\s+[a-zà-ÿ\-]+){0,2}\s+(?:de\s+la\s+|de\s+|d['’]|du\s+|of\s+(?:the\s+)?)$"
 )
-_HINT_AFTER = re.compile(r"(?i)^\s+(province|governorate|region|gouvernorate|city)\b")
+_HINT_AFTER = re.compile(r"(?i)^\s+(province|governorate|region|gouvernorate|state|oblast|city)\b")
 _HINT_FEATURE = {
     "province": "admin1",
     "provinces": "admin1",
@@ -43,6 +43,11 @@ _HINT_FEATURE = {
     "governorate": "admin1",
     "gouvernorate": "admin1",
     "région": "admin1",
+    "état": "admin1",
+    "etat": "admin1",
+    "state": "admin1",
+    "wilaya": "admin1",
+    "oblast": "admin1",
     "region": "admin1",
     "ville": "city",
     "city": "city",
@@ -92,21 +97,29 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
         return []
     hints = [feature_hint(text, s.start, s.end) for s in spans]
 
-    # countries the document names, and anchors: places whose first candidate is clear
-    doc_countries: set[str] = set()
-    anchors: list[tuple[float, float]] = []
-    for span in spans:
+    # countries the document names, and anchors: places whose first candidate is clear. A name
+    # never supports itself: its own occurrences are left out of its context.
+    keys = [(fold(s.text), hints[i]) for i, s in enumerate(spans)]
+    country_src: list[tuple[tuple, str]] = []
+    anchor_src: list[tuple[tuple, float, float]] = []
+    for key, span in zip(keys, spans, strict=True):
         c = span.candidates
-        if not c:
+        if not c or c[0].match_kind == "fuzzy":
             continue
         clear = len(c) == 1 or c[0].score - c[1].score >= ANCHOR_MARGIN
-        if c[0].place.feature == "country" and clear:
-            doc_countries.add(c[0].place.country_code or "")
-        elif clear and c[0].place.feature in ("city", "site", "admin1"):
-            anchors.append((c[0].place.lat, c[0].place.lon))
-            doc_countries.add(c[0].place.country_code or "")
+        if not clear:
+            continue
+        if c[0].place.feature == "country":
+            country_src.append((key, c[0].place.country_code or ""))
+        elif c[0].place.feature in ("city", "site", "admin1"):
+            anchor_src.append((key, c[0].place.lat, c[0].place.lon))
+            country_src.append((key, c[0].place.country_code or ""))
 
-    def rescored(span: Span, hint: str | None) -> list[tuple[float, Candidate, list[str]]]:
+    def rescored(
+        span: Span, hint: str | None, key: tuple
+    ) -> list[tuple[float, Candidate, list[str]]]:
+        doc_countries = {cc for k, cc in country_src if k != key}
+        anchors = [(a, b) for k, a, b in anchor_src if k != key]
         out = []
         for cand in span.candidates:
             p = cand.place
@@ -130,15 +143,15 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
 
     # one sense per document: pool the scores of every occurrence of the same name and cue
     groups: dict[tuple[str, str | None], list[int]] = defaultdict(list)
-    for i, span in enumerate(spans):
-        groups[(fold(span.text), hints[i])].append(i)
+    for i in range(len(spans)):
+        groups[keys[i]].append(i)
     choice: dict[int, tuple[float, Candidate, list[str], list]] = {}
     for _key, idxs in groups.items():
         totals: dict[str, float] = defaultdict(float)
         best_of: dict[str, tuple[float, Candidate, list[str]]] = {}
         ranked_by_idx = {}
         for i in idxs:
-            ranked = rescored(spans[i], hints[i])
+            ranked = rescored(spans[i], hints[i], keys[i])
             ranked_by_idx[i] = ranked
             for score, cand, why in ranked:
                 totals[cand.place.id] += score

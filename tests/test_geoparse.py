@@ -71,6 +71,20 @@ FRENCH = [
     ("Les négociations avec l'Iran avancent.", "Iran", 130758, "country", "country"),
     ("Les deux hommes sont à Hambourg, en Allemagne.", "Hambourg", 2911298, "city", "literal"),
     ("Le Kremlin a démenti toute implication.", "Kremlin", 524901, "city", "metonymic"),
+    (
+        "Des milliers d'habitants ont fui vers Sennar et Gedaref.",
+        "Gedaref",
+        379062,
+        "city",
+        "literal",
+    ),
+    (
+        "Les FSR contrôlent Wad Madani, chef-lieu de l'Etat d'Al-Jazira, au Soudan.",
+        "Al-Jazira",
+        408648,
+        "admin1",
+        "literal",
+    ),
 ]
 
 
