@@ -117,7 +117,7 @@ def _rows(path: Path) -> list[tuple[int, list[str]]]:
 # "{AUX}" in a pattern: an auxiliary with an optional adverb ("a en outre accusé").
 _AUX = {
     "fr": r"(?:a|ont|avait|avaient|avoir|aurait|auraient)(?: (?:\w+ment|en outre|aussi|également|"
-    r"déjà|encore|de nouveau|à nouveau|notamment|ainsi|pour sa part|pour leur part))?",
+    r"déjà|encore|de nouveau|à nouveau|notamment|ainsi|par ailleurs|pour sa part|pour leur part))?",
     "en": r"(?:has|have|had)(?: \w+ly| also| again| already)?",
 }
 
@@ -228,7 +228,8 @@ _PERSONS = (
     r"enfants|femmes|hommes|policiers|membres|habitants|manifestants|gardes|agents|secouristes|"
     r"people|persons|civilians|soldiers|troops|fighters|militants|rebels|insurgents|children|"
     r"women|men|policemen|officers|members|residents|protesters|jihadists|servicemen|personnel|"
-    r"civil|soldat|militaire|combattant|enfant|policier|civilian|soldier|fighter|child|person"
+    r"civil|soldat|militaire|combattant|enfant|policier|civilian|soldier|fighter|child|person|"
+    r"autres|others"
 )
 _KILLED = r"tuée?s?|morte?s?|décédée?s?|péri|tuant|killed|dead|deaths?|died|killing|fatalities"
 _INJURED = r"blessée?s?|blessant|wounded|injured|wounding|injuring|hurt"
@@ -396,12 +397,8 @@ def _eligible(m: Mention) -> bool:
 
 def _precision(text: str, m: Mention, loc: re.Match[str] | None) -> str:
     prec = PRECISION[m.place.feature]
-    if (
-        prec == "city"
-        and loc is not None
-        and loc.group("geo")
-        and _REGION_NOUN.fullmatch(loc.group("geo"))
-    ):
+    geo = loc.groupdict().get("geo") if loc is not None else None
+    if prec == "city" and geo and _REGION_NOUN.fullmatch(geo):
         return "admin1"  # "dans la région de Raqa": somewhere in the city's region
     return prec
 
@@ -438,12 +435,24 @@ def _diplomacy_place(text, hits, ments, span, dates):
     return None, None
 
 
-def _object_gap(text: str, start: int, end: int) -> bool:
-    words = re.findall(r"[\w-]+'?|'", text[start:end].lower())
+# A strike verb and its target: "ont visé jeudi la ville de Raqa", "shelled Idlib".
+_TARGET = re.compile(
+    r"\b(?:visée?s?|frappée?s?|ciblée?s?|pilonnée?s?|bombardée?s?|attaquée?s?|targeted|hit|struck|"
+    r"pounded|bombed|shelled|attacked)\b",
+    re.IGNORECASE,
+)
+
+
+def _object_gap(text: str, start: int, end: int, dates: Sequence) -> bool:
+    gap = "".join(
+        " " if any(d.start <= i < d.end for d in dates) else c
+        for i, c in enumerate(text[start:end], start)
+    )
+    words = re.findall(r"[\w-]+'?|'", gap.lower())
     return all(w in _OBJ_WORDS for w in words)
 
 
-def _violent_place(text, hits, ments, span):
+def _violent_place(text, hits, ments, span, dates):
     """The most precise located mention of the sentence, nearest the primary trigger."""
     best = None
     for m in ments:
@@ -453,10 +462,13 @@ def _violent_place(text, hits, ments, span):
         on_target = any(
             h.end <= m.start and _ON_TARGET.fullmatch(text, h.end, m.start) for h in hits
         )
+        struck = _TARGET.search(text, max(span[0], m.start - 60), m.start)
+        if struck and _object_gap(text, struck.end(), m.start, dates):
+            loc = loc or struck
         taken = any(
             h.trigger.subtype == "@territory"
             and 0 <= m.start - h.end <= 60
-            and _object_gap(text, h.end, m.start)
+            and _object_gap(text, h.end, m.start, dates)
             for h in hits
         )
         if loc is None and not on_target and not taken:
@@ -570,9 +582,13 @@ def _reading(hit, span, actors, ments, text, dates, killed) -> bool:
 ACTOR_WINDOW = 120  # farthest an actor may be from the trigger, in characters
 
 
+_TARGET_CUE = re.compile(r"\b(?:contre|visant|sur|against|on|targeting|at)\b", re.IGNORECASE)
+
+
 def _ordered_actors(text: str, primary: _Hit, actors, span) -> list[tuple[str, str]]:
-    """Actors of the trigger's clause: for a verb the subject (before it) first, for a noun the
-    one right after it ("raids russes", "frappes de la coalition"), then by distance."""
+    """Actors of the trigger's clause, the likely agent first: the actor right after a noun
+    ("raids russes", "frappes de la coalition", not "frappes contre l'EI"), else the nearest
+    one before the trigger (its subject), then the others by distance."""
     keyed = []
     for a in actors:
         if not span[0] <= a[0] < span[1]:
@@ -581,10 +597,9 @@ def _ordered_actors(text: str, primary: _Hit, actors, span) -> list[tuple[str, s
         if len(between) > ACTOR_WINDOW or _CLAUSE.search(between):
             continue
         after = a[0] >= primary.end
-        preferred = (
-            (not after) if primary.trigger.form == "verb" else (after and len(between) <= 25)
-        )
-        keyed.append(((not preferred, len(between)), a))
+        attached = after and len(between) <= 25 and not _TARGET_CUE.search(between)
+        tier = 0 if attached and primary.trigger.form != "verb" else (1 if not after else 2)
+        keyed.append(((tier, len(between)), a))
     out: list[tuple[str, str]] = []
     for _, a in sorted(keyed, key=lambda k: k[0]):
         if (a[2], a[3]) not in out:
@@ -633,7 +648,7 @@ def _sentence_draft(text, i, span, hits, actors, ments, dates, killed, injured):
     if ptype == "Diplomacy":
         place, loc = _diplomacy_place(text, same, ments, span, dates)
     else:
-        place, loc = _violent_place(text, same, ments, span)
+        place, loc = _violent_place(text, same, ments, span, dates)
     precision = _precision(text, place, loc) if place else None
     actor_list = _ordered_actors(text, primary, actors, span)
     date = _nearest_date(text, dates, primary, span)
@@ -645,11 +660,16 @@ def _sentence_draft(text, i, span, hits, actors, ments, dates, killed, injured):
     )  # fmt: skip
 
 
+_CONTACTS = {"Meeting/talks", "Phone call", "Visit"}
+
+
 def _compatible(a: _Draft, b: _Draft) -> bool:
     """Same type, same place and same date; an undated report matches a dated one only at the
     same known place or in the headline and lead, and never with other actors."""
     if a.type != b.type or (a.actors and b.actors and not set(a.actors) & set(b.actors)):
         return False
+    if a.type == "Diplomacy" and a.subtype != b.subtype and not {a.subtype, b.subtype} <= _CONTACTS:
+        return False  # a call and an accusation are two events; a call and "talks" may be one
     pa, pb = (a.place.place.id if a.place else None), (b.place.place.id if b.place else None)
     if pa != pb:
         return False
