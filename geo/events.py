@@ -231,8 +231,10 @@ _PERSONS = (
     r"civil|soldat|militaire|combattant|enfant|policier|civilian|soldier|fighter|child|person|"
     r"autres|others"
 )
-_KILLED = r"tuée?s?|morte?s?|décédée?s?|péri|tuant|killed|dead|deaths?|died|killing|fatalities"
-_INJURED = r"blessée?s?|blessant|wounded|injured|wounding|injuring|hurt"
+_KILLED = (
+    r"tuée?s?|morte?s?|décédée?s?|péri|tuant|killed|dead|deaths?|died|killing|kills?|fatalities"
+)
+_INJURED = r"blessée?s?|blessant|wounded|injured|wounding|injuring|wounds?|injures?|hurt"
 _HARM = re.compile(rf"(?<![\w])(?:(?P<k>{_KILLED})|(?P<i>{_INJURED}))(?![\w])", re.IGNORECASE)
 _COUNTED = re.compile(
     rf"\s*(?:(?:autres|other|more|additional|de|d'|of)\s*)*(?:[\w-]+\s+){{0,2}}?(?:{_PERSONS}|{_KILLED}|{_INJURED})\b",
@@ -240,7 +242,8 @@ _COUNTED = re.compile(
 )
 _COUNTED_NOW = re.compile(rf"\s*(?:{_PERSONS}|{_KILLED}|{_INJURED})\b", re.IGNORECASE)
 _TRANSITIVE = re.compile(
-    r"tuant|blessant|killing|killed|wounding|wounded|injuring|injured|tué|blessé", re.I
+    r"tuant|blessant|killing|killed|kills?|wounding|wounded|wounds?|injuring|injured|injures?|tué|blessé",
+    re.I,
 )
 _QUALIFIER = re.compile(
     r"\s*(?:au moins|plus de|près de|environ|quelque|at least|more than|over|nearly|about|some|up to)?\s*$",
@@ -660,6 +663,16 @@ def _sentence_draft(text, i, span, hits, actors, ments, dates, killed, injured):
     )  # fmt: skip
 
 
+def _nested(a, b) -> bool:
+    """Whether one place lies in the other (a city in its admin-1 area or country)."""
+    for inner, outer in ((a, b), (b, a)):
+        if outer.feature == "country" and inner.country_code == outer.country_code:
+            return True
+        if outer.feature == "admin1" and inner.admin1 and inner.admin1 == outer.admin1:
+            return True
+    return False
+
+
 _CONTACTS = {"Meeting/talks", "Phone call", "Visit"}
 
 
@@ -671,7 +684,7 @@ def _compatible(a: _Draft, b: _Draft) -> bool:
     if a.type == "Diplomacy" and a.subtype != b.subtype and not {a.subtype, b.subtype} <= _CONTACTS:
         return False  # a call and an accusation are two events; a call and "talks" may be one
     pa, pb = (a.place.place.id if a.place else None), (b.place.place.id if b.place else None)
-    if pa != pb:
+    if pa != pb and not (a.place and b.place and _nested(a.place.place, b.place.place)):
         return False
     da, db = a.date.value, b.date.value
     if da and db:
@@ -689,9 +702,8 @@ def _absorb(into: _Draft, d: _Draft) -> None:
     )
     if richer:
         into.hit, into.subtype, into.span, into.sent = d.hit, d.subtype, d.span, d.sent
-    into.place, into.precision = (
-        (into.place, into.precision) if into.place else (d.place, d.precision)
-    )
+    if d.place and (into.place is None or richer):
+        into.place, into.precision = d.place, d.precision  # the fuller report places the event
     into.date = into.date if into.date.value else d.date
     into.actors += [a for a in d.actors if a not in into.actors]
     into.secondary += [s for s in d.secondary if s not in into.secondary]
