@@ -339,7 +339,10 @@ def _scan_paragraph(text: str, ps: int, pe: int) -> list[_Quote]:
     stack: list[tuple[str, int]] = []
 
     def close(open_at: int, at: int) -> None:
-        out.append(_Quote(open_at, at + 1, (_strip_span(text, open_at + 1, at),)))
+        s, e = _strip_span(text, open_at + 1, at)
+        while e > s and text[e - 1] in ",;:":  # '"We are close," he said'
+            e -= 1
+        out.append(_Quote(open_at, at + 1, (_strip_span(text, s, e),)))
 
     for i in range(ps, pe):
         c = text[i]
@@ -443,16 +446,20 @@ def _is_cap(tok: str) -> bool:
 
 
 def _np_after(
-    lx: Lexicon, masked: str, pos: int, end: int
+    lx: Lexicon, masked: str, pos: int, end: int, loose: bool = False
 ) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
-    """The noun group starting at ``pos`` (an inverted subject, a source), with its apposition."""
+    """The noun group starting at ``pos`` (an inverted subject, a source), with its apposition.
+
+    ``loose`` accepts a group without determiner ("according to local officials").
+    """
     toks = _tokens(lx, masked, pos, end)
     if not toks:
         return None
     first = toks[0][2]
     if (
         not (
-            _is_cap(first)
+            (loose and first[0].isalpha())
+            or _is_cap(first)
             or lx.has("det", first)
             or lx.has("title", first)
             or lx.has("pronoun_sg", first)
@@ -511,7 +518,7 @@ def _np_after(
             s_a, e_a = after[0]
             a_text = masked[s_a:e_a]
             a_first = a_text.split()[0] if a_text.split() else ""
-            is_role = bool(lx.role_re.match(_fold(_strip_det(lx, a_text))))
+            is_role = _starts_with_role(lx, a_text)
             if is_role or (not seen_name and (_is_cap(a_first) or lx.has("title", a_first))):
                 appos = (s_a, e_a)
     return (toks[0][0], last), appos
@@ -584,16 +591,21 @@ def _np_before(
     return (np[0][0], np[-1][1]), appos
 
 
+def _starts_with_role(lx: Lexicon, s: str) -> bool:
+    """Whether a role noun opens ``s``, after a determiner and up to two modifiers."""
+    folded = _fold(_strip_det(lx, s))
+    m = lx.role_re.search(folded)
+    return (
+        m is not None and len(folded[: m.start()].split()) <= 2 and "," not in folded[: m.start()]
+    )
+
+
 def _appos_ok(lx: Lexicon, masked: str, span: tuple[int, int]) -> bool:
     a_text = masked[span[0] : span[1]].strip()
     if not a_text or _MASK in a_text:
         return False
     first = a_text.split()[0]
-    return (
-        _is_cap(first)
-        or lx.has("title", first)
-        or bool(lx.role_re.match(_fold(_strip_det(lx, a_text))))
-    )
+    return _is_cap(first) or lx.has("title", first) or _starts_with_role(lx, a_text)
 
 
 # --------------------------------------------------------------------------- names
@@ -636,6 +648,7 @@ class _Names:
     ):
         self.lx = lx
         self.spans: list[tuple[int, int, str]] = []  # person name spans, titles stripped
+        self.mentions = mentions
         self.other: list[tuple[int, int]] = [(m.start, m.end) for m in mentions]
         if ents is not None:
             self.other += [(s, e) for s, e, label in ents if label not in ("PER", "PERSON")]
@@ -758,8 +771,9 @@ def _same_word(a: str, b: str) -> bool:
 class _Speakers:
     """Who speaks: names, roles and pronouns resolved against the document so far."""
 
-    def __init__(self, lx: Lexicon, text: str, masked: str, names: _Names):
+    def __init__(self, lx: Lexicon, text: str, masked: str, names: _Names, para_starts: list[int]):
         self.lx, self.text, self.masked, self.names = lx, text, masked, names
+        self.para_starts = para_starts
         self.history: list[_Said] = []
         # (position, speaker, is a person, folded description) for role coreference
         self.descs: list[tuple[int, str, bool, str]] = []
@@ -789,6 +803,11 @@ class _Speakers:
         if self.lx.has("pronoun_none", word):
             return None, False
         past = [h for h in self.history if h.pos < pos]
+        para = bisect.bisect_right(self.para_starts, pos) - 1
+        if not plural and (not past or past[-1].para < para - 1):
+            named = [n for n in self.names.spans if n[1] <= pos]
+            if named:  # no recent speaker: the last person named
+                return self.names.full(named[-1][2]), False
         if not past:
             return None, plural
         pick = past[-1]
@@ -821,15 +840,16 @@ class _Speakers:
         names = self.names.in_span(s, e)
         head = None
         if names:
-            before = _fold(self.text[s : names[0][0]]).strip()
+            raw = self.text[s : names[0][0]]
+            before = _fold(raw)
             after = self.text[names[-1][1] : e].strip(" ,")
             before_words = [
                 w
-                for w in _tokens(lx, before, 0, len(before))
-                if not (lx.has("det", w[2]) or lx.has("title", w[2]))
+                for w in _tokens(lx, raw, 0, len(raw))
+                if w[2][0].isalnum() and not (lx.has("det", w[2]) or lx.has("title", w[2]))
             ]
             m = _last_match(lx.role_re, before)
-            genitive = re.search(r"(?:\b(?:du|des|de|of)|\bd')$", before) or (
+            genitive = re.search(r"(?:\b(?:du|des|de|of)|\bd')$", before.rstrip()) or (
                 m is not None and re.search(r"(?:\b(?:du|des|de|of)|')\s*$", before[: m.start()])
             )
             joined = all(
@@ -849,7 +869,7 @@ class _Speakers:
                 ev.plural = len(fulls) > 1
                 role = _strip_det(lx, " ".join(self.text[s : names[0][0]].split()))
                 role = role if m else None
-                if appos_text and lx.role_re.match(_fold(_strip_det(lx, appos_text))):
+                if appos_text and _starts_with_role(lx, appos_text):
                     role = role or _strip_det(lx, appos_text)
                 ev.role = role or None
                 self._remember(ev, person=True)
@@ -863,11 +883,17 @@ class _Speakers:
                 self._remember(ev, person=True)
                 return
         head = _strip_det(lx, np_text)
-        if head and lx.has("title", head.split()[0]):
-            title_less = head.split(None, 1)[1] if len(head.split()) > 1 else head
-            ev.speaker = self.names.full(title_less)
-            ev.plural = _fold(head.split()[0]) in ("mm.", "mmes")
+        hw = head.split()
+        if hw and lx.has("title", hw[0]):  # "M. Kalin", "MM. Erdogan et Poutine"
+            ev.speaker = self.names.full(" ".join(hw[1:]) or head)
+            ev.plural = _fold(hw[0]) in ("mm.", "mmes")
             self._remember(ev, person=True)
+            return
+        on_place = any(m.start < e and s < m.end for m in self.names.mentions)
+        capitalised = 0 < len(hw) <= 3 and all(_is_cap(w) for w in hw)
+        if capitalised and not on_place and not lx.role_re.match(_fold(head)):
+            ev.speaker = self.names.full(head)  # "Lavrov said", "Cavusoglu a dit"
+            self._remember(ev, person=ev.speaker != head)
             return
         fold = _fold(head)
         m = lx.role_re.match(fold)
@@ -897,7 +923,7 @@ class _Speakers:
                 return
         ev.speaker = head or None
         ev.role = head if role and role.kind == "person" else None
-        if appos_text and lx.role_re.match(_fold(_strip_det(lx, appos_text))):
+        if appos_text and _starts_with_role(lx, appos_text):
             ev.role = _strip_det(lx, appos_text)
         self._remember(ev, person=bool(role and role.kind == "person"), desc=fold)
 
@@ -1030,7 +1056,7 @@ def _analyse(
     ss, se = sent
     before = masked[ss : ev.start].rstrip()
     if ev.kind in ("source", "for"):
-        found = _np_after(lx, masked, ev.end, se)
+        found = _np_after(lx, masked, ev.end, se, loose=ev.kind == "source")
         if not found:
             return False
         ev.np, ev.appos = found
@@ -1128,6 +1154,9 @@ def _where(
     """The place the attribution clause says the speaker spoke from."""
     span = _attribution_span(ev, masked, sent, first_quote_after)
     verb_end = _after_adjuncts(lx, masked, ev.end)
+    if "obj" in ev.flags:  # "told reporters in Geneva"
+        obj = _np_after(lx, masked, verb_end, span[1], loose=True)
+        verb_end = _after_adjuncts(lx, masked, obj[0][1]) if obj else verb_end
     np_end = (ev.appos or ev.np)[1] if ev.np and ev.inverted else None
     i = bisect.bisect_left(m_starts, span[0])
     while i < len(mentions) and mentions[i].start < span[1]:
@@ -1250,7 +1279,7 @@ def extract_statements(
     para_starts = [s for s, _ in paras]
     ents = None if nlp is False else _entities(text, lang, nlp)
     names = _Names(lx, text, masked, mentions, ents)
-    speakers = _Speakers(lx, text, masked, names)
+    speakers = _Speakers(lx, text, masked, names, para_starts)
     placed = sorted((m for m in mentions if m.place is not None), key=lambda m: m.start)
     m_starts = [m.start for m in placed]
     dates = _find_dates(text, lang) if dates is None else list(dates)
@@ -1340,14 +1369,18 @@ def extract_statements(
             date=date or DateValue(None), where_said=where, places=places,
         )  # fmt: skip
         out.append((st, _fold(speaker) if speaker else None, para_of(s)))
-        if speaker:
-            person = bool(ev is None or ev.role or names.in_span(*(ev.np or (0, 0))))
-            speakers.history.append(
-                _Said(ev.start if ev else s, para_of(s), speaker, plural, person)
-            )
+        if speaker and ev is None:
+            speakers.history.append(_Said(s, para_of(s), speaker, plural, True))
 
     for i in range(len(sents)):
         evs = by_sent.get(i, [])
+        for ev in evs:  # every speaker is a referent for the pronouns that follow
+            ready(ev)
+            if ev.speaker:
+                person = bool(ev.role or names.in_span(*(ev.np or (0, 0))))
+                speakers.history.append(
+                    _Said(ev.start, para_of(ev.start), ev.speaker, ev.plural, person)
+                )
         qs = q_by_sent.get(i, [])
         items: list[tuple[int, _Event | None, _Quote | None]] = []
         for ev in evs:
@@ -1378,6 +1411,9 @@ def extract_statements(
                 emit(ev, cs, ce, " ".join(text[cs:ce].split()), True, i)
                 continue
             chosen = direct_next(q, evs)
+            j = bisect.bisect_right(sent_starts, q.close - 1) - 1
+            if chosen is None and j != i:  # a quotation continued over paragraphs
+                chosen = direct_next(q, by_sent.get(j, []))
             if chosen is None:
                 before = [o for o in evs if o.end <= q.open]
                 after = [o for o in evs if o.start >= q.close]

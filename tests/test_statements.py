@@ -1,0 +1,458 @@
+"""Statements: quotations, reported speech, speakers, roles, where said."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from geo.model import Mention, Place
+from geo.statements import extract_statements, load_lexicon
+from geo.text import clean
+
+ROOT = Path(__file__).resolve().parents[1]
+SCORER = ROOT.parent / "shared" / "eval" / "score_statements.py"
+GOLD = ROOT.parent / "shared" / "eval" / "seeds_statements_gold.json"
+
+ANKARA = Place("gn:323786", "Ankara", "city", 39.92, 32.85, "TR")
+BAKU = Place("gn:587084", "Baku", "city", 40.38, 49.89, "AZ")
+BELGRADE = Place("gn:792680", "Belgrade", "city", 44.80, 20.47, "RS")
+GENEVA = Place("gn:2660646", "Geneva", "city", 46.20, 6.14, "CH")
+ALEPPO = Place("gn:170063", "Aleppo", "city", 36.20, 37.16, "SY")
+PLACES = {
+    "Ankara": ANKARA,
+    "Bakou": BAKU,
+    "Belgrade": BELGRADE,
+    "Geneva": GENEVA,
+    "Alep": ALEPPO,
+    "Aleppo": ALEPPO,
+}
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    spacy = pytest.importorskip("spacy")
+    try:
+        return spacy.load(
+            "fr_core_news_md", exclude=["parser", "lemmatizer", "attribute_ruler", "morphologizer"]
+        )
+    except OSError:
+        pytest.skip("fr_core_news_md not installed")
+
+
+def mentions_of(text: str) -> list[Mention]:
+    """Mentions of the few places of these tests, found by their names."""
+    out = []
+    for name, place in PLACES.items():
+        for m in re.finditer(rf"\b{name}\b", text):
+            out.append(Mention(m.start(), m.end(), name, place))
+    return sorted(out, key=lambda m: m.start)
+
+
+def run(text: str, nlp=False, lang: str = "fr"):
+    text = clean(text).text
+    return extract_statements(text, mentions_of(text), lang=lang, nlp=nlp)
+
+
+def only(statements, quote_start: str):
+    found = [s for s in statements if s.quote.startswith(quote_start)]
+    assert found, [s.quote for s in statements]
+    return found[0]
+
+
+# --------------------------------------------------------------------------- lexicons
+
+
+def test_lexicons_load_and_cover_the_usual_verbs():
+    fr, en = load_lexicon("fr"), load_lexicon("en")
+    for form in ("declare", "affirme", "precise", "indique", "annonce", "ajoute", "dit"):
+        assert "que" in fr.flags[form], form
+    assert "incise" in fr.flags["poursuivi"]
+    assert "refl" in fr.flags["borne a dire"]
+    for form in ("said", "told", "added", "according to"):
+        assert form in en.flags or form in en.cues["source"], form
+    assert {"ministre", "porte-parole", "chef de la diplomatie", "ministere", "agence"} <= set(
+        fr.roles
+    )
+    assert (
+        fr.roles["chef de la diplomatie"].group == fr.roles["ministre * affaires etrangeres"].group
+    )
+
+
+def test_lexicon_rows_have_comments_where_flags_are_unusual():
+    """Every verb restricted to the incise position says why, in its comment column."""
+    rows = [
+        line.split("\t")
+        for line in (ROOT / "geo" / "data" / "statements_verbs.tsv").read_text("utf-8").splitlines()
+        if line and not line.startswith(("#", "lang\t"))
+    ]
+    assert all(len(r) >= 5 for r in rows)
+    restricted = [r for r in rows if "incise" in r[4] and r[0] == "fr"]
+    assert restricted and all(len(r) > 5 and r[5].strip() for r in restricted[:6])
+
+
+# --------------------------------------------------------------------------- French patterns
+
+
+@pytest.mark.parametrize(
+    "text, quote, speaker, indirect",
+    [
+        # « … », a-t-il déclaré: the pronoun is the last speaker
+        (
+            "M. Cavusoglu a rencontré son homologue. « Nous allons avancer », a-t-il déclaré.",
+            "Nous allons avancer",
+            "Cavusoglu",  # no speaker before: the last person named
+            False,
+        ),
+        (
+            "Le chef de la diplomatie turque Mevlut Cavusoglu a affirmé que les discussions "
+            "continuaient. « Nos efforts vont continuer », a-t-il précisé.",
+            "Nos efforts",
+            "Mevlut Cavusoglu",
+            False,
+        ),
+        # X a affirmé que « … »
+        (
+            "Le ministre russe Sergueï Lavrov a affirmé que « les contacts sont efficaces ».",
+            "les contacts sont efficaces",
+            "Sergueï Lavrov",
+            False,
+        ),
+        # « … », a déclaré X
+        (
+            "« Nous sommes près d'une entente », a précisé Sergueï Riabkov, vice-ministre russe.",
+            "Nous sommes près",
+            "Sergueï Riabkov",
+            False,
+        ),
+        # selon X, …
+        (
+            "Selon M. Cavusoglu, une délégation russe est attendue en Turquie.",
+            "une délégation russe est attendue en Turquie",
+            "Cavusoglu",
+            True,
+        ),
+        # …, selon X.
+        (
+            "Dix civils ont été tués dans les frappes, selon l'Observatoire syrien des droits de l'homme.",
+            "Dix civils ont été tués",
+            "Observatoire syrien des droits de l'homme",
+            True,
+        ),
+        # a-t-elle: a woman named before
+        (
+            "La porte-parole Maria Zakharova a dénoncé les frappes. « C'est inacceptable », a-t-elle ajouté.",
+            "C'est inacceptable",
+            "Maria Zakharova",
+            False,
+        ),
+        # Pour X, « … »
+        (
+            "Pour le ministre turc Mevlut Cavusoglu, « la Russie n'est pas notre cible ».",
+            "la Russie n'est pas notre cible",
+            "Mevlut Cavusoglu",
+            False,
+        ),
+        # X a annoncé que … (indirect speech)
+        (
+            "L'armée russe a annoncé mercredi que ses frappes seraient suspendues chaque jour.",
+            "ses frappes seraient suspendues chaque jour",
+            "armée russe",
+            True,
+        ),
+        # …, a annoncé X, with the role before the name
+        (
+            "La Turquie va intensifier ses contacts avec la Russie, a annoncé mardi le ministre des "
+            "Affaires étrangères turc, Mevlut Cavusoglu.",
+            "La Turquie va intensifier",
+            "Mevlut Cavusoglu",
+            True,
+        ),
+        # a ministry as the speaker, with a reflexive verb
+        (
+            "Dans un communiqué, le ministère turc des Affaires étrangères s'est dit « horrifié » par les massacres.",
+            "horrifié",
+            "ministère turc des Affaires étrangères",
+            False,
+        ),
+        # inverted verb with a plural pronoun
+        (
+            "Les médecins considèrent que la situation reste grave. « Nous sommes assiégés », préviennent-ils.",
+            "Nous sommes assiégés",
+            "médecins",
+            False,
+        ),
+    ],
+)
+def test_french_attribution_patterns(nlp, text, quote, speaker, indirect):
+    st = only(run(text, nlp), quote)
+    assert st.indirect is indirect
+    if speaker is None:
+        assert st.speaker is None
+    else:
+        assert st.speaker is not None and speaker in st.speaker
+
+
+def test_role_and_full_name(nlp):
+    text = (
+        "La Turquie va intensifier ses contacts, a annoncé mardi le ministre des Affaires étrangères "
+        "turc, Mevlut Cavusoglu.\n\n« Nous avons vu Alep laissée seule », a ajouté le ministre turc. "
+        "« La proposition est sur la table », a dit M. Cavusolgu."
+    )
+    sts = run(text, nlp)
+    first = only(sts, "La Turquie")
+    assert first.speaker_role == "ministre des Affaires étrangères turc"
+    # "le ministre turc" is the minister named before; a slip in the surname is forgiven
+    assert only(sts, "Nous avons vu").speaker == "Mevlut Cavusoglu"
+    assert only(sts, "La proposition").speaker == "Mevlut Cavusoglu"
+    assert only(sts, "Nous avons vu").places == (ALEPPO,)
+
+
+def test_chef_de_la_diplomatie_refers_back_to_the_foreign_minister(nlp):
+    text = (
+        "Le ministre russe des Affaires étrangères Sergueï Lavrov est arrivé à Ankara. "
+        "Le chef de la diplomatie russe a ajouté que les discussions continueraient."
+    )
+    st = only(run(text, nlp), "les discussions")
+    assert st.speaker == "Sergueï Lavrov" and st.indirect
+
+
+def test_organisation_refers_back_to_the_named_one(nlp):
+    text = (
+        "Les combats ont repris, selon l'agence de presse turque Anadolu.\n\n"
+        "« Les deux dirigeants ont convenu d'accélérer les efforts », a rapporté l'agence de presse "
+        "progouvernementale."
+    )
+    assert only(run(text, nlp), "Les deux dirigeants").speaker == "agence de presse turque Anadolu"
+
+
+def test_continued_quote_over_paragraphs(nlp):
+    text = (
+        "Le porte-parole Ibrahim Kalin a dénoncé les frappes.\n\n"
+        "« Nous ne céderons pas. Nos troupes resteront en place\n\n"
+        "« Aucune attaque ne restera sans réponse », a-t-il conclu."
+    )
+    sts = [s for s in run(text, nlp) if not s.indirect]
+    assert len(sts) == 1
+    assert sts[0].quote.startswith("Nous ne céderons pas") and "Aucune attaque" in sts[0].quote
+    assert sts[0].speaker == "Ibrahim Kalin"
+
+
+def test_quote_split_over_sentences_takes_the_next_attribution(nlp):
+    text = "La situation est grave. « Nous ne partirons pas. » « Ils devront négocier », a déclaré M. Kalin."
+    sts = run(text, nlp)
+    assert only(sts, "Nous ne partirons pas").speaker == "Kalin"
+    assert only(sts, "Ils devront").speaker == "Kalin"
+
+
+def test_unattributed_quote_continues_the_last_speaker(nlp):
+    text = (
+        "« Nous avons vu Alep laissée seule », a ajouté le ministre turc Mevlut Cavusoglu. "
+        "« Même si tout le monde se tait, la Turquie ne se taira pas. »"
+    )
+    assert only(run(text, nlp), "Même si").speaker == "Mevlut Cavusoglu"
+
+
+def test_scare_quote_in_reported_speech_is_the_speakers(nlp):
+    text = (
+        "M. Cavusoglu a affirmé que la Turquie travaillait avec toutes les parties, tout en "
+        "critiquant certains pays « hypocrites » qu'il n'a pas nommés."
+    )
+    sts = run(text, nlp)
+    assert only(sts, "hypocrites").speaker == "Cavusoglu"
+    assert only(sts, "la Turquie travaillait").indirect
+
+
+def test_nested_quote_stays_inside_the_outer_one(nlp):
+    text = "« Ils parlent d'une \"trêve\" qui n'existe pas », a déclaré le porte-parole."
+    sts = run(text, nlp)
+    assert [s.quote for s in sts] == ["Ils parlent d'une \"trêve\" qui n'existe pas"]
+
+
+def test_names_in_quotes_are_not_statements(nlp):
+    text = "L'armée turque a lancé l'opération « Bouclier de l'Euphrate » en Syrie."
+    assert run(text, nlp) == []
+
+
+def test_negated_verb_attributes_nothing(nlp):
+    text = "Ni le Kremlin, ni l'agence Anadolu n'ont précisé si le sujet avait été abordé."
+    assert run(text, nlp) == []
+
+
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        (
+            "« Nous allons intensifier nos discussions », a déclaré M. Cavusoglu lors d'une "
+            "conférence de presse à Ankara avec son homologue.",
+            ANKARA,
+        ),  # fmt: skip
+        (
+            "« Nous attendons un geste », a déclaré M. Cavusoglu lors d'une conférence de presse "
+            "retransmise par les télévisions depuis Bakou.",
+            BAKU,
+        ),  # fmt: skip
+        (
+            "Parlant lors d'une conférence de presse à Belgrade, le ministre Sergueï Lavrov a "
+            "affirmé que les contacts « sont efficaces ».",
+            BELGRADE,
+        ),  # fmt: skip
+        ("« La trêve tient », a déclaré M. Lavrov à Genève.", None),  # no mention given
+        # a place in the reported words is not where the words were said
+        ("M. Lavrov a affirmé que les combats à Alep avaient cessé.", None),
+        # nor a place elsewhere in the sentence
+        (
+            "Le président a effectué une visite à Ankara, même si son homologue a estimé qu'il "
+            "faudrait un « travail difficile ».",
+            None,
+        ),  # fmt: skip
+    ],
+)
+def test_where_said(nlp, text, where):
+    sts = run(text, nlp)
+    assert sts and sts[0].where_said == where
+
+
+def test_where_said_carries_to_the_speakers_next_statements(nlp):
+    text = (
+        "« Nous allons intensifier nos discussions », a déclaré M. Cavusoglu lors d'une "
+        "conférence de presse à Ankara.\n\n« Nos efforts vont continuer », a-t-il précisé."
+    )
+    assert only(run(text, nlp), "Nos efforts").where_said == ANKARA
+
+
+def test_repeated_lead_gives_statements_once(nlp):
+    lead = "« Nous nous attendons à ce que la Russie freine le régime », a déclaré M. Cavusoglu."
+    text = lead + "\n\nLa suite de l'article.\n\n" + lead
+    assert len(run(text, nlp)) == 1
+
+
+def test_date_of_the_attribution(nlp):
+    dates = pytest.importorskip("geo.dates")
+    text = "L'armée russe a annoncé mercredi que ses frappes seraient suspendues jusqu'en 2017."
+    st = extract_statements(text, [], dates=dates.find_dates(text, "2016-08-11", "fr"), nlp=nlp)[0]
+    assert st.date.value == "2016-08-10"
+
+
+def test_without_spacy_names_come_from_capitals():
+    text = "« Nous sommes prêts », a déclaré le chef de la diplomatie turque Mevlut Cavusoglu."
+    st = run(text, nlp=False)[0]
+    assert st.speaker == "Mevlut Cavusoglu" and st.speaker_role == "chef de la diplomatie turque"
+
+
+def test_empty_text():
+    assert extract_statements("   ", [], nlp=False) == []
+
+
+# --------------------------------------------------------------------------- English
+
+
+@pytest.mark.parametrize(
+    "text, quote, speaker, indirect",
+    [
+        ('"We are close to an agreement," he said. ', "We are close", None, False),
+        (
+            'Russian Foreign Minister Sergei Lavrov arrived. "We are close to an agreement," he said.',
+            "We are close",
+            "Sergei Lavrov",
+            False,
+        ),
+        (
+            '"The ceasefire must hold," said John Kerry, the US secretary of state.',
+            "The ceasefire",
+            "John Kerry",
+            False,
+        ),
+        (
+            'Sergei Lavrov met reporters. "Talks go on," Lavrov told reporters.',
+            "Talks go on",
+            "Sergei Lavrov",
+            False,
+        ),
+        (
+            'President Volodymyr Zelensky said: "We will not give up."',
+            "We will not give up",
+            "Volodymyr Zelensky",
+            False,
+        ),
+        (
+            "The ministry said in a statement that 12 civilians were killed.",
+            "12 civilians were killed",
+            "ministry",
+            True,
+        ),
+        (
+            "Twelve civilians were killed, according to the Syrian Observatory for Human Rights.",
+            "Twelve civilians were killed",
+            "Syrian Observatory for Human Rights",
+            True,
+        ),  # fmt: skip
+        (
+            "According to local officials, the death toll could rise.",
+            "the death toll could rise",
+            "local officials",
+            True,
+        ),
+    ],
+)
+def test_english_patterns(text, quote, speaker, indirect):
+    st = only(run(text, lang="en"), quote)
+    assert st.indirect is indirect
+    assert st.speaker == speaker if speaker is None else speaker in (st.speaker or "")
+
+
+def test_english_where_said_and_role():
+    text = (
+        'Speaking at a press conference in Geneva, Foreign Minister Sergei Lavrov said: "We will '
+        'go on." The minister added that talks would continue. "It is hard," Lavrov told reporters '
+        "in Geneva."
+    )
+    sts = run(text, lang="en")
+    assert only(sts, "We will go on").where_said == GENEVA
+    assert only(sts, "We will go on").speaker_role == "Foreign Minister"
+    assert only(sts, "talks would continue").speaker == "Sergei Lavrov"
+    assert only(sts, "It is hard").where_said == GENEVA
+
+
+# --------------------------------------------------------------------------- seeds
+
+
+def seed_mentions(gaz, nlp, text: str) -> list[Mention]:
+    """Place mentions by a plain gazetteer look-up of capitalised words, skipping persons."""
+    persons = [(e.start_char, e.end_char) for e in nlp(text).ents if e.label_ == "PER"]
+    out = []
+    for m in re.finditer(r"\b[A-ZÉÈ][\w'-]+(?:[- ][A-Z][\w-]+)?", text):
+        if any(s <= m.start() < e for s, e in persons):
+            continue
+        cands = gaz.candidates(m.group(), lang="fr")
+        if cands and cands[0].score > 1.5:
+            out.append(Mention(m.start(), m.end(), m.group(), cands[0].place))
+    return out
+
+
+@pytest.mark.skipif(not (SCORER.exists() and GOLD.exists()), reason="evaluation files not present")
+def test_seed_scores(gaz, nlp, tmp_path):
+    """Recall, speaker accuracy and where-said on the five seed articles."""
+    from geo.dates import find_dates
+
+    meta = json.loads((ROOT / "seeds" / "metadata.json").read_text("utf-8"))
+    lines = []
+    for name, info in sorted(meta.items()):
+        if not name.endswith(".txt"):
+            continue
+        text = clean((ROOT / "seeds" / name).read_text("utf-8")).text
+        dates = find_dates(text, info.get("published"), "fr")
+        sts = extract_statements(text, seed_mentions(gaz, nlp, text), dates=dates, nlp=nlp)
+        lines.append(json.dumps({"id": name[:-4], "statements": [s.to_dict() for s in sts]}))
+    out = tmp_path / "out.jsonl"
+    out.write_text("\n".join(lines), encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("score_statements", SCORER)
+    scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scorer)
+    result = scorer.score(json.loads(GOLD.read_text("utf-8")), [json.loads(x) for x in lines])
+    assert result["recall"] >= 0.95
+    assert result["speaker_accuracy"] >= 0.90
+    assert result["where_said_correct"] == "8/8"
