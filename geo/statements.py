@@ -245,7 +245,9 @@ def load_lexicon(lang: str = "fr") -> Lexicon:
         return sorted(cues.get(kind, ()))
 
     pron = _alt(c("pronoun_sg") + c("pronoun_pl") + c("pronoun_none"))
-    adj = _alt(c("adjunct")) + r"|\d{1,4}(?:er)?"
+    # a place right after the verb: "a estimé jeudi à Paris que", "said in Geneva that"
+    at_place = r"(?:à|au|en|in|at)\s+(?-i:[A-ZÀ-ÖØ-Þ][\w'-]*)(?:\s+(?-i:[A-ZÀ-ÖØ-Þ][\w'-]*))?"
+    adj = _alt(c("adjunct")) + r"|\d{1,4}(?:er)?|" + at_place
     adjs = rf"(?:\s+(?:{adj}))*"
     b, e = r"(?<![\w-])", r"(?![\w-])"
     p_part, p_fin, p_ger = _alt(part["plain"]), _alt(fin["plain"]), _alt(ger)

@@ -301,6 +301,8 @@ def test_negated_verb_attributes_nothing(nlp):
             BELGRADE,
         ),  # fmt: skip
         ("« La trêve tient », a déclaré M. Lavrov à Genève.", None),  # no mention given
+        # a place right after the verb, before the reported clause
+        ("M. Cavusoglu a affirmé jeudi à Ankara que la trêve tenait.", ANKARA),
         # a place in the reported words is not where the words were said
         ("M. Lavrov a affirmé que les combats à Alep avaient cessé.", None),
         # nor a place elsewhere in the sentence
