@@ -246,7 +246,9 @@ _TRANSITIVE = re.compile(
     re.I,
 )
 _QUALIFIER = re.compile(
-    r"\s*(?:au moins|plus de|près de|environ|quelque|at least|more than|over|nearly|about|some|up to)?\s*$",
+    r"\s*(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd'hui|"
+    r"(?:ce|cette|le|la)\s+(?:matin|soir|nuit|veille)|yesterday|today|on\s+\w+day)\s*,?\s*)?"
+    r"(?:au moins|plus de|près de|environ|quelque|at least|more than|over|nearly|about|some|up to)?\s*$",
     re.IGNORECASE,
 )
 _PART_OF = re.compile(r"(?:dont|including|among them|parmi eux|parmi lesquels)\s*$", re.IGNORECASE)
@@ -747,7 +749,7 @@ def _salience(d: _Draft, n_sent: int) -> float:
         score += 1 + min(2.0, math.log10(1 + (d.killed or 0) + (d.injured or 0)) / 2)
     score += 0.5 * bool(d.actors) + 0.5 * min(3, d.merged - 1)
     first = min(d.seen)
-    score += 4.0 if first <= 1 else 1.5 * (1 - first / max(1, n_sent))
+    score += 5.0 if first <= 1 else 1.5 * (1 - first / max(1, n_sent))
     return score
 
 

@@ -1,0 +1,137 @@
+"""`conflictmap extract` end to end: the whole pipeline on real text, offsets, the seeds."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from geo.cli import main
+from geo.geoparse import Geoparser
+from geo.model import Document
+from geo.pipeline import Extractor
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL = ROOT.parent / "shared" / "eval"
+
+
+@pytest.fixture(scope="module")
+def extractor(gaz):
+    return Extractor(Geoparser(gaz))
+
+
+@pytest.fixture(scope="module")
+def seeds(extractor):
+    meta = json.loads((ROOT / "seeds" / "metadata.json").read_text(encoding="utf-8"))
+    out = {}
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        m = meta[path.name]
+        doc = Document(path.stem, path.read_text(encoding="utf-8"), m["lang"], m["published"])
+        out[path.stem[:3]] = extractor.extract(doc)
+    return out
+
+
+def test_offsets_index_the_original_text(extractor):
+    text = "Titre\r\n\r\n« Nous resterons », a déclaré\u00a0mardi M. Ali à Homs.\r\nDes frappes ont tué 3 civils à Alep."
+    x = extractor.extract(Document("t", text, "fr", "2016-11-30"))
+    assert x.statements and x.events
+    for s in x.statements:
+        assert s.quote in text[s.start : s.end] or text[s.start : s.end] in s.quote
+    for e in x.events:
+        assert text[e.start : e.end] == e.sentence
+
+
+def test_contract(extractor):
+    x = extractor.extract(
+        Document("t", "Des frappes russes ont tué jeudi 30 civils à Alep.", "fr", "2016-08-11")
+    )
+    d = x.to_dict()
+    assert {"id", "lang", "published", "mentions", "events", "statements"} <= d.keys()
+    ev = d["events"][0]
+    assert {"type", "subtype", "date", "actors", "fatalities", "injured", "place", "place_precision",
+            "sentence", "start", "end", "confidence"} <= ev.keys()  # fmt: skip
+    assert ev["date"]["value"] == "2016-08-11" and ev["fatalities"] == 30
+    assert ev["place"]["name"] == "Aleppo" and "Russie" in ev["actors"]
+
+
+@pytest.mark.parametrize(
+    ("seed", "type_", "subtype", "date", "place", "check"),
+    [
+        (
+            "002",
+            "Explosions/Remote violence",
+            "Air/drone strike",
+            "2016-08-11",
+            172957,
+            {"fatalities": 30, "injured": 70},
+        ),
+        ("003", "Battles", "Government regains territory", "2020-02-05", 164816, {}),
+        (
+            "003",
+            "Explosions/Remote violence",
+            "Shelling/artillery/missile attack",
+            None,
+            164816,
+            {},
+        ),
+        ("004", "Diplomacy", "Meeting/talks", "2016-12-08", 2911298, {}),
+        ("004", "Diplomacy", "Meeting/talks", "2016-12-10", 2988507, {}),
+        ("001", "Diplomacy", "Phone call", "2016-11-30", None, {}),
+    ],
+)
+def test_expected_seed_events(seeds, seed, type_, subtype, date, place, check):
+    def match(e):
+        return (
+            e.type == type_ and e.subtype == subtype
+            and (date is None or e.date.value == date)
+            and (place is None or (e.place and e.place.geonameid == place))
+            and all(getattr(e, k) == v for k, v in check.items())
+        )  # fmt: skip
+
+    assert any(match(e) for e in seeds[seed].events), [
+        (e.type, e.subtype, e.date.value, e.place and e.place.name) for e in seeds[seed].events
+    ]
+
+
+def test_main_event_comes_first(seeds):
+    assert seeds["002"].events[0].subtype == "Air/drone strike"
+    assert seeds["001"].events[0].subtype == "Phone call"
+
+
+def test_no_event_in_a_capital_that_stands_for_its_government(seeds):
+    for x in seeds.values():
+        metonymic = {(m.start, m.end) for m in x.mentions if m.role == "metonymic"}
+        for e in x.events:
+            assert (
+                e.place is None
+                or e.place.geonameid not in (170654, 323786, 524901)
+                or not metonymic
+            )
+
+
+def test_repeated_lead_gives_its_statements_once(seeds):
+    quotes = [s.quote for s in seeds["003"].statements]
+    assert len(quotes) == len(set(quotes))
+
+
+@pytest.mark.skipif(not EVAL.is_dir(), reason="the development set is not beside the repository")
+def test_statement_scores_through_the_cli(gazetteer_path, tmp_path):
+    out = tmp_path / "ex.jsonl"
+    result = CliRunner().invoke(
+        main,
+        ["extract", str(ROOT / "seeds"), "-o", str(out)],
+        env={"CONFLICTMAP_GAZETTEER": gazetteer_path},
+    )
+    assert result.exit_code == 0, result.output
+    res = subprocess.run(
+        [sys.executable, str(EVAL / "score_statements.py"), str(EVAL / "seeds_statements_gold.json"), str(out), "--json"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    scores = json.loads(res.stdout)
+    assert scores["recall"] >= 0.95
+    assert scores["speaker_accuracy"] >= 0.90
+    assert scores["where_said_correct"] in ("8/8", 8)
