@@ -1,0 +1,367 @@
+"""Thin JSON endpoints: parse and validate parameters -> store query -> response.
+
+GeoJSON responses follow RFC 7946: coordinates are ``[longitude, latitude]`` in WGS 84 and
+there is no ``crs`` member. List responses carry ``numberMatched``, ``numberReturned`` and,
+while more rows remain, a ``next`` link (also in ``links``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import math
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, current_app, jsonify, request, send_file, url_for
+
+from geo.errors import AuthError, InputError
+
+bp = Blueprint("api", __name__)
+
+MAX_LIMIT = 1000
+DEFAULT_LIMIT = 100
+MAX_OFFSET = 10**9
+MAX_TEXT_PARAM = 200
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+LANGS = ("fr", "en")
+EXPORT_FORMATS = {
+    "geojson": ("application/geo+json", "events.geojson"),
+    "csv": ("text/csv; charset=utf-8", "events.csv"),
+    "gpkg": ("application/geopackage+sqlite3", "events.gpkg"),
+}
+FILTERS = {
+    "events": ("bbox", "start", "end", "type", "actor", "place", "q"),
+    "statements": ("bbox", "start", "end", "actor", "place", "q"),
+    "places": ("bbox", "start", "end", "q", "place"),
+    "documents": ("q", "start", "end"),
+}
+
+
+# -- parameters -------------------------------------------------------------------------------
+def parse_bbox(value: str) -> tuple[float, float, float, float]:
+    """``min_lon,min_lat,max_lon,max_lat`` -> floats, or :class:`InputError` (400)."""
+    parts = value.split(",")
+    if len(parts) != 4:
+        raise InputError("bbox must be min_lon,min_lat,max_lon,max_lat (four numbers)")
+    try:
+        box = tuple(float(p) for p in parts)
+    except ValueError:
+        raise InputError(f"bbox has a value that is not a number: {value[:80]!r}") from None
+    if not all(math.isfinite(v) for v in box):
+        raise InputError("bbox values must be finite numbers")
+    min_lon, min_lat, max_lon, max_lat = box
+    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
+        raise InputError("bbox longitudes must be between -180 and 180")
+    if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
+        raise InputError("bbox latitudes must be between -90 and 90")
+    if min_lon > max_lon or min_lat > max_lat:
+        raise InputError("bbox must have min_lon <= max_lon and min_lat <= max_lat")
+    return box  # type: ignore[return-value]
+
+
+def parse_date(name: str, value: str) -> str:
+    """A ``YYYY-MM-DD`` calendar date, or :class:`InputError` (400)."""
+    if not DATE_RE.match(value):
+        raise InputError(f"{name} must be a date as YYYY-MM-DD, not {value[:40]!r}")
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{name} is not a real date: {value!r}") from None
+    return value
+
+
+def parse_int(name: str, value: str | None, default: int, lo: int, hi: int) -> int:
+    if value is None or value == "":
+        return default
+    if not re.fullmatch(r"[+-]?\d{1,12}", value.strip()):
+        raise InputError(f"{name} must be an integer, not {value[:40]!r}")
+    n = int(value)
+    if not lo <= n <= hi:
+        raise InputError(f"{name} must be between {lo} and {hi}")
+    return n
+
+
+def parse_filters(args: Mapping[str, str], allowed: tuple[str, ...]) -> dict[str, Any]:
+    """The store filters among ``allowed`` found in ``args``, validated; absent ones omitted."""
+    out: dict[str, Any] = {}
+    for key in allowed:
+        raw = args.get(key)
+        if raw is None or raw.strip() == "":
+            continue
+        raw = raw.strip()
+        if key == "bbox":
+            out[key] = parse_bbox(raw)
+        elif key in ("start", "end"):
+            out[key] = parse_date(key, raw)
+        else:
+            if len(raw) > MAX_TEXT_PARAM:
+                raise InputError(f"{key} is longer than {MAX_TEXT_PARAM} characters")
+            if any(ord(c) < 32 for c in raw):
+                raise InputError(f"{key} contains control characters")
+            out[key] = raw
+    if "start" in out and "end" in out and out["start"] > out["end"]:
+        raise InputError("start must not be after end")
+    return out
+
+
+def parse_page(args: Mapping[str, str]) -> tuple[int, int]:
+    limit = parse_int("limit", args.get("limit"), DEFAULT_LIMIT, 1, MAX_LIMIT)
+    offset = parse_int("offset", args.get("offset"), 0, 0, MAX_OFFSET)
+    return limit, offset
+
+
+# -- responses --------------------------------------------------------------------------------
+def _point(lon: Any, lat: Any) -> dict | None:
+    if lon is None or lat is None:
+        return None
+    return {"type": "Point", "coordinates": [float(lon), float(lat)]}
+
+
+def event_feature(row: dict) -> dict:
+    props = {k: v for k, v in row.items() if k not in ("lat", "lon")}
+    return {
+        "type": "Feature",
+        "id": row.get("id"),
+        "geometry": _point(row.get("lon"), row.get("lat")),
+        "properties": props,
+    }
+
+
+def statement_feature(row: dict) -> dict:
+    props = {k: v for k, v in row.items() if k not in ("where_lat", "where_lon")}
+    return {
+        "type": "Feature",
+        "id": row.get("id"),
+        "geometry": _point(row.get("where_lon"), row.get("where_lat")),
+        "properties": props,
+    }
+
+
+def place_feature(row: dict) -> dict:
+    props = {k: v for k, v in row.items() if k not in ("lat", "lon")}
+    return {
+        "type": "Feature",
+        "id": row.get("id"),
+        "geometry": _point(row.get("lon"), row.get("lat")),
+        "properties": props,
+    }
+
+
+def _links(total: int, limit: int, offset: int, media: str) -> dict[str, Any]:
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in ("offset", "limit")]
+
+    def page(off: int) -> str:
+        return request.base_url + "?" + urlencode([*args, ("limit", limit), ("offset", off)])
+
+    links = [{"rel": "self", "type": media, "href": request.url}]
+    nxt = None
+    if offset + limit < total:
+        nxt = page(offset + limit)
+        links.append({"rel": "next", "type": media, "href": nxt})
+    if offset > 0:
+        links.append({"rel": "prev", "type": media, "href": page(max(0, offset - limit))})
+    return {"links": links, "next": nxt}
+
+
+def _collection(kind: str, to_feature) -> Response:
+    from web import get_store
+
+    filters = parse_filters(request.args, FILTERS[kind])
+    limit, offset = parse_page(request.args)
+    rows, total = getattr(get_store(), kind)(**filters, limit=limit, offset=offset)
+    body = {
+        "type": "FeatureCollection",
+        "features": [to_feature(r) for r in rows],
+        "numberMatched": total,
+        "numberReturned": len(rows),
+        **_links(total, limit, offset, "application/geo+json"),
+    }
+    resp = jsonify(body)
+    resp.mimetype = "application/geo+json"
+    return resp
+
+
+@bp.get("/api/events")
+def events():
+    """Events as a GeoJSON FeatureCollection (filters: bbox start end type actor place q)."""
+    return _collection("events", event_feature)
+
+
+@bp.get("/api/statements")
+def statements():
+    """Statements located where they were said (the places they name in ``properties``)."""
+    return _collection("statements", statement_feature)
+
+
+@bp.get("/api/places")
+def places():
+    """Places mentioned, with their mention counts and documents."""
+    return _collection("places", place_feature)
+
+
+@bp.get("/api/documents")
+def documents():
+    """The documents stored (filters: q start end), newest first."""
+    from web import get_store
+
+    filters = parse_filters(request.args, FILTERS["documents"])
+    limit, offset = parse_page(request.args)
+    rows, total = get_store().documents(**filters, limit=limit, offset=offset)
+    return jsonify(
+        {
+            "documents": rows,
+            "numberMatched": total,
+            "numberReturned": len(rows),
+            **_links(total, limit, offset, "application/json"),
+        }
+    )
+
+
+@bp.get("/api/documents/<path:doc_id>")
+def document(doc_id: str):
+    """One document with its text, mentions, events and statements (404 if unknown)."""
+    from web import get_store
+
+    return jsonify(get_store().document(doc_id))
+
+
+# -- writes -----------------------------------------------------------------------------------
+def check_token() -> None:
+    """Raise :class:`AuthError` (401) unless the request carries the configured Bearer token."""
+    token = current_app.config.get("API_TOKEN")
+    if not token:
+        raise AuthError("writes are disabled: the server has no API token configured")
+    header = request.headers.get("Authorization", "")
+    scheme, _, given = header.partition(" ")
+    if scheme.lower() != "bearer" or not given:
+        raise AuthError("this endpoint needs an 'Authorization: Bearer <token>' header")
+    if not hmac.compare_digest(given.strip().encode(), str(token).encode()):
+        raise AuthError("the token is not valid")
+
+
+def _posted_article() -> dict[str, Any]:
+    mime = request.mimetype
+    if mime == "application/json":
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            raise InputError("the body must be a JSON object with a 'text' member")
+    elif mime in ("text/plain", ""):
+        try:
+            data = {"text": request.get_data(cache=False).decode("utf-8")}
+        except UnicodeDecodeError:
+            raise InputError("the text is not valid UTF-8") from None
+        for key in ("id", "title", "published", "source", "lang", "url"):
+            if request.args.get(key):
+                data[key] = request.args[key]
+    else:
+        raise InputError(f"unsupported content type {mime!r}: send application/json or text/plain")
+    text = data.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise InputError("'text' must be a non-empty string")
+    for key in ("id", "title", "published", "source", "lang", "url"):
+        v = data.get(key)
+        if v is not None and not isinstance(v, str):
+            raise InputError(f"'{key}' must be a string")
+        if isinstance(v, str) and len(v) > 2000:
+            raise InputError(f"'{key}' is too long")
+    if data.get("lang") not in (None, "", *LANGS):
+        raise InputError(f"'lang' must be one of {', '.join(LANGS)}")
+    pub = data.get("published")
+    if pub:
+        parse_date("published", pub[:10])
+        if len(pub) > 10:
+            try:
+                dt.datetime.fromisoformat(pub.replace("Z", "+00:00"))
+            except ValueError:
+                raise InputError(f"published is not an ISO date or date-time: {pub!r}") from None
+    url = data.get("url")
+    if url and not url.lower().startswith(("http://", "https://")):
+        raise InputError("'url' must be an http(s) address")
+    return data
+
+
+_ingest_lock = threading.Lock()
+
+
+@bp.post("/api/documents")
+def post_document():
+    """Extract one article and store it (needs ``Authorization: Bearer <token>``)."""
+    from geo.model import Document
+    from web import get_extractor, get_store
+
+    check_token()
+    data = _posted_article()
+    text = data["text"]
+    doc_id = data.get("id") or "api-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    doc = Document(
+        id=doc_id,
+        text=text,
+        lang=data.get("lang") or None,
+        published=data.get("published") or None,
+        source=data.get("source") or None,
+        url=data.get("url") or None,
+        title=data.get("title") or None,
+    )
+    store = get_store()
+    if store.has_text(text):
+        return jsonify({"id": None, "stored": False, "reason": "the same text is already stored"})
+    with _ingest_lock:  # one extraction at a time: the models are shared
+        extracted = get_extractor().extract(doc)
+    stored = store.add(extracted)
+    if stored is None:
+        return jsonify({"id": None, "stored": False, "reason": "the same text is already stored"})
+    resp = jsonify(
+        {
+            "id": stored,
+            "stored": True,
+            "mentions": len(extracted.mentions),
+            "events": len(extracted.events),
+            "statements": len(extracted.statements),
+            "url": url_for("pages.document_page", doc_id=stored, _external=True),
+        }
+    )
+    resp.status_code = 201
+    resp.headers["Location"] = url_for("api.document", doc_id=stored, _external=True)
+    return resp
+
+
+# -- export -----------------------------------------------------------------------------------
+@bp.get("/export/events.<fmt>")
+def export(fmt: str):
+    """Every event matching the filters as GeoJSON, CSV or GeoPackage (written to a temporary
+    file by ``geo.export.export_events``, then streamed from disk)."""
+    from web import get_store
+
+    if fmt not in EXPORT_FORMATS:
+        raise InputError(f"unknown export format {fmt!r}; use {', '.join(EXPORT_FORMATS)}")
+    filters = parse_filters(request.args, FILTERS["events"])
+    try:
+        from geo.export import export_events
+    except ImportError:
+        return jsonify({"error": "export is not available in this installation"}), 501
+    mime, name = EXPORT_FORMATS[fmt]
+    tmpdir = tempfile.mkdtemp(prefix="conflictmap-export-")
+    path = os.path.join(tmpdir, name)
+    try:
+        export_events(get_store(), fmt, path, **filters)
+        fh = open(path, "rb")  # noqa: SIM115 - closed by the response
+    finally:
+        for leftover in os.listdir(tmpdir):
+            os.unlink(os.path.join(tmpdir, leftover))  # the open handle keeps the data
+        os.rmdir(tmpdir)
+    return send_file(fh, mimetype=mime, as_attachment=True, download_name=name)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3 description of this API."""
+    from web.openapi import spec
+
+    return jsonify(spec(request.host_url.rstrip("/")))

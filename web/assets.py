@@ -1,0 +1,155 @@
+"""Leaflet and plugin files served by the app from installed packages, never from a CDN.
+
+Where each library comes from:
+
+========================  =====================================  ==========================
+URL prefix                package                                 files
+========================  =====================================  ==========================
+``/assets/leaflet/``      XStatic-Leaflet (PyPI)                  leaflet.js, leaflet.css, images/
+``/assets/markercluster/`` XStatic-Leaflet-MarkerCluster (PyPI)   leaflet.markercluster.js, CSS
+``/assets/jquery/``       XStatic-jQuery (PyPI)                   jquery.min.js
+``/assets/fontawesome/``  XStatic-Font-Awesome (PyPI)             css/all.min.css, webfonts/
+``/assets/heat/``         folium (its bundled ``leaflet_heat.min.js``)
+``/assets/fullscreen/``   npm ``leaflet.fullscreen`` installed in ``web/node_modules`` at set-up
+``/assets/app/``          this package's ``static/`` folder (the map's own script and style)
+========================  =====================================  ==========================
+
+:func:`configure_folium` replaces the class-level ``default_js`` / ``default_css`` of
+``folium.Map`` and of the plugins the app uses, once, at app start: every map built afterwards
+points at these URLs. (``add_js_link`` on an instance edits the class lists in place and leaks
+into every later map, so it is not used.)
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Blueprint, abort, send_from_directory
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/assets"
+WEB_DIR = Path(__file__).parent
+NODE_MODULES = Path(os.environ.get("CONFLICTMAP_NODE_MODULES", WEB_DIR / "node_modules"))
+
+
+@dataclass(frozen=True)
+class Library:
+    """One served library: where its files are and which of them the map loads."""
+
+    name: str
+    source: str  # "xstatic:<module>", "folium:templates", "npm:<package>", "app"
+    required: bool = True
+
+    def directory(self) -> Path | None:
+        """The folder holding the files, or None when the package is not installed."""
+        kind, _, ref = self.source.partition(":")
+        if kind == "xstatic":
+            try:
+                mod = importlib.import_module(f"xstatic.pkg.{ref}")
+            except ImportError:
+                return None
+            return Path(mod.BASE_DIR)
+        if kind == "folium":
+            import folium
+
+            return Path(folium.__file__).parent / ref
+        if kind == "npm":
+            d = NODE_MODULES / ref
+            return d if d.is_dir() else None
+        return WEB_DIR / "static"
+
+
+LIBRARIES = {
+    lib.name: lib
+    for lib in (
+        Library("leaflet", "xstatic:leaflet"),
+        Library("markercluster", "xstatic:leaflet_markercluster"),
+        Library("jquery", "xstatic:jquery"),
+        Library("fontawesome", "xstatic:font_awesome"),
+        Library("heat", "folium:templates"),
+        Library("fullscreen", "npm:leaflet.fullscreen", required=False),
+        Library("app", "app"),
+    )
+}
+
+
+def url(lib: str, path: str) -> str:
+    """The URL the app serves ``path`` of library ``lib`` at."""
+    return f"{PREFIX}/{lib}/{path}"
+
+
+def available(lib: str) -> bool:
+    """True when the library's files are installed (optional ones may be missing)."""
+    d = LIBRARIES[lib].directory()
+    return d is not None and d.is_dir()
+
+
+def missing_required() -> list[str]:
+    """Required libraries whose package is not installed."""
+    return [n for n, lib in LIBRARIES.items() if lib.required and not available(n)]
+
+
+# What the map and each plugin load, in order.
+MAP_JS = [
+    ("leaflet", url("leaflet", "leaflet.js")),
+    ("jquery", url("jquery", "jquery.min.js")),
+]
+MAP_CSS = [
+    ("leaflet_css", url("leaflet", "leaflet.css")),
+    ("fontawesome_css", url("fontawesome", "css/all.min.css")),
+    ("conflictmap_css", url("app", "conflictmap.css")),
+]
+MARKERCLUSTER_JS = [("markerclusterjs", url("markercluster", "leaflet.markercluster.js"))]
+MARKERCLUSTER_CSS = [
+    ("markerclustercss", url("markercluster", "MarkerCluster.css")),
+    ("markerclusterdefaultcss", url("markercluster", "MarkerCluster.Default.css")),
+]
+HEAT_JS = [("leaflet-heat.js", url("heat", "leaflet_heat.min.js"))]
+FULLSCREEN_JS = [("Control.Fullscreen.js", url("fullscreen", "Control.FullScreen.js"))]
+FULLSCREEN_CSS = [("Control.FullScreen.css", url("fullscreen", "Control.FullScreen.css"))]
+APP_JS = [("conflictmap_js", url("app", "conflictmap.js"))]
+
+_configured = False
+
+
+def configure_folium() -> None:
+    """Point Folium's map and plugin classes at the app's own asset URLs (idempotent).
+
+    Bootstrap, the Bootstrap 3 glyphicons and Leaflet.awesome-markers are dropped from the
+    map's defaults: the map uses Font Awesome icons in ``L.divIcon`` markers and Leaflet's own
+    controls, so it needs neither.
+    """
+    global _configured
+    if _configured:
+        return
+    import folium
+    from folium import plugins
+
+    folium.Map.default_js = list(MAP_JS)
+    folium.Map.default_css = list(MAP_CSS)
+    for cls in (plugins.MarkerCluster, plugins.FastMarkerCluster):
+        cls.default_js = list(MARKERCLUSTER_JS)
+        cls.default_css = list(MARKERCLUSTER_CSS)
+    plugins.HeatMap.default_js = list(HEAT_JS)
+    plugins.Fullscreen.default_js = list(FULLSCREEN_JS)
+    plugins.Fullscreen.default_css = list(FULLSCREEN_CSS)
+    _configured = True
+
+
+bp = Blueprint("assets", __name__)
+
+
+@bp.route(f"{PREFIX}/<lib>/<path:filename>")
+def asset(lib: str, filename: str):
+    """Serve one file of an installed library (404 when unknown or not installed)."""
+    spec = LIBRARIES.get(lib)
+    directory = spec.directory() if spec else None
+    if directory is None:
+        abort(404)
+    # send_from_directory refuses paths that leave the directory.
+    return send_from_directory(directory, filename, max_age=86400)

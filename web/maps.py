@@ -1,0 +1,518 @@
+"""Store rows -> a layered ``folium.Map`` that works with no network.
+
+The map has no tiles by default: its basemap is the Natural Earth country outlines (fetched once
+from ``/data/countries.geojson``), with OpenStreetMap tiles as an optional base layer. Each
+overlay is a ``folium.FeatureGroup`` named in the ``LayerControl``; the page's own script
+(``web/static/conflictmap.js``) fills them from one JSON block, so the HTML does not grow by
+one Folium object per point:
+
+* events, one overlay per type, grouped by place and type (one marker per place with the count
+  and the latest events in its popup) and clustered;
+* statements: a speech marker where the words were said, lines to the places they name;
+* places mentioned: circles sized by the number of mentions;
+* a heatmap of events and a country choropleth of mentions (both off at first).
+
+Every piece of text from the store is escaped with :func:`html.escape` here, in Python, before
+it reaches the page; the JSON block is further escaped so that no ``<`` appears in the script.
+
+Example
+-------
+>>> m = build_map(store, start="2024-01-01", end="2024-03-31")   # doctest: +SKIP
+>>> m.save("map.html")                                           # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import threading
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import folium
+from branca.element import MacroElement
+from folium.template import Template
+
+from web import assets
+
+# ACLED's event types (geo/events.py) -> colour and Font Awesome 6 icon.
+EVENT_STYLES: dict[str, tuple[str, str]] = {
+    "Battles": ("#d62728", "crosshairs"),
+    "Explosions/Remote violence": ("#ff7f0e", "bomb"),
+    "Violence against civilians": ("#9467bd", "user-injured"),
+    "Strategic developments": ("#1f77b4", "chess-knight"),
+    "Protests": ("#2ca02c", "bullhorn"),
+    "Riots": ("#8c564b", "fire"),
+    "Diplomacy": ("#17becf", "handshake"),
+}
+OTHER_STYLE = ("#7f7f7f", "circle")
+STATEMENT_STYLE = ("#e377c2", "comment")
+PLACE_COLOR = "#3b5b92"
+CHOROPLETH_COLORS = ("#fff5eb", "#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603")
+
+LAYERS = ("events", "statements", "places", "heatmap", "choropleth")
+DEFAULT_LAYERS = ("events", "statements", "places")
+
+CREDITS_HTML = (
+    'Places &copy; <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0) | '
+    'Borders <a href="https://www.naturalearthdata.com/">Natural Earth</a>'
+)
+CREDITS_TEXT = "Places: GeoNames (CC BY 4.0). Borders: Natural Earth (public domain)."
+
+MAX_MAP_EVENTS = 200_000  # events read for one map; past that, narrow the filters
+EVENTS_PER_POPUP = 5
+MAX_STATEMENTS = 2_000
+MAX_PLACES = 5_000
+PRECISION_LABEL = {"city": "town", "admin1": "province level", "country": "country level"}
+
+
+def event_style(type_: str | None) -> tuple[str, str]:
+    """Colour and Font Awesome icon name of an event type."""
+    return EVENT_STYLES.get(type_ or "", OTHER_STYLE)
+
+
+def e(value: Any) -> str:
+    """Escaped text for HTML ('' for None)."""
+    return "" if value is None else html.escape(str(value), quote=True)
+
+
+def script_json(obj: Any) -> str:
+    """JSON safe to place inside a ``<script>`` element (no ``<``, ``>``, ``&``, U+2028/9)."""
+    s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (
+        s.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def doc_href(base: str, doc_id: str) -> str:
+    return f"{base}/documents/{quote(str(doc_id), safe='')}"
+
+
+def _external(url: str | None) -> str | None:
+    return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
+def _doc_line(base: str, row: dict, title_key="doc_title", source_key="doc_source") -> str:
+    parts = []
+    doc_id = row.get("doc_id")
+    if doc_id is not None:
+        title = row.get(title_key) or doc_id
+        parts.append(f'<a href="{e(doc_href(base, doc_id))}" target="_top">{e(title)}</a>')
+    if row.get(source_key):
+        parts.append(f"({e(row[source_key])})")
+    ext = _external(row.get("doc_url"))
+    if ext:
+        parts.append(f'<a href="{e(ext)}" target="_blank" rel="noopener noreferrer">source</a>')
+    return " ".join(parts)
+
+
+def event_item_html(ev: dict, base: str = "") -> str:
+    """One event as a list item: sentence, date, actors, casualties, source document."""
+    bits = [f'<span class="cm-date">{e(ev.get("date") or "date unknown")}</span>']
+    if ev.get("subtype"):
+        bits.append(f" <b>{e(ev['subtype'])}</b>")
+    bits.append(f'<blockquote class="cm-sentence">{e(ev.get("sentence"))}</blockquote>')
+    actors = ev.get("actors") or []
+    if actors:
+        bits.append(f"<div>Actors: {e(', '.join(map(str, actors)))}</div>")
+    cas = []
+    if ev.get("fatalities") is not None:
+        cas.append(f"{e(ev['fatalities'])} killed")
+    if ev.get("injured") is not None:
+        cas.append(f"{e(ev['injured'])} injured")
+    if cas:
+        bits.append(f"<div>{', '.join(cas)}</div>")
+    bits.append(f'<div class="cm-doc">{_doc_line(base, ev)}</div>')
+    return "<li>" + "".join(bits) + "</li>"
+
+
+def _event_group_html(group: dict, base: str) -> str:
+    color, icon = event_style(group["type"])
+    n = group["count"]
+    prec = PRECISION_LABEL.get(group["precision"] or "", group["precision"] or "unknown")
+    head = (
+        f'<div class="cm-popup"><h4><i class="fa-solid fa-{e(icon)}" style="color:{e(color)}"></i> '
+        f"{e(group['type'] or 'Event')}</h4>"
+        f'<div class="cm-where">{e(group["place_name"])} <span class="cm-prec">({e(prec)})</span>'
+        f" &middot; {n} event{'s' if n != 1 else ''}</div><ul>"
+    )
+    items = "".join(event_item_html(ev, base) for ev in group["items"])
+    more = ""
+    if n > len(group["items"]):
+        q = {"type": group["type"] or ""}
+        if group["place_id"]:
+            q["place"] = group["place_id"]
+        more = (
+            f'<a href="{e(base)}/api/events?{e(urlencode(q))}" target="_blank">'
+            f"all {n} events (GeoJSON)</a>"
+        )
+    return head + items + "</ul>" + more + "</div>"
+
+
+def _statement_html(st: dict, base: str) -> str:
+    speaker = st.get("speaker") or "Unknown speaker"
+    role = f", {e(st['speaker_role'])}" if st.get("speaker_role") else ""
+    kind = "reported speech" if st.get("indirect") else "quote"
+    where = st.get("where_name")
+    named = ", ".join(str(p.get("name")) for p in st.get("places") or [] if p.get("name"))
+    return (
+        f'<div class="cm-popup"><h4><i class="fa-solid fa-comment"></i> {e(speaker)}{role}</h4>'
+        f'<blockquote class="cm-quote">{e(st.get("quote"))}</blockquote>'
+        f'<div><span class="cm-date">{e(st.get("date") or "date unknown")}</span> &middot; {kind}'
+        + (f" &middot; said in {e(where)}" if where else "")
+        + "</div>"
+        + (f"<div>Places named: {e(named)}</div>" if named else "")
+        + f'<div class="cm-doc">{_doc_line(base, st)}</div></div>'
+    )
+
+
+def _place_html(p: dict, base: str) -> str:
+    roles = p.get("roles") or {}
+    role_txt = ", ".join(f"{e(k)} {e(v)}" for k, v in roles.items() if v)
+    docs = "".join(
+        f'<li><a href="{e(doc_href(base, d.get("id")))}" target="_top">{e(d.get("title") or d.get("id"))}</a></li>'
+        for d in (p.get("documents") or [])
+        if d.get("id") is not None
+    )
+    n = p.get("mentions") or 0
+    return (
+        f'<div class="cm-popup"><h4><i class="fa-solid fa-location-dot"></i> {e(p.get("name"))}</h4>'
+        f"<div>{e(p.get('feature') or '')} {e(p.get('country_code') or '')} &middot; "
+        f"{e(n)} mention{'s' if n != 1 else ''}" + (f" ({role_txt})" if role_txt else "") + "</div>"
+        f'<div class="cm-docs-title">Documents</div><ul class="cm-docs">{docs}</ul></div>'
+    )
+
+
+def group_events(
+    rows: Iterable[dict], base: str = "", max_events: int = MAX_MAP_EVENTS
+) -> tuple[list[dict], int, bool]:
+    """Group events by (position, type), newest first inside a group.
+
+    Returns the groups, the number of events read and whether ``max_events`` cut the reading.
+    """
+    groups: dict[tuple, dict] = {}
+    n = 0
+    truncated = False
+    for ev in rows:
+        if n >= max_events:
+            truncated = True
+            break
+        n += 1
+        lat, lon = ev.get("lat"), ev.get("lon")
+        if lat is None or lon is None:
+            continue
+        key = (round(lat, 5), round(lon, 5), ev.get("type"))
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = {
+                "lat": lat,
+                "lon": lon,
+                "type": ev.get("type"),
+                "place_id": ev.get("place_id"),
+                "place_name": ev.get("place_name") or "",
+                "precision": ev.get("precision"),
+                "count": 0,
+                "items": [],
+            }
+        g["count"] += 1
+        g["items"].append(ev)
+        if len(g["items"]) > EVENTS_PER_POPUP * 4:  # keep memory bounded, newest kept below
+            g["items"].sort(key=lambda x: x.get("date") or "", reverse=True)
+            del g["items"][EVENTS_PER_POPUP:]
+    out = []
+    for g in groups.values():
+        g["items"].sort(key=lambda x: x.get("date") or "", reverse=True)
+        del g["items"][EVENTS_PER_POPUP:]
+        out.append(g)
+    return out, n, truncated
+
+
+def _breaks(values: list[int], k: int = len(CHOROPLETH_COLORS)) -> list[float]:
+    """Upper bounds of ``k`` classes on a log scale (mentions are heavy-tailed)."""
+    if not values:
+        return []
+    top = max(values)
+    if top <= 1:
+        return [1]
+    return sorted({math.ceil(math.exp(math.log(top) * (i + 1) / k)) for i in range(k)})
+
+
+_countries_lock = threading.Lock()
+_countries_cache: dict[tuple[str, float], dict] = {}
+
+
+def countries_geojson(gazetteer=None, tolerance: float = 0.02) -> dict:
+    """The Natural Earth country outlines as an RFC 7946 FeatureCollection (simplified, cached).
+
+    Properties: ``iso`` (ISO 3166-1 alpha-2), ``name``, ``id`` (gazetteer place id).
+    """
+    from shapely.geometry import mapping, shape
+
+    if gazetteer is None:
+        from gazetteer.lookup import get_gazetteer
+
+        gazetteer = get_gazetteer()
+    key = (str(getattr(gazetteer, "path", id(gazetteer))), tolerance)
+    with _countries_lock:
+        if key in _countries_cache:
+            return _countries_cache[key]
+        feats = []
+        for place, geom in gazetteer.country_geometries():
+            g = shape(geom)
+            if tolerance:
+                g = g.simplify(tolerance, preserve_topology=True)
+            if g.is_empty:
+                continue
+            gj = json.loads(json.dumps(mapping(g)), parse_float=lambda s: round(float(s), 3))
+            feats.append(
+                {
+                    "type": "Feature",
+                    "geometry": gj,
+                    "properties": {"iso": place.country_code, "name": place.name, "id": place.id},
+                }
+            )
+        fc = {"type": "FeatureCollection", "features": feats}
+        _countries_cache[key] = fc
+        return fc
+
+
+class _MapData(MacroElement):
+    """Hands the layer data and the feature groups to the page's script (one JSON block)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        conflictmap.init({{ this._parent.get_name() }}, {
+            {%- for key, fg in this.groups.items() %}
+            {{ key|tojson }}: {{ fg.get_name() }},
+            {%- endfor %}
+        }, {{ this.payload }});
+        {% endmacro %}
+        """
+    )
+    default_js = assets.MARKERCLUSTER_JS + assets.HEAT_JS + assets.APP_JS
+    default_css = assets.MARKERCLUSTER_CSS
+
+    def __init__(self, groups: dict[str, folium.FeatureGroup], data: dict) -> None:
+        super().__init__()
+        self._name = "ConflictmapData"
+        self.groups = groups
+        self.payload = script_json(data)
+
+    def render(self, **kwargs):
+        figure = self.get_root()
+        for name, url in self.default_js:
+            figure.header.add_child(folium.JavascriptLink(url), name=name)
+        for name, url in self.default_css:
+            figure.header.add_child(folium.CssLink(url), name=name)
+        super().render(**kwargs)
+
+
+def build_map(
+    store,
+    *,
+    bbox: tuple[float, float, float, float] | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    type: str | None = None,  # noqa: A002 - the API's parameter name
+    actor: str | None = None,
+    place: str | None = None,
+    q: str | None = None,
+    layers: Iterable[str] | None = None,
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+    focus: str | None = None,
+    base_url: str = "",
+    embed_code: str | None = None,
+    countries_url: str | None = None,
+    osm_tiles: bool = True,
+    max_events: int = MAX_MAP_EVENTS,
+) -> folium.Map:
+    """Build the layered map of what the store holds for these filters.
+
+    Parameters
+    ----------
+    store:
+        A :class:`geo.store.Store`.
+    bbox, start, end, type, actor, place, q:
+        The store's filters (see the store interface); ``type`` applies to events only.
+    layers:
+        Overlays shown at first, among :data:`LAYERS` (default :data:`DEFAULT_LAYERS`); the
+        others are in the layer control, unticked.
+    center, zoom, focus:
+        Open the map there (else it fits the data) and open the popup of place ``focus``.
+    base_url:
+        Prefix of the app's links (documents, API), '' when the page is served by the app.
+    embed_code:
+        The iframe code shown in the map's "Embed" panel (None: no panel).
+    countries_url:
+        Where the page fetches the country outlines; default ``<base_url>/data/countries.geojson``.
+    osm_tiles:
+        Offer OpenStreetMap tiles as an optional base layer (off at first; needs the network).
+    max_events:
+        Events read at most; the legend says when the result was cut.
+
+    Returns
+    -------
+    folium.Map
+        Call ``.get_root().render()`` or ``.save(path)``; the page needs the app's assets.
+    """
+    assets.configure_folium()
+    shown = set(DEFAULT_LAYERS if layers is None else layers)
+    unknown = shown - set(LAYERS)
+    if unknown:
+        from geo.errors import InputError
+
+        raise InputError(f"unknown layer(s): {', '.join(sorted(unknown))}; use {', '.join(LAYERS)}")
+    filters = {"bbox": bbox, "start": start, "end": end, "actor": actor, "place": place, "q": q}
+    filters = {k: v for k, v in filters.items() if v is not None}
+
+    ev_groups, n_read, truncated = group_events(
+        store.iter_events(**filters, **({"type": type} if type else {})), base_url, max_events
+    )
+    n_total = n_read
+    if truncated:
+        n_total = store.events(**filters, **({"type": type} if type else {}), limit=1)[1]
+    statements, n_statements = store.statements(**filters, limit=MAX_STATEMENTS)
+    place_filters = {k: v for k, v in filters.items() if k != "actor"}
+    places, n_places = store.places(**place_filters, limit=MAX_PLACES)
+    counts = store.country_counts(**{k: v for k, v in filters.items() if k in ("start", "end")})
+
+    m = folium.Map(
+        location=list(center) if center else [30, 30],
+        zoom_start=zoom if zoom is not None else 3,
+        tiles=None,
+        max_zoom=18,
+        min_zoom=2,
+        control_scale=True,
+        prefer_canvas=False,
+    )
+    # Folium hands max_zoom to its tile layer only; with no tiles Leaflet's map has no maxZoom
+    # and MarkerCluster throws "Map has no maxZoom specified": set it on the map itself.
+    m.options["max_zoom"] = 18
+    m.options["min_zoom"] = 2
+    base = folium.FeatureGroup(name="Countries (Natural Earth)", overlay=False, control=True)
+    base.add_to(m)
+    if osm_tiles:
+        folium.TileLayer(
+            "OpenStreetMap", name="OpenStreetMap tiles (online)", overlay=False, show=False
+        ).add_to(m)
+
+    groups: dict[str, folium.FeatureGroup] = {"countries": base}
+    types = sorted({g["type"] or "" for g in ev_groups}, key=lambda t: (t not in EVENT_STYLES, t))
+    per_type_count = {
+        t: sum(g["count"] for g in ev_groups if (g["type"] or "") == t) for t in types
+    }
+    for i, t in enumerate(types):
+        color, icon = event_style(t)
+        label = (
+            f'<i class="fa-solid fa-{e(icon)}" style="color:{e(color)}"></i> '
+            f"Events: {e(t or 'other')} ({per_type_count[t]})"
+        )
+        fg = folium.FeatureGroup(name=label, show="events" in shown)
+        fg.add_to(m)
+        groups[f"events:{i}"] = fg
+    layer_defs = [
+        ("statements", f'<i class="fa-solid fa-comment"></i> Statements ({n_statements})'),
+        ("places", f'<i class="fa-solid fa-circle"></i> Places mentioned ({n_places})'),
+        ("heatmap", '<i class="fa-solid fa-fire-flame-curved"></i> Heatmap of events'),
+        ("choropleth", '<i class="fa-solid fa-earth-africa"></i> Mentions by country'),
+    ]
+    for key, label in layer_defs:
+        fg = folium.FeatureGroup(name=label, show=key in shown)
+        fg.add_to(m)
+        groups[key] = fg
+
+    data = {
+        "base": base_url,
+        "countries_url": countries_url or f"{base_url}/data/countries.geojson",
+        "credits": CREDITS_HTML,
+        "filters": {k: v for k, v in {"start": start, "end": end, "type": type}.items() if v},
+        "fit": center is None,
+        "focus": focus,
+        "embed_code": embed_code,
+        "event_types": [
+            {
+                "key": f"events:{i}",
+                "type": e(t or "other"),
+                "color": event_style(t)[0],
+                "icon": event_style(t)[1],
+                "count": per_type_count[t],
+            }
+            for i, t in enumerate(types)
+        ],
+        "type_options": list(EVENT_STYLES),  # raw text: set with .textContent
+        "events": [
+            [
+                round(g["lat"], 5),
+                round(g["lon"], 5),
+                types.index(g["type"] or ""),
+                g["count"],
+                _event_group_html(g, base_url),
+                0 if (g["precision"] or "city") == "city" else 1,
+            ]
+            for g in ev_groups
+        ],
+        "events_total": n_total,
+        "events_shown": n_read,
+        "truncated": truncated,
+        "statements": [
+            [
+                st["where_lat"],
+                st["where_lon"],
+                [
+                    [p["lat"], p["lon"]]
+                    for p in st.get("places") or []
+                    if p.get("lat") is not None and p.get("lon") is not None
+                ],
+                _statement_html(st, base_url),
+            ]
+            for st in statements
+            if st.get("where_lat") is not None and st.get("where_lon") is not None
+        ],
+        "statements_total": n_statements,
+        "places": [
+            [p["lat"], p["lon"], p.get("mentions") or 0, _place_html(p, base_url), p.get("id")]
+            for p in places
+            if p.get("lat") is not None and p.get("lon") is not None
+        ],
+        # raw text: the script sets it with .value / .textContent, never as HTML
+        "search": sorted(
+            {
+                (str(p.get("name")), p["lat"], p["lon"], p.get("id") or "")
+                for p in places
+                if p.get("name") and p.get("lat") is not None
+            }
+            | {
+                (str(g["place_name"]), g["lat"], g["lon"], g["place_id"] or "")
+                for g in ev_groups
+                if g["place_name"]
+            }
+        ),
+        "counts": counts,
+        "breaks": _breaks(list(counts.values())),
+        "colors": list(CHOROPLETH_COLORS),
+        "place_color": PLACE_COLOR,
+        "statement_color": STATEMENT_STYLE[0],
+    }
+    _MapData(groups, data).add_to(m)
+    if assets.available("fullscreen"):
+        from folium.plugins import Fullscreen
+
+        Fullscreen(position="topleft").add_to(m)
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    return m
+
+
+def render_map_html(m: folium.Map, nonce: str | None = None) -> str:
+    """The map's full HTML page; with ``nonce`` every ``<script>`` carries it (for the CSP)."""
+    page = m.get_root().render()
+    if nonce:
+        page = page.replace("<script", f'<script nonce="{e(nonce)}"')
+    return page

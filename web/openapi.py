@@ -1,0 +1,406 @@
+"""The OpenAPI 3.0 description of the HTTP API, served at ``/openapi.json``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from web.api import MAX_LIMIT, MAX_OFFSET, MAX_TEXT_PARAM
+
+
+def _param(name: str, description: str, schema: dict, example: Any = None) -> dict:
+    p = {"name": name, "in": "query", "required": False, "description": description}
+    p["schema"] = schema
+    if example is not None:
+        p["example"] = example
+    return p
+
+
+TEXT = {"type": "string", "maxLength": MAX_TEXT_PARAM}
+DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+
+PARAMS: dict[str, dict] = {
+    "bbox": _param(
+        "bbox",
+        "min_lon,min_lat,max_lon,max_lat in degrees (WGS 84); no antimeridian crossing.",
+        {"type": "string", "pattern": r"^[^,]+,[^,]+,[^,]+,[^,]+$"},
+        "35.5,32.3,42.4,37.4",
+    ),
+    "start": _param("start", "First day included (YYYY-MM-DD).", DATE, "2024-01-01"),
+    "end": _param("end", "Last day included (YYYY-MM-DD).", DATE, "2024-12-31"),
+    "type": _param("type", "Event type or subtype (exact, case-insensitive).", TEXT, "Battles"),
+    "actor": _param("actor", "Substring of an actor's name.", TEXT),
+    "place": _param("place", "A place id (gn:170063) or name.", TEXT, "gn:170063"),
+    "q": _param("q", "Full-text query (SQLite FTS5 syntax).", TEXT),
+    "limit": _param(
+        "limit", "Rows per page.", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}, 100
+    ),
+    "offset": _param(
+        "offset", "Rows to skip.", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}, 0
+    ),
+}
+
+
+def _refs(*names: str) -> list[dict]:
+    return [{"$ref": f"#/components/parameters/{n}"} for n in names]
+
+
+ERRORS = {
+    "400": {"$ref": "#/components/responses/BadRequest"},
+    "500": {"$ref": "#/components/responses/ServerError"},
+}
+
+
+def _collection(summary: str, filters: tuple[str, ...], props: str) -> dict:
+    return {
+        "get": {
+            "summary": summary,
+            "parameters": _refs(*filters, "limit", "offset"),
+            "responses": {
+                "200": {
+                    "description": "A GeoJSON FeatureCollection (RFC 7946, [lon, lat]).",
+                    "content": {
+                        "application/geo+json": {
+                            "schema": {
+                                "allOf": [
+                                    {"$ref": "#/components/schemas/FeatureCollection"},
+                                    {
+                                        "type": "object",
+                                        "properties": {
+                                            "features": {
+                                                "type": "array",
+                                                "items": {
+                                                    "type": "object",
+                                                    "properties": {
+                                                        "properties": {
+                                                            "$ref": f"#/components/schemas/{props}"
+                                                        }
+                                                    },
+                                                },
+                                            }
+                                        },
+                                    },
+                                ]
+                            }
+                        }
+                    },
+                },
+                **ERRORS,
+            },
+        }
+    }
+
+
+def spec(server_url: str = "") -> dict:
+    """The OpenAPI document (``server_url``: the address the app is served at)."""
+    nullable_str = {"type": "string", "nullable": True}
+    nullable_int = {"type": "integer", "nullable": True}
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "conflictmap",
+            "version": "0.1.0",
+            "description": (
+                "Places, events and statements extracted from French and English conflict news. "
+                "Spatial results are GeoJSON (RFC 7946: longitude, latitude; WGS 84). "
+                'Errors are JSON objects {"error": message}. Places: GeoNames (CC BY 4.0); '
+                "borders: Natural Earth."
+            ),
+            "license": {"name": "MIT"},
+        },
+        "servers": [{"url": server_url or "/"}],
+        "paths": {
+            "/api/events": _collection(
+                "Events (ACLED-like types), one Feature each at its place.",
+                ("bbox", "start", "end", "type", "actor", "place", "q"),
+                "Event",
+            ),
+            "/api/statements": _collection(
+                "Statements, located where they were said (null geometry when unknown).",
+                ("bbox", "start", "end", "actor", "place", "q"),
+                "Statement",
+            ),
+            "/api/places": _collection(
+                "Places mentioned, with mention counts and documents.",
+                ("bbox", "start", "end", "q", "place"),
+                "Place",
+            ),
+            "/api/documents": {
+                "get": {
+                    "summary": "Documents stored, newest first.",
+                    "parameters": _refs("q", "start", "end", "limit", "offset"),
+                    "responses": {
+                        "200": {
+                            "description": "A page of documents.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/DocumentList"}
+                                }
+                            },
+                        },
+                        **ERRORS,
+                    },
+                },
+                "post": {
+                    "summary": "Extract an article and store it (idempotent on its text).",
+                    "security": [{"bearer": []}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/NewDocument"}
+                            },
+                            "text/plain": {"schema": {"type": "string", "minLength": 1}},
+                        },
+                    },
+                    "responses": {
+                        "201": {
+                            "description": "Stored.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Ingested"}
+                                }
+                            },
+                        },
+                        "200": {
+                            "description": "The same text was already stored (nothing changed).",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Ingested"}
+                                }
+                            },
+                        },
+                        "401": {"$ref": "#/components/responses/Unauthorized"},
+                        "413": {"$ref": "#/components/responses/TooLarge"},
+                        **ERRORS,
+                    },
+                },
+            },
+            "/api/documents/{id}": {
+                "get": {
+                    "summary": "One document: text, mentions, events, statements.",
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The document.",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
+                        "404": {"$ref": "#/components/responses/NotFound"},
+                        **ERRORS,
+                    },
+                }
+            },
+            **{
+                f"/export/events.{fmt}": {
+                    "get": {
+                        "summary": f"Every matching event as {label} (a file download).",
+                        "parameters": _refs("bbox", "start", "end", "type", "actor", "place", "q"),
+                        "responses": {
+                            "200": {
+                                "description": label,
+                                "content": {
+                                    mime: {"schema": {"type": "string", "format": "binary"}}
+                                },
+                            },
+                            **ERRORS,
+                        },
+                    }
+                }
+                for fmt, label, mime in (
+                    ("geojson", "GeoJSON", "application/geo+json"),
+                    ("csv", "CSV", "text/csv"),
+                    ("gpkg", "GeoPackage", "application/geopackage+sqlite3"),
+                )
+            },
+            "/snapshot.png": {
+                "get": {
+                    "summary": "A static map image (countries, events by type, legend, credits).",
+                    "parameters": [
+                        *_refs("bbox", "start", "end", "type", "actor", "place", "q"),
+                        _param(
+                            "layers",
+                            "Comma-separated: events, statements, places, choropleth.",
+                            {"type": "string", "pattern": r"^[a-z,]*$"},
+                            "events,choropleth",
+                        ),
+                        _param(
+                            "width", "Pixels.", {"type": "integer", "minimum": 100, "maximum": 4000}
+                        ),
+                        _param(
+                            "height",
+                            "Pixels.",
+                            {"type": "integer", "minimum": 100, "maximum": 4000},
+                        ),
+                        _param("title", "Title drawn on the map.", TEXT),
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "PNG image.",
+                            "content": {
+                                "image/png": {"schema": {"type": "string", "format": "binary"}}
+                            },
+                        },
+                        **ERRORS,
+                    },
+                }
+            },
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "parameters": PARAMS,
+            "responses": {
+                name: {
+                    "description": desc,
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                }
+                for name, desc in (
+                    ("BadRequest", "Invalid parameter or body."),
+                    ("Unauthorized", "Missing or wrong Bearer token."),
+                    ("NotFound", "No such resource."),
+                    ("TooLarge", "The body is larger than the server accepts."),
+                    ("ServerError", "Internal error (no details are sent)."),
+                )
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {"error": {"type": "string"}},
+                },
+                "Link": {
+                    "type": "object",
+                    "properties": {
+                        "rel": {"type": "string"},
+                        "type": {"type": "string"},
+                        "href": {"type": "string"},
+                    },
+                },
+                "FeatureCollection": {
+                    "type": "object",
+                    "required": ["type", "features"],
+                    "properties": {
+                        "type": {"type": "string", "enum": ["FeatureCollection"]},
+                        "features": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Feature"},
+                        },
+                        "numberMatched": {"type": "integer"},
+                        "numberReturned": {"type": "integer"},
+                        "links": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}},
+                        "next": {"type": "string", "nullable": True},
+                    },
+                },
+                "Feature": {
+                    "type": "object",
+                    "required": ["type", "geometry", "properties"],
+                    "properties": {
+                        "type": {"type": "string", "enum": ["Feature"]},
+                        "id": {
+                            "oneOf": [{"type": "string"}, {"type": "integer"}],
+                            "nullable": True,
+                        },
+                        "geometry": {
+                            "type": "object",
+                            "nullable": True,
+                            "properties": {
+                                "type": {"type": "string", "enum": ["Point"]},
+                                "coordinates": {
+                                    "type": "array",
+                                    "minItems": 2,
+                                    "maxItems": 2,
+                                    "items": {"type": "number"},
+                                    "description": "[longitude, latitude]",
+                                },
+                            },
+                        },
+                        "properties": {"type": "object"},
+                    },
+                },
+                "Event": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "doc_id": {"type": "string"},
+                        "type": {"type": "string"},
+                        "subtype": nullable_str,
+                        "date": nullable_str,
+                        "date_precision": nullable_str,
+                        "actors": {"type": "array", "items": {"type": "string"}},
+                        "fatalities": nullable_int,
+                        "injured": nullable_int,
+                        "place_id": nullable_str,
+                        "place_name": nullable_str,
+                        "precision": nullable_str,
+                        "sentence": {"type": "string"},
+                        "doc_title": nullable_str,
+                        "doc_url": nullable_str,
+                    },
+                },
+                "Statement": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "doc_id": {"type": "string"},
+                        "quote": {"type": "string"},
+                        "speaker": nullable_str,
+                        "speaker_role": nullable_str,
+                        "indirect": {"type": "boolean"},
+                        "date": nullable_str,
+                        "where_id": nullable_str,
+                        "where_name": nullable_str,
+                        "places": {"type": "array", "items": {"type": "object"}},
+                    },
+                },
+                "Place": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string"},
+                        "name": {"type": "string"},
+                        "feature": {"type": "string"},
+                        "country_code": nullable_str,
+                        "mentions": {"type": "integer"},
+                        "documents": {"type": "array", "items": {"type": "object"}},
+                        "roles": {"type": "object"},
+                    },
+                },
+                "DocumentList": {
+                    "type": "object",
+                    "properties": {
+                        "documents": {"type": "array", "items": {"type": "object"}},
+                        "numberMatched": {"type": "integer"},
+                        "numberReturned": {"type": "integer"},
+                        "links": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}},
+                        "next": {"type": "string", "nullable": True},
+                    },
+                },
+                "NewDocument": {
+                    "type": "object",
+                    "required": ["text"],
+                    "properties": {
+                        "text": {"type": "string", "minLength": 1},
+                        "id": {"type": "string"},
+                        "title": {"type": "string"},
+                        "published": {"type": "string", "description": "YYYY-MM-DD or ISO"},
+                        "source": {"type": "string"},
+                        "url": {"type": "string"},
+                        "lang": {"type": "string", "enum": ["fr", "en"]},
+                    },
+                },
+                "Ingested": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string", "nullable": True},
+                        "stored": {"type": "boolean"},
+                        "mentions": {"type": "integer"},
+                        "events": {"type": "integer"},
+                        "statements": {"type": "integer"},
+                        "url": {"type": "string"},
+                        "reason": {"type": "string"},
+                    },
+                },
+            },
+        },
+    }

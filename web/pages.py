@@ -1,0 +1,163 @@
+"""HTML pages: the map (``/``, and ``/map`` to embed), the documents, the country outlines.
+
+The map is built by :func:`web.maps.build_map`; the document page shows the article's text
+escaped, with its place names as links to the map centred on each place.
+"""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import quote, urlencode
+
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, request
+from markupsafe import Markup
+
+from geo.errors import InputError
+from web import api, csp_nonce, get_gazetteer, get_store, maps
+
+bp = Blueprint("pages", __name__, template_folder="templates")
+
+ROLE_CLASSES = ("literal", "metonymic", "country")
+PAGE_SIZE = 50
+
+
+def map_options(args) -> dict:
+    """Validated map parameters: the store filters, ``layers``, ``lat``/``lon``/``zoom``/``focus``."""
+    opts = api.parse_filters(args, api.FILTERS["events"])
+    layers = args.get("layers")
+    if layers is not None:
+        opts["layers"] = [x.strip() for x in layers.split(",") if x.strip()]
+        bad = [x for x in opts["layers"] if x not in maps.LAYERS]
+        if bad:
+            raise InputError(f"unknown layer(s) {', '.join(bad)}; use {', '.join(maps.LAYERS)}")
+    lat, lon = args.get("lat"), args.get("lon")
+    if lat is not None or lon is not None:
+        try:
+            la, lo = float(lat or ""), float(lon or "")
+        except ValueError:
+            raise InputError("lat and lon must both be numbers") from None
+        if not (-90 <= la <= 90 and -180 <= lo <= 180):
+            raise InputError("lat must be within [-90, 90] and lon within [-180, 180]")
+        opts["center"] = (la, lo)
+        opts["zoom"] = api.parse_int("zoom", args.get("zoom"), 9, 2, 18)
+    elif args.get("zoom"):
+        raise InputError("zoom needs lat and lon")
+    focus = args.get("focus")
+    if focus:
+        if len(focus) > api.MAX_TEXT_PARAM:
+            raise InputError("focus is too long")
+        opts["focus"] = focus
+    return opts
+
+
+def _map_response(embeddable: bool) -> Response:
+    opts = map_options(request.args)
+    embed_code = None
+    if not embeddable:
+        q = {k: v for k, v in request.args.items() if k not in ("lat", "lon", "zoom", "focus")}
+        src = request.host_url + "map" + ("?" + urlencode(q) if q else "")
+        embed_code = (
+            f'<iframe src="{html.escape(src)}" width="800" height="600" '
+            'style="border:0" loading="lazy" title="conflictmap: events, statements and '
+            'places on a map"></iframe>'
+        )
+    m = maps.build_map(
+        get_store(),
+        **opts,
+        base_url="",
+        embed_code=embed_code,
+        osm_tiles=bool(current_app.config.get("OSM_TILES")),
+    )
+    g.embeddable = embeddable
+    page = maps.render_map_html(m, nonce=csp_nonce())
+    return Response(page, mimetype="text/html")
+
+
+@bp.get("/")
+def index():
+    """The map page, with the embed code and links to the data in its bottom-left panel."""
+    return _map_response(embeddable=False)
+
+
+@bp.get("/map")
+def embed():
+    """The same map for an iframe on another site (no embed panel; framing allowed)."""
+    return _map_response(embeddable=True)
+
+
+@bp.get("/data/countries.geojson")
+def countries():
+    """Natural Earth country outlines (simplified) for the map's basemap and choropleth."""
+    resp = jsonify(maps.countries_geojson(get_gazetteer()))
+    resp.mimetype = "application/geo+json"
+    resp.cache_control.public = True
+    resp.cache_control.max_age = 86400
+    return resp
+
+
+def map_href(lat: float, lon: float, place_id: str | None, zoom: int = 9) -> str:
+    q = {"lat": f"{lat:.5f}", "lon": f"{lon:.5f}", "zoom": zoom}
+    if place_id:
+        q["focus"] = place_id
+    return "/?" + urlencode(q)
+
+
+def highlight(text: str, mentions: list[dict]) -> Markup:
+    """The text escaped, each mention wrapped in a link to the map (unresolved: ``<mark>``)."""
+    e = html.escape
+    out: list[str] = []
+    pos = 0
+    for m in sorted(mentions, key=lambda m: (m.get("start", 0), -m.get("end", 0))):
+        s, t = m.get("start"), m.get("end")
+        if not isinstance(s, int) or not isinstance(t, int) or s < pos or t > len(text) or s >= t:
+            continue
+        out.append(e(text[pos:s]))
+        label = e(text[s:t])
+        role = m.get("role") if m.get("role") in ROLE_CLASSES else "other"
+        if m.get("lat") is not None and m.get("lon") is not None:
+            score = m.get("score")
+            title = f"{m.get('name') or ''} ({role}" + (
+                f", score {score:.2f})" if isinstance(score, (int, float)) else ")"
+            )
+            href = map_href(m["lat"], m["lon"], m.get("place_id"))
+            out.append(
+                f'<a class="place role-{role}" href="{e(href)}" title="{e(title)}">{label}</a>'
+            )
+        else:
+            out.append(f'<mark class="unresolved" title="place not resolved">{label}</mark>')
+        pos = t
+    out.append(e(text[pos:]))
+    return Markup("".join(out))
+
+
+@bp.get("/documents")
+def documents_page():
+    """The stored documents, newest first, with links to each."""
+    filters = api.parse_filters(request.args, api.FILTERS["documents"])
+    page = api.parse_int("page", request.args.get("page"), 1, 1, 10**6)
+    rows, total = get_store().documents(**filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    csp_nonce()
+    return render_template(
+        "documents.html",
+        rows=rows,
+        total=total,
+        page=page,
+        more=page * PAGE_SIZE < total,
+        q=filters.get("q", ""),
+        quote=quote,
+    )
+
+
+@bp.get("/documents/<path:doc_id>")
+def document_page(doc_id: str):
+    """One article: its text with place names highlighted, its events and statements."""
+    doc = get_store().document(doc_id)
+    csp_nonce()
+    return render_template(
+        "document.html",
+        doc=doc,
+        body=highlight(doc.get("text") or "", doc.get("mentions") or []),
+        map_href=map_href,
+        external=maps._external,
+        credits=Markup(maps.CREDITS_HTML),
+    )

@@ -1,0 +1,338 @@
+/* conflictmap: fills the map's feature groups from the JSON block the server wrote.
+ *
+ * Strings in `data` are of two kinds:
+ *  - popup bodies and layer labels, already escaped by the server (html.escape): set as HTML;
+ *  - names and codes (search list, type options, embed code): raw text, only ever set through
+ *    .textContent / .value, never as HTML.
+ * Nothing here loads anything from outside the app.
+ */
+(function () {
+  "use strict";
+
+  function esc(s) {
+    return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  }
+
+  function el(tag, cls, parent, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text != null) node.textContent = text;
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+
+  function quiet(node) {
+    L.DomEvent.disableClickPropagation(node);
+    L.DomEvent.disableScrollPropagation(node);
+  }
+
+  var cm = {layers: {}, places: Object.create(null), counts: {}};
+
+  function eventIcon(t, count, imprecise) {
+    var html = '<div class="cm-marker' + (imprecise ? " cm-imprecise" : "") +
+      '" style="background:' + t.color + '"><i class="fa-solid fa-' + t.icon + '"></i>' +
+      (count > 1 ? '<span class="cm-badge">' + count + "</span>" : "") + "</div>";
+    return L.divIcon({html: html, className: "cm-event", iconSize: [26, 26], iconAnchor: [13, 13],
+      popupAnchor: [0, -12]});
+  }
+
+  function clusterIcon(t) {
+    return function (cluster) {
+      var sum = 0;
+      cluster.getAllChildMarkers().forEach(function (m) { sum += m.options.cmCount || 1; });
+      var size = sum < 10 ? 30 : sum < 100 ? 36 : sum < 1000 ? 42 : 48;
+      return L.divIcon({
+        html: '<div style="background:' + t.color + '"><span>' + sum + "</span></div>",
+        className: "marker-cluster cm-cluster", iconSize: [size, size]
+      });
+    };
+  }
+
+  function addEvents(map, groups, data, bounds) {
+    var clusters = data.event_types.map(function (t) {
+      var cg = L.markerClusterGroup({
+        iconCreateFunction: clusterIcon(t), maxClusterRadius: 45, chunkedLoading: true,
+        showCoverageOnHover: false
+      });
+      groups[t.key].addLayer(cg);
+      return {type: t, group: cg, markers: []};
+    });
+    data.events.forEach(function (row) {
+      var c = clusters[row[2]];
+      var m = L.marker([row[0], row[1]], {
+        icon: eventIcon(c.type, row[3], row[5]), cmCount: row[3], title: ""
+      }).bindPopup(row[4], {maxWidth: 360, maxHeight: 320});
+      c.markers.push(m);
+      bounds.push([row[0], row[1]]);
+    });
+    clusters.forEach(function (c) { c.group.addLayers(c.markers); });
+    cm.layers.events = clusters;
+    cm.counts.eventMarkers = data.events.length;
+  }
+
+  function addHeat(groups, data) {
+    if (!groups.heatmap || typeof L.heatLayer !== "function") return;
+    var top = 1;
+    var pts = data.events.map(function (row) {
+      var w = Math.log(1 + row[3]);
+      if (w > top) top = w;
+      return [row[0], row[1], w];
+    });
+    var heat = L.heatLayer(pts, {radius: 22, blur: 18, max: top, maxZoom: 9});
+    groups.heatmap.addLayer(heat);
+    cm.layers.heatmap = heat;
+  }
+
+  function addStatements(groups, data, bounds) {
+    var icon = L.divIcon({
+      html: '<div class="cm-speech" style="background:' + data.statement_color +
+        '"><i class="fa-solid fa-comment"></i></div>',
+      className: "cm-event", iconSize: [24, 24], iconAnchor: [12, 24], popupAnchor: [0, -22]
+    });
+    var markers = [];
+    data.statements.forEach(function (row) {
+      var where = [row[0], row[1]];
+      row[2].forEach(function (p) {
+        L.polyline([where, p], {color: data.statement_color, weight: 2, dashArray: "5 5",
+          opacity: 0.8}).bindPopup(row[3], {maxWidth: 360}).addTo(groups.statements);
+      });
+      var m = L.marker(where, {icon: icon}).bindPopup(row[3], {maxWidth: 360, maxHeight: 320});
+      m.addTo(groups.statements);
+      markers.push(m);
+      bounds.push(where);
+    });
+    cm.layers.statements = markers;
+  }
+
+  function addPlaces(groups, data, bounds) {
+    var circles = [];
+    data.places.forEach(function (row) {
+      var r = Math.min(30, 4 + 3 * Math.sqrt(row[2]));
+      var c = L.circleMarker([row[0], row[1]], {
+        radius: r, color: data.place_color, weight: 1, fillColor: data.place_color,
+        fillOpacity: 0.3
+      }).bindPopup(row[3], {maxWidth: 360, maxHeight: 320});
+      c.addTo(groups.places);
+      if (row[4]) cm.places[row[4]] = c;
+      circles.push(c);
+      bounds.push([row[0], row[1]]);
+    });
+    cm.layers.places = circles;
+  }
+
+  function classColor(n, data) {
+    if (!n) return null;
+    for (var i = 0; i < data.breaks.length; i++) {
+      if (n <= data.breaks[i]) return data.colors[Math.min(i + 1, data.colors.length - 1)];
+    }
+    return data.colors[data.colors.length - 1];
+  }
+
+  function addCountries(map, groups, data) {
+    map.createPane("cm-base").style.zIndex = 250;
+    map.createPane("cm-choropleth").style.zIndex = 350;
+    fetch(data.countries_url, {credentials: "same-origin"}).then(function (r) {
+      if (!r.ok) throw new Error("countries: HTTP " + r.status);
+      return r.json();
+    }).then(function (fc) {
+      L.geoJSON(fc, {
+        pane: "cm-base", interactive: false,
+        style: {color: "#a0a0a0", weight: 0.7, fillColor: "#f3f0e8", fillOpacity: 1}
+      }).addTo(groups.countries);
+      if (groups.choropleth) {
+        L.geoJSON(fc, {
+          pane: "cm-choropleth",
+          filter: function (f) { return !!data.counts[f.properties.iso]; },
+          style: function (f) {
+            return {color: "#7a4a1a", weight: 0.6, fillOpacity: 0.75,
+              fillColor: classColor(data.counts[f.properties.iso], data)};
+          },
+          onEachFeature: function (f, layer) {
+            layer.bindTooltip(esc(f.properties.name) + ": " +
+              esc(data.counts[f.properties.iso]) + " mentions");
+          }
+        }).addTo(groups.choropleth);
+      }
+      document.body.setAttribute("data-cm-countries", String(fc.features.length));
+    }).catch(function (err) {
+      document.body.setAttribute("data-cm-countries", "error");
+      if (window.console) console.warn(String(err));
+    });
+  }
+
+  function legend(map, data) {
+    var ctl = L.control({position: "bottomright"});
+    ctl.onAdd = function () {
+      var box = L.DomUtil.create("div", "cm-legend leaflet-bar");
+      quiet(box);
+      var html = "<h4>Legend</h4>";
+      data.event_types.forEach(function (t) {
+        html += '<div><span class="cm-swatch" style="background:' + t.color +
+          '"><i class="fa-solid fa-' + t.icon + '"></i></span> ' + t.type +
+          ' <span class="cm-n">' + t.count + "</span></div>";
+      });
+      html += '<div><span class="cm-swatch" style="background:' + data.statement_color +
+        '"><i class="fa-solid fa-comment"></i></span> statement, dashed lines to the places it names</div>';
+      html += '<div><span class="cm-circle" style="border-color:' + data.place_color +
+        '"></span> place mentioned (size: mentions)</div>';
+      html += '<div><span class="cm-swatch cm-imprecise" style="background:#999"></span> ' +
+        "located at province or country level only</div>";
+      if (data.breaks.length) {
+        html += '<div class="cm-scale">Mentions by country: ';
+        var lo = 1;
+        data.breaks.forEach(function (b, i) {
+          html += '<span class="cm-class" style="background:' +
+            data.colors[Math.min(i + 1, data.colors.length - 1)] + '">' + lo +
+            (b > lo ? "&ndash;" + b : "") + "</span>";
+          lo = b + 1;
+        });
+        html += "</div>";
+      }
+      html += '<div class="cm-n">' + data.events_shown + " of " + data.events_total +
+        " events" + (data.truncated ? ": narrow the dates or the area to see all" : "") + "</div>";
+      box.innerHTML = html;
+      return box;
+    };
+    ctl.addTo(map);
+  }
+
+  function filterControl(map, data) {
+    var ctl = L.control({position: "topleft"});
+    ctl.onAdd = function () {
+      var box = L.DomUtil.create("div", "cm-filter leaflet-bar");
+      quiet(box);
+      var form = el("form", null, box);
+      form.method = "get";
+      form.setAttribute("aria-label", "Filter by date and type");
+      var params = new URLSearchParams(window.location.search);
+      ["start", "end", "type", "offset", "lat", "lon", "zoom", "focus"].forEach(function (k) {
+        params.delete(k);
+      });
+      params.forEach(function (v, k) {
+        var h = el("input", null, form);
+        h.type = "hidden"; h.name = k; h.value = v;
+      });
+      el("div", "cm-title", form, "Time");
+      var row = el("div", "cm-row", form);
+      var s = el("input", null, row); s.type = "date"; s.name = "start"; s.title = "from";
+      s.value = data.filters.start || "";
+      var e = el("input", null, row); e.type = "date"; e.name = "end"; e.title = "to";
+      e.value = data.filters.end || "";
+      var sel = el("select", null, form); sel.name = "type"; sel.title = "event type";
+      el("option", null, sel, "all event types").value = "";
+      data.type_options.forEach(function (t) {
+        var o = el("option", null, sel, t); o.value = t;
+        if (t === data.filters.type) o.selected = true;
+      });
+      var b = el("button", null, form, "Apply"); b.type = "submit";
+      var reset = el("a", "cm-reset", form, "reset");
+      reset.href = window.location.pathname;
+      return box;
+    };
+    ctl.addTo(map);
+  }
+
+  function searchControl(map, data) {
+    var ctl = L.control({position: "topleft"});
+    ctl.onAdd = function () {
+      var box = L.DomUtil.create("div", "cm-search leaflet-bar");
+      quiet(box);
+      var input = el("input", null, box);
+      input.type = "search"; input.placeholder = "Find a place"; input.id = "cm-search-input";
+      input.setAttribute("list", "cm-search-list"); input.setAttribute("aria-label", "Find a place");
+      var list = el("datalist", null, box); list.id = "cm-search-list";
+      data.search.forEach(function (s) { el("option", null, list).value = s[0]; });
+      function go() {
+        var v = input.value.trim().toLowerCase();
+        if (!v) return;
+        var hit = null;
+        data.search.forEach(function (s) {
+          var n = s[0].toLowerCase();
+          if (!hit && n === v) hit = s;
+        });
+        if (!hit) data.search.forEach(function (s) {
+          if (!hit && s[0].toLowerCase().indexOf(v) === 0) hit = s;
+        });
+        if (!hit) { input.classList.add("cm-miss"); return; }
+        input.classList.remove("cm-miss");
+        cm.show(hit[3], hit[1], hit[2], hit[0]);
+      }
+      input.addEventListener("change", go);
+      input.addEventListener("keydown", function (ev) { if (ev.key === "Enter") go(); });
+      return box;
+    };
+    ctl.addTo(map);
+  }
+
+  function embedControl(map, data) {
+    if (!data.embed_code) return;
+    var ctl = L.control({position: "bottomleft"});
+    ctl.onAdd = function () {
+      var box = L.DomUtil.create("div", "cm-embed leaflet-bar");
+      quiet(box);
+      var btn = el("button", null, box, "Embed, data and API");
+      btn.type = "button";
+      var panel = el("div", "cm-panel cm-hidden", box);
+      el("div", "cm-title", panel, "Embed this map");
+      var ta = el("textarea", null, panel);
+      ta.readOnly = true; ta.rows = 3; ta.value = data.embed_code; ta.id = "cm-embed-code";
+      var q = new URLSearchParams(window.location.search);
+      ["lat", "lon", "zoom", "focus"].forEach(function (k) { q.delete(k); });
+      var qs = q.toString() ? "?" + q.toString() : "";
+      var links = [
+        ["Documents", data.base + "/documents"],
+        ["Events GeoJSON", data.base + "/export/events.geojson" + qs],
+        ["Events CSV", data.base + "/export/events.csv" + qs],
+        ["Events GeoPackage", data.base + "/export/events.gpkg" + qs],
+        ["Snapshot PNG", data.base + "/snapshot.png" + qs],
+        ["API (OpenAPI)", data.base + "/openapi.json"]
+      ];
+      var ul = el("ul", null, panel);
+      links.forEach(function (l) { var a = el("a", null, el("li", null, ul), l[0]); a.href = l[1]; });
+      el("div", "cm-credits", panel).innerHTML = data.credits;
+      btn.addEventListener("click", function () { panel.classList.toggle("cm-hidden"); });
+      return box;
+    };
+    ctl.addTo(map);
+  }
+
+  cm.show = function (id, lat, lon, name) {
+    var map = cm.map;
+    map.setView([lat, lon], Math.max(map.getZoom(), 9));
+    var c = id && cm.places[id];
+    if (c && cm.groups.places && map.hasLayer(cm.groups.places)) {
+      c.openPopup();
+    } else {
+      L.popup().setLatLng([lat, lon]).setContent("<b>" + esc(name) + "</b>").openOn(map);
+    }
+  };
+
+  cm.init = function (map, groups, data) {
+    cm.map = map;
+    cm.groups = groups;
+    cm.data = data;
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+    map.attributionControl.addAttribution(data.credits);
+    var bounds = [];
+    addCountries(map, groups, data);
+    addEvents(map, groups, data, bounds);
+    addHeat(groups, data);
+    addStatements(groups, data, bounds);
+    addPlaces(groups, data, bounds);
+    filterControl(map, data);
+    searchControl(map, data);
+    legend(map, data);
+    embedControl(map, data);
+    if (data.fit && bounds.length) {
+      map.fitBounds(bounds, {maxZoom: 7, paddingTopLeft: [280, 40], paddingBottomRight: [300, 40]});
+    }
+    if (data.focus && cm.places[data.focus] && map.hasLayer(groups.places)) {
+      cm.places[data.focus].openPopup();
+    }
+    document.body.setAttribute("data-cm-ready", "1");
+  };
+
+  window.conflictmap = cm;
+})();
