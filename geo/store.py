@@ -1,0 +1,1106 @@
+"""Where extracted documents live: the :class:`Store` interface and its SQLite implementation.
+
+One SQLite file in WAL mode holds the documents (text, hash of the normalised text, metadata),
+the gazetteer places they use, their mentions, events and statements, an R*Tree index on the
+points of events and places, and FTS5 indexes over documents, event sentences and quotes. No
+language processing happens here: the store keeps what :mod:`geo.pipeline` extracted.
+
+Each :meth:`Store.add` is one ``BEGIN IMMEDIATE`` transaction, so a crash never leaves half a
+document, and several processes can write the same file at once (each waits its turn up to
+``BUSY_TIMEOUT_MS``). The same text twice is stored once: the hash column is ``UNIQUE``.
+
+Example
+-------
+>>> store = open_store("news.sqlite")                               # doctest: +SKIP
+>>> store.add(Extractor().extract(doc))                              # doctest: +SKIP
+'afp-001'
+>>> rows, total = store.events(bbox=(35.0, 35.0, 38.0, 37.0), type="Battles")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import abc
+import calendar
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gazetteer.normalize import fold
+from geo.errors import ConfigError, ConflictmapError, InputError, NotFoundError
+from geo.model import ROLES, DateValue, Place
+
+if TYPE_CHECKING:  # pragma: no cover
+    from geo.pipeline import Extracted
+
+ENV_DB = "CONFLICTMAP_DB"
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 60_000
+FETCH_CHUNK = 1000
+MAX_PLACE_DOCUMENTS = 20
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    pk INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    hash TEXT NOT NULL UNIQUE,             -- sha256 of the normalised text
+    title TEXT, source TEXT, url TEXT, lang TEXT,
+    published TEXT, published_precision TEXT, date_min TEXT, date_max TEXT,
+    text TEXT NOT NULL,
+    metadata TEXT NOT NULL DEFAULT '{}',   -- JSON: anything else given with the document
+    ingested_at TEXT NOT NULL,
+    n_mentions INTEGER NOT NULL DEFAULT 0,
+    n_events INTEGER NOT NULL DEFAULT 0,
+    n_statements INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS documents_date ON documents (date_min, date_max);
+CREATE TABLE IF NOT EXISTS places (
+    pk INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,               -- gazetteer id: gn:170063, cm:incirlik-air-base
+    name TEXT NOT NULL, name_fr TEXT, name_fold TEXT NOT NULL, name_fr_fold TEXT,
+    feature TEXT, country_code TEXT, admin1 TEXT, admin1_name TEXT,
+    lat REAL NOT NULL, lon REAL NOT NULL,
+    n_mentions INTEGER NOT NULL DEFAULT 0,
+    n_literal INTEGER NOT NULL DEFAULT 0,
+    n_metonymic INTEGER NOT NULL DEFAULT 0,
+    n_country INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS places_name ON places (name_fold);
+CREATE INDEX IF NOT EXISTS places_name_fr ON places (name_fr_fold);
+CREATE INDEX IF NOT EXISTS places_country ON places (country_code);
+CREATE INDEX IF NOT EXISTS places_admin1 ON places (admin1);
+CREATE INDEX IF NOT EXISTS places_mentions ON places (n_mentions DESC);
+CREATE TABLE IF NOT EXISTS place_names (       -- names a place was written as: "Alep", "Halab"
+    name_fold TEXT NOT NULL,
+    place_pk INTEGER NOT NULL REFERENCES places (pk),
+    PRIMARY KEY (name_fold, place_pk)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS mentions (
+    id INTEGER PRIMARY KEY,
+    doc_pk INTEGER NOT NULL REFERENCES documents (pk),
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
+    role TEXT NOT NULL, score REAL NOT NULL, reason TEXT,
+    place_pk INTEGER REFERENCES places (pk)      -- NULL: unresolved, kept anyway
+);
+CREATE INDEX IF NOT EXISTS mentions_doc ON mentions (doc_pk);
+CREATE INDEX IF NOT EXISTS mentions_place ON mentions (place_pk, doc_pk);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY,
+    doc_pk INTEGER NOT NULL REFERENCES documents (pk),
+    type TEXT NOT NULL COLLATE NOCASE, subtype TEXT COLLATE NOCASE,
+    secondary_types TEXT NOT NULL DEFAULT '[]',
+    date TEXT, date_precision TEXT, date_phrase TEXT, date_min TEXT, date_max TEXT,
+    actors TEXT NOT NULL DEFAULT '[]', actors_text TEXT NOT NULL DEFAULT '',
+    actors_fold TEXT NOT NULL DEFAULT '',
+    fatalities INTEGER, injured INTEGER,
+    place_pk INTEGER REFERENCES places (pk), precision TEXT,
+    sentence TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    confidence REAL NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS events_doc ON events (doc_pk);
+CREATE INDEX IF NOT EXISTS events_date ON events (date_min, date_max);
+CREATE INDEX IF NOT EXISTS events_type ON events (type);
+CREATE INDEX IF NOT EXISTS events_subtype ON events (subtype);
+CREATE INDEX IF NOT EXISTS events_place ON events (place_pk);
+CREATE TABLE IF NOT EXISTS statements (
+    id INTEGER PRIMARY KEY,
+    doc_pk INTEGER NOT NULL REFERENCES documents (pk),
+    quote TEXT NOT NULL, speaker TEXT, speaker_role TEXT, indirect INTEGER NOT NULL,
+    date TEXT, date_precision TEXT, date_min TEXT, date_max TEXT,
+    where_pk INTEGER REFERENCES places (pk),
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS statements_doc ON statements (doc_pk);
+CREATE INDEX IF NOT EXISTS statements_date ON statements (date_min, date_max);
+CREATE INDEX IF NOT EXISTS statements_where ON statements (where_pk);
+CREATE TABLE IF NOT EXISTS statement_places (
+    statement_id INTEGER NOT NULL REFERENCES statements (id),
+    place_pk INTEGER NOT NULL REFERENCES places (pk),
+    PRIMARY KEY (statement_id, place_pk)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS statement_places_place ON statement_places (place_pk);
+CREATE VIRTUAL TABLE IF NOT EXISTS event_rtree USING rtree (id, min_lon, max_lon, min_lat, max_lat);
+CREATE VIRTUAL TABLE IF NOT EXISTS place_rtree USING rtree (id, min_lon, max_lon, min_lat, max_lat);
+CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5 (
+    title, text, content='documents', content_rowid='pk', tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5 (
+    sentence, actors_text, content='events', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS statements_fts USING fts5 (
+    quote, speaker, speaker_role, content='statements', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2');
+"""
+
+
+# -- helpers shared with callers ----------------------------------------------------------------
+def default_db_path() -> Path:
+    """``$CONFLICTMAP_DB``, else ``conflictmap.sqlite`` in the user data directory."""
+    env = os.environ.get(ENV_DB)
+    if env:
+        return Path(env).expanduser()
+    from gazetteer.lookup import default_home
+
+    return default_home() / "conflictmap.sqlite"
+
+
+_WS = re.compile(r"\s+")
+
+
+def text_hash(text: str) -> str:
+    """The sha256 of the normalised text: the same article with other quotes, spaces or line
+    breaks has the same hash.
+
+    Example
+    -------
+    >>> text_hash("L\\u2019armée  a frappé.\\r\\n") == text_hash("L'armée a frappé.")
+    True
+    """
+    from geo.text import normalize
+
+    key = _WS.sub(" ", normalize(text).text).strip()
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def parse_bbox(value: str | tuple | list | None) -> tuple[float, float, float, float] | None:
+    """``(min_lon, min_lat, max_lon, max_lat)`` from ``"35.0,35.5,38,37"`` or a sequence.
+
+    ``min_lon > max_lon`` is a box crossing the antimeridian (RFC 7946 section 5.2).
+
+    Raises
+    ------
+    InputError
+        Not four numbers, a latitude or longitude out of range, or ``min_lat > max_lat``.
+    """
+    if value is None:
+        return None
+    parts = value.split(",") if isinstance(value, str) else list(value)
+    if len(parts) != 4:
+        raise InputError("bbox must be four numbers: min_lon,min_lat,max_lon,max_lat")
+    try:
+        w, s, e, n = (float(p) for p in parts)
+    except (TypeError, ValueError):
+        raise InputError(f"bbox must be four numbers, not {value!r}") from None
+    if not all(v == v and abs(v) != float("inf") for v in (w, s, e, n)):
+        raise InputError("bbox values must be finite numbers")
+    if not (-180 <= w <= 180 and -180 <= e <= 180 and -90 <= s <= 90 and -90 <= n <= 90):
+        raise InputError("bbox out of range: longitudes in [-180, 180], latitudes in [-90, 90]")
+    if s > n:
+        raise InputError("bbox min_lat is greater than max_lat")
+    return (w, s, e, n)
+
+
+def _check_day(value: str | None, name: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise InputError(f"{name} must be a date YYYY-MM-DD, not {value!r}")
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{name} is not a valid date: {value!r}") from None
+    return value
+
+
+def _check_page(limit: int, offset: int) -> tuple[int, int]:
+    for name, v in (("limit", limit), ("offset", offset)):
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+            raise InputError(f"{name} must be a non-negative integer, not {v!r}")
+    return limit, offset
+
+
+_SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 2)}
+
+
+def date_bounds(value: str | None) -> tuple[str | None, str | None]:
+    """The first and last day a date value covers: ``"2016-12"`` -> 2016-12-01..2016-12-31.
+
+    Handles days, months, years, ISO weeks (``2016-W49``) and seasons (``2016-winter`` runs
+    into February of the next year); ``(None, None)`` for an unknown or unreadable value.
+    """
+    if not value:
+        return None, None
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            date.fromisoformat(value)
+            return value, value
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", value):
+            y, mo = int(m[1]), int(m[2])
+            last = calendar.monthrange(y, mo)[1]
+            return f"{y:04d}-{mo:02d}-01", f"{y:04d}-{mo:02d}-{last:02d}"
+        if re.fullmatch(r"\d{4}", value):
+            return f"{value}-01-01", f"{value}-12-31"
+        if m := re.fullmatch(r"(\d{4})-W(\d{2})", value):
+            y, w = int(m[1]), int(m[2])
+            return date.fromisocalendar(y, w, 1).isoformat(), date.fromisocalendar(
+                y, w, 7
+            ).isoformat()
+        if (m := re.fullmatch(r"(\d{4})-([a-z]+)", value)) and m[2] in _SEASONS:
+            y, (a, b) = int(m[1]), _SEASONS[m[2]]
+            y2 = y + 1 if b < a else y
+            return f"{y:04d}-{a:02d}-01", f"{y2:04d}-{b:02d}-{calendar.monthrange(y2, b)[1]:02d}"
+        if re.match(r"\d{4}-\d{2}-\d{2}", value):  # a date-time
+            return date_bounds(value[:10])
+    except ValueError:
+        pass
+    return None, None
+
+
+_FTS_TERM = re.compile(r'"([^"]*)"?|(\S+)')
+
+
+def fts_query(q: str) -> str:
+    """A safe FTS5 query from what a person typed: every word (or ``"quoted phrase"``) must
+    appear; a word ending in ``*`` is a prefix. FTS5 operators are taken as plain words.
+
+    Raises
+    ------
+    InputError
+        When nothing searchable is left (only punctuation).
+
+    Example
+    -------
+    >>> fts_query('Alep "frappes russes" bomb*')
+    '"Alep" AND "frappes russes" AND "bomb"*'
+    """
+    terms = []
+    for m in _FTS_TERM.finditer(q):
+        phrase, word = m.group(1), m.group(2)
+        prefix = False
+        if word is not None:
+            prefix = word.endswith("*")
+            phrase = word.rstrip("*").replace('"', " ")
+        if not re.search(r"\w", phrase or ""):
+            continue
+        terms.append('"' + phrase.strip() + '"' + ("*" if prefix else ""))
+    if not terms:
+        raise InputError(f"q has no word to search for: {q!r}")
+    return " AND ".join(terms)
+
+
+def _json_list(value: str | None) -> list:
+    return json.loads(value) if value else []
+
+
+# -- the interface ------------------------------------------------------------------------------
+class Store(abc.ABC):
+    """Documents, mentions, places, events and statements; SQLite by default, PostGIS later.
+
+    Every list method takes ``limit``/``offset`` and returns ``(rows, total)``; rows are plain
+    JSON-serialisable dicts (shapes in the README's "Store" section).
+    """
+
+    @abc.abstractmethod
+    def add(self, x: Extracted) -> str | None:
+        """Store one extracted document in one transaction; its id, or None if already stored."""
+
+    @abc.abstractmethod
+    def has_text(self, text: str) -> bool:
+        """True when a document with the same normalised text is stored."""
+
+    @abc.abstractmethod
+    def documents(
+        self, *, q=None, start=None, end=None, limit=100, offset=0
+    ) -> tuple[list[dict], int]:
+        """Documents, newest publication first."""
+
+    @abc.abstractmethod
+    def document(self, doc_id: str) -> dict:
+        """One document with its text, mentions, events and statements (NotFoundError)."""
+
+    @abc.abstractmethod
+    def events(
+        self,
+        *,
+        bbox=None,
+        start=None,
+        end=None,
+        type=None,
+        actor=None,
+        place=None,
+        q=None,
+        limit=100,
+        offset=0,
+    ) -> tuple[list[dict], int]:
+        """Events matching every filter given, in the order they were stored."""
+
+    @abc.abstractmethod
+    def iter_events(self, **filters) -> Iterator[dict]:
+        """Every event matching the filters of :meth:`events`, streamed."""
+
+    @abc.abstractmethod
+    def statements(
+        self,
+        *,
+        bbox=None,
+        start=None,
+        end=None,
+        actor=None,
+        place=None,
+        q=None,
+        limit=100,
+        offset=0,
+    ) -> tuple[list[dict], int]:
+        """Statements matching every filter given."""
+
+    @abc.abstractmethod
+    def places(
+        self, *, bbox=None, start=None, end=None, q=None, place=None, limit=100, offset=0
+    ) -> tuple[list[dict], int]:
+        """Places mentioned, most mentioned first."""
+
+    @abc.abstractmethod
+    def country_counts(self, *, start=None, end=None) -> dict[str, int]:
+        """Mentions per ISO country code."""
+
+    @abc.abstractmethod
+    def stats(self) -> dict:
+        """Counts of documents, mentions, events, statements and places."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release the store's connections."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_store(path: str | os.PathLike | None = None) -> Store:
+    """The store in the SQLite file ``path`` (created when missing; default
+    :func:`default_db_path`).
+
+    Raises
+    ------
+    ConfigError
+        The file is not a conflictmap database, or was written by a newer version.
+    """
+    return SQLiteStore(path if path is not None else default_db_path())
+
+
+# -- SQLite -------------------------------------------------------------------------------------
+_EVENT_SELECT = """
+SELECT e.id, d.id, e.type, e.subtype, e.secondary_types, e.date, e.date_precision,
+       e.date_phrase, e.actors, e.fatalities, e.injured, p.id, p.name, p.lat, p.lon, p.feature,
+       p.country_code, p.admin1, e.precision, e.sentence, e.start, e."end", e.confidence,
+       d.title, d.source, d.url, d.published, p.admin1_name
+FROM events e JOIN documents d ON d.pk = e.doc_pk LEFT JOIN places p ON p.pk = e.place_pk
+"""
+_EVENT_KEYS = [
+    "id",
+    "doc_id",
+    "type",
+    "subtype",
+    "secondary_types",
+    "date",
+    "date_precision",
+    "date_phrase",
+    "actors",
+    "fatalities",
+    "injured",
+    "place_id",
+    "place_name",
+    "lat",
+    "lon",
+    "feature",
+    "country_code",
+    "admin1",
+    "precision",
+    "sentence",
+    "start",
+    "end",
+    "confidence",
+    "doc_title",
+    "doc_source",
+    "doc_url",
+    "published",
+    "admin1_name",
+]
+
+_STATEMENT_SELECT = """
+SELECT s.id, d.id, s.quote, s.speaker, s.speaker_role, s.indirect, s.date, s.date_precision,
+       p.id, p.name, p.lat, p.lon, s.start, s."end", d.title, d.source, d.url
+FROM statements s JOIN documents d ON d.pk = s.doc_pk LEFT JOIN places p ON p.pk = s.where_pk
+"""
+_STATEMENT_KEYS = [
+    "id",
+    "doc_id",
+    "quote",
+    "speaker",
+    "speaker_role",
+    "indirect",
+    "date",
+    "date_precision",
+    "where_id",
+    "where_name",
+    "where_lat",
+    "where_lon",
+    "start",
+    "end",
+    "doc_title",
+    "doc_source",
+    "doc_url",
+]
+
+
+def _event_row(r: tuple) -> dict:
+    d = dict(zip(_EVENT_KEYS, r, strict=True))
+    d["secondary_types"] = _json_list(d["secondary_types"])
+    d["actors"] = _json_list(d["actors"])
+    return d
+
+
+class SQLiteStore(Store):
+    """The store in one SQLite file; safe to share between threads (one connection each) and
+    between processes (WAL, ``BEGIN IMMEDIATE``, a busy timeout).
+
+    Parameters
+    ----------
+    path
+        The database file; created with its schema when missing.
+    """
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path).expanduser()
+        if self.path.is_dir():
+            raise ConfigError(f"{self.path} is a folder, not a database file")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"cannot create the folder of {self.path}: {exc.strerror}") from None
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._init_schema()
+
+    # -- connections ----------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            con = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                check_same_thread=False,
+            )  # fmt: skip
+            con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            con.execute("PRAGMA foreign_keys = ON")
+            con.execute("PRAGMA synchronous = NORMAL")  # WAL: durable against process crashes
+        except sqlite3.Error as exc:
+            raise ConfigError(f"cannot open the database {self.path}: {exc}") from None
+        return con
+
+    @property
+    def _con(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = self._connect()
+            self._local.con = con
+            with self._lock:
+                self._all.append(con)
+        return con
+
+    def close(self) -> None:
+        with self._lock:
+            for con in self._all:
+                con.close()
+            self._all.clear()
+        self._local = threading.local()
+
+    def _init_schema(self) -> None:
+        con = self._con
+        try:
+            version = self._schema_version(con)
+            if version is None:
+                con.execute("PRAGMA journal_mode = WAL")
+                con.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in _SCHEMA.split(";\n"):
+                        if statement.strip():
+                            con.execute(statement)
+                    con.execute(
+                        "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
+                        (str(SCHEMA_VERSION),),
+                    )
+                    con.execute(
+                        "INSERT OR IGNORE INTO meta (key, value) VALUES ('created_at', ?)",
+                        (_now(),),
+                    )
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+                version = self._schema_version(con)
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise ConfigError(f"{self.path} is not a conflictmap database ({exc})") from None
+        if version != SCHEMA_VERSION:
+            self.close()
+            if version is not None and version > SCHEMA_VERSION:
+                raise ConfigError(
+                    f"{self.path} has schema version {version}, newer than this conflictmap "
+                    f"supports ({SCHEMA_VERSION}): upgrade conflictmap to use it"
+                )
+            raise ConfigError(f"{self.path} has an unknown schema version {version!r}")
+
+    @staticmethod
+    def _schema_version(con: sqlite3.Connection) -> int | None:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "meta" not in tables:
+            if tables - {"sqlite_sequence"}:
+                raise sqlite3.DatabaseError("it holds other tables and no schema version")
+            return None
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None:
+            return None
+        try:
+            return int(row[0])
+        except ValueError:
+            return -1
+
+    def _read(self, sql: str, params: tuple | list = ()) -> list[tuple]:
+        try:
+            return self._con.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise _read_error(exc) from None
+
+    # -- writes ---------------------------------------------------------------------------------
+    def has_text(self, text: str) -> bool:
+        return bool(self._read("SELECT 1 FROM documents WHERE hash = ?", (text_hash(text),)))
+
+    def add(self, x: Extracted) -> str | None:
+        h = text_hash(x.doc.text)
+        con = self._con
+        try:
+            con.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise ConflictmapError(f"database busy, try again: {exc}", status=503) from None
+        try:
+            if con.execute("SELECT 1 FROM documents WHERE hash = ?", (h,)).fetchone():
+                con.execute("ROLLBACK")
+                return None
+            doc_id = self._write(con, x, h)
+            con.execute("COMMIT")
+            return doc_id
+        except sqlite3.IntegrityError as exc:
+            con.execute("ROLLBACK")
+            if "documents.hash" in str(exc):  # stored by another writer meanwhile
+                return None
+            raise ConflictmapError(f"cannot store document {x.doc.id}: {exc}") from None
+        except sqlite3.Error as exc:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise ConflictmapError(f"cannot store document {x.doc.id}: {exc}") from None
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+
+    def _free_id(self, con: sqlite3.Connection, wanted: str, h: str) -> str:
+        base = (wanted or "").strip() or h[:16]
+        doc_id = base
+        n = 1
+        while con.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
+            doc_id = f"{base}-{h[:8]}" if n == 1 else f"{base}-{h[:8]}-{n}"
+            n += 1
+        return doc_id
+
+    def _write(self, con: sqlite3.Connection, x: Extracted, h: str) -> str:
+        doc = x.doc
+        doc_id = self._free_id(con, doc.id, h)
+        pub: DateValue = x.published
+        dmin, dmax = date_bounds(pub.value)
+        meta = {"original_id": doc.id} if doc_id != doc.id else {}
+        if pub.phrase:
+            meta["published_phrase"] = pub.phrase
+        cur = con.execute(
+            "INSERT INTO documents (id, hash, title, source, url, lang, published, "
+            "published_precision, date_min, date_max, text, metadata, ingested_at, n_mentions, "
+            "n_events, n_statements) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                doc_id, h, doc.title, doc.source, doc.url, x.lang, pub.value, pub.precision,
+                dmin, dmax, doc.text, json.dumps(meta, ensure_ascii=False), _now(),
+                len(x.mentions), len(x.events), len(x.statements),
+            ),
+        )  # fmt: skip
+        doc_pk = cur.lastrowid
+        con.execute(
+            "INSERT INTO documents_fts (rowid, title, text) VALUES (?, ?, ?)",
+            (doc_pk, doc.title or "", doc.text),
+        )
+        places: dict[str, int] = {}
+
+        def place_pk(p: Place | None) -> int | None:
+            if p is None:
+                return None
+            if p.id not in places:
+                places[p.id] = self._place_pk(con, p)
+            return places[p.id]
+
+        roles: dict[int, list[int]] = {}
+        mention_rows = []
+        for m in x.mentions:
+            pk = place_pk(m.place)
+            mention_rows.append(
+                (doc_pk, m.start, m.end, m.text, m.role, float(m.score), m.reason or None, pk)
+            )
+            if pk is not None:
+                c = roles.setdefault(pk, [0, 0, 0, 0])
+                c[0] += 1
+                if m.role in ROLES:
+                    c[1 + ROLES.index(m.role)] += 1
+        con.executemany(
+            'INSERT INTO mentions (doc_pk, start, "end", text, role, score, reason, place_pk) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            mention_rows,
+        )
+        con.executemany(
+            "INSERT OR IGNORE INTO place_names (name_fold, place_pk) VALUES (?, ?)",
+            {(fold(m.text), places[m.place.id]) for m in x.mentions if m.place and fold(m.text)},
+        )
+        con.executemany(
+            "UPDATE places SET n_mentions = n_mentions + ?, n_literal = n_literal + ?, "
+            "n_metonymic = n_metonymic + ?, n_country = n_country + ? WHERE pk = ?",
+            [(*c, pk) for pk, c in roles.items()],
+        )
+        for e in x.events:
+            pk = place_pk(e.place)
+            emin, emax = date_bounds(e.date.value)
+            actors = list(e.actors)
+            cur = con.execute(
+                "INSERT INTO events (doc_pk, type, subtype, secondary_types, date, date_precision, "
+                "date_phrase, date_min, date_max, actors, actors_text, actors_fold, fatalities, "
+                'injured, place_pk, precision, sentence, start, "end", confidence) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    doc_pk, e.type, e.subtype, json.dumps(list(e.secondary_types)), e.date.value,
+                    e.date.precision, e.date.phrase, emin, emax,
+                    json.dumps(actors, ensure_ascii=False), " ; ".join(actors),
+                    "|" + "|".join(fold(a) for a in actors) + "|", e.fatalities, e.injured, pk,
+                    e.place_precision if e.place else None, e.sentence, e.start, e.end,
+                    float(e.confidence),
+                ),
+            )  # fmt: skip
+            eid = cur.lastrowid
+            con.execute(
+                "INSERT INTO events_fts (rowid, sentence, actors_text) VALUES (?, ?, ?)",
+                (eid, e.sentence, " ; ".join(actors)),
+            )
+            if e.place is not None:
+                lon, lat = e.place.lon, e.place.lat
+                con.execute(
+                    "INSERT INTO event_rtree VALUES (?, ?, ?, ?, ?)", (eid, lon, lon, lat, lat)
+                )
+        for s in x.statements:
+            smin, smax = date_bounds(s.date.value)
+            if smin is None:  # said when published, as far as we know
+                smin, smax = dmin, dmax
+            cur = con.execute(
+                "INSERT INTO statements (doc_pk, quote, speaker, speaker_role, indirect, date, "
+                'date_precision, date_min, date_max, where_pk, start, "end") '
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    doc_pk, s.quote, s.speaker, s.speaker_role, int(bool(s.indirect)),
+                    s.date.value, s.date.precision, smin, smax, place_pk(s.where_said), s.start,
+                    s.end,
+                ),
+            )  # fmt: skip
+            sid = cur.lastrowid
+            con.execute(
+                "INSERT INTO statements_fts (rowid, quote, speaker, speaker_role) "
+                "VALUES (?, ?, ?, ?)",
+                (sid, s.quote, s.speaker or "", s.speaker_role or ""),
+            )
+            con.executemany(
+                "INSERT OR IGNORE INTO statement_places (statement_id, place_pk) VALUES (?, ?)",
+                [(sid, place_pk(p)) for p in s.places],
+            )
+        return doc_id
+
+    @staticmethod
+    def _place_pk(con: sqlite3.Connection, p: Place) -> int:
+        row = con.execute("SELECT pk FROM places WHERE id = ?", (p.id,)).fetchone()
+        if row:
+            return row[0]
+        cur = con.execute(
+            "INSERT INTO places (id, name, name_fr, name_fold, name_fr_fold, feature, "
+            "country_code, admin1, admin1_name, lat, lon) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                p.id, p.name, p.name_fr, fold(p.name), fold(p.name_fr) if p.name_fr else None,
+                p.feature, p.country_code, p.admin1, p.admin1_name, p.lat, p.lon,
+            ),
+        )  # fmt: skip
+        pk = cur.lastrowid
+        con.execute(
+            "INSERT INTO place_rtree VALUES (?, ?, ?, ?, ?)", (pk, p.lon, p.lon, p.lat, p.lat)
+        )
+        return pk
+
+    # -- filters --------------------------------------------------------------------------------
+    def _place_set(self, place: str) -> list[int]:
+        """Place pks a ``place`` filter covers: the place, or for a country or an admin-1
+        region every stored place inside it."""
+        place = str(place).strip()
+        if not place:
+            raise InputError("place must not be empty")
+        if ":" in place:
+            rows = self._read(
+                "SELECT pk, feature, country_code, admin1 FROM places WHERE id = ?", (place,)
+            )
+        else:
+            key = fold(place)
+            if not key:
+                raise InputError(f"place has no letters: {place!r}")
+            rows = self._read(
+                "SELECT pk, feature, country_code, admin1 FROM places "
+                "WHERE name_fold = ? OR name_fr_fold = ? "
+                "OR pk IN (SELECT place_pk FROM place_names WHERE name_fold = ?)",
+                (key, key, key),
+            )
+        pks = set()
+        for pk, feature, cc, admin1 in rows:
+            pks.add(pk)
+            if feature == "country" and cc:
+                pks.update(
+                    r[0] for r in self._read("SELECT pk FROM places WHERE country_code = ?", (cc,))
+                )
+            elif feature == "admin1" and admin1:
+                pks.update(
+                    r[0] for r in self._read("SELECT pk FROM places WHERE admin1 = ?", (admin1,))
+                )
+        return sorted(pks)
+
+    @staticmethod
+    def _bbox_sql(rtree: str, column: str, bbox) -> tuple[str, list]:
+        w, s, e, n = parse_bbox(bbox)
+        if w <= e:
+            return (
+                f"{column} IN (SELECT id FROM {rtree} WHERE min_lon >= ? AND max_lon <= ? "
+                "AND min_lat >= ? AND max_lat <= ?)",
+                [w, e, s, n],
+            )
+        return (  # across the antimeridian
+            f"{column} IN (SELECT id FROM {rtree} WHERE (min_lon >= ? OR max_lon <= ?) "
+            "AND min_lat >= ? AND max_lat <= ?)",
+            [w, e, s, n],
+        )
+
+    @staticmethod
+    def _dates_sql(alias: str, start, end) -> tuple[list[str], list]:
+        start, end = _check_day(start, "start"), _check_day(end, "end")
+        if start and end and start > end:
+            raise InputError(f"start {start} is after end {end}")
+        where, params = [], []
+        if start:
+            where.append(f"{alias}.date_max >= ?")
+            params.append(start)
+        if end:
+            where.append(f"{alias}.date_min <= ?")
+            params.append(end)
+        return where, params
+
+    def _event_filters(
+        self, bbox=None, start=None, end=None, type=None, actor=None, place=None, q=None
+    ) -> tuple[str, list]:
+        where, params = self._dates_sql("e", start, end)
+        if bbox is not None:
+            sql, p = self._bbox_sql("event_rtree", "e.id", bbox)
+            where.append(sql)
+            params += p
+        if type:
+            where.append("(e.type = ? OR e.subtype = ?)")
+            params += [str(type).strip(), str(type).strip()]
+        if actor:
+            key = fold(str(actor))
+            if not key:
+                raise InputError(f"actor has no letters: {actor!r}")
+            where.append("instr(e.actors_fold, ?) > 0")
+            params.append(key)
+        if place:
+            where.append("e.place_pk IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(self._place_set(place)))
+        if q:
+            where.append("e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
+            params.append(fts_query(str(q)))
+        return (" WHERE " + " AND ".join(where)) if where else "", params
+
+    # -- events ---------------------------------------------------------------------------------
+    def events(
+        self,
+        *,
+        bbox=None,
+        start=None,
+        end=None,
+        type=None,
+        actor=None,
+        place=None,
+        q=None,
+        limit=100,
+        offset=0,
+    ) -> tuple[list[dict], int]:
+        limit, offset = _check_page(limit, offset)
+        where, params = self._event_filters(bbox, start, end, type, actor, place, q)
+        total = self._read(f"SELECT count(*) FROM events e{where}", params)[0][0]
+        rows = self._read(
+            f"{_EVENT_SELECT}{where} ORDER BY e.id LIMIT ? OFFSET ?", [*params, limit, offset]
+        )
+        return [_event_row(r) for r in rows], total
+
+    def iter_events(self, **filters) -> Iterator[dict]:
+        unknown = set(filters) - {"bbox", "start", "end", "type", "actor", "place", "q"}
+        if unknown:
+            raise InputError(f"unknown event filter(s): {', '.join(sorted(unknown))}")
+        where, params = self._event_filters(**filters)
+        return self._iter_events(where, params)
+
+    def _iter_events(self, where: str, params: list) -> Iterator[dict]:
+        con = self._connect()  # its own connection: one consistent snapshot, any thread
+        try:
+            cur = con.execute(f"{_EVENT_SELECT}{where} ORDER BY e.id", params)
+            while rows := cur.fetchmany(FETCH_CHUNK):
+                for r in rows:
+                    yield _event_row(r)
+        except sqlite3.OperationalError as exc:
+            raise _read_error(exc) from None
+        finally:
+            con.close()
+
+    # -- statements -----------------------------------------------------------------------------
+    def _statement_rows(self, rows: list[tuple]) -> list[dict]:
+        out = [dict(zip(_STATEMENT_KEYS, r, strict=True)) for r in rows]
+        by_id = {}
+        for s in out:
+            s["indirect"] = bool(s["indirect"])
+            s["places"] = []
+            by_id[s["id"]] = s
+        if by_id:
+            for sid, pid, name, lat, lon in self._read(
+                "SELECT sp.statement_id, p.id, p.name, p.lat, p.lon FROM statement_places sp "
+                "JOIN places p ON p.pk = sp.place_pk "
+                "WHERE sp.statement_id IN (SELECT value FROM json_each(?)) ORDER BY p.pk",
+                (json.dumps(list(by_id)),),
+            ):
+                by_id[sid]["places"].append({"id": pid, "name": name, "lat": lat, "lon": lon})
+        return out
+
+    def statements(
+        self,
+        *,
+        bbox=None,
+        start=None,
+        end=None,
+        actor=None,
+        place=None,
+        q=None,
+        limit=100,
+        offset=0,
+    ) -> tuple[list[dict], int]:
+        limit, offset = _check_page(limit, offset)
+        where, params = self._dates_sql("s", start, end)
+        if bbox is not None:
+            sql, p = self._bbox_sql("place_rtree", "s.where_pk", bbox)
+            sql2, p2 = self._bbox_sql("place_rtree", "sp.place_pk", bbox)
+            where.append(
+                f"({sql} OR s.id IN (SELECT sp.statement_id FROM statement_places sp WHERE {sql2}))"
+            )
+            params += p + p2
+        if actor:
+            key = str(actor).strip()
+            if not key:
+                raise InputError("actor must not be empty")
+            where.append("s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)")
+            params.append("{speaker speaker_role} : (" + fts_query(key) + ")")
+        if place:
+            pks = json.dumps(self._place_set(place))
+            where.append(
+                "(s.where_pk IN (SELECT value FROM json_each(?)) OR s.id IN (SELECT statement_id "
+                "FROM statement_places WHERE place_pk IN (SELECT value FROM json_each(?))))"
+            )
+            params += [pks, pks]
+        if q:
+            where.append("s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)")
+            params.append(fts_query(str(q)))
+        w = (" WHERE " + " AND ".join(where)) if where else ""
+        total = self._read(f"SELECT count(*) FROM statements s{w}", params)[0][0]
+        rows = self._read(
+            f"{_STATEMENT_SELECT}{w} ORDER BY s.id LIMIT ? OFFSET ?", [*params, limit, offset]
+        )
+        return self._statement_rows(rows), total
+
+    # -- places ---------------------------------------------------------------------------------
+    def _doc_filters(self, start, end, q, alias: str = "d") -> tuple[list[str], list]:
+        where, params = self._dates_sql(alias, start, end)
+        if q:
+            where.append(
+                f"{alias}.pk IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)"
+            )
+            params.append(fts_query(str(q)))
+        return where, params
+
+    def places(
+        self, *, bbox=None, start=None, end=None, q=None, place=None, limit=100, offset=0
+    ) -> tuple[list[dict], int]:
+        limit, offset = _check_page(limit, offset)
+        pwhere, pparams = ["p.n_mentions > 0"], []
+        if bbox is not None:
+            sql, p = self._bbox_sql("place_rtree", "p.pk", bbox)
+            pwhere.append(sql)
+            pparams += p
+        if place:
+            pwhere.append("p.pk IN (SELECT value FROM json_each(?))")
+            pparams.append(json.dumps(self._place_set(place)))
+        dwhere, dparams = self._doc_filters(start, end, q)
+        cols = "p.pk, p.id, p.name, p.feature, p.country_code, p.admin1, p.lat, p.lon"
+        if not dwhere:  # the counters kept on each place answer at once
+            w = " WHERE " + " AND ".join(pwhere)
+            total = self._read(f"SELECT count(*) FROM places p{w}", pparams)[0][0]
+            rows = self._read(
+                f"SELECT {cols}, p.n_mentions, p.n_literal, p.n_metonymic, p.n_country "
+                f"FROM places p{w} ORDER BY p.n_mentions DESC, p.pk LIMIT ? OFFSET ?",
+                [*pparams, limit, offset],
+            )
+        else:
+            w = " WHERE " + " AND ".join(pwhere[1:] + dwhere + ["m.place_pk IS NOT NULL"])
+            base = (
+                "FROM mentions m JOIN documents d ON d.pk = m.doc_pk "
+                f"JOIN places p ON p.pk = m.place_pk{w}"
+            )
+            params = pparams + dparams
+            total = self._read(f"SELECT count(DISTINCT m.place_pk) {base}", params)[0][0]
+            rows = self._read(
+                f"SELECT {cols}, count(*) AS n, sum(m.role = 'literal'), "
+                f"sum(m.role = 'metonymic'), sum(m.role = 'country') {base} "
+                "GROUP BY m.place_pk ORDER BY n DESC, p.pk LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+        out = []
+        dw = (" AND " + " AND ".join(dwhere)) if dwhere else ""
+        for r in rows:
+            docs = self._read(
+                "SELECT d.id, d.title FROM documents d WHERE d.pk IN (SELECT DISTINCT doc_pk "
+                f"FROM mentions WHERE place_pk = ?){dw} ORDER BY d.pk DESC LIMIT ?",
+                [r[0], *dparams, MAX_PLACE_DOCUMENTS],
+            )
+            out.append(
+                {
+                    "id": r[1], "name": r[2], "feature": r[3], "country_code": r[4],
+                    "admin1": r[5], "lat": r[6], "lon": r[7], "mentions": r[8],
+                    "documents": [{"id": i, "title": t} for i, t in docs],
+                    "roles": {"literal": r[9], "metonymic": r[10], "country": r[11]},
+                }
+            )  # fmt: skip
+        return out, total
+
+    def country_counts(self, *, start=None, end=None) -> dict[str, int]:
+        dwhere, dparams = self._doc_filters(start, end, None)
+        if not dwhere:
+            rows = self._read(
+                "SELECT country_code, sum(n_mentions) FROM places "
+                "WHERE country_code IS NOT NULL AND n_mentions > 0 GROUP BY country_code"
+            )
+        else:
+            rows = self._read(
+                "SELECT p.country_code, count(*) FROM mentions m "
+                "JOIN documents d ON d.pk = m.doc_pk JOIN places p ON p.pk = m.place_pk "
+                "WHERE p.country_code IS NOT NULL AND " + " AND ".join(dwhere) + " "
+                "GROUP BY p.country_code",
+                dparams,
+            )
+        return {cc: int(n) for cc, n in rows}
+
+    # -- documents ------------------------------------------------------------------------------
+    def documents(
+        self, *, q=None, start=None, end=None, limit=100, offset=0
+    ) -> tuple[list[dict], int]:
+        limit, offset = _check_page(limit, offset)
+        where, params = self._doc_filters(start, end, q)
+        w = (" WHERE " + " AND ".join(where)) if where else ""
+        total = self._read(f"SELECT count(*) FROM documents d{w}", params)[0][0]
+        rows = self._read(
+            "SELECT d.id, d.title, d.source, d.url, d.published, d.lang, d.n_mentions, "
+            f"d.n_events, d.n_statements FROM documents d{w} "
+            "ORDER BY d.published IS NULL, d.published DESC, d.pk LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        keys = [
+            "id",
+            "title",
+            "source",
+            "url",
+            "published",
+            "lang",
+            "mentions",
+            "events",
+            "statements",
+        ]
+        return [dict(zip(keys, r, strict=True)) for r in rows], total
+
+    def document(self, doc_id: str) -> dict:
+        rows = self._read(
+            "SELECT pk, id, title, source, url, published, lang, text, hash, ingested_at "
+            "FROM documents WHERE id = ?",
+            (str(doc_id),),
+        )
+        if not rows:
+            raise NotFoundError(f"no document with id {doc_id!r}")
+        pk, *rest = rows[0]
+        keys = ["id", "title", "source", "url", "published", "lang", "text", "hash", "ingested_at"]
+        out: dict[str, Any] = dict(zip(keys, rest, strict=True))
+        mkeys = [
+            "start",
+            "end",
+            "text",
+            "role",
+            "score",
+            "place_id",
+            "name",
+            "lat",
+            "lon",
+            "feature",
+            "country_code",
+        ]
+        out["mentions"] = [
+            dict(zip(mkeys, r, strict=True))
+            for r in self._read(
+                'SELECT m.start, m."end", m.text, m.role, m.score, p.id, p.name, p.lat, p.lon, '
+                "p.feature, p.country_code FROM mentions m LEFT JOIN places p ON p.pk = m.place_pk "
+                "WHERE m.doc_pk = ? ORDER BY m.start, m.id",
+                (pk,),
+            )
+        ]
+        out["events"] = [
+            _event_row(r)
+            for r in self._read(f"{_EVENT_SELECT} WHERE e.doc_pk = ? ORDER BY e.id", (pk,))
+        ]
+        out["statements"] = self._statement_rows(
+            self._read(f"{_STATEMENT_SELECT} WHERE s.doc_pk = ? ORDER BY s.id", (pk,))
+        )
+        return out
+
+    def stats(self) -> dict:
+        (row,) = self._read(
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM mentions), "
+            "(SELECT count(*) FROM events), (SELECT count(*) FROM statements), "
+            "(SELECT count(*) FROM places WHERE n_mentions > 0)"
+        )
+        return dict(
+            zip(("documents", "mentions", "events", "statements", "places"), row, strict=True)
+        )
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _read_error(exc: sqlite3.OperationalError) -> ConflictmapError:
+    msg = str(exc)
+    if "fts5" in msg or "MATCH" in msg or "syntax error" in msg:
+        return InputError(f"invalid full-text query: {msg}")
+    if "locked" in msg or "busy" in msg:
+        return ConflictmapError(f"database busy, try again: {msg}", status=503)
+    return ConflictmapError(f"database error: {msg}")
