@@ -1,0 +1,355 @@
+"""The JSON API through Flask's test client: filters, pagination, next links, errors, GeoJSON."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.web_fixtures import HOSTILE, HOSTILE_IMG, build_extracted, make_store
+from web import create_app
+
+TOKEN = "s3cret-token"
+ALEPPO = (37.16, 36.20)  # lon, lat
+ANKARA = (32.85, 39.92)
+
+
+@pytest.fixture(scope="module")
+def store(gaz, tmp_path_factory):
+    st = make_store(tmp_path_factory.mktemp("web") / "store.sqlite", build_extracted(gaz))
+    yield st
+    st.close()
+
+
+@pytest.fixture(scope="module")
+def app(store, gazetteer_path):
+    return create_app(
+        {"STORE": store, "GAZETTEER": gazetteer_path, "API_TOKEN": TOKEN, "TESTING": True}
+    )
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+def features(resp):
+    assert resp.status_code == 200, resp.data
+    assert resp.mimetype == "application/geo+json"
+    body = resp.get_json()
+    assert body["type"] == "FeatureCollection"
+    assert "crs" not in body
+    return body
+
+
+def near(coords, lonlat, tol=0.02):
+    return abs(coords[0] - lonlat[0]) < tol and abs(coords[1] - lonlat[1]) < tol
+
+
+# -- GeoJSON -----------------------------------------------------------------------------------
+def test_events_are_rfc7946_points_lon_then_lat(client):
+    body = features(client.get("/api/events?limit=100"))
+    assert body["numberMatched"] == 16
+    for f in body["features"]:
+        assert f["type"] == "Feature"
+        assert f["geometry"]["type"] == "Point"
+        lon, lat = f["geometry"]["coordinates"]
+        assert -180 <= lon <= 180 and -90 <= lat <= 90
+        assert "lat" not in f["properties"] and "lon" not in f["properties"]
+    aleppo = [f for f in body["features"] if f["properties"]["place_id"] == "gn:170063"]
+    assert len(aleppo) == 1
+    assert near(aleppo[0]["geometry"]["coordinates"], ALEPPO)
+    assert aleppo[0]["properties"]["type"] == "Explosions/Remote violence"
+    assert aleppo[0]["properties"]["fatalities"] == 5
+
+
+def test_statements_are_located_where_said(client):
+    body = features(client.get("/api/statements"))
+    fidan = [f for f in body["features"] if f["properties"]["speaker"] == "Hakan Fidan"]
+    assert len(fidan) == 1
+    assert near(fidan[0]["geometry"]["coordinates"], ANKARA)
+    assert [p["name"] for p in fidan[0]["properties"]["places"]] == ["Idlib"]
+
+
+def test_places_carry_counts_and_documents(client):
+    body = features(client.get("/api/places?place=gn:170063"))
+    [aleppo] = body["features"]
+    assert near(aleppo["geometry"]["coordinates"], ALEPPO)
+    assert aleppo["properties"]["mentions"] == 1
+    assert aleppo["properties"]["documents"][0]["id"] == "doc-alep"
+
+
+# -- filters -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("bbox=37.0,36.1,37.3,36.3", 1),  # Aleppo only
+        ("bbox=35,32,43,38", 15),  # Syria: all but Hamburg
+        ("start=2024-01-01&end=2024-01-31", 12),
+        ("start=2024-03-01", 3),
+        ("end=2024-01-05", 5),
+        ("type=Battles", 13),
+        ("type=air/drone%20strike", 1),  # a subtype, any case
+        ("actor=hts", 1),
+        ("place=gn:170063", 1),
+        ("place=aleppo", 1),
+        ("type=Protests&bbox=35,32,43,38", 0),
+    ],
+)
+def test_event_filters(client, query, expected):
+    body = features(client.get(f"/api/events?{query}&limit=1000"))
+    assert body["numberMatched"] == expected
+    assert body["numberReturned"] == expected
+
+
+def test_full_text_filter(client):
+    body = features(client.get("/api/events?q=Hamburg"))
+    assert [f["properties"]["place_name"] for f in body["features"]] == ["Hamburg"]
+
+
+# -- pagination --------------------------------------------------------------------------------
+def test_pagination_follows_next_links_to_the_end(client):
+    seen, url, pages = [], "/api/events?type=Battles&limit=5", 0
+    while url:
+        body = features(client.get(url))
+        assert body["numberMatched"] == 13
+        seen += [f["id"] for f in body["features"]]
+        nxt = body["next"]
+        if nxt:
+            assert {"rel": "next", "type": "application/geo+json", "href": nxt} in body["links"]
+            assert "type=Battles" in nxt and "limit=5" in nxt
+            parts = urlsplit(nxt)
+            url = f"{parts.path}?{parts.query}"
+        else:
+            url = None
+        pages += 1
+    assert pages == 3
+    assert len(seen) == 13 and len(set(seen)) == 13
+
+
+def test_documents_list_and_one_document(client):
+    resp = client.get("/api/documents?limit=2")
+    assert resp.status_code == 200
+    body = resp.get_json()
+    assert body["numberMatched"] == 4 and len(body["documents"]) == 2
+    assert "offset=2" in body["next"]
+    doc = client.get("/api/documents/doc-alep").get_json()
+    assert doc["title"] == "Frappes sur Alep"
+    assert {m["text"] for m in doc["mentions"]} == {"Alep", "Idleb", "Ankara"}
+
+
+# -- errors ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "query",
+    [
+        "bbox=1,2,3",
+        "bbox=a,b,c,d",
+        "bbox=10,10,5,20",
+        "bbox=0,-95,10,10",
+        "bbox=nan,0,1,1",
+        "start=2024-02-30",
+        "start=yesterday",
+        "end=2024-13-01",
+        "start=2024-03-01&end=2024-01-01",
+        "limit=0",
+        "limit=1001",
+        "limit=ten",
+        "offset=-1",
+        "q=" + "x" * 500,
+    ],
+)
+def test_bad_parameters_are_400_json(client, query):
+    for path in ("/api/events", "/api/statements", "/api/places"):
+        resp = client.get(f"{path}?{query}")
+        assert resp.status_code == 400, (path, query)
+        assert resp.mimetype == "application/json"
+        assert resp.get_json()["error"]
+
+
+def test_unknown_things_are_404_json(client):
+    for url in ("/api/documents/no-such-doc", "/no/such/page", "/documents/no-such-doc"):
+        resp = client.get(url)
+        assert resp.status_code == 404
+        assert resp.get_json()["error"]
+
+
+def test_unexpected_errors_are_500_without_details(gazetteer_path):
+    class Broken:
+        def events(self, **kw):
+            raise RuntimeError("secret internals /etc/passwd")
+
+    app = create_app({"STORE": Broken(), "GAZETTEER": gazetteer_path})
+    resp = app.test_client().get("/api/events")
+    assert resp.status_code == 500
+    assert resp.get_json() == {"error": "internal server error"}
+    assert b"secret" not in resp.data and b"Traceback" not in resp.data
+
+
+# -- writes ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}, {"Authorization": "Basic x"}],
+)
+def test_post_without_the_token_is_401(client, headers):
+    resp = client.post("/api/documents", json={"text": "Des combats à Alep."}, headers=headers)
+    assert resp.status_code == 401
+    assert resp.get_json()["error"]
+
+
+def test_post_refused_when_no_token_is_configured(store, gazetteer_path):
+    app = create_app({"STORE": store, "GAZETTEER": gazetteer_path})
+    resp = app.test_client().post(
+        "/api/documents", json={"text": "x"}, headers={"Authorization": "Bearer "}
+    )
+    assert resp.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"data": "{not json", "content_type": "application/json"},
+        {"json": ["a list"]},
+        {"json": {"text": ""}},
+        {"json": {"text": 42}},
+        {"json": {"text": "Alep", "lang": "de"}},
+        {"json": {"text": "Alep", "published": "2024-02-31"}},
+        {"json": {"text": "Alep", "url": "javascript:alert(1)"}},
+        {"data": b"\xff\xfe", "content_type": "text/plain"},
+        {"data": "<x/>", "content_type": "application/xml"},
+    ],
+)
+def test_post_bad_bodies_are_400(client, kwargs):
+    resp = client.post("/api/documents", headers={"Authorization": f"Bearer {TOKEN}"}, **kwargs)
+    assert resp.status_code == 400, resp.data
+    assert resp.get_json()["error"]
+
+
+def test_post_too_large_is_413_json(store, gazetteer_path):
+    app = create_app(
+        {"STORE": store, "GAZETTEER": gazetteer_path, "API_TOKEN": TOKEN, "MAX_CONTENT_LENGTH": 100}
+    )
+    resp = app.test_client().post(
+        "/api/documents",
+        data="Alep " * 100,
+        content_type="text/plain",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    assert resp.status_code == 413
+    assert resp.get_json()["error"]
+
+
+def test_post_ingests_an_article_once(gaz, gazetteer_path, tmp_path):
+    from geo.geoparse import Geoparser
+    from geo.pipeline import Extractor
+
+    st = make_store(tmp_path / "post.sqlite", [])
+    app = create_app(
+        {
+            "STORE": st,
+            "GAZETTEER": gazetteer_path,
+            "API_TOKEN": TOKEN,
+            "EXTRACTOR": Extractor(Geoparser(gaz, use_ner=False)),
+        }
+    )
+    c = app.test_client()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    text = "Des frappes aériennes ont visé Alep mardi, faisant trois morts, selon l'OSDH."
+    resp = c.post(
+        "/api/documents",
+        json={"text": text, "id": "posted-1", "published": "2024-05-02", "lang": "fr"},
+        headers=auth,
+    )
+    assert resp.status_code == 201, resp.data
+    body = resp.get_json()
+    assert body["id"] == "posted-1" and body["stored"] is True
+    assert c.get("/api/documents/posted-1").get_json()["text"] == text
+    places = features(c.get("/api/places")).get("features")
+    assert any(near(f["geometry"]["coordinates"], ALEPPO) for f in places)
+    again = c.post("/api/documents", data=text, content_type="text/plain", headers=auth)
+    assert again.status_code == 200 and again.get_json()["stored"] is False
+    st.close()
+
+
+# -- exports, OpenAPI, headers ------------------------------------------------------------------
+def test_export_unknown_format_is_400(client):
+    resp = client.get("/export/events.xlsx")
+    assert resp.status_code == 400 and resp.get_json()["error"]
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "csv", "gpkg"])
+def test_export_reads_back(client, fmt, tmp_path):
+    pytest.importorskip("geo.export", reason="geo.export is not in this tree yet")
+    import geopandas as gpd
+
+    resp = client.get(f"/export/events.{fmt}?type=Battles")
+    assert resp.status_code == 200, resp.data[:200]
+    out = tmp_path / f"events.{fmt}"
+    out.write_bytes(resp.data)
+    if fmt == "csv":
+        assert resp.data.decode("utf-8").count("\n") >= 14
+    else:
+        df = gpd.read_file(out)
+        assert len(df) == 13
+
+
+def test_openapi_describes_every_endpoint(client):
+    spec = client.get("/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    for path in (
+        "/api/events",
+        "/api/statements",
+        "/api/places",
+        "/api/documents",
+        "/api/documents/{id}",
+        "/export/events.geojson",
+        "/export/events.csv",
+        "/export/events.gpkg",
+        "/snapshot.png",
+    ):
+        assert path in spec["paths"], path
+    assert "post" in spec["paths"]["/api/documents"]
+    json.dumps(spec)
+
+
+def test_map_page_has_a_csp_and_no_cdn(client):
+    resp = client.get("/")
+    assert resp.status_code == 200
+    csp = resp.headers["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
+    assert "script-src 'self' 'nonce-" in csp and "unsafe-inline" not in csp.split(";")[1]
+    page = resp.get_data(as_text=True)
+    scripts = re.findall(r"<script[^>]*>", page)
+    assert scripts and all(f'nonce="{nonce}"' in s for s in scripts)
+    assert not re.search(r'<script[^>]+src="https?:', page)
+    assert not re.search(r'<link[^>]+href="https?:', page)
+    assert "cdn" not in page.lower()
+    assert client.get("/").headers["Content-Security-Policy"] != csp  # a fresh nonce
+
+
+def test_hostile_text_is_escaped_in_pages(client):
+    page = client.get("/").get_data(as_text=True)
+    assert HOSTILE not in page and HOSTILE_IMG not in page
+    doc = client.get("/documents/doc-hostile")
+    assert "Content-Security-Policy" in doc.headers
+    html = doc.get_data(as_text=True)
+    assert HOSTILE not in html and HOSTILE_IMG not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_document_page_links_places_to_the_map(client):
+    html = client.get("/documents/doc-alep").get_data(as_text=True)
+    m = re.search(r'<a class="place role-literal" href="([^"]+)"[^>]*>Alep</a>', html)
+    assert m, html
+    href = m.group(1).replace("&amp;", "&")
+    assert "lat=36.2" in href and "lon=37.16" in href and "focus=gn%3A170063" in href
+    assert client.get(href).status_code == 200
+
+
+def test_map_parameters_are_validated(client):
+    for q in ("lat=100&lon=0", "lat=1", "layers=events,nope", "zoom=5", "start=bad"):
+        resp = client.get(f"/?{q}")
+        assert resp.status_code == 400, q
+        assert resp.get_json()["error"]
