@@ -1,4 +1,4 @@
-"""Geoparse throughput: words/s and articles/s of the whole geoparser on the seed articles
+"""Geoparse and extract throughput: words/s and articles/s of the whole geoparser on the seed articles
 repeated to a corpus, beside spaCy ``fr_core_news_md`` alone (the same NER components, same
 texts, same run) and beside a plain gazetteer scan (every capitalised word looked up, no context).
 
@@ -46,6 +46,15 @@ def run_geoparse(texts: list[str], use_ner: bool = True, clear_cache: bool = Fal
             n += len(gp.parse(d).mentions)
         return n
     return sum(len(p.mentions) for p in gp.parse_many(docs))
+
+
+def run_extract(texts: list[str]) -> int:
+    from geo.model import Document
+    from geo.pipeline import Extractor
+
+    ex = Extractor()
+    docs = [Document(str(i), t, "fr", "2016-11-30") for i, t in enumerate(texts)]
+    return sum(len(x.events) + len(x.statements) for x in ex.extract_many(docs))
 
 
 def run_spacy(texts: list[str]) -> int:
@@ -100,6 +109,7 @@ def main() -> None:
     t_scan = timed(run_scan, texts)
     t_geo = timed(run_geoparse, texts)
     t_fast = timed(run_geoparse, texts, use_ner=False)
+    t_extract = timed(run_extract, texts)
     sub = texts[: max(50, len(texts) // 10)]
     t_cold = timed(run_geoparse, sub, clear_cache=True) * len(texts) / len(sub)
     procs = os.cpu_count() or 1
@@ -113,11 +123,14 @@ def main() -> None:
     rows.append(("geoparse, 1 core", rate(t_geo), t_spacy / t_geo))
     rows.append(("geoparse, 1 core, lookup cache cleared per article", rate(t_cold), t_spacy / t_cold))
     rows.append(("geoparse --no-ner, 1 core", rate(t_fast), t_spacy / t_fast))
+    rows.append(("extract (geoparse + dates + statements + events), 1 core", rate(t_extract), t_spacy / t_extract))
     rows.append((f"geoparse, {procs} processes (incl. model loading)", rate(t_par), t_spacy / t_par))
     print(f"{len(texts)} articles, {n_words:,} words")
-    print(f"{'run':55s} {'throughput':>30s}   speed vs spaCy alone")
+    print(f"{'run':60s} {'throughput':>30s}   speed vs spaCy alone")
     for name, r, ratio in rows:
-        print(f"{name:55s} {r:>30s}   {ratio:.2f}")
+        print(f"{name:60s} {r:>30s}   {ratio:.2f}")
+    extra = (t_extract - t_geo) / t_geo
+    print(f"extract's extra cost over geoparse alone: {extra:.0%} of geoparse's time")
 
 
 if __name__ == "__main__":

@@ -39,6 +39,8 @@ class Parsed:
     mentions: tuple[Mention, ...]
     # the same mentions with offsets into ``normalized.text`` (what later stages read)
     norm_mentions: tuple[Mention, ...] = ()
+    # named entities (start, end, label) of ``normalized.text`` when NER ran (French)
+    entities: tuple[tuple[int, int, str], ...] | None = None
 
     def to_dict(self, explain: bool = False) -> dict:
         return {
@@ -80,12 +82,14 @@ class Geoparser:
         for m in resolved:
             start, end = nt.to_original(m.start, m.end)
             mentions.append(replace(m, start=start, end=end, text=doc.text[start:end]))
+        ran_ner = self.recognizer.use_ner and lang == "fr" and doc.spans is None
         return Parsed(
             doc=doc,
             lang=lang,
             normalized=nt,
             mentions=tuple(mentions),
             norm_mentions=tuple(resolved),
+            entities=tuple(ents) if ran_ner else None,
         )
 
     def _given_spans(self, doc: Document, nt: NormalizedText, lang: str) -> list[Span]:

@@ -82,12 +82,11 @@ class Extractor:
 
         mentions = [m for m in parsed.norm_mentions if visible(m)]
         found = dates_mod.find_dates(text, published if published.value else None, lang)
-        nlp = (
-            self.geoparser.recognizer.nlp
-            if lang == "fr" and self.geoparser.recognizer.use_ner
-            else None
-        )
-        statements = extract_statements(text, mentions, lang=lang, dates=found, nlp=nlp)
+        if parsed.entities is not None:  # reuse the geoparser's NER pass
+            ents = [e for e in parsed.entities if not any(a <= e[0] < b for a, b in blank)]
+            statements = extract_statements(text, mentions, lang=lang, dates=found, entities=ents)
+        else:  # no NER (English, --no-ner): names from capitalisation only
+            statements = extract_statements(text, mentions, lang=lang, dates=found, nlp=False)
         events = extract_events(text, mentions, lang=lang, dates=found, published=published.value)
         return Extracted(
             doc=doc,

@@ -1236,6 +1236,7 @@ def extract_statements(
     lang: str = "fr",
     dates: Sequence[Any] | None = None,
     nlp: Any = None,
+    entities: Sequence[tuple[int, int, str]] | None = None,
 ) -> list[Statement]:
     """Quotations and reported speech of an article, with speaker, role, date and place.
 
@@ -1254,6 +1255,9 @@ def extract_statements(
     nlp : spacy.Language, optional
         A loaded French pipeline with ``ner``; loaded once (``fr_core_news_md``, NER only) when
         None and ``lang == "fr"``. English uses capitalisation only.
+    entities : sequence of (start, end, label), optional
+        Named entities of ``text`` already found (the geoparser's): used instead of running
+        ``nlp`` again.
 
     Returns
     -------
@@ -1279,7 +1283,10 @@ def extract_statements(
     sent_starts = [s for s, _ in sents]
     paras = paragraphs(text)
     para_starts = [s for s, _ in paras]
-    ents = None if nlp is False else _entities(text, lang, nlp)
+    if entities is not None:
+        ents = list(entities)
+    else:
+        ents = None if nlp is False else _entities(text, lang, nlp)
     names = _Names(lx, text, masked, mentions, ents)
     speakers = _Speakers(lx, text, masked, names, para_starts)
     placed = sorted((m for m in mentions if m.place is not None), key=lambda m: m.start)
