@@ -288,7 +288,6 @@ def ingest(
             report.skipped += 1
         else:
             report.failed.append((doc_id or "?", reason or "unknown error"))
-            bar.write(f"error: document {doc_id}: {reason}", file=sys.stderr)
         bar.update(1)
         bar.set_postfix_str(report.summary(), refresh=False)
 

@@ -1,0 +1,131 @@
+"""The store's commands: ``conflictmap ingest`` and ``conflictmap export``, and the ``--db``
+option every command that uses the store shares."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from geo.errors import ConflictmapError
+from geo.store import ENV_DB
+
+
+class _Command(click.Command):
+    """Project errors -> one line on standard error and the error's exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ConflictmapError as exc:
+            click.echo(f"error: {exc.message}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+db_option = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=f"Store file (default: ${ENV_DB} or conflictmap.sqlite in the user data directory).",
+)
+
+
+@click.command("ingest", cls=_Command)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@db_option
+@click.option(
+    "--published",
+    default=None,
+    metavar="DATE",
+    help="Publication date (YYYY-MM-DD) of documents that do not give their own.",
+)
+@click.option(
+    "--source", default=None, metavar="NAME", help="Source of documents that do not give one."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Extraction processes (default: one per available core).",
+)
+@click.option("--no-ner", is_flag=True, help="Faster: capitalisation and cues only, no spaCy.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def ingest_cmd(paths, db, published, source, workers, no_ner, quiet) -> None:
+    """Extract and store news articles: .txt, .html/.htm, .jsonl files, or folders of them.
+
+    A NAME.json beside NAME.txt or NAME.html (or a folder's metadata.json) gives "published",
+    "source", "url", "title" and "lang". A text already stored is skipped. Each document is
+    stored whole or not at all; failures are listed with their reasons. Exits non-zero only
+    when nothing was ingested and something failed.
+    """
+    from geo.ingest import ingest
+    from geo.store import open_store
+
+    store = open_store(db)
+    try:
+        report = ingest(
+            [str(p) for p in paths],
+            store,
+            published=published,
+            source=source,
+            workers=workers,
+            progress=not quiet,
+            use_ner=not no_ner,
+        )
+    finally:
+        store.close()
+    click.echo(f"{report.summary()} ({report.seconds:.1f} s) into {store.path}")
+    for doc_id, reason in report.failed:
+        click.echo(f"  failed {doc_id}: {reason}", err=True)
+    if report.ingested == 0 and report.failed:
+        sys.exit(2)
+
+
+@click.command("export", cls=_Command)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["geojson", "csv", "gpkg"]),
+    default=None,
+    help="Output format (default: from the file's extension).",
+)
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write.",
+)  # fmt: skip
+@db_option
+@click.option("--bbox", default=None, metavar="W,S,E,N", help="min_lon,min_lat,max_lon,max_lat.")
+@click.option("--start", default=None, metavar="DATE", help="First day (YYYY-MM-DD).")
+@click.option("--end", default=None, metavar="DATE", help="Last day (YYYY-MM-DD).")
+@click.option("--type", "type_", default=None, help="Event type or subtype.")
+@click.option("--actor", default=None, help="Part of an actor's name.")
+@click.option("--place", default=None, help="A place id (gn:170063) or name (Alep).")
+@click.option("--q", default=None, help="Full-text query on the event sentences.")
+def export_cmd(fmt, output, db, bbox, start, end, type_, actor, place, q) -> None:
+    """Write the events matching the filters as GeoJSON (RFC 7946), CSV (ACLED-like columns)
+    or GeoPackage."""
+    from geo.errors import InputError
+    from geo.export import FORMATS, export_events
+    from geo.store import open_store, parse_bbox
+
+    if fmt is None:
+        fmt = output.suffix.lower().lstrip(".")
+        fmt = "geojson" if fmt == "json" else fmt
+        if fmt not in FORMATS:
+            raise InputError(f"give --format: cannot tell it from {output.name!r}")
+    filters = {
+        "bbox": parse_bbox(bbox),
+        "start": start,
+        "end": end,
+        "type": type_,
+        "actor": actor,
+        "place": place,
+        "q": q,
+    }
+    store = open_store(db)
+    try:
+        n = export_events(store, fmt, output, **filters)
+    finally:
+        store.close()
+    click.echo(f"{output}: {n} event(s) as {fmt}")

@@ -1,0 +1,226 @@
+"""Events out of the store: GeoJSON (RFC 7946), CSV with ACLED-like columns, GeoPackage.
+
+GeoJSON and CSV are streamed: events are read from the store in chunks and written one by one,
+so memory does not grow with the result. GeoPackage is written with geopandas (pyogrio) in
+chunks appended to one layer. Every format is written to a temporary file beside the target
+and renamed at the end, so a failed export never leaves half a file under the final name.
+
+Example
+-------
+>>> from geo.store import open_store
+>>> export_events(open_store("news.sqlite"), "geojson", "events.geojson", place="Alep")  # doctest: +SKIP
+12
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from geo.errors import InputError
+from geo.store import Store
+
+FORMATS = ("geojson", "csv", "gpkg")
+GPKG_CHUNK = 50_000
+GPKG_LAYER = "events"
+
+# ACLED's column names where one exists; notes is the sentence the event was read from.
+CSV_COLUMNS = (
+    "event_id",
+    "event_date",
+    "time_precision",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "admin1",
+    "country",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "fatalities",
+    "injured",
+    "notes",
+    "source",
+    "url",
+    "doc_id",
+)
+# ACLED codes: time 1 = the day, 2 = the week, 3 = the month or vaguer; place 1 = the town,
+# 2 = a region (admin-1), 3 = only the country.
+TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "season": 3, "year": 3}
+GEO_PRECISION = {"city": 1, "site": 1, "admin1": 2, "region": 2, "country": 3}
+
+
+def geojson_feature(ev: dict) -> dict:
+    """One event row as an RFC 7946 Feature: ``[lon, lat]``, WGS 84; no point, null geometry."""
+    geometry = None
+    if ev.get("lon") is not None and ev.get("lat") is not None:
+        geometry = {"type": "Point", "coordinates": [ev["lon"], ev["lat"]]}
+    props = {k: v for k, v in ev.items() if k not in ("lat", "lon")}
+    return {"type": "Feature", "id": ev["id"], "geometry": geometry, "properties": props}
+
+
+def iter_geojson(store: Store, **filters) -> Iterator[str]:
+    """A FeatureCollection of the matching events, as text pieces (one per feature).
+
+    The filters are checked at once (:class:`InputError`), before the first piece.
+    """
+    return _geojson_pieces(store.iter_events(**filters))
+
+
+def _geojson_pieces(events: Iterator[dict]) -> Iterator[str]:
+    yield '{"type":"FeatureCollection","features":['
+    sep = "\n"
+    for ev in events:
+        yield sep + json.dumps(geojson_feature(ev), ensure_ascii=False, separators=(",", ":"))
+        sep = ",\n"
+    yield "\n]}\n"
+
+
+@lru_cache(maxsize=512)
+def country_name(code: str | None) -> str | None:
+    """The English name of an ISO 3166 country code (``SY`` -> ``Syria``)."""
+    if not code:
+        return None
+    try:
+        from babel import Locale
+
+        return Locale("en").territories.get(code.upper(), code)
+    except ImportError:  # pragma: no cover - babel is a dependency
+        return code
+
+
+def csv_row(ev: dict) -> dict:
+    """One event row with ACLED-like column names (see :data:`CSV_COLUMNS`)."""
+    actors = ev.get("actors") or []
+    return {
+        "event_id": ev["id"],
+        "event_date": ev.get("date"),
+        "time_precision": TIME_PRECISION.get(ev.get("date_precision") or ""),
+        "event_type": ev.get("type"),
+        "sub_event_type": ev.get("subtype"),
+        "actor1": actors[0] if actors else None,
+        "actor2": "; ".join(actors[1:]) or None,
+        "admin1": ev.get("admin1_name") or ev.get("admin1"),
+        "country": country_name(ev.get("country_code")),
+        "location": ev.get("place_name"),
+        "latitude": ev.get("lat"),
+        "longitude": ev.get("lon"),
+        "geo_precision": GEO_PRECISION.get(ev.get("precision") or ""),
+        "fatalities": ev.get("fatalities"),
+        "injured": ev.get("injured"),
+        "notes": ev.get("sentence"),
+        "source": ev.get("doc_source"),
+        "url": ev.get("doc_url"),
+        "doc_id": ev.get("doc_id"),
+    }
+
+
+def iter_csv(store: Store, **filters) -> Iterator[str]:
+    """The matching events as CSV text pieces (a header line, then one line per event)."""
+    return _csv_pieces(store.iter_events(**filters))
+
+
+def _csv_pieces(events: Iterator[dict]) -> Iterator[str]:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for ev in events:
+        writer.writerow(csv_row(ev))
+        if buf.tell() > 64_000:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
+
+
+def _write_gpkg(events: Iterator[dict], path: Path) -> None:
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Point
+
+    chunk: list[dict] = []
+    points: list = []
+    written = False
+
+    def flush() -> None:
+        nonlocal written
+        df = pd.DataFrame(chunk, columns=list(CSV_COLUMNS))
+        for col in ("event_id", "time_precision", "geo_precision", "fatalities", "injured"):
+            df[col] = df[col].astype("Int64")
+        gdf = gpd.GeoDataFrame(df, geometry=points, crs="EPSG:4326")
+        gdf.to_file(
+            path, layer=GPKG_LAYER, driver="GPKG", engine="pyogrio", mode="a" if written else "w"
+        )
+        written = True
+        chunk.clear()
+        points.clear()
+
+    for ev in events:
+        chunk.append(csv_row(ev))
+        ok = ev.get("lon") is not None and ev.get("lat") is not None
+        points.append(Point(ev["lon"], ev["lat"]) if ok else None)
+        if len(chunk) >= GPKG_CHUNK:
+            flush()
+    if chunk or not written:
+        flush()
+
+
+def export_events(store: Store, fmt: str, out: str | os.PathLike, **filters) -> int:
+    """Write the events matching ``filters`` (those of :meth:`Store.events`) to ``out``.
+
+    Parameters
+    ----------
+    store
+        The store to read.
+    fmt
+        ``geojson``, ``csv`` or ``gpkg``.
+    out
+        The file to write (replaced at the end, never left half written).
+    **filters
+        ``bbox``, ``start``, ``end``, ``type``, ``actor``, ``place``, ``q``.
+
+    Returns
+    -------
+    int
+        The number of events written.
+
+    Raises
+    ------
+    InputError
+        An unknown format or an invalid filter.
+    """
+    fmt = (fmt or "").lower().lstrip(".")
+    if fmt == "json":
+        fmt = "geojson"
+    if fmt not in FORMATS:
+        raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    filters = {k: v for k, v in filters.items() if v is not None}
+    events = store.iter_events(**filters)  # an invalid filter fails before any file is touched
+    count = [0]
+
+    def counted() -> Iterator[dict]:
+        for ev in events:
+            count[0] += 1
+            yield ev
+
+    target = Path(out)
+    tmp = target.with_name(f".{target.stem}.{os.getpid()}.part{target.suffix}")
+    try:
+        if fmt == "gpkg":
+            _write_gpkg(counted(), tmp)
+        else:
+            pieces = _geojson_pieces(counted()) if fmt == "geojson" else _csv_pieces(counted())
+            with open(tmp, "w", encoding="utf-8", newline="") as fh:
+                fh.writelines(pieces)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return count[0]
