@@ -131,6 +131,7 @@ def render_snapshot(
         ``bbox`` (the drawn extent, pixel (0, 0) at its top-left corner), ``events`` drawn,
         ``width``, ``height``.
     """
+    import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
@@ -297,7 +298,12 @@ def render_snapshot(
         ax.set_aspect("auto")
         if handles:
             leg = ax.legend(
-                handles=handles, loc="lower left", fontsize=9, framealpha=0.9, title="Legend"
+                handles=handles,
+                # "best" avoids covering the data; it is slow past some thousands of points
+                loc="best" if n_events + len(places) < 20_000 else "lower left",
+                fontsize=9,
+                framealpha=0.9,
+                title="Legend",
             )
             leg.set_zorder(10)
         if title:
@@ -326,11 +332,13 @@ def render_snapshot(
         kwargs: dict[str, Any] = {"format": fmt, "dpi": DPI, "facecolor": fig.get_facecolor()}
         if fmt == "png":
             kwargs["metadata"] = {"Software": "conflictmap"}
-        if isinstance(out, (str, os.PathLike)):
-            with open(out, "wb") as fh:
-                fig.savefig(fh, **kwargs)
-        else:
-            fig.savefig(out, **kwargs)
+        # SVG keeps its text as text (searchable, editable in a report).
+        with matplotlib.rc_context({"svg.fonttype": "none"}):
+            if isinstance(out, (str, os.PathLike)):
+                with open(out, "wb") as fh:
+                    fig.savefig(fh, **kwargs)
+            else:
+                fig.savefig(out, **kwargs)
         del canvas
     return {"bbox": extent, "events": n_events, "width": width, "height": height}
 

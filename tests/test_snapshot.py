@@ -1,0 +1,108 @@
+"""Static map snapshots: the requested size, the expected colours where Syria is, the credits."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from tests.web_fixtures import build_extracted, make_store
+from web import create_app, maps
+from web.snapshot import LAND, SEA, render_snapshot
+
+SYRIA_BBOX = (35.0, 32.0, 43.0, 38.0)
+ALEPPO = (37.16117, 36.20124)
+PALMYRA = (38.28, 34.56)  # in Syria, no event there
+SEA_POINT = (35.0, 35.4)  # the Mediterranean off the Syrian coast
+
+
+@pytest.fixture(scope="module")
+def store(gaz, tmp_path_factory):
+    st = make_store(tmp_path_factory.mktemp("snap") / "store.sqlite", build_extracted(gaz))
+    yield st
+    st.close()
+
+
+def rgb(hex_color: str) -> tuple[int, int, int]:
+    h = hex_color.lstrip("#")
+    return tuple(int(h[i : i + 2], 16) for i in (0, 2, 4))
+
+
+def pixel(img: Image.Image, info: dict, lon: float, lat: float) -> tuple[int, int, int]:
+    min_lon, min_lat, max_lon, max_lat = info["bbox"]
+    x = (lon - min_lon) / (max_lon - min_lon) * img.width
+    y = (max_lat - lat) / (max_lat - min_lat) * img.height
+    return img.convert("RGB").getpixel((int(x), int(y)))
+
+
+def close(a, b, tol=12) -> bool:
+    return all(abs(x - y) <= tol for x, y in zip(a, b, strict=True))
+
+
+def test_png_has_the_requested_size_and_colours(store, gaz):
+    buf = io.BytesIO()
+    info = render_snapshot(
+        store,
+        buf,
+        bbox=SYRIA_BBOX,
+        width=640,
+        height=480,
+        layers=["events", "choropleth"],
+        title="Syria, 2024",
+        gazetteer=gaz,
+    )
+    img = Image.open(io.BytesIO(buf.getvalue()))
+    assert img.format == "PNG" and img.size == (640, 480)
+    assert info["events"] == 15  # every event but Hamburg's
+    event_color = rgb(maps.event_style("Explosions/Remote violence")[0])
+    assert close(pixel(img, info, *ALEPPO), event_color)
+    # Syria holds the most mentions: the darkest class of the choropleth.
+    assert close(pixel(img, info, *PALMYRA), rgb(maps.CHOROPLETH_COLORS[-1]))
+    assert close(pixel(img, info, *SEA_POINT), rgb(SEA))
+
+
+def test_without_choropleth_syria_is_plain_land(store, gaz, tmp_path):
+    out = tmp_path / "map.png"
+    info = render_snapshot(store, out, bbox=SYRIA_BBOX, width=400, height=300, gazetteer=gaz)
+    img = Image.open(out)
+    assert img.size == (400, 300)
+    assert close(pixel(img, info, *PALMYRA), rgb(LAND))
+
+
+def test_svg_keeps_title_legend_and_credits_as_text(store, gaz):
+    buf = io.BytesIO()
+    render_snapshot(
+        store,
+        buf,
+        fmt="svg",
+        title="Costs $5 & <more>",
+        gazetteer=gaz,
+        start="2024-01-01",
+        end="2024-01-31",
+    )
+    svg = buf.getvalue().decode("utf-8")
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    assert "GeoNames (CC BY 4.0)" in svg and "Natural Earth" in svg
+    assert "Costs $5 &amp; &lt;more&gt;" in svg
+    assert "Battles (12)" in svg
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"width": 10}, {"height": 99999}, {"layers": ["tiles"]}, {"fmt": "gif"}]
+)
+def test_bad_arguments_are_input_errors(store, gaz, kwargs):
+    from geo.errors import InputError
+
+    with pytest.raises(InputError):
+        render_snapshot(store, io.BytesIO(), gazetteer=gaz, **kwargs)
+
+
+def test_snapshot_endpoint(store, gazetteer_path):
+    c = create_app({"STORE": store, "GAZETTEER": gazetteer_path}).test_client()
+    resp = c.get("/snapshot.png?width=320&height=200&bbox=35,32,43,38&title=Syrie")
+    assert resp.status_code == 200 and resp.mimetype == "image/png"
+    assert Image.open(io.BytesIO(resp.data)).size == (320, 200)
+    for bad in ("width=5", "bbox=1,2", "layers=nope", "start=2024-99-01"):
+        r = c.get(f"/snapshot.png?{bad}")
+        assert r.status_code == 400 and r.get_json()["error"], bad
