@@ -1,0 +1,462 @@
+"""The SQLite store on real files: adds, idempotence, filters, pagination, schema, crashes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from geo.errors import ConfigError, InputError, NotFoundError
+from geo.model import DateValue, Document, Event, Mention, Statement
+from geo.pipeline import Extracted
+from geo.store import SCHEMA_VERSION, date_bounds, fts_query, open_store, parse_bbox, text_hash
+
+ALEPPO, IDLIB, ANKARA, SYRIA, DAMASCUS = (
+    "gn:170063",
+    "gn:169389",
+    "gn:323786",
+    "gn:163843",
+    "gn:170654",
+)
+
+TEXT_A = (
+    "Des frappes russes ont tué jeudi 30 civils à Alep, selon l'OSDH. "
+    "« Nous ne céderons pas », a déclaré à Ankara le ministre turc."
+)
+TEXT_B = "Des combats ont opposé mardi l'armée syrienne aux rebelles à Idleb, en Syrie."
+TEXT_C = "Le régime de Damas a repris le contrôle d'un quartier au printemps."
+
+
+def mention(text: str, word: str, place, role: str = "literal", nth: int = 0) -> Mention:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(word, start + 1)
+    return Mention(start, start + len(word), word, place=place, role=role, score=0.9)
+
+
+def extracted(doc_id, text, published, mentions=(), events=(), statements=(), **meta):
+    return Extracted(
+        doc=Document(id=doc_id, text=text, lang="fr", published=published, **meta),
+        lang="fr",
+        published=DateValue(published, "day" if published else "unknown", published),
+        mentions=tuple(mentions),
+        events=tuple(events),
+        statements=tuple(statements),
+    )
+
+
+def sample_documents(gaz) -> list[Extracted]:
+    """Three hand-made documents at real gazetteer places."""
+    aleppo, idlib, ankara = gaz.get(ALEPPO), gaz.get(IDLIB), gaz.get(ANKARA)
+    syria, damascus = gaz.get(SYRIA), gaz.get(DAMASCUS)
+    a = extracted(
+        "afp-a",
+        TEXT_A,
+        "2016-12-08",
+        mentions=[mention(TEXT_A, "Alep", aleppo), mention(TEXT_A, "Ankara", ankara)],
+        events=[
+            Event(
+                "Explosions/Remote violence",
+                "Air/drone strike",
+                TEXT_A[:64],
+                0,
+                64,
+                date=DateValue("2016-12-08", "day", "jeudi"),
+                actors=("Russie", "civils"),
+                fatalities=30,
+                place=aleppo,
+                place_precision="city",
+                confidence=0.85,
+            )
+        ],
+        statements=[
+            Statement(
+                "Nous ne céderons pas",
+                TEXT_A.index("Nous"),
+                TEXT_A.index("Nous") + 20,
+                speaker="le ministre turc",
+                speaker_role="ministre",
+                where_said=ankara,
+                places=(aleppo,),
+            )
+        ],
+        title="Frappes sur Alep",
+        source="AFP",
+        url="https://example.org/a",
+    )
+    b = extracted(
+        "afp-b",
+        TEXT_B,
+        "2020-02-04",
+        mentions=[mention(TEXT_B, "Idleb", idlib), mention(TEXT_B, "Syrie", syria, "country")],
+        events=[
+            Event(
+                "Battles",
+                "Armed clash",
+                TEXT_B,
+                0,
+                len(TEXT_B),
+                date=DateValue("2020-02", "month", "février"),
+                actors=("armée syrienne", "rebelles"),
+                place=idlib,
+                place_precision="city",
+            )
+        ],
+    )
+    c = extracted(
+        "c",
+        TEXT_C,
+        None,
+        mentions=[mention(TEXT_C, "Damas", damascus, "metonymic")],
+        events=[
+            Event(
+                "Strategic developments",
+                "Change to group/activity",
+                TEXT_C,
+                0,
+                len(TEXT_C),
+                actors=("régime syrien",),
+            )
+        ],
+    )
+    return [a, b, c]
+
+
+@pytest.fixture
+def store(tmp_path, gaz):
+    st = open_store(tmp_path / "store.sqlite")
+    for x in sample_documents(gaz):
+        assert st.add(x) == x.doc.id
+    yield st
+    st.close()
+
+
+# -- writes -----------------------------------------------------------------------------------
+def test_same_text_is_stored_once(store, gaz):
+    again = sample_documents(gaz)[0]
+    assert store.add(again) is None
+    retyped = extracted("other-id", TEXT_A.replace("'", "\u2019") + "\r\n", None)
+    assert store.has_text(retyped.doc.text)
+    assert store.add(retyped) is None
+    assert store.stats()["documents"] == 3
+
+
+def test_an_id_already_taken_by_another_text_gets_a_suffix(store):
+    doc_id = store.add(extracted("afp-a", "Un autre texte sur Alep.", None))
+    assert doc_id.startswith("afp-a-") and doc_id != "afp-a"
+    assert store.document(doc_id)["text"] == "Un autre texte sur Alep."
+
+
+def test_a_failing_add_leaves_nothing_and_the_store_works(store):
+    bad = extracted(
+        "broken",
+        "Un texte dont l'événement est invalide.",
+        None,
+        events=[Event("Battles", None, None, 0, 1)],  # sentence NULL: the insert fails
+    )
+    with pytest.raises(Exception, match="broken"):
+        store.add(bad)
+    stats = store.stats()
+    assert stats["documents"] == 3 and stats["events"] == 3
+    with pytest.raises(NotFoundError):
+        store.document("broken")
+    assert store.add(extracted("ok", "Un texte valide.", None)) == "ok"
+
+
+def test_document_row_has_its_mentions_events_and_statements(store):
+    d = store.document("afp-a")
+    assert d["title"] == "Frappes sur Alep" and d["source"] == "AFP"
+    assert d["hash"] == text_hash(TEXT_A) and d["published"] == "2016-12-08"
+    assert set(d) >= {"id", "url", "lang", "text", "ingested_at"}
+    m = d["mentions"][0]
+    assert set(m) == {
+        "start", "end", "text", "role", "score", "place_id", "name", "lat", "lon", "feature",
+        "country_code",
+    }  # fmt: skip
+    assert (m["text"], m["place_id"]) == ("Alep", ALEPPO)
+    assert TEXT_A[m["start"] : m["end"]] == "Alep"
+    assert d["events"][0]["fatalities"] == 30
+    st = d["statements"][0]
+    assert st["where_name"] == "Ankara" and st["places"][0]["id"] == ALEPPO
+    with pytest.raises(NotFoundError):
+        store.document("nope")
+
+
+# -- event filters ----------------------------------------------------------------------------
+def ids(result):
+    rows, total = result
+    assert total >= len(rows)
+    return sorted(r["doc_id"] for r in rows)
+
+
+def test_event_row_shape(store):
+    rows, total = store.events()
+    assert total == 3
+    ev = next(r for r in rows if r["doc_id"] == "afp-a")
+    for key in [
+        "id",
+        "doc_id",
+        "type",
+        "subtype",
+        "secondary_types",
+        "date",
+        "date_precision",
+        "date_phrase",
+        "actors",
+        "fatalities",
+        "injured",
+        "place_id",
+        "place_name",
+        "lat",
+        "lon",
+        "feature",
+        "country_code",
+        "admin1",
+        "precision",
+        "sentence",
+        "start",
+        "end",
+        "confidence",
+        "doc_title",
+        "doc_source",
+        "doc_url",
+        "published",
+    ]:
+        assert key in ev, key
+    assert (round(ev["lon"], 2), round(ev["lat"], 2)) == (37.16, 36.20)
+    assert ev["actors"] == ["Russie", "civils"] and ev["doc_title"] == "Frappes sur Alep"
+
+
+@pytest.mark.parametrize(
+    "filters, expected",
+    [
+        ({"bbox": (36.0, 35.0, 38.0, 37.0)}, ["afp-a", "afp-b"]),  # Aleppo and Idlib
+        ({"bbox": "36.9,36,37.5,36.5"}, ["afp-a"]),
+        ({"bbox": (-10, -10, 10, 10)}, []),
+        ({"start": "2016-12-08", "end": "2016-12-08"}, ["afp-a"]),
+        ({"start": "2020-02-15"}, ["afp-b"]),  # a month-precise date overlaps the range
+        ({"end": "2019-12-31"}, ["afp-a"]),  # unknown dates only without start/end
+        ({"type": "battles"}, ["afp-b"]),
+        ({"type": "AIR/DRONE STRIKE"}, ["afp-a"]),
+        ({"actor": "russie"}, ["afp-a"]),
+        ({"actor": "Regime"}, ["c"]),  # accent-insensitive substring
+        ({"place": ALEPPO}, ["afp-a"]),
+        ({"place": "alep"}, ["afp-a"]),  # the name written in the text
+        ({"place": "Aleppo"}, ["afp-a"]),
+        ({"place": "Syrie"}, ["afp-a", "afp-b"]),  # a country covers its places
+        ({"place": "Atlantis"}, []),
+        ({"q": "frappes"}, ["afp-a"]),
+        ({"q": "armee syrienne"}, ["afp-b"]),  # accents folded
+        ({"q": '"rebelles à Idleb"'}, ["afp-b"]),
+        ({"q": "reb*"}, ["afp-b"]),
+        ({"q": "AND OR NOT"}, []),  # operators are plain words
+        ({"q": "combats", "type": "battles", "bbox": (36, 35, 37, 36.5)}, ["afp-b"]),
+    ],
+)
+def test_event_filters(store, filters, expected):
+    assert ids(store.events(**filters)) == expected
+    assert sorted(e["doc_id"] for e in store.iter_events(**filters)) == expected
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"bbox": (1, 2, 3)},
+        {"bbox": "a,b,c,d"},
+        {"bbox": (0, 50, 10, 40)},
+        {"bbox": (0, 0, 200, 10)},
+        {"start": "2016-13-01"},
+        {"start": "yesterday"},
+        {"start": "2017-01-01", "end": "2016-01-01"},
+        {"q": '"'},
+        {"q": "*"},
+        {"limit": -1},
+        {"offset": "3"},
+    ],
+)
+def test_bad_filters_are_input_errors(store, filters):
+    with pytest.raises(InputError):
+        store.events(**filters)
+
+
+def test_pagination(store):
+    first, total = store.events(limit=2)
+    second, total2 = store.events(limit=2, offset=2)
+    assert total == total2 == 3 and len(first) == 2 and len(second) == 1
+    assert {r["id"] for r in first}.isdisjoint(r["id"] for r in second)
+    assert store.events(limit=0) == ([], 3)
+
+
+# -- statements, places, documents ---------------------------------------------------------------
+def test_statements(store):
+    rows, total = store.statements()
+    assert total == 1
+    s = rows[0]
+    assert s["quote"] == "Nous ne céderons pas" and s["indirect"] is False
+    assert (s["where_id"], s["doc_title"]) == (ANKARA, "Frappes sur Alep")
+    assert store.statements(place="Alep")[1] == 1  # a place the quote names
+    assert store.statements(bbox=(32, 39, 33, 40))[1] == 1  # where it was said
+    assert store.statements(actor="ministre")[1] == 1
+    assert store.statements(q="céderons")[1] == 1
+    assert store.statements(start="2016-12-01", end="2016-12-31")[1] == 1  # published date
+    assert store.statements(start="2017-01-01")[1] == 0
+
+
+def test_places_and_counts(store):
+    rows, total = store.places()
+    assert total == 5
+    aleppo = next(p for p in rows if p["id"] == ALEPPO)
+    assert aleppo["mentions"] == 1 and aleppo["roles"] == {
+        "literal": 1,
+        "metonymic": 0,
+        "country": 0,
+    }
+    assert aleppo["documents"] == [{"id": "afp-a", "title": "Frappes sur Alep"}]
+    assert {p["id"] for p in store.places(bbox=(35, 34, 38, 37))[0]} == {ALEPPO, IDLIB}
+    assert {p["id"] for p in store.places(start="2020-01-01")[0]} == {IDLIB, SYRIA}
+    assert {p["id"] for p in store.places(q="Damas")[0]} == {DAMASCUS}
+    assert store.country_counts() == {"SY": 4, "TR": 1}
+    assert store.country_counts(start="2020-01-01") == {"SY": 2}
+    assert store.stats() == {
+        "documents": 3,
+        "mentions": 5,
+        "events": 3,
+        "statements": 1,
+        "places": 5,
+    }
+
+
+def test_documents_list(store):
+    rows, total = store.documents()
+    assert total == 3 and [r["id"] for r in rows] == ["afp-b", "afp-a", "c"]  # newest first
+    assert rows[1] == {
+        "id": "afp-a", "title": "Frappes sur Alep", "source": "AFP",
+        "url": "https://example.org/a", "published": "2016-12-08", "lang": "fr", "mentions": 2,
+        "events": 1, "statements": 1,
+    }  # fmt: skip
+    assert [r["id"] for r in store.documents(q="Idleb")[0]] == ["afp-b"]
+    assert [r["id"] for r in store.documents(end="2017-01-01")[0]] == ["afp-a"]
+
+
+# -- the file ---------------------------------------------------------------------------------
+def test_file_is_wal_and_versioned(store):
+    con = sqlite3.connect(store.path)
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (
+        str(SCHEMA_VERSION),
+    )
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "s.sqlite"
+    open_store(path).close()
+    con = sqlite3.connect(path)
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION + 1,))
+    con.commit()
+    con.close()
+    with pytest.raises(ConfigError, match="newer"):
+        open_store(path)
+
+
+@pytest.mark.parametrize("content", [b"not a database at all" * 100, None])
+def test_other_files_are_refused(tmp_path, content):
+    path = tmp_path / "x.sqlite"
+    if content:
+        path.write_bytes(content)
+    else:
+        con = sqlite3.connect(path)
+        con.execute("CREATE TABLE t (x)")
+        con.commit()
+        con.close()
+    with pytest.raises(ConfigError):
+        open_store(path)
+
+
+def test_concurrent_adds_of_one_text_store_it_once(tmp_path, gaz):
+    path = tmp_path / "c.sqlite"
+    open_store(path).close()
+    x = sample_documents(gaz)[0]
+    barrier = threading.Barrier(6)
+    results = []
+
+    def add():
+        st = open_store(path)  # its own connection, as another process would have
+        barrier.wait()
+        results.append(st.add(x))
+        st.close()
+
+    threads = [threading.Thread(target=add) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count("afp-a") == 1 and results.count(None) == 5
+    assert open_store(path).stats()["documents"] == 1
+
+
+def test_helpers():
+    assert date_bounds("2016-12") == ("2016-12-01", "2016-12-31")
+    assert date_bounds("2016-winter") == ("2016-12-01", "2017-02-28")
+    assert date_bounds("2016-W49") == ("2016-12-05", "2016-12-11")
+    assert date_bounds("2016") == ("2016-01-01", "2016-12-31")
+    assert date_bounds("jeudi") == (None, None)
+    assert fts_query('Alep "frappes russes" bomb* -') == '"Alep" AND "frappes russes" AND "bomb"*'
+    assert parse_bbox("170,-10,-170,10") == (170.0, -10.0, -170.0, 10.0)  # antimeridian
+
+
+# -- a crash in the middle of a write -----------------------------------------------------------
+_CRASH_CHILD = """
+import sys
+from geo.model import DateValue, Document, Event, Place
+from geo.pipeline import Extracted
+from geo.store import open_store
+
+aleppo = Place("gn:170063", "Aleppo", "city", 36.20124, 37.16117, "SY")
+n = int(sys.argv[2])
+x = Extracted(
+    Document("big", "Un très long article. " * 10, "fr"), "fr", DateValue(None), (),
+    tuple(Event("Battles", None, f"Phrase {i}.", 0, 9, place=aleppo) for i in range(n)), (),
+)
+store = open_store(sys.argv[1])
+print("adding", flush=True)
+store.add(x)
+print("added", flush=True)
+"""
+
+
+def test_a_kill_during_add_leaves_no_partial_document(tmp_path):
+    path = tmp_path / "crash.sqlite"
+    open_store(path).close()
+    n = 150_000
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CRASH_CHILD, str(path), str(n)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert child.stdout.readline().strip() == "adding"
+    time.sleep(0.3)  # well inside the write, which takes seconds
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    store = open_store(path)  # recovers the WAL
+    stats = store.stats()
+    assert (stats["documents"], stats["events"]) in ((0, 0), (1, n))
+    assert stats["documents"] == 0, "the child finished before the kill: raise n"
+    # re-running completes
+    done = subprocess.run(
+        [sys.executable, "-c", _CRASH_CHILD, str(path), "10"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert done.stdout.split() == ["adding", "added"]
+    assert store.stats()["events"] == 10
+    assert store.events(place=ALEPPO)[1] == 10
