@@ -300,7 +300,7 @@
 
   cm.show = function (id, lat, lon, name) {
     var map = cm.map;
-    map.setView([lat, lon], Math.max(map.getZoom(), 9));
+    map.setView([lat, lon], Math.max(map.getZoom(), 9), {animate: false});
     var c = id && cm.places[id];
     if (c && cm.groups.places && map.hasLayer(cm.groups.places)) {
       c.openPopup();
