@@ -1,0 +1,125 @@
+"""Exports read back with geopandas: coordinates at known places, filters, streaming."""
+
+from __future__ import annotations
+
+import csv
+import json
+import tracemalloc
+
+import geopandas as gpd
+import pytest
+from click.testing import CliRunner
+
+from geo.cli_store import export_cmd
+from geo.errors import InputError
+from geo.export import CSV_COLUMNS, export_events, iter_geojson
+from geo.model import DateValue, Document, Event, Place
+from geo.pipeline import Extracted
+from geo.store import open_store
+from tests.test_store import ALEPPO, sample_documents
+
+
+@pytest.fixture
+def store(tmp_path, gaz):
+    st = open_store(tmp_path / "store.sqlite")
+    for x in sample_documents(gaz):
+        st.add(x)
+    yield st
+    st.close()
+
+
+def test_geojson_is_rfc7946_with_lon_lat(store, tmp_path):
+    out = tmp_path / "e.geojson"
+    assert export_events(store, "geojson", out) == 3
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["type"] == "FeatureCollection" and "crs" not in data
+    by_place = {f["properties"]["place_id"]: f for f in data["features"]}
+    lon, lat = by_place[ALEPPO]["geometry"]["coordinates"]
+    assert (round(lon, 2), round(lat, 2)) == (37.16, 36.20)
+    assert by_place[None]["geometry"] is None  # an event without a place is kept, unlocated
+    gdf = gpd.read_file(out)
+    assert gdf.crs.to_epsg() == 4326 and len(gdf) == 3
+    aleppo = gdf[gdf["place_id"] == ALEPPO].geometry.iloc[0]
+    assert (round(aleppo.x, 2), round(aleppo.y, 2)) == (37.16, 36.20)
+
+
+def test_csv_has_acled_columns(store, tmp_path):
+    out = tmp_path / "e.csv"
+    assert export_events(store, "csv", out, place="Alep") == 1
+    with out.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        assert tuple(reader.fieldnames) == CSV_COLUMNS
+        (row,) = list(reader)
+    assert row["event_type"] == "Explosions/Remote violence"
+    assert row["sub_event_type"] == "Air/drone strike"
+    assert (row["actor1"], row["actor2"]) == ("Russie", "civils")
+    assert (row["country"], row["location"], row["fatalities"]) == ("Syria", "Aleppo", "30")
+    assert (float(row["longitude"]), float(row["latitude"])) == pytest.approx(
+        (37.16, 36.20), abs=0.01
+    )
+    assert row["time_precision"] == "1" and row["geo_precision"] == "1"
+    assert row["notes"].startswith("Des frappes russes") and row["doc_id"] == "afp-a"
+
+
+def test_gpkg_reads_back(store, tmp_path):
+    out = tmp_path / "e.gpkg"
+    assert export_events(store, "gpkg", out, bbox=(35, 34, 38, 37)) == 2
+    gdf = gpd.read_file(out, layer="events")
+    assert gdf.crs.to_epsg() == 4326 and sorted(gdf["doc_id"]) == ["afp-a", "afp-b"]
+    row = gdf[gdf["location"] == "Aleppo"].iloc[0]
+    assert (round(row.geometry.x, 2), round(row.geometry.y, 2)) == (37.16, 36.20)
+    assert list(gdf.columns[:-1]) == list(CSV_COLUMNS)
+    assert export_events(store, "gpkg", tmp_path / "none.gpkg", place="Atlantis") == 0
+    assert len(gpd.read_file(tmp_path / "none.gpkg")) == 0
+
+
+def test_bad_requests_touch_no_file(store, tmp_path):
+    out = tmp_path / "e.geojson"
+    with pytest.raises(InputError):
+        export_events(store, "shp", out)
+    with pytest.raises(InputError):
+        export_events(store, "geojson", out, bbox=(0, 50, 10, 40))
+    with pytest.raises(InputError):
+        export_events(store, "geojson", out, colour="red")
+    assert list(tmp_path.glob("e*")) == []
+
+
+def test_cli_export(store, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "x.gpkg"
+    res = runner.invoke(export_cmd, ["-o", str(out), "--db", str(store.path), "--type", "battles"])
+    assert res.exit_code == 0, res.output
+    assert "1 event(s) as gpkg" in res.output and len(gpd.read_file(out)) == 1
+    res = runner.invoke(export_cmd, ["-o", str(tmp_path / "x.txt"), "--db", str(store.path)])
+    assert res.exit_code != 0 and "--format" in res.output
+    res = runner.invoke(
+        export_cmd, ["-o", str(tmp_path / "y.csv"), "--db", str(store.path), "--bbox", "1,2"]
+    )
+    assert res.exit_code == 2 and "bbox" in res.output
+
+
+def test_geojson_export_streams(tmp_path):
+    """Memory stays flat while the output grows: events are written one by one."""
+    aleppo = Place(ALEPPO, "Aleppo", "city", 36.20124, 37.16117, "SY")
+    store = open_store(tmp_path / "big.sqlite")
+    n = 6_000
+    sentence = "Des frappes ont visé un quartier de la ville, selon une source locale. " * 12
+    store.add(
+        Extracted(
+            Document("big", "Un long article. " * 5, "fr"),
+            "fr",
+            DateValue(None),
+            (),
+            tuple(Event("Battles", None, f"{i} {sentence}", 0, 9, place=aleppo) for i in range(n)),
+            (),
+        )
+    )
+    out = tmp_path / "big.geojson"
+    tracemalloc.start()
+    assert export_events(store, "geojson", out) == n
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    size = out.stat().st_size
+    assert size > 5_000_000 and peak < size / 3, (peak, size)  # all at once: peak > size
+    pieces = iter_geojson(store, place="Aleppo")
+    assert next(pieces).startswith('{"type":"FeatureCollection"')
