@@ -353,3 +353,20 @@ def test_map_parameters_are_validated(client):
         resp = client.get(f"/?{q}")
         assert resp.status_code == 400, q
         assert resp.get_json()["error"]
+
+
+def test_lazy_event_popup_is_escaped_html(client, monkeypatch):
+    from web import maps
+
+    resp = client.get("/map/popup/events?place=gn:170063&type=Explosions/Remote%20violence")
+    assert resp.status_code == 200 and resp.mimetype == "text/html"
+    assert "Des frappes aériennes ont visé Alep" in resp.get_data(as_text=True)
+    raqqa = client.get("/api/events?q=explosion").get_json()["features"][0]["properties"]
+    html = client.get(f"/map/popup/events?place={raqqa['place_id']}").get_data(as_text=True)
+    assert HOSTILE not in html and HOSTILE_IMG not in html and "&lt;script&gt;" in html
+    assert client.get("/map/popup/events").status_code == 400
+    assert client.get("/map/popup/events?place=gn:1").status_code == 404
+    # past INLINE_POPUPS groups, the page carries no popup text at all
+    monkeypatch.setattr(maps, "INLINE_POPUPS", 0)
+    page = client.get("/").get_data(as_text=True)
+    assert "Des frappes" not in page and "/map/popup/events" in page

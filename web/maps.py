@@ -63,6 +63,7 @@ CREDITS_TEXT = "Places: GeoNames (CC BY 4.0). Borders: Natural Earth (public dom
 
 MAX_MAP_EVENTS = 200_000  # events read for one map; past that, narrow the filters
 EVENTS_PER_POPUP = 5
+INLINE_POPUPS = 2_000  # event groups whose popups are written into the page
 MAX_STATEMENTS = 2_000
 MAX_PLACES = 5_000
 PRECISION_LABEL = {"city": "town", "admin1": "province level", "country": "country level"}
@@ -132,7 +133,8 @@ def event_item_html(ev: dict, base: str = "") -> str:
     return "<li>" + "".join(bits) + "</li>"
 
 
-def _event_group_html(group: dict, base: str) -> str:
+def event_group_html(group: dict, base: str = "") -> str:
+    """The popup of the events of one type at one place (all text escaped)."""
     color, icon = event_style(group["type"])
     n = group["count"]
     prec = PRECISION_LABEL.get(group["precision"] or "", group["precision"] or "unknown")
@@ -429,6 +431,8 @@ def build_map(
         fg.add_to(m)
         groups[key] = fg
 
+    type_index = {t: i for i, t in enumerate(types)}
+    inline = len(ev_groups) <= INLINE_POPUPS
     data = {
         "base": base_url,
         "countries_url": countries_url or f"{base_url}/data/countries.geojson",
@@ -441,6 +445,7 @@ def build_map(
             {
                 "key": f"events:{i}",
                 "type": e(t or "other"),
+                "name": t,  # raw: only ever put in a URL's query
                 "color": event_style(t)[0],
                 "icon": event_style(t)[1],
                 "count": per_type_count[t],
@@ -448,17 +453,24 @@ def build_map(
             for i, t in enumerate(types)
         ],
         "type_options": list(EVENT_STYLES),  # raw text: set with .textContent
+        # Popups inline while the page stays small; past that the page fetches each popup
+        # from popup_url when it opens (the same escaped HTML, built by event_group_html).
         "events": [
             [
                 round(g["lat"], 5),
                 round(g["lon"], 5),
-                types.index(g["type"] or ""),
+                type_index[g["type"] or ""],
                 g["count"],
-                _event_group_html(g, base_url),
+                event_group_html(g, base_url) if inline else None,
                 0 if (g["precision"] or "city") == "city" else 1,
+                g["place_id"],
             ]
             for g in ev_groups
         ],
+        "popup_url": f"{base_url}/map/popup/events",
+        "popup_query": urlencode(
+            [(k, ",".join(map(str, v)) if k == "bbox" else v) for k, v in filters.items()]
+        ),
         "events_total": n_total,
         "events_shown": n_read,
         "truncated": truncated,

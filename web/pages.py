@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 from flask import Blueprint, Response, current_app, g, jsonify, render_template, request
 from markupsafe import Markup
 
-from geo.errors import InputError
+from geo.errors import InputError, NotFoundError
 from web import api, csp_nonce, get_gazetteer, get_store, maps
 
 bp = Blueprint("pages", __name__, template_folder="templates")
@@ -93,6 +93,28 @@ def countries():
     resp.cache_control.public = True
     resp.cache_control.max_age = 86400
     return resp
+
+
+@bp.get("/map/popup/events")
+def event_popup():
+    """The popup of one place's events of one type (large maps fetch it when it opens)."""
+    filters = api.parse_filters(request.args, api.FILTERS["events"])
+    if "place" not in filters:
+        raise InputError("place is required")
+    rows, total = get_store().events(**filters, limit=maps.EVENTS_PER_POPUP)
+    if not rows:
+        raise NotFoundError("no event for these filters")
+    first = rows[0]
+    group = {
+        "type": filters.get("type") or first.get("type"),
+        "place_id": first.get("place_id"),
+        "place_name": first.get("place_name") or "",
+        "precision": first.get("precision"),
+        "count": total,
+        "items": sorted(rows, key=lambda r: r.get("date") or "", reverse=True),
+    }
+    csp_nonce()
+    return Response(maps.event_group_html(group), mimetype="text/html")
 
 
 def map_href(lat: float, lon: float, place_id: str | None, zoom: int = 9) -> str:

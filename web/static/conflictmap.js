@@ -50,6 +50,23 @@
     };
   }
 
+  // Large maps: the popup's HTML (escaped by the server) is fetched when it opens.
+  function lazyPopup(marker, data, t, placeId) {
+    if (marker.cmLoaded || !placeId) return;
+    var q = new URLSearchParams(data.popup_query);
+    q.set("place", placeId);
+    if (!q.has("type")) q.set("type", t.name);
+    fetch(data.popup_url + "?" + q.toString(), {credentials: "same-origin"}).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.text();
+    }).then(function (html) {
+      marker.cmLoaded = true;
+      marker.setPopupContent(html);
+    }).catch(function () {
+      marker.setPopupContent("Could not load these events.");
+    });
+  }
+
   function addEvents(map, groups, data, bounds) {
     var clusters = data.event_types.map(function (t) {
       var cg = L.markerClusterGroup({
@@ -63,7 +80,13 @@
       var c = clusters[row[2]];
       var m = L.marker([row[0], row[1]], {
         icon: eventIcon(c.type, row[3], row[5]), cmCount: row[3], title: ""
-      }).bindPopup(row[4], {maxWidth: 360, maxHeight: 320});
+      });
+      if (row[4] != null) {
+        m.bindPopup(row[4], {maxWidth: 360, maxHeight: 320});
+      } else {
+        m.bindPopup("Loading\u2026", {maxWidth: 360, maxHeight: 320});
+        m.on("popupopen", function () { lazyPopup(m, data, c.type, row[6]); });
+      }
       c.markers.push(m);
       bounds.push([row[0], row[1]]);
     });
