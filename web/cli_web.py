@@ -167,10 +167,10 @@ def ingest_seeds(store, folder: Path, echo=click.echo) -> tuple[int, int, int]:
     except ImportError:
         ingest = None
     if ingest is not None and "store" in inspect.signature(ingest).parameters:
-        result = ingest([str(folder)], store=store)
-        if isinstance(result, tuple) and len(result) == 3:
-            return result
-        return (0, 0, 0)
+        report = ingest([str(folder)], store=store)
+        for doc_id, reason in getattr(report, "failed", []):
+            echo(f"failed: {doc_id}: {reason}", err=True)
+        return report.ingested, report.skipped, len(report.failed)
     from geo.documents import read_inputs
     from geo.errors import DocumentError
     from geo.pipeline import Extractor

@@ -338,12 +338,15 @@
     cm.data = data;
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     map.attributionControl.addAttribution(data.credits);
-    var bounds = [];
+    // Fit the events; statements or places only when there is no event (a country's
+    // centroid among the places would zoom the map out to the world).
+    var evBounds = [], stBounds = [], plBounds = [];
     addCountries(map, groups, data);
-    addEvents(map, groups, data, bounds);
+    addEvents(map, groups, data, evBounds);
     addHeat(groups, data);
-    addStatements(groups, data, bounds);
-    addPlaces(groups, data, bounds);
+    addStatements(groups, data, stBounds);
+    addPlaces(groups, data, plBounds);
+    var bounds = evBounds.length ? evBounds : stBounds.length ? stBounds : plBounds;
     filterControl(map, data);
     searchControl(map, data);
     legend(map, data);
