@@ -339,6 +339,8 @@ def ingest(
         if pool is not None:
             pool.shutdown(cancel_futures=True)
         bar.close()
+    if report.ingested:
+        store.optimize()
     report.seconds = time.perf_counter() - t0
     return report
 

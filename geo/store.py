@@ -367,6 +367,9 @@ class Store(abc.ABC):
     def close(self) -> None:
         """Release the store's connections."""
 
+    def optimize(self) -> None:  # noqa: B027 - optional for a backend
+        """Refresh the query planner's statistics after many writes (optional)."""
+
     def __enter__(self) -> Store:
         return self
 
@@ -504,6 +507,15 @@ class SQLiteStore(Store):
             with self._lock:
                 self._all.append(con)
         return con
+
+    def optimize(self) -> None:
+        """Refresh the planner's statistics (sampled, fast): it then drives a bbox + type
+        query by the R*Tree instead of scanning every event of the type."""
+        try:
+            self._con.execute("PRAGMA analysis_limit = 1000")
+            self._con.execute("ANALYZE")
+        except sqlite3.OperationalError as exc:
+            raise _read_error(exc) from None
 
     def close(self) -> None:
         with self._lock:
