@@ -4,20 +4,33 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench install clean
+.PHONY: demo test lint bench install browser clean
 
-$(STAMP): pyproject.toml
+# Python packages into the virtual environment, and the one map plugin no PyPI package ships
+# (leaflet.fullscreen, from the npm registry, into web/node_modules; the map works without it).
+$(STAMP): pyproject.toml web/package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@if command -v npm >/dev/null 2>&1; then \
+		(cd web && npm ci --no-audit --no-fund --loglevel=error) || echo "warning: npm install failed; the map will have no fullscreen button"; \
+	else echo "warning: npm not found; the map will have no fullscreen button"; fi
 	touch $(STAMP)
 
 install: $(STAMP)
 
-demo: $(STAMP)
-	$(BIN)/conflictmap gazetteer lookup Alep --lang fr
+# Headless Chromium for the browser test of the map page (Debian's package).
+browser:
+	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "warning: chromium could not be installed; the browser test will be skipped"; \
+	else echo "warning: chromium is missing (apt-get install chromium); the browser test will be skipped"; fi
 
-test: $(STAMP)
+demo: $(STAMP)
+	$(BIN)/conflictmap demo
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -29,4 +42,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_geoparse.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache build *.egg-info web/node_modules

@@ -58,14 +58,18 @@ def main() -> None:
         _, t_read = timed(read_sources_only)
         stats, t_build = timed(build, tmp, progress=False)
         path = tmp
-        rows.append(("build (s)", f"{t_build:.1f}", f"read sources only {t_read:.1f}", t_build / t_read))
+        rows.append(
+            ("build (s)", f"{t_build:.1f}", f"read sources only {t_read:.1f}", t_build / t_read)
+        )
         rows.append(("file size (MB)", f"{stats.size_bytes / 1e6:.1f}", "", None))
         rows.append(("places / names", f"{stats.places:,} / {stats.names:,}", "", None))
 
     gaz = Gazetteer(path)
     con = sqlite3.connect(path)
     rng = random.Random(7)
-    sample = [r[0] for r in con.execute("SELECT name FROM names ORDER BY random() LIMIT ?", (args.n,))]
+    sample = [
+        r[0] for r in con.execute("SELECT name FROM names ORDER BY random() LIMIT ?", (args.n,))
+    ]
     rng.shuffle(sample)
 
     # baseline: an in-memory dict of every folded name (built outside the timing)
@@ -79,7 +83,12 @@ def main() -> None:
     _, t_warm = timed(lambda: [gaz.candidates(n, fuzzy=False, allow_common=True) for n in sample])
     rate_cold, rate_dict = len(sample) / t_exact, len(sample) / t_dict
     rows.append(
-        ("exact lookups/s (cold)", f"{rate_cold:,.0f}", f"dict floor {rate_dict:,.0f}", rate_cold / rate_dict)
+        (
+            "exact lookups/s (cold)",
+            f"{rate_cold:,.0f}",
+            f"dict floor {rate_dict:,.0f}",
+            rate_cold / rate_dict,
+        )
     )
     rows.append(("exact lookups/s (cached)", f"{len(sample) / t_warm:,.0f}", "", None))
 
@@ -103,7 +112,12 @@ def main() -> None:
     _, t_naive = timed(lambda: [process.extractOne(fold(t), pool, scorer=fuzz.ratio) for t in sub])
     rate_fuzzy, rate_naive = len(typos) / t_fuzzy, len(sub) / t_naive
     rows.append(
-        ("fuzzy lookups/s", f"{rate_fuzzy:,.0f}", f"extractOne over all {rate_naive:,.1f}", rate_fuzzy / rate_naive)
+        (
+            "fuzzy lookups/s",
+            f"{rate_fuzzy:,.0f}",
+            f"extractOne over all {rate_naive:,.1f}",
+            rate_fuzzy / rate_naive,
+        )
     )
 
     print(f"{'figure':28s} {'value':>22s}   {'baseline':32s} ratio")

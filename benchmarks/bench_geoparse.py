@@ -121,10 +121,20 @@ def main() -> None:
     rows.append(("spaCy fr_core_news_md NER alone (baseline)", rate(t_spacy), 1.0))
     rows.append(("plain gazetteer scan (baseline)", rate(t_scan), t_spacy / t_scan))
     rows.append(("geoparse, 1 core", rate(t_geo), t_spacy / t_geo))
-    rows.append(("geoparse, 1 core, lookup cache cleared per article", rate(t_cold), t_spacy / t_cold))
+    rows.append(
+        ("geoparse, 1 core, lookup cache cleared per article", rate(t_cold), t_spacy / t_cold)
+    )
     rows.append(("geoparse --no-ner, 1 core", rate(t_fast), t_spacy / t_fast))
-    rows.append(("extract (geoparse + dates + statements + events), 1 core", rate(t_extract), t_spacy / t_extract))
-    rows.append((f"geoparse, {procs} processes (incl. model loading)", rate(t_par), t_spacy / t_par))
+    rows.append(
+        (
+            "extract (geoparse + dates + statements + events), 1 core",
+            rate(t_extract),
+            t_spacy / t_extract,
+        )
+    )
+    rows.append(
+        (f"geoparse, {procs} processes (incl. model loading)", rate(t_par), t_spacy / t_par)
+    )
     print(f"{len(texts)} articles, {n_words:,} words")
     print(f"{'run':60s} {'throughput':>30s}   speed vs spaCy alone")
     for name, r, ratio in rows:

@@ -235,5 +235,15 @@ def extract_cmd(inputs, output, lang, explain, no_ner):
     _process_documents(inputs, output, lang, worker, "extract")
 
 
+def _register_service_commands() -> None:
+    from geo.cli_store import export_cmd, ingest_cmd
+    from web.cli_web import demo_cmd, serve_cmd, snapshot_cmd
+
+    for cmd in (ingest_cmd, export_cmd, serve_cmd, snapshot_cmd, demo_cmd):
+        main.add_command(cmd)
+
+
+_register_service_commands()
+
 if __name__ == "__main__":  # pragma: no cover
     main()

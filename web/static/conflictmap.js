@@ -352,7 +352,7 @@
     legend(map, data);
     embedControl(map, data);
     if (data.fit && bounds.length) {
-      map.fitBounds(bounds, {maxZoom: 7, paddingTopLeft: [280, 40], paddingBottomRight: [300, 40]});
+      map.fitBounds(bounds, {maxZoom: 7, animate: false, paddingTopLeft: [280, 40], paddingBottomRight: [300, 40]});
     }
     if (data.focus && cm.places[data.focus] && map.hasLayer(groups.places)) {
       cm.places[data.focus].openPopup();
