@@ -9,28 +9,17 @@ from pathlib import Path
 import click
 
 from geo import __version__
-from geo.errors import ConflictmapError
+from geo.cli_base import Group
 
 
-class CliGroup(click.Group):
-    """A click group that turns project errors into one clear line and a non-zero exit."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except ConflictmapError as exc:
-            click.echo(f"error: {exc.message}", err=True)
-            ctx.exit(exc.exit_code)
-
-
-@click.group(cls=CliGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="conflictmap")
 def main() -> None:
     """Map the places, events and statements of French and English conflict news, offline."""
 
 
 # -- gazetteer ---------------------------------------------------------------------------------
-@main.group(cls=CliGroup)
+@main.group(cls=Group)
 def gazetteer() -> None:
     """Build and query the local place index (GeoNames, CLDR and Natural Earth data)."""
 

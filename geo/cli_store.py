@@ -8,20 +8,8 @@ from pathlib import Path
 
 import click
 
-from geo.errors import ConflictmapError
+from geo.cli_base import Command
 from geo.store import ENV_DB
-
-
-class _Command(click.Command):
-    """Project errors -> one line on standard error and the error's exit code."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except ConflictmapError as exc:
-            click.echo(f"error: {exc.message}", err=True)
-            ctx.exit(exc.exit_code)
-
 
 db_option = click.option(
     "--db",
@@ -31,7 +19,7 @@ db_option = click.option(
 )
 
 
-@click.command("ingest", cls=_Command)
+@click.command("ingest", cls=Command)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
 @click.option(
@@ -82,7 +70,7 @@ def ingest_cmd(paths, db, published, source, workers, no_ner, quiet) -> None:
         sys.exit(2)
 
 
-@click.command("export", cls=_Command)
+@click.command("export", cls=Command)
 @click.option(
     "--format",
     "fmt",

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import click
 
-from geo.errors import ConflictmapError, InputError
+from geo.cli_base import Command
+from geo.errors import InputError
 
 ENV_DB = "CONFLICTMAP_DB"
 ENV_TOKEN = "CONFLICTMAP_API_TOKEN"
@@ -40,17 +41,6 @@ except ImportError:
         default=None,
         help=f"Store file (default: ${ENV_DB} or conflictmap.sqlite in the user data directory).",
     )
-
-
-class _Command(click.Command):
-    """Project errors -> one line on stderr and the error's exit code."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except ConflictmapError as exc:
-            click.echo(f"error: {exc.message}", err=True)
-            ctx.exit(exc.exit_code)
 
 
 def _open_store(db: Path | None):
@@ -88,7 +78,7 @@ _token = click.option(
 )
 
 
-@click.command("serve", cls=_Command)
+@click.command("serve", cls=Command)
 @_host
 @_port
 @db_option
@@ -107,7 +97,7 @@ def _parse_bbox(value: str | None):
     return parse_bbox(value)
 
 
-@click.command("snapshot", cls=_Command)
+@click.command("snapshot", cls=Command)
 @click.option(
     "-o",
     "--output",
@@ -199,7 +189,7 @@ def ingest_seeds(store, folder: Path, echo=click.echo) -> tuple[int, int, int]:
     return stored, skipped, failed
 
 
-@click.command("demo", cls=_Command)
+@click.command("demo", cls=Command)
 @_host
 @_port
 @db_option
