@@ -124,32 +124,13 @@ def _point(lon: Any, lat: Any) -> dict | None:
     return {"type": "Point", "coordinates": [float(lon), float(lat)]}
 
 
-def event_feature(row: dict) -> dict:
-    props = {k: v for k, v in row.items() if k not in ("lat", "lon")}
+def _feature(row: dict, lon_key: str = "lon", lat_key: str = "lat") -> dict:
+    """A GeoJSON Feature of a store row: its point from two columns, the rest as properties."""
+    props = {k: v for k, v in row.items() if k not in (lon_key, lat_key)}
     return {
         "type": "Feature",
         "id": row.get("id"),
-        "geometry": _point(row.get("lon"), row.get("lat")),
-        "properties": props,
-    }
-
-
-def statement_feature(row: dict) -> dict:
-    props = {k: v for k, v in row.items() if k not in ("where_lat", "where_lon")}
-    return {
-        "type": "Feature",
-        "id": row.get("id"),
-        "geometry": _point(row.get("where_lon"), row.get("where_lat")),
-        "properties": props,
-    }
-
-
-def place_feature(row: dict) -> dict:
-    props = {k: v for k, v in row.items() if k not in ("lat", "lon")}
-    return {
-        "type": "Feature",
-        "id": row.get("id"),
-        "geometry": _point(row.get("lon"), row.get("lat")),
+        "geometry": _point(row.get(lon_key), row.get(lat_key)),
         "properties": props,
     }
 
@@ -191,19 +172,19 @@ def _collection(kind: str, to_feature) -> Response:
 @bp.get("/api/events")
 def events():
     """Events as a GeoJSON FeatureCollection (filters: bbox start end type actor place q)."""
-    return _collection("events", event_feature)
+    return _collection("events", _feature)
 
 
 @bp.get("/api/statements")
 def statements():
     """Statements located where they were said (the places they name in ``properties``)."""
-    return _collection("statements", statement_feature)
+    return _collection("statements", lambda r: _feature(r, "where_lon", "where_lat"))
 
 
 @bp.get("/api/places")
 def places():
     """Places mentioned, with their mention counts and documents."""
-    return _collection("places", place_feature)
+    return _collection("places", _feature)
 
 
 @bp.get("/api/documents")
