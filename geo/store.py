@@ -334,6 +334,28 @@ class Store(abc.ABC):
     def iter_events(self, **filters) -> Iterator[dict]:
         """Every event matching the filters of :meth:`events`, streamed."""
 
+    def event_groups(self, **filters) -> list[dict]:
+        """Events matching the filters of :meth:`events`, counted by place and type.
+
+        One dict per (place, type): ``place_id``, ``place_name``, ``lat``, ``lon``, ``type``,
+        ``precision`` (of the first event stored) and ``count``; events with no place are left
+        out. The map draws one marker per group, so it never reads every event.
+        """
+        groups: dict[tuple, dict] = {}
+        for ev in self.iter_events(**filters):
+            if ev.get("lat") is None or ev.get("lon") is None:
+                continue
+            key = (ev.get("place_id"), (ev.get("type") or "").casefold())
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = {
+                    "place_id": ev.get("place_id"), "place_name": ev.get("place_name"),
+                    "lat": ev["lat"], "lon": ev["lon"], "type": ev.get("type"),
+                    "precision": ev.get("precision"), "count": 0,
+                }  # fmt: skip
+            g["count"] += 1
+        return list(groups.values())
+
     @abc.abstractmethod
     def statements(
         self,
@@ -881,6 +903,22 @@ class SQLiteStore(Store):
             raise _read_error(exc) from None
         finally:
             con.close()
+
+    def event_groups(self, **filters) -> list[dict]:
+        unknown = set(filters) - {"bbox", "start", "end", "type", "actor", "place", "q"}
+        if unknown:
+            raise InputError(f"unknown event filter(s): {', '.join(sorted(unknown))}")
+        where, params = self._event_filters(**filters)
+        w = where + (" AND " if where else " WHERE ") + "e.place_pk IS NOT NULL"
+        # the bare columns (precision) come from the row of min(e.id): the first event stored
+        rows = self._read(
+            "SELECT p.id, p.name, p.lat, p.lon, e.type, e.precision, count(*), min(e.id) "
+            f"FROM events e JOIN places p ON p.pk = e.place_pk{w} "
+            "GROUP BY e.place_pk, e.type ORDER BY min(e.id)",
+            params,
+        )
+        keys = ("place_id", "place_name", "lat", "lon", "type", "precision", "count")
+        return [dict(zip(keys, r[:7], strict=True)) for r in rows]
 
     # -- statements -----------------------------------------------------------------------------
     def _statement_rows(self, rows: list[tuple]) -> list[dict]:

@@ -294,6 +294,22 @@ def test_pagination(store):
     assert store.events(limit=0) == ([], 3)
 
 
+@pytest.mark.parametrize("filters", [{}, {"type": "battles"}, {"bbox": (36.0, 35.0, 38.0, 37.0)}])
+def test_event_groups_count_events_by_place_and_type(store, filters):
+    from geo.store import Store
+
+    groups = store.event_groups(**filters)
+    key = lambda g: (g["place_id"], g["type"].lower())  # noqa: E731
+    assert sorted(groups, key=key) == sorted(Store.event_groups(store, **filters), key=key)
+    placed = [e for e in store.iter_events(**filters) if e["place_id"]]
+    assert sum(g["count"] for g in groups) == len(placed)
+    for g in groups:
+        same = [e for e in placed if key(g) == (e["place_id"], e["type"].lower())]
+        assert g["count"] == len(same) and (g["lat"], g["lon"]) == (same[0]["lat"], same[0]["lon"])
+    with pytest.raises(InputError):
+        store.event_groups(colour="red")
+
+
 # -- statements, places, documents ---------------------------------------------------------------
 def test_statements(store):
     rows, total = store.statements()
