@@ -37,6 +37,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +61,7 @@ def gazetteer_path(arg: str | None) -> str:
 def bench_ingest(path: Path, n: int, gaz) -> dict:
     """Write the synthetic store (timed around ``add`` only) and the baseline's bare table."""
     import synthetic
+
     from geo.store import SQLiteStore
 
     for suffix in ("", "-wal", "-shm"):
@@ -468,13 +470,13 @@ def main(argv: list[str] | None = None) -> int:
             path = workdir / f"synthetic-{n}.sqlite"
             r = results[n] = {}
             steps = [
-                ("ingest", lambda: bench_ingest(path, n, gaz)),
-                ("queries", lambda: bench_queries(path, gaz_path, args.queries)),
-                ("export", lambda: bench_export(path, workdir)),
-                ("snapshot", lambda: bench_snapshot(path, empty, gaz)),
+                ("ingest", partial(bench_ingest, path, n, gaz)),
+                ("queries", partial(bench_queries, path, gaz_path, args.queries)),
+                ("export", partial(bench_export, path, workdir)),
+                ("snapshot", partial(bench_snapshot, path, empty, gaz)),
             ]
             if browser:
-                steps.append(("map", lambda: bench_map(path, empty, gaz_path, browser)))
+                steps.append(("map", partial(bench_map, path, empty, gaz_path, browser)))
             for name, step in steps:
                 t0 = time.perf_counter()
                 r.update(step())

@@ -26,7 +26,6 @@ import os
 import random
 import sys
 import time
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 

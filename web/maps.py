@@ -61,11 +61,14 @@ CREDITS_HTML = (
 )
 CREDITS_TEXT = "Places: GeoNames (CC BY 4.0). Borders: Natural Earth (public domain)."
 
-MAX_MAP_EVENTS = 200_000  # events read for one map; past that, narrow the filters
+MAX_MAP_EVENTS = 200_000  # events read at most to write popups into a small map
 EVENTS_PER_POPUP = 5
 INLINE_POPUPS = 2_000  # event groups whose popups are written into the page
+INLINE_EVENTS = 20_000  # events read to write those popups; past that, popups are fetched
+PLACE_POPUP_DOCUMENTS = 5  # documents listed in a place's popup on the map
 MAX_STATEMENTS = 2_000
 MAX_PLACES = 5_000
+MAP_PLACES = 1_000  # the most mentioned places drawn on the map (each with its popup)
 PRECISION_LABEL = {"city": "town", "admin1": "province level", "country": "country level"}
 
 
@@ -177,11 +180,14 @@ def _statement_html(st: dict, base: str) -> str:
 def _place_html(p: dict, base: str) -> str:
     roles = p.get("roles") or {}
     role_txt = ", ".join(f"{e(k)} {e(v)}" for k, v in roles.items() if v)
+    listed = [d for d in (p.get("documents") or []) if d.get("id") is not None]
     docs = "".join(
         f'<li><a href="{e(doc_href(base, d.get("id")))}" target="_top">{e(d.get("title") or d.get("id"))}</a></li>'
-        for d in (p.get("documents") or [])
-        if d.get("id") is not None
+        for d in listed[:PLACE_POPUP_DOCUMENTS]
     )
+    if len(listed) > PLACE_POPUP_DOCUMENTS:
+        q = urlencode({"place": p.get("id") or ""})
+        docs += f'<li><a href="{e(base)}/api/events?{e(q)}" target="_blank">more (GeoJSON)</a></li>'
     n = p.get("mentions") or 0
     return (
         f'<div class="cm-popup"><h4><i class="fa-solid fa-location-dot"></i> {e(p.get("name"))}</h4>'
@@ -358,7 +364,8 @@ def build_map(
     osm_tiles:
         Offer OpenStreetMap tiles as an optional base layer (off at first; needs the network).
     max_events:
-        Events read at most; the legend says when the result was cut.
+        Events read at most to write the popups of a small map into the page (the markers
+        come from :meth:`geo.store.Store.event_groups`, which counts every event).
 
     Returns
     -------
@@ -375,15 +382,19 @@ def build_map(
     filters = {"bbox": bbox, "start": start, "end": end, "actor": actor, "place": place, "q": q}
     filters = {k: v for k, v in filters.items() if v is not None}
 
-    ev_groups, n_read, truncated = group_events(
-        store.iter_events(**filters, **({"type": type} if type else {})), base_url, max_events
-    )
-    n_total = n_read
-    if truncated:
-        n_total = store.events(**filters, **({"type": type} if type else {}), limit=1)[1]
+    ev_filters = {**filters, **({"type": type} if type else {})}
+    # One marker per place and type, counted by the store: the page never carries every event.
+    ev_groups = store.event_groups(**ev_filters)
+    n_read = n_total = sum(g["count"] for g in ev_groups)
+    truncated = False
+    inline = len(ev_groups) <= INLINE_POPUPS and n_read <= INLINE_EVENTS
+    if inline:  # small maps: the newest events of each group written into its popup
+        ev_groups, n_read, truncated = group_events(
+            store.iter_events(**ev_filters), base_url, max_events
+        )
     statements, n_statements = store.statements(**filters, limit=MAX_STATEMENTS)
     place_filters = {k: v for k, v in filters.items() if k != "actor"}
-    places, n_places = store.places(**place_filters, limit=MAX_PLACES)
+    places, n_places = store.places(**place_filters, limit=MAP_PLACES)
     counts = store.country_counts(**{k: v for k, v in filters.items() if k in ("start", "end")})
 
     m = folium.Map(
@@ -432,7 +443,6 @@ def build_map(
         groups[key] = fg
 
     type_index = {t: i for i, t in enumerate(types)}
-    inline = len(ev_groups) <= INLINE_POPUPS
     data = {
         "base": base_url,
         "countries_url": countries_url or f"{base_url}/data/countries.geojson",

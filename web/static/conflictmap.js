@@ -30,7 +30,20 @@
 
   var cm = {layers: {}, places: Object.create(null), counts: {}};
 
+  // Timings for the benchmarks (performance.getEntriesByType("mark")).
+  function mark(name) {
+    if (window.performance && performance.mark) performance.mark(name);
+  }
+
+  // One icon object per (type, count, precision): thousands of markers share a few hundred.
+  var icons = Object.create(null);
+
   function eventIcon(t, count, imprecise) {
+    var key = t.key + "|" + count + "|" + (imprecise ? 1 : 0);
+    return icons[key] || (icons[key] = makeEventIcon(t, count, imprecise));
+  }
+
+  function makeEventIcon(t, count, imprecise) {
     var html = '<div class="cm-marker' + (imprecise ? " cm-imprecise" : "") +
       '" style="background:' + t.color + '"><i class="fa-solid fa-' + t.icon + '"></i>' +
       (count > 1 ? '<span class="cm-badge">' + count + "</span>" : "") + "</div>";
@@ -341,19 +354,24 @@
     // Fit the events; statements or places only when there is no event (a country's
     // centroid among the places would zoom the map out to the world).
     var evBounds = [], stBounds = [], plBounds = [];
+    mark("cm-init");
     addCountries(map, groups, data);
     addEvents(map, groups, data, evBounds);
+    mark("cm-events");
     addHeat(groups, data);
     addStatements(groups, data, stBounds);
     addPlaces(groups, data, plBounds);
+    mark("cm-layers");
     var bounds = evBounds.length ? evBounds : stBounds.length ? stBounds : plBounds;
     filterControl(map, data);
     searchControl(map, data);
     legend(map, data);
     embedControl(map, data);
+    mark("cm-controls");
     if (data.fit && bounds.length) {
       map.fitBounds(bounds, {maxZoom: 7, animate: false, paddingTopLeft: [280, 40], paddingBottomRight: [300, 40]});
     }
+    mark("cm-fit");
     if (data.focus && cm.places[data.focus] && map.hasLayer(groups.places)) {
       cm.places[data.focus].openPopup();
     }
