@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from geo.pipeline import Extracted
 
 ENV_DB = "CONFLICTMAP_DB"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 60_000
 FETCH_CHUNK = 256
 MAX_PLACE_DOCUMENTS = 20
@@ -126,7 +126,8 @@ CREATE TABLE IF NOT EXISTS statement_places (
     PRIMARY KEY (statement_id, place_pk)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS statement_places_place ON statement_places (place_pk);
-CREATE VIRTUAL TABLE IF NOT EXISTS event_rtree USING rtree (id, min_lon, max_lon, min_lat, max_lat);
+CREATE VIRTUAL TABLE IF NOT EXISTS event_rtree USING rtree (  -- days: Julian day numbers
+    id, min_lon, max_lon, min_lat, max_lat, min_day, max_day);
 CREATE VIRTUAL TABLE IF NOT EXISTS place_rtree USING rtree (id, min_lon, max_lon, min_lat, max_lat);
 CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5 (
     title, text, content='documents', content_rowid='pk', tokenize='unicode61 remove_diacritics 2');
@@ -282,6 +283,20 @@ def fts_query(q: str) -> str:
     if not terms:
         raise InputError(f"q has no word to search for: {q!r}")
     return " AND ".join(terms)
+
+
+_NO_DAY = (0.0, 1e7)  # an unknown date spans every day in the R*Tree (the SQL filter decides)
+
+
+def _julian_day(value: str) -> float:
+    return date.fromisoformat(value).toordinal() + 1721424.5  # as SQLite's julianday()
+
+
+def _day_span(dmin: str | None, dmax: str | None) -> tuple[float, float]:
+    """The R*Tree's time span of an event: the Julian days its date covers."""
+    if not dmin or not dmax:
+        return _NO_DAY
+    return _julian_day(dmin), _julian_day(dmax)
 
 
 def _json_list(value: str | None) -> list:
@@ -570,6 +585,8 @@ class SQLiteStore(Store):
                     con.execute("ROLLBACK")
                     raise
                 version = self._schema_version(con)
+            if version == 1:
+                version = self._migrate_1_to_2(con)
         except sqlite3.DatabaseError as exc:
             self.close()
             raise ConfigError(f"{self.path} is not a conflictmap database ({exc})") from None
@@ -581,6 +598,30 @@ class SQLiteStore(Store):
                     f"supports ({SCHEMA_VERSION}): upgrade conflictmap to use it"
                 )
             raise ConfigError(f"{self.path} has an unknown schema version {version!r}")
+
+    def _migrate_1_to_2(self, con: sqlite3.Connection) -> int | None:
+        """Schema 2 adds time to the events' R*Tree (a bbox + dates query reads only the events
+        near in space and time); rebuilt from the events in one transaction."""
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            if self._schema_version(con) == 1:  # not migrated by another process meanwhile
+                con.execute("DROP TABLE event_rtree")
+                con.execute(
+                    "CREATE VIRTUAL TABLE event_rtree USING rtree "
+                    "(id, min_lon, max_lon, min_lat, max_lat, min_day, max_day)"
+                )
+                con.execute(
+                    "INSERT INTO event_rtree SELECT e.id, p.lon, p.lon, p.lat, p.lat, "
+                    f"coalesce(julianday(e.date_min), {_NO_DAY[0]}), "
+                    f"coalesce(julianday(e.date_max), {_NO_DAY[1]}) "
+                    "FROM events e JOIN places p ON p.pk = e.place_pk"
+                )
+                con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return self._schema_version(con)
 
     @staticmethod
     def _schema_version(con: sqlite3.Connection) -> int | None:
@@ -728,7 +769,8 @@ class SQLiteStore(Store):
             if e.place is not None:
                 lon, lat = e.place.lon, e.place.lat
                 con.execute(
-                    "INSERT INTO event_rtree VALUES (?, ?, ?, ?, ?)", (eid, lon, lon, lat, lat)
+                    "INSERT INTO event_rtree VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (eid, lon, lon, lat, lat, *_day_span(emin, emax)),
                 )
         for s in x.statements:
             smin, smax = date_bounds(s.date.value)
@@ -844,6 +886,10 @@ class SQLiteStore(Store):
         where, params = self._dates_sql("e", start, end)
         if bbox is not None:
             sql, p = self._bbox_sql("event_rtree", "e.id", bbox)
+            if start or end:  # near in time too: the R*Tree narrows both at once
+                sql = sql[:-1] + " AND max_day >= ? AND min_day <= ?)"
+                p += [_julian_day(start) if start else _NO_DAY[0]]
+                p += [_julian_day(end) if end else _NO_DAY[1]]
             where.append(sql)
             params += p
         if type:

@@ -370,6 +370,36 @@ def test_file_is_wal_and_versioned(store):
     )
 
 
+def test_a_schema_1_store_gets_time_in_its_rtree(tmp_path, gaz):
+    path = tmp_path / "v1.sqlite"
+    store = open_store(path)
+    for x in sample_documents(gaz):
+        store.add(x)
+    expected = ids(
+        store.events(bbox=(36.0, 35.0, 38.0, 37.0), start="2016-12-08", end="2016-12-08")
+    )
+    store.close()
+    con = sqlite3.connect(path)  # back to schema 1: a two-dimensional R*Tree
+    con.execute("DROP TABLE event_rtree")
+    con.execute("CREATE VIRTUAL TABLE event_rtree USING rtree (id, a, b, c, d)")
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    store = open_store(path)
+    assert (
+        ids(store.events(bbox=(36.0, 35.0, 38.0, 37.0), start="2016-12-08", end="2016-12-08"))
+        == expected
+    )
+    assert expected == ["afp-a"]
+    store.close()
+    con = sqlite3.connect(path)
+    cols = [r[1] for r in con.execute("PRAGMA table_info(event_rtree)")]
+    assert cols[-2:] == ["min_day", "max_day"]
+    version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    assert version == (str(SCHEMA_VERSION),)
+    con.close()
+
+
 def test_newer_schema_is_refused(tmp_path):
     path = tmp_path / "s.sqlite"
     open_store(path).close()
