@@ -6,7 +6,7 @@
   into a bare table (one transaction per document too);
 * ``/api/events`` with a bbox + date range + type filter: p50 / p99 over random queries through
   the Flask test client, beside the store call alone;
-* GeoJSON export of every event: time and peak memory (``ru_maxrss`` of a child process), beside
+* GeoJSON export of every event: time and peak memory (VmHWM of a child process), beside
   ``json.dump`` of the same features held in memory;
 * snapshot (PNG, every event) beside the snapshot of an empty store (countries only);
 * the map page in headless Chromium over loopback: seconds from navigation until the page
@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import io
 import itertools
 import json
+import logging
 import os
 import random
 import resource
@@ -184,12 +186,22 @@ def bench_queries(path: Path, gaz_path: str, k: int) -> dict:
 
 
 # -- export (in a child process, so its peak memory is its own) ------------------------------
+def peak_rss_mb() -> float:
+    """This process's peak resident memory: VmHWM (reset by exec; ``ru_maxrss`` is inherited
+    from the parent across fork and exec on Linux, so it would report the parent's peak)."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _child(mode: str, db: str, out: str) -> None:
     from geo.export import export_events, geojson_feature
     from geo.store import SQLiteStore
 
     store = SQLiteStore(db)
-    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss0 = peak_rss_mb()
     if mode == "export":
         t0 = time.perf_counter()
         n = export_events(store, "geojson", out)
@@ -202,8 +214,7 @@ def _child(mode: str, db: str, out: str) -> None:
         with open(out, "w", encoding="utf-8") as fh:
             json.dump(fc, fh, ensure_ascii=False, separators=(",", ":"))
         secs = time.perf_counter() - t0
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"n": n, "s": secs, "rss_mb": rss / 1024, "rss0_mb": rss0 / 1024}))
+    print(json.dumps({"n": n, "s": secs, "rss_mb": peak_rss_mb(), "rss0_mb": rss0}))
 
 
 def bench_export(path: Path, workdir: Path) -> dict:
@@ -332,10 +343,16 @@ def serve(db: Path, gaz_path: str):
 
     from web import create_app
 
+    logging.getLogger("waitress").setLevel(logging.CRITICAL)  # queue depth, closing socket
     srv = create_server(
         create_app({"DB": str(db), "GAZETTEER": gaz_path}), host="127.0.0.1", port=0, threads=4
     )
-    threading.Thread(target=srv.run, daemon=True).start()
+
+    def run() -> None:
+        with contextlib.suppress(OSError):  # the socket closed under the loop at the end
+            srv.run()
+
+    threading.Thread(target=run, daemon=True).start()
     return srv, f"http://127.0.0.1:{srv.effective_port}/"
 
 
@@ -460,7 +477,9 @@ def main(argv: list[str] | None = None) -> int:
     browser = None
     if not args.skip_map:
         binary = shutil.which("chromium") or shutil.which("chromium-browser")
-        if binary:
+        if binary and importlib.util.find_spec("websocket") is None:
+            print("websocket-client not installed: no map figures", file=sys.stderr)
+        elif binary:
             browser = Chromium(binary)
         else:
             print("Chromium not found: no map figures", file=sys.stderr)
