@@ -87,19 +87,25 @@
         showCoverageOnHover: false
       });
       groups[t.key].addLayer(cg);
+      // A marker gets its popup on its first click: tens of thousands of markers, no popups.
+      cg.on("click", function (ev) {
+        var m = ev.layer, row = m.options.cmRow;
+        if (!row || m.getPopup()) return;
+        if (row[4] != null) {
+          m.bindPopup(row[4], {maxWidth: 360, maxHeight: 320});
+        } else {
+          m.bindPopup("Loading\u2026", {maxWidth: 360, maxHeight: 320});
+          m.on("popupopen", function () { lazyPopup(m, data, t, row[6]); });
+        }
+        m.openPopup();
+      });
       return {type: t, group: cg, markers: []};
     });
     data.events.forEach(function (row) {
       var c = clusters[row[2]];
       var m = L.marker([row[0], row[1]], {
-        icon: eventIcon(c.type, row[3], row[5]), cmCount: row[3], title: ""
+        icon: eventIcon(c.type, row[3], row[5]), cmCount: row[3], cmRow: row, title: ""
       });
-      if (row[4] != null) {
-        m.bindPopup(row[4], {maxWidth: 360, maxHeight: 320});
-      } else {
-        m.bindPopup("Loading\u2026", {maxWidth: 360, maxHeight: 320});
-        m.on("popupopen", function () { lazyPopup(m, data, c.type, row[6]); });
-      }
       c.markers.push(m);
       bounds.push([row[0], row[1]]);
     });
