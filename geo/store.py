@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from geo.pipeline import Extracted
 
 ENV_DB = "CONFLICTMAP_DB"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 60_000
 FETCH_CHUNK = 256
 MAX_PLACE_DOCUMENTS = 20
@@ -126,8 +126,14 @@ CREATE TABLE IF NOT EXISTS statement_places (
     PRIMARY KEY (statement_id, place_pk)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS statement_places_place ON statement_places (place_pk);
-CREATE VIRTUAL TABLE IF NOT EXISTS event_rtree USING rtree (  -- days: Julian day numbers
-    id, min_lon, max_lon, min_lat, max_lat, min_day, max_day);
+CREATE TABLE IF NOT EXISTS event_kinds (     -- a code per (type, subtype): type_no * 4096 + n
+    code INTEGER PRIMARY KEY,
+    type TEXT NOT NULL COLLATE NOCASE, subtype TEXT NOT NULL COLLATE NOCASE,  -- '' for none
+    UNIQUE (type, subtype)
+);
+CREATE INDEX IF NOT EXISTS event_kinds_subtype ON event_kinds (subtype);
+CREATE VIRTUAL TABLE IF NOT EXISTS event_rtree USING rtree (  -- days: Julian days; kind: code
+    id, min_lon, max_lon, min_lat, max_lat, min_day, max_day, min_kind, max_kind);
 CREATE VIRTUAL TABLE IF NOT EXISTS place_rtree USING rtree (id, min_lon, max_lon, min_lat, max_lat);
 CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5 (
     title, text, content='documents', content_rowid='pk', tokenize='unicode61 remove_diacritics 2');
@@ -285,6 +291,7 @@ def fts_query(q: str) -> str:
     return " AND ".join(terms)
 
 
+_KIND_BLOCK = 4096  # event kind codes: type number * 4096 + subtype number
 _NO_DAY = (0.0, 1e7)  # an unknown date spans every day in the R*Tree (the SQL filter decides)
 
 
@@ -585,8 +592,8 @@ class SQLiteStore(Store):
                     con.execute("ROLLBACK")
                     raise
                 version = self._schema_version(con)
-            if version == 1:
-                version = self._migrate_1_to_2(con)
+            if version in (1, 2):
+                version = self._migrate_rtree(con)
         except sqlite3.DatabaseError as exc:
             self.close()
             raise ConfigError(f"{self.path} is not a conflictmap database ({exc})") from None
@@ -599,29 +606,64 @@ class SQLiteStore(Store):
                 )
             raise ConfigError(f"{self.path} has an unknown schema version {version!r}")
 
-    def _migrate_1_to_2(self, con: sqlite3.Connection) -> int | None:
-        """Schema 2 adds time to the events' R*Tree (a bbox + dates query reads only the events
-        near in space and time); rebuilt from the events in one transaction."""
+    def _migrate_rtree(self, con: sqlite3.Connection) -> int | None:
+        """Schemas 1 and 2 to 3: the events' R*Tree gets time (2) and the event kind (3), so a
+        bbox + dates + type query reads only the events near in space and time and of about
+        the right kind; rebuilt from the events in one transaction."""
         con.execute("BEGIN IMMEDIATE")
         try:
-            if self._schema_version(con) == 1:  # not migrated by another process meanwhile
+            if self._schema_version(con) in (1, 2):  # not migrated by another process meanwhile
                 con.execute("DROP TABLE event_rtree")
-                con.execute(
-                    "CREATE VIRTUAL TABLE event_rtree USING rtree "
-                    "(id, min_lon, max_lon, min_lat, max_lat, min_day, max_day)"
-                )
+                for statement in _SCHEMA.split(";\n"):  # event_kinds and the new R*Tree
+                    if "event_kinds" in statement or "event_rtree" in statement:
+                        con.execute(statement)
+                kinds: dict[tuple, int] = {}
+                for t, st in con.execute("SELECT DISTINCT type, subtype FROM events"):
+                    self._kind_code(con, t, st, kinds)
                 con.execute(
                     "INSERT INTO event_rtree SELECT e.id, p.lon, p.lon, p.lat, p.lat, "
                     f"coalesce(julianday(e.date_min), {_NO_DAY[0]}), "
-                    f"coalesce(julianday(e.date_max), {_NO_DAY[1]}) "
-                    "FROM events e JOIN places p ON p.pk = e.place_pk"
+                    f"coalesce(julianday(e.date_max), {_NO_DAY[1]}), k.code, k.code "
+                    "FROM events e JOIN places p ON p.pk = e.place_pk "
+                    "JOIN event_kinds k ON k.type = e.type AND k.subtype = coalesce(e.subtype, '')"
                 )
-                con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+                con.execute(
+                    "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
+                )
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
         return self._schema_version(con)
+
+    @staticmethod
+    def _kind_code(con: sqlite3.Connection, type_: str, subtype: str | None, cache: dict) -> int:
+        """The code of an event's (type, subtype), created when new (inside the write)."""
+        key = (type_.casefold(), (subtype or "").casefold())
+        if key in cache:
+            return cache[key]
+        row = con.execute(
+            "SELECT code FROM event_kinds WHERE type = ? AND subtype = ?", (type_, subtype or "")
+        ).fetchone()
+        if row is None:
+            same = con.execute(
+                "SELECT max(code) FROM event_kinds WHERE type = ?", (type_,)
+            ).fetchone()[0]
+            if same is None:  # a new type: the next block of 4096 codes
+                top = con.execute("SELECT max(code) FROM event_kinds").fetchone()[0]
+                code = 0 if top is None else (top // _KIND_BLOCK + 1) * _KIND_BLOCK
+            else:  # a new subtype of a known type (past 4095 of them, they share the last)
+                code = min(same + 1, (same // _KIND_BLOCK + 1) * _KIND_BLOCK - 1)
+            con.execute(
+                "INSERT OR IGNORE INTO event_kinds (code, type, subtype) VALUES (?, ?, ?)",
+                (code, type_, subtype or ""),
+            )
+            row = con.execute(
+                "SELECT code FROM event_kinds WHERE type = ? AND subtype = ?",
+                (type_, subtype or ""),
+            ).fetchone()
+        cache[key] = row[0]
+        return row[0]
 
     @staticmethod
     def _schema_version(con: sqlite3.Connection) -> int | None:
@@ -743,6 +785,7 @@ class SQLiteStore(Store):
             "n_metonymic = n_metonymic + ?, n_country = n_country + ? WHERE pk = ?",
             [(*c, pk) for pk, c in roles.items()],
         )
+        kinds: dict[tuple, int] = {}
         for e in x.events:
             pk = place_pk(e.place)
             emin, emax = date_bounds(e.date.value)
@@ -768,9 +811,10 @@ class SQLiteStore(Store):
             )
             if e.place is not None:
                 lon, lat = e.place.lon, e.place.lat
+                kind = self._kind_code(con, e.type, e.subtype, kinds)
                 con.execute(
-                    "INSERT INTO event_rtree VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (eid, lon, lon, lat, lat, *_day_span(emin, emax)),
+                    "INSERT INTO event_rtree VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (eid, lon, lon, lat, lat, *_day_span(emin, emax), kind, kind),
                 )
         for s in x.statements:
             smin, smax = date_bounds(s.date.value)
@@ -890,6 +934,14 @@ class SQLiteStore(Store):
                 sql = sql[:-1] + " AND max_day >= ? AND min_day <= ?)"
                 p += [_julian_day(start) if start else _NO_DAY[0]]
                 p += [_julian_day(end) if end else _NO_DAY[1]]
+            if type:  # and of the kind asked for (the codes' range; SQL below is exact)
+                t = str(type).strip()
+                lo, hi = self._read(
+                    "SELECT min(code), max(code) FROM event_kinds WHERE type = ? OR subtype = ?",
+                    (t, t),
+                )[0]
+                sql = sql[:-1] + " AND max_kind >= ? AND min_kind <= ?)"
+                p += [lo, hi] if lo is not None else [1, 0]
             where.append(sql)
             params += p
         if type:

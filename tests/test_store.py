@@ -370,7 +370,7 @@ def test_file_is_wal_and_versioned(store):
     )
 
 
-def test_a_schema_1_store_gets_time_in_its_rtree(tmp_path, gaz):
+def test_a_schema_1_store_gets_time_and_kind_in_its_rtree(tmp_path, gaz):
     path = tmp_path / "v1.sqlite"
     store = open_store(path)
     for x in sample_documents(gaz):
@@ -381,6 +381,7 @@ def test_a_schema_1_store_gets_time_in_its_rtree(tmp_path, gaz):
     store.close()
     con = sqlite3.connect(path)  # back to schema 1: a two-dimensional R*Tree
     con.execute("DROP TABLE event_rtree")
+    con.execute("DROP TABLE event_kinds")
     con.execute("CREATE VIRTUAL TABLE event_rtree USING rtree (id, a, b, c, d)")
     con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     con.commit()
@@ -394,7 +395,7 @@ def test_a_schema_1_store_gets_time_in_its_rtree(tmp_path, gaz):
     store.close()
     con = sqlite3.connect(path)
     cols = [r[1] for r in con.execute("PRAGMA table_info(event_rtree)")]
-    assert cols[-2:] == ["min_day", "max_day"]
+    assert cols[-4:] == ["min_day", "max_day", "min_kind", "max_kind"]
     version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     assert version == (str(SCHEMA_VERSION),)
     con.close()
