@@ -23,6 +23,8 @@ from geo.geoparse import Geoparser, Parsed, default_geoparser
 from geo.model import DateValue, Document, Event, Mention, Statement
 from geo.text import NormalizedText, blank_repeated_paragraphs
 
+STAGE_LANGS = ("fr", "en")  # languages the dates, statements and events lexicons cover
+
 
 @dataclass(frozen=True)
 class Extracted:
@@ -71,7 +73,9 @@ class Extractor:
         from geo.events import extract_events
         from geo.statements import extract_statements
 
-        doc, lang, nt = parsed.doc, parsed.lang, parsed.normalized
+        doc, nt = parsed.doc, parsed.normalized
+        # the lexicons are French and English: another detected language is read as French
+        lang = parsed.lang if parsed.lang in STAGE_LANGS else "fr"
         published = dates_mod.infer_publication_date(nt.text, doc.published)
         cleaned = blank_repeated_paragraphs(nt)
         text = cleaned.text
@@ -90,7 +94,7 @@ class Extractor:
         events = extract_events(text, mentions, lang=lang, dates=found, published=published.value)
         return Extracted(
             doc=doc,
-            lang=lang,
+            lang=parsed.lang,
             published=published,
             mentions=parsed.mentions,
             events=tuple(_to_original(nt, e, doc.text) for e in events),
