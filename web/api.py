@@ -230,7 +230,10 @@ def check_token() -> None:
 def _posted_article() -> dict[str, Any]:
     mime = request.mimetype
     if mime == "application/json":
-        data = request.get_json(silent=True)
+        try:
+            data = request.get_json(silent=True)
+        except RecursionError:  # json's decoder on [[[[...]]]]: not a ValueError
+            raise InputError("the JSON body is nested too deeply") from None
         if not isinstance(data, dict):
             raise InputError("the body must be a JSON object with a 'text' member")
     elif mime in ("text/plain", ""):
