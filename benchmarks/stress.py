@@ -1,0 +1,276 @@
+"""Long reliability runs on a loopback server: schemathesis against the app's own OpenAPI
+document, then a bounded load on the read API.
+
+1. A store is filled by the real ingest (no NER) with generated articles.
+2. The app is served by waitress on 127.0.0.1 (a free port, in this process).
+3. ``schemathesis run`` reads ``/openapi.json`` and fuzzes every operation (including the
+   authenticated POST): no 5xx, every response conforms to the document.
+4. ``--clients`` threads, each with its own keep-alive connection, send GET requests picked at
+   random from the read API until ``--requests`` have been sent or ``--seconds`` have passed:
+   every answer must be 200; throughput and latency percentiles are printed beside a baseline
+   measured in the same run (one client alone).
+
+Nothing listens beyond the loopback interface and every loop is bounded.
+
+Usage::
+
+    python benchmarks/stress.py                      # defaults: 100 clients, 20,000 requests
+    python benchmarks/stress.py --clients 200 --requests 40000 --seconds 120 --skip-schemathesis
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+TOKEN = "stress-token"
+TEMPLATES = [
+    "Des frappes russes ont tué {n} civils à {p}, selon l'Observatoire syrien.",
+    "Des combats ont opposé l'armée syrienne aux rebelles à {p}, faisant {n} morts.",
+    "Un attentat a fait {n} morts à {p}, selon la police.",
+    "« Nous ne céderons pas », a déclaré le ministre à {p}, évoquant {n} victimes.",
+    "Des obus sont tombés sur {p}, faisant {n} blessés.",
+    "Des manifestants ont défilé à {p} pour dénoncer la mort de {n} civils.",
+]
+PLACES = ["Alep", "Idleb", "Raqa", "Damas", "Ankara", "Homs", "Saraqeb", "Mossoul", "Kobané"]
+QUERIES = [
+    "/api/events?limit=50",
+    "/api/events?bbox=35,32,43,38&limit=100",
+    "/api/events?bbox=35,32,43,38&start=2016-01-01&end=2016-12-31&type=Battles",
+    "/api/events?place=Alep&limit=20",
+    "/api/events?q=frappes&limit=20",
+    "/api/events?actor=rebelles&offset=20&limit=20",
+    "/api/statements?limit=50",
+    "/api/statements?bbox=25,30,45,45",
+    "/api/places?limit=100",
+    "/api/places?start=2016-01-01&end=2017-12-31",
+    "/api/documents?limit=20",
+    "/api/documents?q=Alep",
+]
+
+
+def log(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def build_store(db: Path, n_docs: int) -> None:
+    from geo.ingest import ingest
+    from geo.store import open_store
+
+    rng = random.Random(7)
+    corpus = Path(tempfile.mkdtemp(prefix="conflictmap-stress-"))
+    try:
+        for i in range(n_docs):
+            day = f"2016-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            text = " ".join(
+                rng.choice(TEMPLATES).format(n=rng.randint(2, 90) + i, p=rng.choice(PLACES))
+                for _ in range(4)
+            )
+            (corpus / f"a{i:04d}.txt").write_text(text, encoding="utf-8")
+            (corpus / f"a{i:04d}.json").write_text(f'{{"published": "{day}"}}', encoding="utf-8")
+        store = open_store(db)
+        t0 = time.perf_counter()
+        report = ingest([corpus], store, progress=False, use_ner=False)
+        log(f"store: {report.summary()} in {time.perf_counter() - t0:.1f} s; {store.stats()}")
+        store.close()
+    finally:
+        shutil.rmtree(corpus, ignore_errors=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(db: Path, gazetteer: str | None, threads: int) -> tuple[object, int]:
+    """waitress on 127.0.0.1 in a daemon thread; returns the server and its port."""
+    import logging
+
+    from waitress.server import create_server
+
+    from geo.geoparse import Geoparser
+    from geo.pipeline import Extractor
+    from web import create_app
+
+    app = create_app(
+        {
+            "DB": str(db),
+            "GAZETTEER": gazetteer,
+            "API_TOKEN": TOKEN,
+            "EXTRACTOR": Extractor(Geoparser(use_ner=False)),
+        }
+    )
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "queue depth" on every burst
+    port = free_port()
+    server = create_server(
+        app, host="127.0.0.1", port=port, threads=threads, connection_limit=1000, backlog=1024
+    )
+    threading.Thread(target=server.run, daemon=True).start()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return server, port
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("the server did not start")
+
+
+def run_schemathesis(port: int, max_examples: int, seconds: int) -> bool:
+    exe = shutil.which("schemathesis", path=str(Path(sys.executable).parent)) or shutil.which(
+        "schemathesis"
+    )
+    if exe is None:
+        log("schemathesis: not installed (pip install -e '.[stress]'); skipped")
+        return True
+    cmd = [
+        exe, "run", f"http://127.0.0.1:{port}/openapi.json", "--checks", "all",
+        "--max-examples", str(max_examples), "--max-time", str(seconds), "--seed", "6",
+        "--header", f"Authorization: Bearer {TOKEN}", "--request-timeout", "60",
+        # positive_data_acceptance: what OpenAPI 3.0 cannot say is refused with a 400 by
+        # design (start after end, a bbox's order and ranges, binary-looking article text)
+        "--exclude-checks", "ignored_auth,unsupported_method,positive_data_acceptance",
+        "--no-color", "--workers", "2",
+    ]  # fmt: skip
+    log("schemathesis: " + " ".join(cmd[1:]))
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, text=True, capture_output=True, timeout=seconds + 300)
+    out = proc.stdout + proc.stderr
+    tail = "\n".join(out.strip().splitlines()[-40:])
+    log(tail)
+    log(f"schemathesis: exit {proc.returncode} in {time.perf_counter() - t0:.0f} s")
+    return proc.returncode == 0
+
+
+def load(port: int, clients: int, total: int, seconds: float) -> dict:
+    """``clients`` threads with keep-alive connections share ``total`` GET requests, stopping
+    after ``seconds`` at the latest."""
+    lock = threading.Lock()
+    latencies: list[float] = []
+    errors: list[str] = []
+    sent = [0]
+    deadline = time.monotonic() + seconds
+    start = threading.Barrier(clients + 1)
+
+    def client(k: int) -> None:
+        rng = random.Random(k)
+        con = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine: list[float] = []
+        start.wait()
+        try:
+            while time.monotonic() < deadline:
+                with lock:
+                    if sent[0] >= total:
+                        break
+                    sent[0] += 1
+                url = rng.choice(QUERIES)
+                t0 = time.perf_counter()
+                try:
+                    con.request("GET", url)
+                    resp = con.getresponse()
+                    resp.read()
+                    if resp.status != 200:
+                        errors.append(f"{resp.status} {url}")
+                except (OSError, http.client.HTTPException) as exc:
+                    errors.append(f"{type(exc).__name__} {url}")
+                    con.close()
+                    con = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                mine.append(time.perf_counter() - t0)
+        finally:
+            con.close()
+            with lock:
+                latencies.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    start.wait()
+    t0 = time.perf_counter()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    lat = sorted(latencies)
+
+    def pct(p: float) -> float:
+        return lat[min(len(lat) - 1, int(p * len(lat)))] * 1000 if lat else float("nan")
+
+    return {
+        "clients": clients,
+        "requests": len(lat),
+        "errors": len(errors),
+        "error_sample": errors[:5],
+        "seconds": wall,
+        "rps": len(lat) / wall if wall else 0.0,
+        "p50": pct(0.50),
+        "p99": pct(0.99),
+        "max": lat[-1] * 1000 if lat else float("nan"),
+        "mean": statistics.fmean(lat) * 1000 if lat else float("nan"),
+    }
+
+
+def show(r: dict, label: str) -> None:
+    log(
+        f"{label}: {r['requests']:,} requests in {r['seconds']:.1f} s = {r['rps']:,.0f} req/s; "
+        f"latency p50 {r['p50']:.1f} ms, p99 {r['p99']:.1f} ms, max {r['max']:.0f} ms; "
+        f"errors {r['errors']}" + (f" {r['error_sample']}" if r["errors"] else "")
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--docs", type=int, default=300, help="generated articles in the store")
+    ap.add_argument("--clients", type=int, default=100, help="concurrent clients (50-200)")
+    ap.add_argument("--requests", type=int, default=20_000, help="requests in the load run")
+    ap.add_argument("--seconds", type=float, default=90, help="time limit of the load run")
+    ap.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    ap.add_argument("--examples", type=int, default=100, help="schemathesis examples per op")
+    ap.add_argument("--schemathesis-seconds", type=int, default=600)
+    ap.add_argument("--skip-schemathesis", action="store_true")
+    ap.add_argument("--db", type=Path, default=None, help="use this store instead of building")
+    args = ap.parse_args(argv)
+    if not 1 <= args.clients <= 500:
+        ap.error("--clients must be between 1 and 500")
+
+    tmp = Path(tempfile.mkdtemp(prefix="conflictmap-stress-db-"))
+    ok = True
+    try:
+        db = args.db or tmp / "stress.sqlite"
+        if args.db is None:
+            build_store(db, args.docs)
+        server, port = serve(db, os.environ.get("CONFLICTMAP_GAZETTEER"), args.threads)
+        log(f"server: waitress on 127.0.0.1:{port}, {args.threads} threads")
+        if not args.skip_schemathesis:
+            ok &= run_schemathesis(port, args.examples, args.schemathesis_seconds)
+        baseline = load(port, 1, min(2000, args.requests), min(30.0, args.seconds))
+        show(baseline, "load, 1 client (baseline)")
+        result = load(port, args.clients, args.requests, args.seconds)
+        show(result, f"load, {args.clients} clients")
+        log(
+            f"ratio: {result['rps'] / baseline['rps']:.2f}x the throughput of one client, "
+            f"p99 {result['p99'] / baseline['p99']:.1f}x its p99"
+        )
+        ok &= baseline["errors"] == 0 and result["errors"] == 0
+        server.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    log("stress: " + ("ok" if ok else "FAILED"))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
