@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench install browser clean
+.PHONY: demo test lint bench stress install browser clean
 
 # Python packages into the virtual environment, and the one map plugin no PyPI package ships
 # (leaflet.fullscreen, from the npm registry, into web/node_modules; the map works without it).
@@ -41,6 +41,15 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_gazetteer.py
 	$(BIN)/python benchmarks/bench_geoparse.py
 	$(BIN)/python benchmarks/bench_store.py
+
+# Long reliability runs, not part of `make test`: the reliability tests at full size (50 MB and
+# 2,000,000-character files, more kills), hypothesis with many more examples, then schemathesis
+# and a bounded load (100 clients, 20,000 requests, 90 s at most) on a loopback waitress server.
+stress: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,stress]'
+	CONFLICTMAP_STRESS=1 CONFLICTMAP_FUZZ_PROFILE=stress $(BIN)/python -m pytest -q \
+		tests/test_reliability.py tests/test_fuzz.py
+	$(BIN)/python benchmarks/stress.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info web/node_modules
