@@ -151,8 +151,9 @@ def run_schemathesis(port: int, max_examples: int, seconds: int) -> bool:
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, text=True, capture_output=True, timeout=seconds + 300)
     out = proc.stdout + proc.stderr
-    tail = "\n".join(out.strip().splitlines()[-40:])
-    log(tail)
+    lines = out.strip().splitlines()
+    start = next((i for i, line in enumerate(lines) if "FAILURES" in line), len(lines) - 30)
+    log("\n".join(x for x in lines[max(0, start) :] if "Warning" not in x and "savefig" not in x))
     log(f"schemathesis: exit {proc.returncode} in {time.perf_counter() - t0:.0f} s")
     return proc.returncode == 0
 
