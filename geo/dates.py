@@ -472,7 +472,7 @@ def date_for_span(mentions: list[DateMention], start: int, end: int, text: str) 
     Parameters
     ----------
     mentions
-        The output of :func:`find_dates` on ``text``.
+        The output of :func:`find_dates` on ``text`` (in text order).
     start, end
         The span of the sentence or clause in ``text``.
     text
@@ -490,7 +490,9 @@ def date_for_span(mentions: list[DateMention], start: int, end: int, text: str) 
     >>> date_for_span(find_dates(t, "2016-11-30"), 0, len(t), t).value
     '2016-11-29'
     """
-    inside = [m for m in mentions if m.start >= start and m.end <= end]
+    lo = bisect.bisect_left(mentions, start, key=lambda m: m.start)
+    hi = bisect.bisect_left(mentions, end, key=lambda m: m.start)
+    inside = [m for m in mentions[lo:hi] if m.end <= end]
     if not inside:
         return None
     clause = text[start:end]

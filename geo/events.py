@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -806,8 +807,11 @@ def extract_events(
             by_sent.setdefault(j, []).append(h)
     quotes = _quotes(text)
     ments = [m for m in ments if not any(s <= m.start and m.end <= e for s, e in quotes)]
+    near = _Window(ments, sorted(dates, key=lambda d: d.start), sorted(actors))
     drafts = []
     for i, sh in sorted(by_sent.items()):
+        # only what lies around the sentence: a long document costs its length, not its square
+        ments, dates, actors = near.around(spans[i])
         for clause, ch in _clauses(text, spans[i], sh):
             killed, injured = casualties(text[clause[0] : clause[1]])
             strong = [h for h in ch if h.trigger.form != "weak"]
@@ -821,7 +825,7 @@ def extract_events(
                 d = _sentence_draft(text, i, clause, ch, actors, ments, dates, killed, injured)
                 d.span = spans[i]
                 drafts.append(d)
-    _presence_from_neighbours(drafts, spans, text, ments, dates, set(by_sent))
+    _presence_from_neighbours(drafts, spans, text, near, set(by_sent))
     merged = _merge(drafts, text)
     merged.sort(key=lambda d: (-_salience(d, len(spans)), d.span[0]))
     return [
@@ -859,7 +863,28 @@ def _clauses(text: str, span: tuple[int, int], hits: list[_Hit]):
     return [((cuts[k], cuts[k + 1]), g) for k, g in enumerate(groups)]
 
 
-def _presence_from_neighbours(drafts, spans, text, ments, dates, busy) -> None:
+class _Window:
+    """Mentions, dates and actors (each sorted by start) near a span, found by bisection."""
+
+    MARGIN = 200  # characters either side: farther than any look-around of the rules above
+
+    def __init__(self, ments, dates, actors) -> None:
+        self.items = (ments, dates, actors)
+        self.starts = (
+            [m.start for m in ments],
+            [d.start for d in dates],
+            [a[0] for a in actors],
+        )
+
+    def around(self, span: tuple[int, int]):
+        lo, hi = span[0] - self.MARGIN, span[1] + self.MARGIN
+        return tuple(
+            items[bisect_left(starts, lo) : bisect_right(starts, hi)]
+            for items, starts in zip(self.items, self.starts, strict=True)
+        )
+
+
+def _presence_from_neighbours(drafts, spans, text, near: _Window, busy) -> None:
     """Place a diplomacy event by the next (or previous) sentence saying where people are."""
     for d in drafts:
         if d.type != "Diplomacy" or d.place is not None:
@@ -870,6 +895,7 @@ def _presence_from_neighbours(drafts, spans, text, ments, dates, busy) -> None:
                 and k not in busy
                 and "\n\n" not in text[min(spans[k][0], d.span[0]) : max(spans[k][1], d.span[1])]
             ):
+                ments, dates, _ = near.around(spans[k])
                 place, _ = _diplomacy_place(text, [], ments, spans[k], dates)
                 if place is not None:
                     d.place, d.precision = place, PRECISION[place.place.feature]

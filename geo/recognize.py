@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_left
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -157,10 +159,22 @@ def _tokens(text: str) -> list[list[_Token]]:
     return groups
 
 
-def _cue_before(text: str, start: int, cues: list[str]) -> str | None:
+def _index_cues(cues: list[str]) -> dict[str, list[str]]:
+    """Cue phrases keyed by the two characters a window must end with to hold them.
+
+    An elided cue (d', l') ends the window itself; any other is followed by a space.
+    """
+    index: dict[str, list[str]] = defaultdict(list)
+    for phrase in cues:
+        tail = phrase if phrase.endswith("'") else phrase + " "
+        index[tail[-2:]].append(phrase)
+    return dict(index)
+
+
+def _cue_before(text: str, start: int, cues: dict[str, list[str]]) -> str | None:
     """The locative cue phrase that ends right before ``start`` (with its elision), if any."""
     window = text[max(0, start - 40) : start].lower().replace("’", "'")
-    for phrase in cues:
+    for phrase in cues.get(window[-2:], ()):
         if phrase.endswith("'"):
             if window.endswith(phrase):
                 return phrase
@@ -181,13 +195,19 @@ def _sentence_initial(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?:\n»"
 
 
-def _title_case_line(text: str, start: int) -> bool:
-    """True inside a headline written in Title Case, where capitals say nothing of names."""
+def _title_case_line(text: str, start: int, seen: dict[int, bool]) -> bool:
+    """True inside a headline written in Title Case, where capitals say nothing of names.
+
+    ``seen`` caches the answer per line (keyed by the line's start).
+    """
     ls = text.rfind("\n", 0, start) + 1
-    le = text.find("\n", start)
-    line = text[ls : le if le >= 0 else len(text)]
-    words = re.findall(r"[^\W\d_]{4,}", line)
-    return len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) >= 0.8
+    if ls not in seen:
+        le = text.find("\n", start)
+        line = text[ls : le if le >= 0 else len(text)]
+        # a headline is short: a long line is a paragraph, whatever its capitals
+        words = re.findall(r"[^\W\d_]{4,}", line[:300]) if len(line) <= 300 else []
+        seen[ls] = len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) >= 0.8
+    return seen[ls]
 
 
 # A place name that the NER model calls a person is kept when the gazetteer is this sure.
@@ -213,6 +233,39 @@ def _share_cues(spans: list[Span], text: str) -> None:
         gap = text[prev.end : span.start].replace("’", "'")
         if prev.locative and not span.locative and _COORDINATION.match(gap):
             span.locative = prev.locative
+
+
+# spaCy refuses texts over nlp.max_length and needs about 1 GB per 100,000 characters for the
+# parser; NER runs on pieces of at most this size, cut at paragraph or sentence ends.
+NER_CHUNK = 20_000
+
+
+def _chunks(text: str, size: int = NER_CHUNK) -> list[tuple[int, int]]:
+    """(start, end) pieces of ``text`` no longer than ``size``, cut after a newline or a full stop
+    where one is near the end of the piece."""
+    out, pos = [], 0
+    while len(text) - pos > size:
+        cut = text.rfind("\n", pos + size // 2, pos + size)
+        if cut < 0:
+            cut = text.rfind(". ", pos + size // 2, pos + size)
+        if cut < 0:
+            cut = text.rfind(" ", pos + size // 2, pos + size)
+        end = cut + 1 if cut >= 0 else pos + size
+        out.append((pos, end))
+        pos = end
+    out.append((pos, len(text)))
+    return out
+
+
+def run_ner(nlp, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    """(start, end, label) of the named entities of each text, long texts read in pieces."""
+    size = min(NER_CHUNK, nlp.max_length)
+    pieces = [(i, s, e) for i, t in enumerate(texts) for s, e in _chunks(t, size)]
+    docs = nlp.pipe((texts[i][s:e] for i, s, e in pieces), batch_size=32)
+    out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+    for (i, s, _e), d in zip(pieces, docs, strict=True):
+        out[i].extend((s + e.start_char, s + e.end_char, e.label_) for e in d.ents)
+    return out
 
 
 class Recognizer:
@@ -249,16 +302,15 @@ class Recognizer:
         """(start, end, label) of the named entities of each text (empty without NER)."""
         if not self.use_ner or lang != "fr":
             return [[] for _ in texts]
-        docs = self.nlp.pipe(texts, batch_size=32)
-        return [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in docs]
+        return run_ner(self.nlp, texts)
 
     def recognize(
         self, text: str, lang: str, entities: list[tuple[int, int, str]] | None = None
     ) -> list[Span]:
         """Place-name spans of ``text``, sorted by position and never overlapping."""
         cues = load_cues()
-        loc_cues = cues.locative.get(lang, []) + (
-            cues.locative.get("fr", []) if lang != "fr" else []
+        loc_cues = _index_cues(
+            cues.locative.get(lang, []) + (cues.locative.get("fr", []) if lang != "fr" else [])
         )
         person_cues = cues.person.get(lang, set()) | cues.person.get("fr", set())
         org_cues = cues.org.get(lang, set()) | cues.org.get("fr", set())
@@ -268,11 +320,12 @@ class Recognizer:
         gaz_lang = lang if lang in ("fr", "en") else None
         ents = entities or []
         spans: list[Span] = []
+        headlines: dict[int, bool] = {}
         lower_words = {fold(w) for w in re.findall(r"(?<![\w'])[a-zà-ÿ][a-zà-ÿ\-]{2,}", text)}
 
         for group in _tokens(text):
             first = group[0]
-            headline = _title_case_line(text, first.start)
+            headline = _title_case_line(text, first.start, headlines)
             before = _word_before(text, first.start)
             if before in person_cues or before in org_cues:
                 continue  # M. Lavrov, l'agence Anadolu: the whole group names a person or body
@@ -343,10 +396,17 @@ class Recognizer:
     ) -> list[Span]:
         if not ents:
             return spans
+        ents = sorted(ents)
+        starts = [s for s, _, _ in ents]
+        longest = max(e - s for s, e, _ in ents)
         kept = []
         for span in spans:
             drop = False
-            for s, e, label in ents:
+            # the entities that overlap the span or end right before it
+            near = ents[
+                bisect_left(starts, span.start - longest - 1) : bisect_left(starts, span.end)
+            ]
+            for s, e, label in near:
                 if e <= span.start or s >= span.end:
                     continue
                 inside = s <= span.start and span.end <= e
@@ -363,7 +423,7 @@ class Recognizer:
                         drop = True
                 elif label == "LOC":
                     span.confidence = max(span.confidence, 1.0)
-            for s, e, label in ents:
+            for s, e, label in near:
                 # the model often ends an organisation's name right before its place part:
                 # "[Organisation pour la sécurité et la coopération en] Europe"
                 if label != "ORG" or not 0 <= span.start - e <= 1 or span.institution:

@@ -100,8 +100,8 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
     # countries the document names, and anchors: places whose first candidate is clear. A name
     # never supports itself: its own occurrences are left out of its context.
     keys = [(fold(s.text), hints[i]) for i, s in enumerate(spans)]
-    country_src: list[tuple[tuple, str]] = []
-    anchor_src: list[tuple[tuple, float, float]] = []
+    country_src: dict[str, set[tuple]] = defaultdict(set)  # country code -> names naming it
+    anchor_src: dict[tuple[float, float], set[tuple]] = defaultdict(set)  # point -> names
     for key, span in zip(keys, spans, strict=True):
         c = span.candidates
         if not c or c[0].match_kind == "fuzzy":
@@ -110,16 +110,21 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
         if not clear:
             continue
         if c[0].place.feature == "country":
-            country_src.append((key, c[0].place.country_code or ""))
+            country_src[c[0].place.country_code or ""].add(key)
         elif c[0].place.feature in ("city", "site", "admin1"):
-            anchor_src.append((key, c[0].place.lat, c[0].place.lon))
-            country_src.append((key, c[0].place.country_code or ""))
+            anchor_src[(c[0].place.lat, c[0].place.lon)].add(key)
+            country_src[c[0].place.country_code or ""].add(key)
+
+    def context_of(key: tuple) -> tuple[set[str], list[tuple[float, float]]]:
+        """The countries and anchor points the rest of the document gives a name."""
+        countries = {cc for cc, ks in country_src.items() if len(ks) > 1 or key not in ks}
+        anchors = [pt for pt, ks in anchor_src.items() if len(ks) > 1 or key not in ks]
+        return countries, anchors
 
     def rescored(
-        span: Span, hint: str | None, key: tuple
+        span: Span, hint: str | None, context: tuple[set[str], list[tuple[float, float]]]
     ) -> list[tuple[float, Candidate, list[str]]]:
-        doc_countries = {cc for k, cc in country_src if k != key}
-        anchors = [(a, b) for k, a, b in anchor_src if k != key]
+        doc_countries, anchors = context
         out = []
         for cand in span.candidates:
             p = cand.place
@@ -146,12 +151,13 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
     for i in range(len(spans)):
         groups[keys[i]].append(i)
     choice: dict[int, tuple[float, Candidate, list[str], list]] = {}
-    for _key, idxs in groups.items():
+    for key, idxs in groups.items():
         totals: dict[str, float] = defaultdict(float)
         best_of: dict[str, tuple[float, Candidate, list[str]]] = {}
         ranked_by_idx = {}
+        context = context_of(key)
         for i in idxs:
-            ranked = rescored(spans[i], hints[i], keys[i])
+            ranked = rescored(spans[i], hints[i], context)
             ranked_by_idx[i] = ranked
             for score, cand, why in ranked:
                 totals[cand.place.id] += score

@@ -651,6 +651,9 @@ class _Names:
         self.lx = lx
         self.spans: list[tuple[int, int, str]] = []  # person name spans, titles stripped
         self.mentions = mentions
+        self._sorted_mentions = sorted(mentions, key=lambda m: m.start)
+        self._mention_starts = [m.start for m in self._sorted_mentions]
+        self._longest_mention = max((m.end - m.start for m in mentions), default=0)
         self.other: list[tuple[int, int]] = [(m.start, m.end) for m in mentions]
         if ents is not None:
             self.other += [(s, e) for s, e, label in ents if label not in ("PER", "PERSON")]
@@ -728,6 +731,23 @@ class _Names:
                 continue
             self._add(text, s, e)
 
+    def last_before(self, pos: int) -> tuple[int, int, str] | None:
+        """The last person name that ends before ``pos``."""
+        for i in range(bisect.bisect_left(self._starts, pos) - 1, -1, -1):
+            if self.spans[i][1] <= pos:
+                return self.spans[i]
+        return None
+
+    def on_place(self, s: int, e: int) -> bool:
+        """Whether [s, e) overlaps a place mention."""
+        i = bisect.bisect_left(self._mention_starts, s - self._longest_mention)
+        while i < len(self._mention_starts) and self._mention_starts[i] < e:
+            m = self._sorted_mentions[i]
+            if s < m.end:
+                return True
+            i += 1
+        return False
+
     def in_span(self, s: int, e: int) -> list[tuple[int, int, str]]:
         i = bisect.bisect_left(self._starts, s)
         out = []
@@ -777,8 +797,8 @@ class _Speakers:
         self.lx, self.text, self.masked, self.names = lx, text, masked, names
         self.para_starts = para_starts
         self.history: list[_Said] = []
-        # (position, speaker, is a person, folded description) for role coreference
-        self.descs: list[tuple[int, str, bool, str]] = []
+        # (speaker, is a person, folded description) -> sorted positions, for role coreference
+        self.descs: dict[tuple[str, bool, str], list[int]] = {}
         self._scan_roles()
 
     def _role(self, matched: str) -> _Role | None:
@@ -793,27 +813,31 @@ class _Speakers:
             clause = _fold(before[cut + 1 :])
             m = _last_match(self.lx.role_re, clause)
             if m and not re.search(r"(?:\b(?:du|des|de|of)|')\s*$", clause[: m.start()]):
-                self.descs.append((s, full, True, clause[m.start() :].strip()))
+                self._describe(s, full, True, clause[m.start() :].strip())
             after = re.match(r",\s+([^,.;:()«»\"\n" + _MASK + r"]{3,120})", self.masked[e:])
             if after:
                 desc = _fold(_strip_det(self.lx, after.group(1)))
                 if self.lx.role_re.match(desc):
-                    self.descs.append((s, full, True, desc.strip()))
+                    self._describe(s, full, True, desc.strip())
 
     def pronoun(self, word: str, pos: int) -> tuple[str | None, bool]:
         plural = self.lx.has("pronoun_pl", word)
         if self.lx.has("pronoun_none", word):
             return None, False
-        past = [h for h in self.history if h.pos < pos]
+        recent: list[_Said] = []  # the last three speakers before pos
+        for h in reversed(self.history):
+            if h.pos < pos:
+                recent.insert(0, h)
+                if len(recent) == 3:
+                    break
         para = bisect.bisect_right(self.para_starts, pos) - 1
-        if not plural and (not past or past[-1].para < para - 1):
-            named = [n for n in self.names.spans if n[1] <= pos]
+        if not plural and (not recent or recent[-1].para < para - 1):
+            named = self.names.last_before(pos)
             if named:  # no recent speaker: the last person named
-                return self.names.full(named[-1][2]), False
-        if not past:
+                return self.names.full(named[2]), False
+        if not recent:
             return None, plural
-        pick = past[-1]
-        recent = past[-3:]
+        pick = recent[-1]
         agree = [h for h in recent if h.plural == plural]
         if agree:
             pick = agree[-1]
@@ -891,7 +915,7 @@ class _Speakers:
             ev.plural = _fold(hw[0]) in ("mm.", "mmes")
             self._remember(ev, person=True)
             return
-        on_place = any(m.start < e and s < m.end for m in self.names.mentions)
+        on_place = self.names.on_place(s, e)
         capitalised = 0 < len(hw) <= 3 and all(_is_cap(w) for w in hw)
         if capitalised and not on_place and not lx.role_re.match(_fold(head)):
             ev.speaker = self.names.full(head)  # "Lavrov said", "Cavusoglu a dit"
@@ -933,7 +957,10 @@ class _Speakers:
         if not ev.speaker:
             return
         parts = [desc or "", _fold(ev.role or ""), _fold(ev.speaker)]
-        self.descs.append((ev.start, ev.speaker, person, " ".join(p for p in parts if p)))
+        self._describe(ev.start, ev.speaker, person, " ".join(p for p in parts if p))
+
+    def _describe(self, pos: int, speaker: str, person: bool, desc: str) -> None:
+        bisect.insort(self.descs.setdefault((speaker, person, desc), []), pos)
 
     def _corefer(self, fold: str, matched: str, role: _Role, pos: int) -> str | None:
         """The named person or body that a definite role noun group refers to."""
@@ -945,9 +972,11 @@ class _Speakers:
             if w not in role_words and w not in _FUNCTION_WORDS and not lx.has("det", w)
         ]
         best, best_key = None, None
-        for p, speaker, person, desc in self.descs:
-            if p >= pos or person != (role.kind == "person"):
+        for (speaker, person, desc), positions in self.descs.items():
+            k = bisect.bisect_left(positions, pos)
+            if not k or person != (role.kind == "person"):
                 continue
+            p = positions[k - 1]  # the latest description before the role noun group
             ok = False
             for m in lx.role_re.finditer(desc):
                 r = self._role(m.group())
@@ -1209,7 +1238,9 @@ def _entities(text: str, lang: str, nlp: Any) -> list[tuple[int, int, str]] | No
         nlp = _NLP["fr"]
     if nlp is None:
         return None
-    return [(e.start_char, e.end_char, e.label_) for e in nlp(text).ents]
+    from geo.recognize import run_ner
+
+    return run_ner(nlp, [text])[0]
 
 
 def _is_naming(lx: Lexicon, masked: str, text: str, q: _Quote) -> bool:
@@ -1364,7 +1395,9 @@ def extract_statements(
             speaker, role, where, plural = ev.speaker, ev.role, ev.where, ev.plural
         places = tuple(
             dict.fromkeys(
-                m.place for m in placed[bisect.bisect_left(m_starts, s) :] if m.end <= e and m.place
+                m.place
+                for m in placed[bisect.bisect_left(m_starts, s) : bisect.bisect_left(m_starts, e)]
+                if m.end <= e and m.place
             )
         )
         date = None

@@ -170,6 +170,19 @@ def test_offsets_index_the_original_text(parser):
     assert {"Alep", "Damas"} <= {m.text for m in parser.parse(Document("t", text, "fr")).mentions}
 
 
+def test_text_longer_than_the_ner_model_takes_is_read_in_pieces(gaz):
+    # spaCy refuses a text over nlp.max_length: the NER must read it in pieces whose entities
+    # keep their offsets, so a person is still no place near the end of the text
+    parser = Geoparser(gaz)
+    parser.recognizer.nlp.max_length = 3000
+    para = "Vladimir Poutine a reçu Recep Tayyip Erdogan. Les raids russes ont frappé Alep.\n"
+    text = para * 100
+    ms = parser.parse(Document("t", text, "fr")).mentions
+    assert len(text) > 3000 * 2
+    assert [m.text for m in ms] == ["Alep"] * 100
+    assert all(text[m.start : m.end] == "Alep" for m in ms)
+
+
 def test_one_sense_per_document(parser):
     text = "Les combats font rage à Homs. Plus tard, Homs a été bombardée. Homs est en ruines."
     ids = {m.place.id for m in parser.parse(Document("t", text, "fr")).mentions}
