@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 from collections.abc import Iterator
 from functools import lru_cache
@@ -71,16 +70,25 @@ def iter_geojson(store: Store, **filters) -> Iterator[str]:
 
     The filters are checked at once (:class:`InputError`), before the first piece.
     """
-    return _geojson_pieces(store.iter_events(**filters))
+    return _geojson_pieces(store.iter_event_features(**filters))
 
 
-def _geojson_pieces(events: Iterator[dict]) -> Iterator[str]:
+def _geojson_pieces(features: Iterator[str]) -> Iterator[str]:
+    """The FeatureCollection around features given as JSON text, in pieces of about 64 kB."""
     yield '{"type":"FeatureCollection","features":['
+    buf: list[str] = []
+    size = 0
     sep = "\n"
-    for ev in events:
-        yield sep + json.dumps(geojson_feature(ev), ensure_ascii=False, separators=(",", ":"))
+    for f in features:
+        buf.append(sep)
+        buf.append(f)
+        size += len(f)
         sep = ",\n"
-    yield "\n]}\n"
+        if size > 64_000:
+            yield "".join(buf)
+            buf.clear()
+            size = 0
+    yield "".join(buf) + "\n]}\n"
 
 
 @lru_cache(maxsize=512)
@@ -202,13 +210,16 @@ def export_events(store: Store, fmt: str, out: str | os.PathLike, **filters) -> 
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     filters = {k: v for k, v in filters.items() if v is not None}
-    events = store.iter_events(**filters)  # an invalid filter fails before any file is touched
+    # an invalid filter fails here, before any file is touched
+    rows = (
+        store.iter_event_features(**filters) if fmt == "geojson" else store.iter_events(**filters)
+    )
     count = [0]
 
-    def counted() -> Iterator[dict]:
-        for ev in events:
+    def counted() -> Iterator:
+        for row in rows:
             count[0] += 1
-            yield ev
+            yield row
 
     target = Path(out)
     tmp = target.with_name(f".{target.stem}.{os.getpid()}.part{target.suffix}")

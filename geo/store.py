@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from geo.pipeline import Extracted
 
 ENV_DB = "CONFLICTMAP_DB"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 60_000
 FETCH_CHUNK = 256
 MAX_PLACE_DOCUMENTS = 20
@@ -132,6 +132,11 @@ CREATE TABLE IF NOT EXISTS event_kinds (     -- a code per (type, subtype): type
     UNIQUE (type, subtype)
 );
 CREATE INDEX IF NOT EXISTS event_kinds_subtype ON event_kinds (subtype);
+CREATE TABLE IF NOT EXISTS event_counts (   -- events per place and type, kept by add()
+    place_pk INTEGER NOT NULL, type TEXT NOT NULL COLLATE NOCASE,
+    n INTEGER NOT NULL, first_id INTEGER NOT NULL,  -- first_id: the first event stored
+    PRIMARY KEY (place_pk, type)
+) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS event_rtree USING rtree (  -- days: Julian days; kind: code
     id, min_lon, max_lon, min_lat, max_lat, min_day, max_day, min_kind, max_kind);
 CREATE VIRTUAL TABLE IF NOT EXISTS place_rtree USING rtree (id, min_lon, max_lon, min_lat, max_lat);
@@ -356,6 +361,17 @@ class Store(abc.ABC):
     def iter_events(self, **filters) -> Iterator[dict]:
         """Every event matching the filters of :meth:`events`, streamed."""
 
+    def iter_event_features(self, **filters) -> Iterator[str]:
+        """Every event matching the filters of :meth:`events` as one GeoJSON Feature (RFC 7946)
+        in compact JSON text, streamed; a backend may build the text itself, faster."""
+        from geo.export import geojson_feature
+
+        events = self.iter_events(**filters)  # an invalid filter fails here, not when read
+        return (
+            json.dumps(geojson_feature(ev), ensure_ascii=False, separators=(",", ":"))
+            for ev in events
+        )
+
     def event_groups(self, **filters) -> list[dict]:
         """Events matching the filters of :meth:`events`, counted by place and type.
 
@@ -439,6 +455,25 @@ SELECT e.id, d.id, e.type, e.subtype, e.secondary_types, e.date, e.date_precisio
        e.date_phrase, e.actors, e.fatalities, e.injured, p.id, p.name, p.lat, p.lon, p.feature,
        p.country_code, p.admin1, e.precision, e.sentence, e.start, e."end", e.confidence,
        d.title, d.source, d.url, d.published, p.admin1_name
+FROM events e JOIN documents d ON d.pk = e.doc_pk LEFT JOIN places p ON p.pk = e.place_pk
+"""
+# The GeoJSON Feature of an event built by SQLite itself (json_object), the same text as
+# json.dumps(geo.export.geojson_feature(event)): the export of a million events is bound by
+# writing, not by building a dict per row.
+_FEATURE_SELECT = """
+SELECT json_object(
+  'type', 'Feature', 'id', e.id,
+  'geometry', CASE WHEN p.lat IS NULL OR p.lon IS NULL THEN NULL
+                   ELSE json_object('type', 'Point', 'coordinates', json_array(p.lon, p.lat)) END,
+  'properties', json_object(
+    'id', e.id, 'doc_id', d.id, 'type', e.type, 'subtype', e.subtype,
+    'secondary_types', json(e.secondary_types), 'date', e.date,
+    'date_precision', e.date_precision, 'date_phrase', e.date_phrase, 'actors', json(e.actors),
+    'fatalities', e.fatalities, 'injured', e.injured, 'place_id', p.id, 'place_name', p.name,
+    'feature', p.feature, 'country_code', p.country_code, 'admin1', p.admin1,
+    'precision', e.precision, 'sentence', e.sentence, 'start', e.start, 'end', e."end",
+    'confidence', e.confidence, 'doc_title', d.title, 'doc_source', d.source, 'doc_url', d.url,
+    'published', d.published, 'admin1_name', p.admin1_name))
 FROM events e JOIN documents d ON d.pk = e.doc_pk LEFT JOIN places p ON p.pk = e.place_pk
 """
 _EVENT_KEYS = [
@@ -594,6 +629,8 @@ class SQLiteStore(Store):
                 version = self._schema_version(con)
             if version in (1, 2):
                 version = self._migrate_rtree(con)
+            if version == 3:
+                version = self._migrate_counts(con)
         except sqlite3.DatabaseError as exc:
             self.close()
             raise ConfigError(f"{self.path} is not a conflictmap database ({exc})") from None
@@ -627,9 +664,29 @@ class SQLiteStore(Store):
                     "FROM events e JOIN places p ON p.pk = e.place_pk "
                     "JOIN event_kinds k ON k.type = e.type AND k.subtype = coalesce(e.subtype, '')"
                 )
+                con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return self._schema_version(con)
+
+    def _migrate_counts(self, con: sqlite3.Connection) -> int | None:
+        """Schema 3 to 4: the events counted by place and type in a table kept up to date by
+        :meth:`add`, so the map and the snapshot of the whole store never count every event."""
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            if self._schema_version(con) == 3:  # not migrated by another process meanwhile
+                con.execute("DROP TABLE IF EXISTS event_counts")
+                for statement in _SCHEMA.split(";\n"):
+                    if "event_counts" in statement:
+                        con.execute(statement)
                 con.execute(
-                    "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
+                    "INSERT INTO event_counts (place_pk, type, n, first_id) "
+                    "SELECT place_pk, type, count(*), min(id) FROM events "
+                    "WHERE place_pk IS NOT NULL GROUP BY place_pk, type"
                 )
+                con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -811,6 +868,11 @@ class SQLiteStore(Store):
             )
             if e.place is not None:
                 lon, lat = e.place.lon, e.place.lat
+                con.execute(
+                    "INSERT INTO event_counts (place_pk, type, n, first_id) VALUES (?, ?, 1, ?) "
+                    "ON CONFLICT (place_pk, type) DO UPDATE SET n = n + 1",
+                    (pk, e.type, eid),
+                )
                 kind = self._kind_code(con, e.type, e.subtype, kinds)
                 con.execute(
                     "INSERT INTO event_rtree VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -1002,11 +1064,38 @@ class SQLiteStore(Store):
         finally:
             con.close()
 
-    def event_groups(self, **filters) -> list[dict]:
+    def iter_event_features(self, **filters) -> Iterator[str]:
         unknown = set(filters) - {"bbox", "start", "end", "type", "actor", "place", "q"}
         if unknown:
             raise InputError(f"unknown event filter(s): {', '.join(sorted(unknown))}")
         where, params = self._event_filters(**filters)
+        return self._iter_features(where, params)
+
+    def _iter_features(self, where: str, params: list) -> Iterator[str]:
+        con = self._connect()  # its own connection: one consistent snapshot, any thread
+        try:
+            cur = con.execute(f"{_FEATURE_SELECT}{where} ORDER BY e.id", params)
+            while rows := cur.fetchmany(FETCH_CHUNK):
+                for (r,) in rows:
+                    yield r
+        except sqlite3.OperationalError as exc:
+            raise _read_error(exc) from None
+        finally:
+            con.close()
+
+    def event_groups(self, **filters) -> list[dict]:
+        unknown = set(filters) - {"bbox", "start", "end", "type", "actor", "place", "q"}
+        if unknown:
+            raise InputError(f"unknown event filter(s): {', '.join(sorted(unknown))}")
+        keys = ("place_id", "place_name", "lat", "lon", "type", "precision", "count")
+        where, params = self._event_filters(**filters)
+        if not where.strip():  # the whole store: read the counts kept by add()
+            rows = self._read(
+                "SELECT p.id, p.name, p.lat, p.lon, e.type, e.precision, c.n "
+                "FROM event_counts c JOIN places p ON p.pk = c.place_pk "
+                "JOIN events e ON e.id = c.first_id ORDER BY c.first_id"
+            )
+            return [dict(zip(keys, r, strict=True)) for r in rows]
         w = where + (" AND " if where else " WHERE ") + "e.place_pk IS NOT NULL"
         # the bare columns (precision) come from the row of min(e.id): the first event stored
         rows = self._read(
@@ -1015,7 +1104,6 @@ class SQLiteStore(Store):
             "GROUP BY e.place_pk, e.type ORDER BY min(e.id)",
             params,
         )
-        keys = ("place_id", "place_name", "lat", "lon", "type", "precision", "count")
         return [dict(zip(keys, r[:7], strict=True)) for r in rows]
 
     # -- statements -----------------------------------------------------------------------------

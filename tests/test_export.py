@@ -43,6 +43,27 @@ def test_geojson_is_rfc7946_with_lon_lat(store, tmp_path):
     assert (round(aleppo.x, 2), round(aleppo.y, 2)) == (37.16, 36.20)
 
 
+def test_features_built_by_the_store_match_the_event_rows(store, tmp_path):
+    # the SQLite store writes each Feature's JSON itself; it must say what the rows say,
+    # hostile text, accents, null places and empty lists included
+    store.add(
+        Extracted(
+            Document("hostile", 'Des frappes "<script>" à \\ Alep\u2028 ont tué 3 personnes.', "fr"),
+            "fr",
+            DateValue(None),
+            (),
+            (Event("Battles", None, '"<script>alert(1)</script>" \\ é\u2028\t', 0, 9),),
+            (),
+        )
+    )
+    from geo.store import Store
+
+    built = list(store.iter_event_features())
+    reference = list(Store.iter_event_features(store))  # the interface's default, in Python
+    assert len(built) == 4
+    assert [json.loads(f) for f in built] == [json.loads(f) for f in reference]
+
+
 def test_csv_has_acled_columns(store, tmp_path):
     out = tmp_path / "e.csv"
     assert export_events(store, "csv", out, place="Alep") == 1

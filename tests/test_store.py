@@ -382,6 +382,7 @@ def test_a_schema_1_store_gets_time_and_kind_in_its_rtree(tmp_path, gaz):
     con = sqlite3.connect(path)  # back to schema 1: a two-dimensional R*Tree
     con.execute("DROP TABLE event_rtree")
     con.execute("DROP TABLE event_kinds")
+    con.execute("DROP TABLE event_counts")
     con.execute("CREATE VIRTUAL TABLE event_rtree USING rtree (id, a, b, c, d)")
     con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     con.commit()
@@ -392,6 +393,11 @@ def test_a_schema_1_store_gets_time_and_kind_in_its_rtree(tmp_path, gaz):
         == expected
     )
     assert expected == ["afp-a"]
+    from geo.store import Store
+
+    key = lambda g: (g["place_id"], g["type"].lower())  # noqa: E731
+    counted = sorted(store.event_groups(), key=key)
+    assert counted and counted == sorted(Store.event_groups(store), key=key)
     store.close()
     con = sqlite3.connect(path)
     cols = [r[1] for r in con.execute("PRAGMA table_info(event_rtree)")]

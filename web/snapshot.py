@@ -27,7 +27,6 @@ SNAPSHOT_LAYERS = ("events", "statements", "places", "choropleth")
 DEFAULT_SNAPSHOT_LAYERS = ("events",)
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 MIN_SIZE, MAX_SIZE = 100, 4000
-MAX_SNAPSHOT_EVENTS = 1_000_000
 DPI = 100
 SEA = "#cfe2ee"
 LAND = "#f3f0e8"
@@ -156,19 +155,21 @@ def render_snapshot(
 
     # -- data -----------------------------------------------------------------------------
     by_type: dict[str, tuple[list[float], list[float]]] = {}
+    type_counts: dict[str, int] = {}
     points: list[tuple[float, float]] = []
     n_events = 0
     if "events" in shown:
-        for ev in store.iter_events(**ev_filters):
-            if n_events >= MAX_SNAPSHOT_EVENTS:
-                break
-            if ev.get("lat") is None or ev.get("lon") is None:
+        # one dot per place and type, counted by the store: events at one place share a dot
+        for g in store.event_groups(**ev_filters):
+            if g.get("lat") is None or g.get("lon") is None:
                 continue
-            n_events += 1
-            xs, ys = by_type.setdefault(ev.get("type") or "", ([], []))
-            xs.append(ev["lon"])
-            ys.append(ev["lat"])
-            points.append((ev["lon"], ev["lat"]))
+            n_events += g["count"]
+            t = g.get("type") or ""
+            xs, ys = by_type.setdefault(t, ([], []))
+            xs.append(g["lon"])
+            ys.append(g["lat"])
+            type_counts[t] = type_counts.get(t, 0) + g["count"]
+            points.append((g["lon"], g["lat"]))
     statements: list[dict] = []
     if "statements" in shown:
         statements, _ = store.statements(**other_filters, limit=maps.MAX_STATEMENTS)
@@ -290,7 +291,7 @@ def render_snapshot(
                     markerfacecolor=color,
                     markeredgecolor="white",
                     markersize=8,
-                    label=_mpl(f"{t or 'other'} ({len(xs)})"),
+                    label=_mpl(f"{t or 'other'} ({type_counts[t]})"),
                 )
             )
         ax.set_xlim(extent[0], extent[2])
