@@ -156,6 +156,7 @@ def test_documents_list_and_one_document(client):
         "limit=0",
         "limit=1001",
         "limit=ten",
+        "limit=",  # the document says integer: an empty value is none
         "offset=-1",
         "q=" + "x" * 500,
     ],

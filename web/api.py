@@ -78,7 +78,7 @@ def parse_date(name: str, value: str) -> str:
 
 
 def parse_int(name: str, value: str | None, default: int, lo: int, hi: int) -> int:
-    if value is None or value == "":
+    if value is None:
         return default
     if not re.fullmatch(r"[+-]?\d{1,12}", value.strip()):
         raise InputError(f"{name} must be an integer, not {value[:40]!r}")
