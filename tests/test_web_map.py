@@ -266,10 +266,7 @@ def test_markers_are_where_the_places_are_and_popups_open(server, browser):
     )
     assert href == "/documents/doc-alep"
     # every event marker sits at its place: compare with the API's coordinates
-    positions = browser.eval(
-        "conflictmap.layers.events.flatMap(c => c.markers.map(m => "
-        "[m.getLatLng().lat, m.getLatLng().lng]))"
-    )
+    positions = browser.eval("conflictmap.layers.events.flatMap(c => c.layer.points())")
     assert any(abs(p[0] - lat) < 1e-4 and abs(p[1] - lon) < 1e-4 for p in positions)
 
 

@@ -51,16 +51,13 @@
       popupAnchor: [0, -12]});
   }
 
-  function clusterIcon(t) {
-    return function (cluster) {
-      var sum = 0;
-      cluster.getAllChildMarkers().forEach(function (m) { sum += m.options.cmCount || 1; });
-      var size = sum < 10 ? 30 : sum < 100 ? 36 : sum < 1000 ? 42 : 48;
-      return L.divIcon({
-        html: '<div style="background:' + t.color + '"><span>' + sum + "</span></div>",
-        className: "marker-cluster cm-cluster", iconSize: [size, size]
-      });
-    };
+  function clusterIcon(t, sum) {
+    var size = sum < 10 ? 30 : sum < 100 ? 36 : sum < 1000 ? 42 : 48;
+    var key = "c|" + t.key + "|" + sum;
+    return icons[key] || (icons[key] = L.divIcon({
+      html: '<div style="background:' + t.color + '"><span>' + sum + "</span></div>",
+      className: "marker-cluster cm-cluster", iconSize: [size, size]
+    }));
   }
 
   // Large maps: the popup's HTML (escaped by the server) is fetched when it opens.
@@ -80,42 +77,200 @@
     });
   }
 
-  function addEvents(map, groups, data, bounds) {
-    var clusters = data.event_types.map(function (t) {
-      var cg = L.markerClusterGroup({
-        iconCreateFunction: clusterIcon(t), maxClusterRadius: 45, chunkedLoading: true,
-        showCoverageOnHover: false
-      });
-      groups[t.key].addLayer(cg);
-      // A marker gets its popup on its first click: tens of thousands of markers, no popups.
-      cg.on("click", function (ev) {
-        var m = ev.layer, row = m.options.cmRow;
-        if (!row || m.getPopup()) return;
-        if (row[4] != null) {
-          m.bindPopup(row[4], {maxWidth: 360, maxHeight: 320});
-        } else {
-          m.bindPopup("Loading\u2026", {maxWidth: 360, maxHeight: 320});
-          m.on("popupopen", function () { lazyPopup(m, data, t, row[6]); });
+  var CLUSTER_RADIUS = 45; // pixels: markers closer than this at a zoom are drawn as one cluster
+  var VIEW_PAD = 120;
+  var SUGGESTIONS = 50; // places offered at once under the search box // pixels drawn around the view, so a short pan shows no gap
+
+  /* The events of one type: one marker per place, clustered by zoom.
+   *
+   * Clusters are computed for a zoom the first time the map shows it (greedy, around the
+   * places with the most events first, on a grid of CLUSTER_RADIUS cells) and only the markers
+   * inside the view are in the DOM. Clicking a cluster zooms in on its places; at the map's
+   * last zoom every place has its own marker (places at the same point are spread on a small
+   * circle), so each one is reachable. Nothing is drawn while the layer is unticked.
+   */
+  var EventLayer = L.Layer.extend({
+    initialize: function (t, rows, data) {
+      this.t = t;
+      this.rows = rows;
+      this.data = data;
+      this._zooms = Object.create(null);
+      this._shown = Object.create(null);
+    },
+
+    // [lat, lng] of every place of this layer (its markers at the last zoom).
+    points: function () {
+      return this.rows.map(function (r) { return [r[0], r[1]]; });
+    },
+
+    onAdd: function (map) {
+      this._fg = L.featureGroup().addTo(map);
+      this._fg.on("click", this._click, this);
+      map.on("moveend", this._draw, this);
+      this._draw();
+    },
+
+    onRemove: function (map) {
+      map.off("moveend", this._draw, this);
+      map.removeLayer(this._fg);
+      this._fg = null;
+      this._shown = Object.create(null);
+    },
+
+    _project: function () {
+      if (this._x) return;
+      var crs = this._map.options.crs, n = this.rows.length;
+      var x = this._x = new Float64Array(n), y = this._y = new Float64Array(n);
+      var order = this._order = new Array(n);
+      for (var i = 0; i < n; i++) {
+        var p = crs.latLngToPoint(L.latLng(this.rows[i][0], this.rows[i][1]), 0);
+        x[i] = p.x; y[i] = p.y; order[i] = i;
+      }
+      var rows = this.rows;
+      order.sort(function (a, b) { return rows[b][3] - rows[a][3] || a - b; });
+    },
+
+    // The markers of zoom z: [key, x, y, sum, members (row indices)], pixels at zoom z.
+    _clusters: function (z) {
+      if (this._zooms[z]) return this._zooms[z];
+      this._project();
+      var scale = Math.pow(2, z), n = this.rows.length, x = this._x, y = this._y;
+      var out = [], i, k;
+      if (z >= this._map.getMaxZoom()) {
+        var at = Object.create(null);
+        for (i = 0; i < n; i++) {
+          k = Math.round(x[i] * scale) + ":" + Math.round(y[i] * scale);
+          (at[k] || (at[k] = [])).push(i);
         }
-        m.openPopup();
-      });
-      return {type: t, group: cg, markers: []};
-    });
+        for (k in at) {
+          var same = at[k];
+          for (var j = 0; j < same.length; j++) {
+            var a = same.length > 1 ? 2 * Math.PI * j / same.length : 0;
+            var r = same.length > 1 ? 14 + 2 * same.length : 0;
+            i = same[j];
+            out.push(["p" + i + (r ? "@" + j : ""), x[i] * scale + r * Math.cos(a),
+              y[i] * scale + r * Math.sin(a), this.rows[i][3], [i]]);
+          }
+        }
+        return (this._zooms[z] = out);
+      }
+      var R = CLUSTER_RADIUS, R2 = R * R, cells = new Map(), px = new Float64Array(n),
+        py = new Float64Array(n), taken = new Uint8Array(n), cx, cy, key, list;
+      for (i = 0; i < n; i++) {
+        px[i] = x[i] * scale; py[i] = y[i] * scale;
+        key = Math.floor(px[i] / R) * 8388608 + Math.floor(py[i] / R);
+        list = cells.get(key);
+        if (list) list.push(i); else cells.set(key, [i]);
+      }
+      for (var o = 0; o < n; o++) {
+        var s = this._order[o];
+        if (taken[s]) continue;
+        taken[s] = 1;
+        var members = [s], sx = px[s], sy = py[s], sum = this.rows[s][3];
+        cx = Math.floor(px[s] / R); cy = Math.floor(py[s] / R);
+        for (var dx = -1; dx <= 1; dx++) {
+          for (var dy = -1; dy <= 1; dy++) {
+            list = cells.get((cx + dx) * 8388608 + cy + dy);
+            if (!list) continue;
+            for (var m = 0; m < list.length; m++) {
+              var q = list[m];
+              if (taken[q]) continue;
+              var ddx = px[q] - px[s], ddy = py[q] - py[s];
+              if (ddx * ddx + ddy * ddy > R2) continue;
+              taken[q] = 1; members.push(q); sx += px[q]; sy += py[q]; sum += this.rows[q][3];
+            }
+          }
+        }
+        if (members.length === 1) out.push(["p" + s, px[s], py[s], sum, members]);
+        else out.push(["c" + z + ":" + s, sx / members.length, sy / members.length, sum, members]);
+      }
+      return (this._zooms[z] = out);
+    },
+
+    _draw: function () {
+      var map = this._map;
+      if (!map || !this._fg) return;
+      var z = map.getZoom(), b = map.getPixelBounds(), pad = VIEW_PAD;
+      var x0 = b.min.x - pad, x1 = b.max.x + pad, y0 = b.min.y - pad, y1 = b.max.y + pad;
+      var next = Object.create(null), list = this._clusters(z);
+      for (var i = 0; i < list.length; i++) {
+        var c = list[i];
+        if (c[1] < x0 || c[1] > x1 || c[2] < y0 || c[2] > y1) continue;
+        var mk = this._shown[c[0]];
+        if (!mk) {
+          mk = this._marker(c, map.unproject([c[1], c[2]], z));
+          this._fg.addLayer(mk);
+        }
+        next[c[0]] = mk;
+      }
+      for (var old in this._shown) {
+        if (!next[old]) this._fg.removeLayer(this._shown[old]);
+      }
+      this._shown = next;
+    },
+
+    _marker: function (c, latlng) {
+      var t = this.t, mk;
+      if (c[4].length === 1) {
+        var row = this.rows[c[4][0]];
+        if (c[0].indexOf("@") < 0) latlng = L.latLng(row[0], row[1]);
+        mk = L.marker(latlng, {icon: eventIcon(t, row[3], row[5]), title: ""});
+        mk.cmRow = row;
+      } else {
+        mk = L.marker(latlng, {icon: clusterIcon(t, c[3]), title: ""});
+        mk.cmMembers = c[4];
+      }
+      return mk;
+    },
+
+    _click: function (ev) {
+      var m = ev.layer, map = this._map;
+      if (m.cmMembers) {  // zoom in on the cluster's places
+        var rows = this.rows, ll = m.cmMembers.map(function (i) { return [rows[i][0], rows[i][1]]; });
+        var bounds = L.latLngBounds(ll), z = map.getZoom();
+        var fit = Math.min(map.getBoundsZoom(bounds, false, L.point(40, 40)), map.getMaxZoom());
+        map.setView(bounds.getCenter(), Math.max(fit, Math.min(z + 1, map.getMaxZoom())));
+        return;
+      }
+      var row = m.cmRow, t = this.t, data = this.data;
+      if (!row || m.getPopup()) return;
+      if (row[4] != null) {
+        m.bindPopup(row[4], {maxWidth: 360, maxHeight: 320});
+      } else {
+        m.bindPopup("Loading\u2026", {maxWidth: 360, maxHeight: 320});
+        m.on("popupopen", function () { lazyPopup(m, data, t, row[6]); });
+      }
+      m.openPopup();
+    }
+  });
+
+  function addEvents(map, groups, data, bounds) {
+    var rows = data.event_types.map(function () { return []; });
+    var lat0 = 90, lat1 = -90, lon0 = 180, lon1 = -180;
     data.events.forEach(function (row) {
-      var c = clusters[row[2]];
-      var m = L.marker([row[0], row[1]], {
-        icon: eventIcon(c.type, row[3], row[5]), cmCount: row[3], cmRow: row, title: ""
-      });
-      c.markers.push(m);
-      bounds.push([row[0], row[1]]);
+      rows[row[2]].push(row);
+      if (row[0] < lat0) lat0 = row[0];
+      if (row[0] > lat1) lat1 = row[0];
+      if (row[1] < lon0) lon0 = row[1];
+      if (row[1] > lon1) lon1 = row[1];
     });
-    clusters.forEach(function (c) { c.group.addLayers(c.markers); });
-    cm.layers.events = clusters;
+    if (data.events.length) bounds.push([lat0, lon0], [lat1, lon1]);
+    cm.layers.events = data.event_types.map(function (t, i) {
+      var layer = new EventLayer(t, rows[i], data);
+      groups[t.key].addLayer(layer);
+      return {type: t, layer: layer};
+    });
     cm.counts.eventMarkers = data.events.length;
   }
 
-  function addHeat(groups, data) {
+  // The heatmap is made when its layer is first ticked.
+  function addHeat(map, groups, data) {
     if (!groups.heatmap || typeof L.heatLayer !== "function") return;
+    if (map.hasLayer(groups.heatmap)) makeHeat(groups, data);
+    else groups.heatmap.once("add", function () { makeHeat(groups, data); });
+  }
+
+  function makeHeat(groups, data) {
     var top = 1;
     var pts = data.events.map(function (row) {
       var w = Math.log(1 + row[3]);
@@ -285,7 +440,27 @@
       input.type = "search"; input.placeholder = "Find a place"; input.id = "cm-search-input";
       input.setAttribute("list", "cm-search-list"); input.setAttribute("aria-label", "Find a place");
       var list = el("datalist", null, box); list.id = "cm-search-list";
-      data.search.forEach(function (s) { el("option", null, list).value = s[0]; });
+      // Suggestions follow what is typed (names starting with it first): a list of every
+      // place would put thousands of options in the page.
+      var names = null, typed = null;
+      function suggest() {
+        var v = input.value.trim().toLowerCase();
+        if (v === typed) return;
+        typed = v;
+        list.textContent = "";
+        if (!v) return;
+        names = names || data.search.map(function (s) { return s[0].toLowerCase(); });
+        var first = [], then = [];
+        for (var i = 0; i < names.length && first.length < SUGGESTIONS; i++) {
+          var at = names[i].indexOf(v);
+          if (at === 0) first.push(data.search[i][0]);
+          else if (at > 0 && then.length < SUGGESTIONS) then.push(data.search[i][0]);
+        }
+        first.concat(then).slice(0, SUGGESTIONS).forEach(function (n, j, all) {
+          if (all.indexOf(n) === j) el("option", null, list).value = n;
+        });
+      }
+      input.addEventListener("input", suggest);
       function go() {
         var v = input.value.trim().toLowerCase();
         if (!v) return;
@@ -364,7 +539,7 @@
     addCountries(map, groups, data);
     addEvents(map, groups, data, evBounds);
     mark("cm-events");
-    addHeat(groups, data);
+    addHeat(map, groups, data);
     addStatements(groups, data, stBounds);
     addPlaces(groups, data, plBounds);
     mark("cm-layers");
