@@ -280,6 +280,13 @@ def test_layer_control_toggles_and_search_finds_a_place(server, browser):
     )
     assert browser.eval("document.querySelectorAll('.cm-speech').length") == 0
     assert not browser.eval("conflictmap.map.hasLayer(conflictmap.groups.statements)")
+    assert browser.eval("document.querySelectorAll('#cm-search-list option').length") == 0
+    suggested = browser.eval(
+        "(() => { const i = document.getElementById('cm-search-input');"
+        f" i.value = '{HAMBURG_NAME[:3].lower()}'; i.dispatchEvent(new Event('input'));"
+        " return Array.from(document.querySelectorAll('#cm-search-list option'), o => o.value); })()"
+    )
+    assert HAMBURG_NAME in suggested
     browser.eval(
         "(() => { const i = document.getElementById('cm-search-input');"
         f" i.value = '{HAMBURG_NAME}'; i.dispatchEvent(new Event('change')); }})()"
@@ -317,3 +324,37 @@ def test_hostile_text_shows_as_text_and_never_runs(server, browser):
     assert not any(XSS_MARK in c for c in browser.console())
     assert browser.dialogs() == []
     assert only_local(browser.requests(), server) == []
+
+
+def test_event_markers_cluster_by_zoom_and_every_place_is_reachable(server, browser):
+    browser.open(f"{server}/?lat=35&lon=38&zoom=3")
+    layers = "conflictmap.layers.events"
+    # the clusters of every zoom hold each place of the layer once and the type's count
+    sums = browser.eval(
+        f"{layers}.map(c => [2, 6, 11, 18].map(z => {{ const seen = new Set(); let n = 0;"
+        " c.layer._clusters(z).forEach(k => { n += k[3]; k[4].forEach(i => seen.add(i)); });"
+        " return [n, seen.size]; }).concat([[c.type.count, c.layer.rows.length]]))"
+    )
+    for per_zoom in sums:
+        assert all(s == per_zoom[-1] for s in per_zoom), per_zoom
+    # at the last zoom each place has a marker of its own
+    last = browser.eval(f"{layers}.map(c => c.layer._clusters(18).length === c.layer.rows.length)")
+    assert all(last)
+    # at zoom 3 the Syrian places are clustered; clicking a cluster zooms in on its places
+    assert browser.eval("document.querySelectorAll('.cm-cluster').length") >= 1
+    browser.eval("document.querySelector('.cm-cluster').click()")
+    assert browser.eval("conflictmap.map.getZoom()") > 3
+    # an unticked type has no marker in the page, ticking it draws them again
+    browser.open(f"{server}/?lat=35&lon=38&zoom=6")
+    battles = "conflictmap.layers.events.find(c => c.type.name === 'Battles').layer._fg"
+    toggle = (
+        "Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))"
+        ".find(l => l.textContent.trim().startsWith('Events: Battles')).querySelector('input')"
+        ".click()"
+    )
+    drawn = browser.eval(f"{battles}.getLayers().length")
+    assert drawn >= 1
+    browser.eval(toggle)
+    assert browser.eval(f"!{battles}")
+    browser.eval(toggle)
+    assert browser.eval(f"{battles}.getLayers().length") == drawn

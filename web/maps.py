@@ -344,6 +344,32 @@ class _MapData(MacroElement):
         super().render(**kwargs)
 
 
+def _event_rows(groups: list[dict], type_index: dict[str, int], base: str | None) -> dict:
+    """The event groups for the page, compactly: each position once in ``event_places``
+    (``[lat, lon, place id]``), then one row per group in ``events``: ``[position, type,
+    count, imprecise (0/1)]``, with the popup's HTML as a fifth item when ``base`` is given.
+    """
+    at: dict[tuple, int] = {}
+    places: list[list] = []
+    rows: list[list] = []
+    for g in groups:
+        key = (g["lat"], g["lon"], g["place_id"])
+        i = at.get(key)
+        if i is None:
+            i = at[key] = len(places)
+            places.append([round(g["lat"], 5), round(g["lon"], 5), g["place_id"]])
+        row = [
+            i,
+            type_index[g["type"] or ""],
+            g["count"],
+            0 if (g["precision"] or "city") == "city" else 1,
+        ]
+        if base is not None:
+            row.append(event_group_html(g, base))
+        rows.append(row)
+    return {"event_places": places, "events": rows}
+
+
 def build_map(
     store,
     *,
@@ -487,18 +513,7 @@ def build_map(
         "type_options": list(EVENT_STYLES),  # raw text: set with .textContent
         # Popups inline while the page stays small; past that the page fetches each popup
         # from popup_url when it opens (the same escaped HTML, built by event_group_html).
-        "events": [
-            [
-                round(g["lat"], 5),
-                round(g["lon"], 5),
-                type_index[g["type"] or ""],
-                g["count"],
-                event_group_html(g, base_url) if inline else None,
-                0 if (g["precision"] or "city") == "city" else 1,
-                g["place_id"],
-            ]
-            for g in ev_groups
-        ],
+        **_event_rows(ev_groups, type_index, base_url if inline else None),
         "popup_url": f"{base_url}/map/popup/events",
         "popup_query": urlencode(
             [(k, ",".join(map(str, v)) if k == "bbox" else v) for k, v in filters.items()]

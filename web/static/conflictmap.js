@@ -256,11 +256,14 @@
     });
     if (data.events.length) bounds.push([lat0, lon0], [lat1, lon1]);
     cm.layers.events = data.event_types.map(function (t, i) {
-      var layer = new EventLayer(t, rows[i], data);
-      groups[t.key].addLayer(layer);
-      return {type: t, layer: layer};
+      return {type: t, layer: new EventLayer(t, rows[i], data)};
     });
     cm.counts.eventMarkers = data.events.length;
+  }
+
+  // Drawn once the map has its first view: clusters are made for that zoom only.
+  function drawEvents(groups, data) {
+    cm.layers.events.forEach(function (c) { groups[c.type.key].addLayer(c.layer); });
   }
 
   // The heatmap is made when its layer is first ticked.
@@ -526,7 +529,18 @@
     }
   };
 
+  // The server sends each position once; a row per event group is
+  // [lat, lon, type, count, popup HTML or null, imprecise, place id].
+  function expandEvents(data) {
+    var at = data.event_places || [];
+    data.events = data.events.map(function (r) {
+      var p = at[r[0]];
+      return [p[0], p[1], r[1], r[2], r.length > 4 ? r[4] : null, r[3], p[2]];
+    });
+  }
+
   cm.init = function (map, groups, data) {
+    expandEvents(data);
     cm.map = map;
     cm.groups = groups;
     cm.data = data;
@@ -538,21 +552,22 @@
     mark("cm-init");
     addCountries(map, groups, data);
     addEvents(map, groups, data, evBounds);
-    mark("cm-events");
     addHeat(map, groups, data);
     addStatements(groups, data, stBounds);
     addPlaces(groups, data, plBounds);
     mark("cm-layers");
     var bounds = evBounds.length ? evBounds : stBounds.length ? stBounds : plBounds;
+    if (data.fit && bounds.length) {
+      map.fitBounds(bounds, {maxZoom: 7, animate: false, paddingTopLeft: [280, 40], paddingBottomRight: [300, 40]});
+    }
+    mark("cm-fit");
+    drawEvents(groups, data);
+    mark("cm-events");
     filterControl(map, data);
     searchControl(map, data);
     legend(map, data);
     embedControl(map, data);
     mark("cm-controls");
-    if (data.fit && bounds.length) {
-      map.fitBounds(bounds, {maxZoom: 7, animate: false, paddingTopLeft: [280, 40], paddingBottomRight: [300, 40]});
-    }
-    mark("cm-fit");
     if (data.focus && cm.places[data.focus] && map.hasLayer(groups.places)) {
       cm.places[data.focus].openPopup();
     }
