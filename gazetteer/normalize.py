@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Apostrophes and look-alikes that appear in scraped news and in GeoNames.
 APOSTROPHES = "'\u2019\u2018\u02bc\u02bb\u00b4`\u2032"
@@ -46,6 +47,7 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=1 << 16)  # a text repeats its names; the build folds each name once
 def fold(name: str) -> str:
     """Fold a place name into its lookup key.
 

@@ -185,8 +185,11 @@ def _cue_before(text: str, start: int, cues: dict[str, list[str]]) -> str | None
     return None
 
 
+_WORD_BEFORE = re.compile(r"([\w.'’\-]+)\s*$")
+
+
 def _word_before(text: str, start: int) -> str:
-    m = re.search(r"([\w.'’\-]+)\s*$", text[max(0, start - 30) : start])
+    m = _WORD_BEFORE.search(text, max(0, start - 30), start)
     return m.group(1).lower().replace("’", "'") if m else ""
 
 
@@ -238,6 +241,7 @@ def _share_cues(spans: list[Span], text: str) -> None:
 # spaCy refuses texts over nlp.max_length and needs about 1 GB per 100,000 characters for the
 # parser; NER runs on pieces of at most this size, cut at paragraph or sentence ends.
 NER_CHUNK = 20_000
+NER_BATCH_CHARS = 100_000
 
 
 def _chunks(text: str, size: int = NER_CHUNK) -> list[tuple[int, int]]:
@@ -261,7 +265,10 @@ def run_ner(nlp, texts: list[str]) -> list[list[tuple[int, int, str]]]:
     """(start, end, label) of the named entities of each text, long texts read in pieces."""
     size = min(NER_CHUNK, nlp.max_length)
     pieces = [(i, s, e) for i, t in enumerate(texts) for s, e in _chunks(t, size)]
-    docs = nlp.pipe((texts[i][s:e] for i, s, e in pieces), batch_size=32)
+    # the model's memory grows with the characters of a batch: about NER_BATCH_CHARS at once
+    longest = max((e - s for _, s, e in pieces), default=1)
+    batch = max(1, min(32, NER_BATCH_CHARS // max(longest, 1)))
+    docs = nlp.pipe((texts[i][s:e] for i, s, e in pieces), batch_size=batch)
     out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
     for (i, s, _e), d in zip(pieces, docs, strict=True):
         out[i].extend((s + e.start_char, s + e.end_char, e.label_) for e in d.ents)
