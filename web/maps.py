@@ -344,30 +344,36 @@ class _MapData(MacroElement):
         super().render(**kwargs)
 
 
-def _event_rows(groups: list[dict], type_index: dict[str, int], base: str | None) -> dict:
+def _event_rows(
+    groups: list[dict], type_index: dict[str, int], base: str | None
+) -> tuple[dict, set[tuple]]:
     """The event groups for the page, compactly: each position once in ``event_places``
     (``[lat, lon, place id]``), then one row per group in ``events``: ``[position, type,
     count, imprecise (0/1)]``, with the popup's HTML as a fifth item when ``base`` is given.
+
+    Also returns the named places of these positions, as the search list wants them.
     """
     at: dict[tuple, int] = {}
     places: list[list] = []
     rows: list[list] = []
+    named: set[tuple] = set()
     for g in groups:
-        key = (g["lat"], g["lon"], g["place_id"])
+        lat, lon, pid = g["lat"], g["lon"], g["place_id"]
+        key = (lat, lon, pid)
         i = at.get(key)
         if i is None:
             i = at[key] = len(places)
-            places.append([round(g["lat"], 5), round(g["lon"], 5), g["place_id"]])
-        row = [
-            i,
-            type_index[g["type"] or ""],
-            g["count"],
-            0 if (g["precision"] or "city") == "city" else 1,
-        ]
+            places.append([round(lat, 5), round(lon, 5), pid])
+        name = g["place_name"]
+        if name:
+            named.add((name, key))
+        prec = g["precision"]
+        row = [i, type_index[g["type"] or ""], g["count"], 0 if not prec or prec == "city" else 1]
         if base is not None:
             row.append(event_group_html(g, base))
         rows.append(row)
-    return {"event_places": places, "events": rows}
+    search = {(str(name), lat, lon, pid or "") for name, (lat, lon, pid) in named}
+    return {"event_places": places, "events": rows}, search
 
 
 def build_map(
@@ -467,9 +473,9 @@ def build_map(
 
     groups: dict[str, folium.FeatureGroup] = {"countries": base}
     types = sorted({g["type"] or "" for g in ev_groups}, key=lambda t: (t not in EVENT_STYLES, t))
-    per_type_count = {
-        t: sum(g["count"] for g in ev_groups if (g["type"] or "") == t) for t in types
-    }
+    per_type_count = dict.fromkeys(types, 0)
+    for g in ev_groups:
+        per_type_count[g["type"] or ""] += g["count"]
     for i, t in enumerate(types):
         color, icon = event_style(t)
         label = (
@@ -491,6 +497,7 @@ def build_map(
         groups[key] = fg
 
     type_index = {t: i for i, t in enumerate(types)}
+    event_rows, event_search = _event_rows(ev_groups, type_index, base_url if inline else None)
     data = {
         "base": base_url,
         "countries_url": countries_url or f"{base_url}/data/countries.geojson",
@@ -513,7 +520,7 @@ def build_map(
         "type_options": list(EVENT_STYLES),  # raw text: set with .textContent
         # Popups inline while the page stays small; past that the page fetches each popup
         # from popup_url when it opens (the same escaped HTML, built by event_group_html).
-        **_event_rows(ev_groups, type_index, base_url if inline else None),
+        **event_rows,
         "popup_url": f"{base_url}/map/popup/events",
         "popup_query": urlencode(
             [(k, ",".join(map(str, v)) if k == "bbox" else v) for k, v in filters.items()]
@@ -548,11 +555,7 @@ def build_map(
                 for p in places
                 if p.get("name") and p.get("lat") is not None
             }
-            | {
-                (str(g["place_name"]), g["lat"], g["lon"], g["place_id"] or "")
-                for g in ev_groups
-                if g["place_name"]
-            }
+            | event_search
         ),
         "counts": counts,
         "breaks": _breaks(list(counts.values())),
