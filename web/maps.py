@@ -7,7 +7,7 @@ overlay is a ``folium.FeatureGroup`` named in the ``LayerControl``; the page's o
 one Folium object per point:
 
 * events, one overlay per type, grouped by place and type (one marker per place with the count
-  and the latest events in its popup) and clustered;
+  and the latest events in its popup), clustered by zoom in the page;
 * statements: a speech marker where the words were said, lines to the places they name;
 * places mentioned: circles sized by the number of mentions;
 * a heatmap of events and a country choropleth of mentions (both off at first).
@@ -461,7 +461,7 @@ def build_map(
         prefer_canvas=False,
     )
     # Folium hands max_zoom to its tile layer only; with no tiles Leaflet's map has no maxZoom
-    # and MarkerCluster throws "Map has no maxZoom specified": set it on the map itself.
+    # and the event layers (one marker per place at the last zoom) need it: set it on the map.
     m.options["max_zoom"] = 18
     m.options["min_zoom"] = 2
     base = folium.FeatureGroup(name="Countries (Natural Earth)", overlay=False, control=True)
