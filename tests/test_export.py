@@ -48,7 +48,9 @@ def test_features_built_by_the_store_match_the_event_rows(store, tmp_path):
     # hostile text, accents, null places and empty lists included
     store.add(
         Extracted(
-            Document("hostile", 'Des frappes "<script>" à \\ Alep\u2028 ont tué 3 personnes.', "fr"),
+            Document(
+                "hostile", 'Des frappes "<script>" à \\ Alep\u2028 ont tué 3 personnes.', "fr"
+            ),
             "fr",
             DateValue(None),
             (),
