@@ -135,6 +135,7 @@ CREATE INDEX IF NOT EXISTS event_kinds_subtype ON event_kinds (subtype);
 CREATE TABLE IF NOT EXISTS event_counts (   -- events per place and type, kept by add()
     place_pk INTEGER NOT NULL, type TEXT NOT NULL COLLATE NOCASE,
     n INTEGER NOT NULL, first_id INTEGER NOT NULL,  -- first_id: the first event stored
+    precision TEXT,                                  -- the first event's place precision
     PRIMARY KEY (place_pk, type)
 ) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS event_rtree USING rtree (  -- days: Julian days; kind: code
@@ -682,8 +683,9 @@ class SQLiteStore(Store):
                     if "event_counts" in statement:
                         con.execute(statement)
                 con.execute(
-                    "INSERT INTO event_counts (place_pk, type, n, first_id) "
-                    "SELECT place_pk, type, count(*), min(id) FROM events "
+                    # bare columns (type, precision) come from the row of min(id)
+                    "INSERT INTO event_counts (place_pk, type, n, first_id, precision) "
+                    "SELECT place_pk, type, count(*), min(id), precision FROM events "
                     "WHERE place_pk IS NOT NULL GROUP BY place_pk, type"
                 )
                 con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
@@ -869,9 +871,9 @@ class SQLiteStore(Store):
             if e.place is not None:
                 lon, lat = e.place.lon, e.place.lat
                 con.execute(
-                    "INSERT INTO event_counts (place_pk, type, n, first_id) VALUES (?, ?, 1, ?) "
-                    "ON CONFLICT (place_pk, type) DO UPDATE SET n = n + 1",
-                    (pk, e.type, eid),
+                    "INSERT INTO event_counts (place_pk, type, n, first_id, precision) "
+                    "VALUES (?, ?, 1, ?, ?) ON CONFLICT (place_pk, type) DO UPDATE SET n = n + 1",
+                    (pk, e.type, eid, e.place_precision),
                 )
                 kind = self._kind_code(con, e.type, e.subtype, kinds)
                 con.execute(
@@ -1091,9 +1093,8 @@ class SQLiteStore(Store):
         where, params = self._event_filters(**filters)
         if not where.strip():  # the whole store: read the counts kept by add()
             rows = self._read(
-                "SELECT p.id, p.name, p.lat, p.lon, e.type, e.precision, c.n "
-                "FROM event_counts c JOIN places p ON p.pk = c.place_pk "
-                "JOIN events e ON e.id = c.first_id ORDER BY c.first_id"
+                "SELECT p.id, p.name, p.lat, p.lon, c.type, c.precision, c.n "
+                "FROM event_counts c JOIN places p ON p.pk = c.place_pk ORDER BY c.first_id"
             )
             return [dict(zip(keys, r, strict=True)) for r in rows]
         w = where + (" AND " if where else " WHERE ") + "e.place_pk IS NOT NULL"

@@ -131,6 +131,7 @@ def render_snapshot(
         ``width``, ``height``.
     """
     import matplotlib
+    import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
@@ -281,6 +282,8 @@ def render_snapshot(
         for t in order:
             xs, ys = by_type[t]
             color = maps.event_style(t)[0]
+            # arrays, not lists: matplotlib reads a list of floats one element at a time
+            xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
             ax.scatter(xs, ys, s=46, color=color, edgecolor="white", linewidth=0.8, zorder=6)
             handles.append(
                 Line2D(
