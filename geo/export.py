@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shutil
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -89,6 +90,44 @@ def _geojson_pieces(features: Iterator[str]) -> Iterator[str]:
             buf.clear()
             size = 0
     yield "".join(buf) + "\n]}\n"
+
+
+# A full GeoJSON export of at least this many events is built by one process per core.
+PARALLEL_EXPORT_MIN = 200_000
+
+
+def _write_all_parallel(store: Store, tmp: Path) -> int | None:
+    """Every event as GeoJSON into ``tmp``, the Features built by one process per core; None
+    when the store cannot (another backend, one core, a small store, or it changed meanwhile),
+    and the caller writes it the usual way."""
+    workers = min(os.cpu_count() or 1, 4)
+    if workers < 2 or not hasattr(store, "write_all_features"):
+        return None
+    if store.stats().get("events", 0) < PARALLEL_EXPORT_MIN:
+        return None
+    parts = [tmp.with_name(f"{tmp.name}.{i}") for i in range(workers)]
+    try:
+        n = store.write_all_features(parts)
+        if n is None:
+            return None
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            fh.write('{"type":"FeatureCollection","features":[')
+            sep = "\n"
+            for part in parts:
+                if part.stat().st_size:
+                    fh.write(sep)
+                    fh.flush()
+                    with open(part, "rb") as src:
+                        shutil.copyfileobj(src, fh.buffer, 1 << 20)
+                    sep = ",\n"
+            fh.write("\n]}\n")
+        return n
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        for part in parts:
+            part.unlink(missing_ok=True)
 
 
 @lru_cache(maxsize=512)
@@ -223,6 +262,15 @@ def export_events(store: Store, fmt: str, out: str | os.PathLike, **filters) -> 
 
     target = Path(out)
     tmp = target.with_name(f".{target.stem}.{os.getpid()}.part{target.suffix}")
+    if fmt == "geojson" and not filters:
+        n = _write_all_parallel(store, tmp)
+        if n is not None:
+            try:
+                os.replace(tmp, target)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+            return n
     try:
         if fmt == "gpkg":
             _write_gpkg(counted(), tmp)

@@ -1085,6 +1085,60 @@ class SQLiteStore(Store):
         finally:
             con.close()
 
+    def write_all_features(self, parts: list[Path]) -> int | None:
+        """Write every event's Feature (JSON joined by ``",\\n"``, in id order) into the files
+        ``parts``, one consecutive range of ids each, built by as many processes at once: SQLite
+        builds the JSON, and each process has its own. Returns the number written, or None
+        when the store changed meanwhile (the files are then to be thrown away).
+
+        The store only ever adds events, with growing ids: the ranges stop at the largest id
+        seen in one read transaction, and the counts written must add up to its count.
+        """
+        con = self._connect()
+        try:
+            con.execute("BEGIN")
+            lo, hi, count = con.execute("SELECT min(id), max(id), count(*) FROM events").fetchone()
+            con.execute("ROLLBACK")
+        finally:
+            con.close()
+        if not count:
+            for part in parts:
+                Path(part).write_text("", encoding="utf-8")
+            return 0
+        step = (hi - lo + len(parts)) // len(parts)
+        bounds = [(lo + i * step, min(lo + (i + 1) * step, hi + 1)) for i in range(len(parts))]
+        # fresh interpreters (no fork of a threaded server, no re-import of the caller's script)
+        import subprocess
+        import sys
+
+        env = dict(os.environ)
+        root = str(Path(__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        code = (
+            "import sys; from geo.store import _write_feature_range as w; "
+            "print(w(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])))"
+        )
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", code, str(self.path), str(part), str(a), str(b)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+                text=True,
+            )  # fmt: skip
+            for part, (a, b) in zip(parts, bounds, strict=True)
+        ]
+        written, errors = 0, []
+        for proc in procs:
+            out, err = proc.communicate()
+            if proc.returncode:
+                errors.append(err.strip().splitlines()[-1] if err.strip() else proc.returncode)
+            else:
+                written += int(out.split()[-1])
+        if errors:
+            raise ConfigError(f"the export's worker processes failed: {errors[0]}")
+        return written if written == count else None
+
     def event_groups(self, **filters) -> list[dict]:
         unknown = set(filters) - {"bbox", "start", "end", "type", "actor", "place", "q"}
         if unknown:
@@ -1328,6 +1382,23 @@ class SQLiteStore(Store):
         return dict(
             zip(("documents", "mentions", "events", "statements", "places"), row, strict=True)
         )
+
+
+def _write_feature_range(db: str, out: str, lo: int, hi: int) -> int:
+    """Write the Features of the events with ``lo <= id < hi`` to ``out`` (a worker process)."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    n = 0
+    try:
+        cur = con.execute(f"{_FEATURE_SELECT} WHERE e.id >= ? AND e.id < ? ORDER BY e.id", (lo, hi))
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            sep = ""
+            while rows := cur.fetchmany(FETCH_CHUNK):
+                fh.write(sep + ",\n".join(r for (r,) in rows))
+                sep = ",\n"
+                n += len(rows)
+    finally:
+        con.close()
+    return n
 
 
 def _now() -> str:

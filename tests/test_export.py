@@ -66,6 +66,49 @@ def test_features_built_by_the_store_match_the_event_rows(store, tmp_path):
     assert [json.loads(f) for f in built] == [json.loads(f) for f in reference]
 
 
+def test_full_export_by_several_processes_is_the_same_file(store, tmp_path, monkeypatch):
+    import geo.export
+
+    for i in range(5):  # events in several id ranges, some without a place
+        store.add(
+            Extracted(
+                Document(f"more-{i}", f"Des frappes à Alep ({i}).", "fr"),
+                "fr",
+                DateValue(None),
+                (),
+                tuple(Event("Battles", None, f"« {i} » é", 0, 9) for _ in range(3)),
+                (),
+            )
+        )
+    monkeypatch.setattr(geo.export, "PARALLEL_EXPORT_MIN", 10**9)
+    assert export_events(store, "geojson", tmp_path / "one.geojson") == 18
+    monkeypatch.setattr(geo.export, "PARALLEL_EXPORT_MIN", 1)
+    calls = []
+    original = type(store).write_all_features
+
+    def spy(self, parts):
+        calls.append(len(parts))
+        return original(self, parts)
+
+    monkeypatch.setattr(type(store), "write_all_features", spy)
+    monkeypatch.setattr(geo.export.os, "cpu_count", lambda: 3)
+    assert export_events(store, "geojson", tmp_path / "many.geojson") == 18
+    assert calls == [3]
+    one = (tmp_path / "one.geojson").read_bytes()
+    assert (tmp_path / "many.geojson").read_bytes() == one
+    assert len(json.loads(one)["features"]) == 18
+    assert not [p.name for p in tmp_path.iterdir() if ".part" in p.name]  # no part left behind
+
+
+def test_full_export_falls_back_when_the_store_changes_meanwhile(store, tmp_path, monkeypatch):
+    import geo.export
+
+    monkeypatch.setattr(geo.export, "PARALLEL_EXPORT_MIN", 1)
+    monkeypatch.setattr(type(store), "write_all_features", lambda self, parts: None)
+    assert export_events(store, "geojson", tmp_path / "e.geojson") == 3
+    assert len(json.loads((tmp_path / "e.geojson").read_text("utf-8"))["features"]) == 3
+
+
 def test_csv_has_acled_columns(store, tmp_path):
     out = tmp_path / "e.csv"
     assert export_events(store, "csv", out, place="Alep") == 1
