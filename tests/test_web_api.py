@@ -371,3 +371,31 @@ def test_lazy_event_popup_is_escaped_html(client, monkeypatch):
     monkeypatch.setattr(maps, "INLINE_POPUPS", 0)
     page = client.get("/").get_data(as_text=True)
     assert "Des frappes" not in page and "/map/popup/events" in page
+
+
+def test_map_legend_counts_the_events_it_can_place(gaz, tmp_path):
+    # an event with no place is in the store but not on the map: the legend's "N of M events"
+    # must not count it on one side only
+    from geo.model import DateValue, Document, Event
+    from geo.pipeline import Extracted
+    from web.maps import build_map, render_map_html
+
+    aleppo = gaz.candidates("Alep", lang="fr")[0].place
+    text = "Des frappes ont visé Alep. Des combats ont eu lieu."
+    x = Extracted(
+        Document("legend", text, "fr"),
+        "fr",
+        DateValue(None),
+        (),
+        (
+            Event("Explosions/Remote violence", None, text[:26], 0, 26, place=aleppo),
+            Event("Battles", None, text[27:], 27, len(text)),
+        ),
+        (),
+    )
+    store = make_store(tmp_path / "legend.sqlite", [x])
+    html = render_map_html(build_map(store))
+    data = json.loads(
+        re.search(r'<script type="application/json"[^>]*>(.*?)</script>', html).group(1)
+    )
+    assert (data["events_shown"], data["events_total"]) == (1, 1)

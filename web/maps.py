@@ -202,19 +202,20 @@ def group_events(
 ) -> tuple[list[dict], int, bool]:
     """Group events by (position, type), newest first inside a group.
 
-    Returns the groups, the number of events read and whether ``max_events`` cut the reading.
+    Returns the groups, the number of located events read (those the map can show, as the
+    store's event groups count them) and whether ``max_events`` cut the reading.
     """
     groups: dict[tuple, dict] = {}
     n = 0
     truncated = False
     for ev in rows:
+        lat, lon = ev.get("lat"), ev.get("lon")
+        if lat is None or lon is None:
+            continue
         if n >= max_events:
             truncated = True
             break
         n += 1
-        lat, lon = ev.get("lat"), ev.get("lon")
-        if lat is None or lon is None:
-            continue
         key = (round(lat, 5), round(lon, 5), ev.get("type"))
         g = groups.get(key)
         if g is None:
