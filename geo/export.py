@@ -74,9 +74,12 @@ def iter_geojson(store: Store, **filters) -> Iterator[str]:
     return _geojson_pieces(store.iter_event_features(**filters))
 
 
+GEOJSON_HEAD, GEOJSON_TAIL = '{"type":"FeatureCollection","features":[', "\n]}\n"
+
+
 def _geojson_pieces(features: Iterator[str]) -> Iterator[str]:
     """The FeatureCollection around features given as JSON text, in pieces of about 64 kB."""
-    yield '{"type":"FeatureCollection","features":['
+    yield GEOJSON_HEAD
     buf: list[str] = []
     size = 0
     sep = "\n"
@@ -89,7 +92,7 @@ def _geojson_pieces(features: Iterator[str]) -> Iterator[str]:
             yield "".join(buf)
             buf.clear()
             size = 0
-    yield "".join(buf) + "\n]}\n"
+    yield "".join(buf) + GEOJSON_TAIL
 
 
 # A full GeoJSON export of at least this many events is built by one process per core.
@@ -103,15 +106,13 @@ def _write_all_parallel(store: Store, tmp: Path) -> int | None:
     workers = min(os.cpu_count() or 1, 4)
     if workers < 2 or not hasattr(store, "write_all_features"):
         return None
-    if store.stats().get("events", 0) < PARALLEL_EXPORT_MIN:
-        return None
     parts = [tmp.with_name(f"{tmp.name}.{i}") for i in range(workers)]
     try:
-        n = store.write_all_features(parts)
+        n = store.write_all_features(parts, min_events=PARALLEL_EXPORT_MIN)
         if n is None:
             return None
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            fh.write('{"type":"FeatureCollection","features":[')
+            fh.write(GEOJSON_HEAD)
             sep = "\n"
             for part in parts:
                 if part.stat().st_size:
@@ -120,11 +121,8 @@ def _write_all_parallel(store: Store, tmp: Path) -> int | None:
                     with open(part, "rb") as src:
                         shutil.copyfileobj(src, fh.buffer, 1 << 20)
                     sep = ",\n"
-            fh.write("\n]}\n")
+            fh.write(GEOJSON_TAIL)
         return n
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     finally:
         for part in parts:
             part.unlink(missing_ok=True)
@@ -262,17 +260,11 @@ def export_events(store: Store, fmt: str, out: str | os.PathLike, **filters) -> 
 
     target = Path(out)
     tmp = target.with_name(f".{target.stem}.{os.getpid()}.part{target.suffix}")
-    if fmt == "geojson" and not filters:
-        n = _write_all_parallel(store, tmp)
-        if n is not None:
-            try:
-                os.replace(tmp, target)
-            except BaseException:
-                tmp.unlink(missing_ok=True)
-                raise
-            return n
     try:
-        if fmt == "gpkg":
+        n = _write_all_parallel(store, tmp) if fmt == "geojson" and not filters else None
+        if n is not None:
+            count[0] = n
+        elif fmt == "gpkg":
             _write_gpkg(counted(), tmp)
         else:
             pieces = _geojson_pieces(counted()) if fmt == "geojson" else _csv_pieces(counted())

@@ -94,10 +94,9 @@ class Geoparser:
 
     def _given_spans(self, doc: Document, nt: NormalizedText, lang: str) -> list[Span]:
         """The user's spans, resolved as they are (no recognition)."""
-        from geo.recognize import _cue_before, _index_cues, load_cues
+        from geo.recognize import _cue_before, locative_cues
 
-        cues = load_cues()
-        loc_cues = _index_cues(cues.locative.get(lang, []) + cues.locative.get("fr", []))
+        loc_cues = locative_cues(lang)
         orig_to_norm = _inverse_map(nt)
         spans = []
         for a, b in doc.spans or ():

@@ -171,6 +171,13 @@ def _index_cues(cues: list[str]) -> dict[str, list[str]]:
     return dict(index)
 
 
+@lru_cache(maxsize=8)
+def locative_cues(lang: str) -> dict[str, list[str]]:
+    """The locative cues of ``lang``, then the French ones, indexed for :func:`_cue_before`."""
+    cues = load_cues().locative
+    return _index_cues(cues.get(lang, []) + (cues.get("fr", []) if lang != "fr" else []))
+
+
 def _cue_before(text: str, start: int, cues: dict[str, list[str]]) -> str | None:
     """The locative cue phrase that ends right before ``start`` (with its elision), if any."""
     window = text[max(0, start - 40) : start].lower().replace("’", "'")
@@ -316,9 +323,7 @@ class Recognizer:
     ) -> list[Span]:
         """Place-name spans of ``text``, sorted by position and never overlapping."""
         cues = load_cues()
-        loc_cues = _index_cues(
-            cues.locative.get(lang, []) + (cues.locative.get("fr", []) if lang != "fr" else [])
-        )
+        loc_cues = locative_cues(lang)
         person_cues = cues.person.get(lang, set()) | cues.person.get("fr", set())
         org_cues = cues.org.get(lang, set()) | cues.org.get("fr", set())
         literal_verbs = cues.literal.get(lang, set())

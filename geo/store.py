@@ -27,7 +27,7 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -451,12 +451,15 @@ def open_store(path: str | os.PathLike | None = None) -> Store:
 
 
 # -- SQLite -------------------------------------------------------------------------------------
-_EVENT_SELECT = """
+_EVENT_FROM = (
+    "FROM events e JOIN documents d ON d.pk = e.doc_pk LEFT JOIN places p ON p.pk = e.place_pk"
+)
+_EVENT_SELECT = f"""
 SELECT e.id, d.id, e.type, e.subtype, e.secondary_types, e.date, e.date_precision,
        e.date_phrase, e.actors, e.fatalities, e.injured, p.id, p.name, p.lat, p.lon, p.feature,
        p.country_code, p.admin1, e.precision, e.sentence, e.start, e."end", e.confidence,
        d.title, d.source, d.url, d.published, p.admin1_name
-FROM events e JOIN documents d ON d.pk = e.doc_pk LEFT JOIN places p ON p.pk = e.place_pk
+{_EVENT_FROM}
 """
 # The GeoJSON Feature of an event built by SQLite itself: the export of a million events is
 # bound by SQLite, not by building a dict per row in Python. The two list columns hold JSON
@@ -476,7 +479,7 @@ SELECT '{{"type":"Feature","id":' || e.id || ',"geometry":'
           ELSE '{{"type":"Point","coordinates":' || json_array(p.lon, p.lat) || '}}' END
   || ',"properties":' || rtrim({_PROPERTIES_JSON}, '}}')
   || ',"secondary_types":' || e.secondary_types || ',"actors":' || e.actors || '}}}}'
-FROM events e JOIN documents d ON d.pk = e.doc_pk LEFT JOIN places p ON p.pk = e.place_pk
+{_EVENT_FROM}
 """
 _EVENT_KEYS = [
     "id",
@@ -1048,64 +1051,46 @@ class SQLiteStore(Store):
         )
         return [_event_row(r) for r in rows], total
 
-    def iter_events(self, **filters) -> Iterator[dict]:
+    def _checked_event_filters(self, filters: dict) -> tuple[str, list]:
+        """The WHERE clause of the filters of :meth:`events`; an unknown one is an InputError."""
         unknown = set(filters) - {"bbox", "start", "end", "type", "actor", "place", "q"}
         if unknown:
             raise InputError(f"unknown event filter(s): {', '.join(sorted(unknown))}")
-        where, params = self._event_filters(**filters)
-        return self._iter_events(where, params)
+        return self._event_filters(**filters)
 
-    def _iter_events(self, where: str, params: list) -> Iterator[dict]:
-        con = self._connect()  # its own connection: one consistent snapshot, any thread
-        try:
-            cur = con.execute(f"{_EVENT_SELECT}{where} ORDER BY e.id", params)
-            while rows := cur.fetchmany(FETCH_CHUNK):
-                for r in rows:
-                    yield _event_row(r)
-        except sqlite3.OperationalError as exc:
-            raise _read_error(exc) from None
-        finally:
-            con.close()
+    def iter_events(self, **filters) -> Iterator[dict]:
+        where, params = self._checked_event_filters(filters)
+        return self._stream(f"{_EVENT_SELECT}{where} ORDER BY e.id", params, _event_row)
 
     def iter_event_features(self, **filters) -> Iterator[str]:
-        unknown = set(filters) - {"bbox", "start", "end", "type", "actor", "place", "q"}
-        if unknown:
-            raise InputError(f"unknown event filter(s): {', '.join(sorted(unknown))}")
-        where, params = self._event_filters(**filters)
-        return self._iter_features(where, params)
+        where, params = self._checked_event_filters(filters)
+        return self._stream(f"{_FEATURE_SELECT}{where} ORDER BY e.id", params, lambda r: r[0])
 
-    def _iter_features(self, where: str, params: list) -> Iterator[str]:
+    def _stream(self, sql: str, params: list, row: Callable[[tuple], Any]) -> Iterator:
         con = self._connect()  # its own connection: one consistent snapshot, any thread
         try:
-            cur = con.execute(f"{_FEATURE_SELECT}{where} ORDER BY e.id", params)
+            cur = con.execute(sql, params)
             while rows := cur.fetchmany(FETCH_CHUNK):
-                for (r,) in rows:
-                    yield r
+                for r in rows:
+                    yield row(r)
         except sqlite3.OperationalError as exc:
             raise _read_error(exc) from None
         finally:
             con.close()
 
-    def write_all_features(self, parts: list[Path]) -> int | None:
+    def write_all_features(self, parts: list[Path], min_events: int = 1) -> int | None:
         """Write every event's Feature (JSON joined by ``",\\n"``, in id order) into the files
         ``parts``, one consecutive range of ids each, built by as many processes at once: SQLite
         builds the JSON, and each process has its own. Returns the number written, or None
-        when the store changed meanwhile (the files are then to be thrown away).
+        when the store holds fewer than ``min_events`` events or changed meanwhile (the caller
+        then writes the export the usual way).
 
         The store only ever adds events, with growing ids: the ranges stop at the largest id
-        seen in one read transaction, and the counts written must add up to its count.
+        one query saw, and the counts written must add up to the count it saw.
         """
-        con = self._connect()
-        try:
-            con.execute("BEGIN")
-            lo, hi, count = con.execute("SELECT min(id), max(id), count(*) FROM events").fetchone()
-            con.execute("ROLLBACK")
-        finally:
-            con.close()
-        if not count:
-            for part in parts:
-                Path(part).write_text("", encoding="utf-8")
-            return 0
+        lo, hi, count = self._read("SELECT min(id), max(id), count(*) FROM events")[0]
+        if count < max(min_events, 1):
+            return None
         step = (hi - lo + len(parts)) // len(parts)
         bounds = [(lo + i * step, min(lo + (i + 1) * step, hi + 1)) for i in range(len(parts))]
         # fresh interpreters (no fork of a threaded server, no re-import of the caller's script)
@@ -1141,11 +1126,8 @@ class SQLiteStore(Store):
         return written if written == count else None
 
     def event_groups(self, **filters) -> list[dict]:
-        unknown = set(filters) - {"bbox", "start", "end", "type", "actor", "place", "q"}
-        if unknown:
-            raise InputError(f"unknown event filter(s): {', '.join(sorted(unknown))}")
         keys = ("place_id", "place_name", "lat", "lon", "type", "precision", "count")
-        where, params = self._event_filters(**filters)
+        where, params = self._checked_event_filters(filters)
         if not where.strip():  # the whole store: read the counts kept by add()
             rows = self._read(
                 "SELECT p.id, p.name, p.lat, p.lon, c.type, c.precision, c.n "

@@ -86,9 +86,9 @@ def test_full_export_by_several_processes_is_the_same_file(store, tmp_path, monk
     calls = []
     original = type(store).write_all_features
 
-    def spy(self, parts):
+    def spy(self, parts, **kw):
         calls.append(len(parts))
-        return original(self, parts)
+        return original(self, parts, **kw)
 
     monkeypatch.setattr(type(store), "write_all_features", spy)
     monkeypatch.setattr(geo.export.os, "cpu_count", lambda: 3)
@@ -104,7 +104,7 @@ def test_full_export_falls_back_when_the_store_changes_meanwhile(store, tmp_path
     import geo.export
 
     monkeypatch.setattr(geo.export, "PARALLEL_EXPORT_MIN", 1)
-    monkeypatch.setattr(type(store), "write_all_features", lambda self, parts: None)
+    monkeypatch.setattr(type(store), "write_all_features", lambda self, parts, **kw: None)
     assert export_events(store, "geojson", tmp_path / "e.geojson") == 3
     assert len(json.loads((tmp_path / "e.geojson").read_text("utf-8"))["features"]) == 3
 
