@@ -749,6 +749,26 @@ class SQLiteStore(Store):
         except sqlite3.OperationalError as exc:
             raise _read_error(exc) from None
 
+    def _read_page(
+        self, count_sql: str, rows_sql: str, params: list, page: tuple[int, int]
+    ) -> tuple[int, list[tuple]]:
+        """The total and one page of rows, read in one transaction: a write that lands between
+        the two queries cannot make the page hold more rows than its total."""
+        con = self._con
+        own = not con.in_transaction  # inside a caller's transaction, that one holds already
+        try:
+            if own:
+                con.execute("BEGIN")
+            try:
+                total = con.execute(count_sql, params).fetchone()[0]
+                rows = con.execute(rows_sql, [*params, *page]).fetchall()
+            finally:
+                if own:
+                    con.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            raise _read_error(exc) from None
+        return total, rows
+
     # -- writes ---------------------------------------------------------------------------------
     def has_text(self, text: str) -> bool:
         return bool(self._read("SELECT 1 FROM documents WHERE hash = ?", (text_hash(text),)))
@@ -1045,9 +1065,11 @@ class SQLiteStore(Store):
     ) -> tuple[list[dict], int]:
         limit, offset = _check_page(limit, offset)
         where, params = self._event_filters(bbox, start, end, type, actor, place, q)
-        total = self._read(f"SELECT count(*) FROM events e{where}", params)[0][0]
-        rows = self._read(
-            f"{_EVENT_SELECT}{where} ORDER BY e.id LIMIT ? OFFSET ?", [*params, limit, offset]
+        total, rows = self._read_page(
+            f"SELECT count(*) FROM events e{where}",
+            f"{_EVENT_SELECT}{where} ORDER BY e.id LIMIT ? OFFSET ?",
+            params,
+            (limit, offset),
         )
         return [_event_row(r) for r in rows], total
 
@@ -1200,9 +1222,11 @@ class SQLiteStore(Store):
             where.append("s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)")
             params.append(fts_query(str(q)))
         w = (" WHERE " + " AND ".join(where)) if where else ""
-        total = self._read(f"SELECT count(*) FROM statements s{w}", params)[0][0]
-        rows = self._read(
-            f"{_STATEMENT_SELECT}{w} ORDER BY s.id LIMIT ? OFFSET ?", [*params, limit, offset]
+        total, rows = self._read_page(
+            f"SELECT count(*) FROM statements s{w}",
+            f"{_STATEMENT_SELECT}{w} ORDER BY s.id LIMIT ? OFFSET ?",
+            params,
+            (limit, offset),
         )
         return self._statement_rows(rows), total
 
@@ -1232,11 +1256,12 @@ class SQLiteStore(Store):
         cols = "p.pk, p.id, p.name, p.feature, p.country_code, p.admin1, p.lat, p.lon"
         if not dwhere:  # the counters kept on each place answer at once
             w = " WHERE " + " AND ".join(pwhere)
-            total = self._read(f"SELECT count(*) FROM places p{w}", pparams)[0][0]
-            rows = self._read(
+            total, rows = self._read_page(
+                f"SELECT count(*) FROM places p{w}",
                 f"SELECT {cols}, p.n_mentions, p.n_literal, p.n_metonymic, p.n_country "
                 f"FROM places p{w} ORDER BY p.n_mentions DESC, p.pk LIMIT ? OFFSET ?",
-                [*pparams, limit, offset],
+                pparams,
+                (limit, offset),
             )
         else:
             w = " WHERE " + " AND ".join(pwhere[1:] + dwhere + ["m.place_pk IS NOT NULL"])
@@ -1245,12 +1270,13 @@ class SQLiteStore(Store):
                 f"JOIN places p ON p.pk = m.place_pk{w}"
             )
             params = pparams + dparams
-            total = self._read(f"SELECT count(DISTINCT m.place_pk) {base}", params)[0][0]
-            rows = self._read(
+            total, rows = self._read_page(
+                f"SELECT count(DISTINCT m.place_pk) {base}",
                 f"SELECT {cols}, count(*) AS n, sum(m.role = 'literal'), "
                 f"sum(m.role = 'metonymic'), sum(m.role = 'country') {base} "
                 "GROUP BY m.place_pk ORDER BY n DESC, p.pk LIMIT ? OFFSET ?",
-                [*params, limit, offset],
+                params,
+                (limit, offset),
             )
         out = []
         dw = (" AND " + " AND ".join(dwhere)) if dwhere else ""
@@ -1294,12 +1320,13 @@ class SQLiteStore(Store):
         limit, offset = _check_page(limit, offset)
         where, params = self._doc_filters(start, end, q)
         w = (" WHERE " + " AND ".join(where)) if where else ""
-        total = self._read(f"SELECT count(*) FROM documents d{w}", params)[0][0]
-        rows = self._read(
+        total, rows = self._read_page(
+            f"SELECT count(*) FROM documents d{w}",
             "SELECT d.id, d.title, d.source, d.url, d.published, d.lang, d.n_mentions, "
             f"d.n_events, d.n_statements FROM documents d{w} "
             "ORDER BY d.published IS NULL, d.published DESC, d.pk LIMIT ? OFFSET ?",
-            [*params, limit, offset],
+            params,
+            (limit, offset),
         )
         keys = [
             "id",
