@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-FEATURES = ("country", "admin1", "city", "site", "region", "continent")
+FEATURES = (
+    "country", "admin1", "admin2", "city", "site", "region", "continent", "water", "physical",
+)  # fmt: skip
 ROLES = ("literal", "metonymic", "country")
 
 
