@@ -15,6 +15,7 @@ import os
 import sqlite3
 import threading
 from collections import defaultdict
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
@@ -42,6 +43,7 @@ FEATURE_PRIOR = {
 POPULATION_WEIGHT = 0.25
 CAPITAL_PRIOR = 0.3  # national capitals are the likelier sense of a shared name (Paris, Belgrade)
 HINT_BONUS = 2.0
+DIVISION_LIFT = 1.0
 FUZZY_MIN_LENGTH = 8
 FUZZY_MIN_RATIO = 88.0
 FUZZY_MIN_POPULATION = 15000
@@ -348,6 +350,7 @@ class Gazetteer:
             prev = best.get(place.id)
             if prev is None or cand.score > prev.score:
                 best[place.id] = cand
+        _lift_divisions(best)
         ranked = sorted(best.values(), key=lambda c: (-c.score, c.place.id))
         return ranked[:limit]
 
@@ -413,6 +416,20 @@ class Gazetteer:
             )
             out.extend((r, r[-3], r[-2], r[-1], ratio / 100.0) for r in rows)
         return out
+
+
+def _lift_divisions(best: dict[str, Candidate]) -> None:
+    """A division whose name no city inside it shares is the likelier sense of the name
+    (Texas, Scotland, Queensland), not a small town elsewhere; one named like its own city
+    (Aleppo, New York) keeps the city first."""
+    own_city = {c.place.admin1 for c in best.values() if c.place.feature == "city"}
+    for pid, cand in best.items():
+        if cand.place.feature == "admin1" and cand.place.admin1 not in own_city:
+            best[pid] = replace(
+                cand,
+                score=cand.score + DIVISION_LIFT,
+                reason=cand.reason + f"; no city of its own bears the name {DIVISION_LIFT:+.2f}",
+            )
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

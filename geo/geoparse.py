@@ -39,7 +39,7 @@ class Parsed:
     mentions: tuple[Mention, ...]
     # the same mentions with offsets into ``normalized.text`` (what later stages read)
     norm_mentions: tuple[Mention, ...] = ()
-    # named entities (start, end, label) of ``normalized.text`` when NER ran (French)
+    # named entities (start, end, label) of ``normalized.text`` when NER ran
     entities: tuple[tuple[int, int, str], ...] | None = None
 
     def to_dict(self, explain: bool = False) -> dict:
@@ -82,7 +82,7 @@ class Geoparser:
         for m in resolved:
             start, end = nt.to_original(m.start, m.end)
             mentions.append(replace(m, start=start, end=end, text=doc.text[start:end]))
-        ran_ner = self.recognizer.use_ner and lang == "fr" and doc.spans is None
+        ran_ner = self.recognizer.has_ner(lang) and doc.spans is None
         return Parsed(
             doc=doc,
             lang=lang,
@@ -142,18 +142,15 @@ class Geoparser:
                 prepared.append((doc, nt, lang))
             except DocumentError as err:
                 prepared.append(err)
-        fr = [
-            p
-            for p in prepared
-            if not isinstance(p, DocumentError) and p[0].spans is None and p[2] == "fr"
-        ]
-        ents = dict(
-            zip(
-                (id(p) for p in fr),
-                self.recognizer.entities([p[1].text for p in fr], "fr"),
-                strict=True,
-            )
-        )
+        # one NER pass per language over the batch's documents in it
+        ents: dict[int, list] = {}
+        by_lang: dict[str, list] = {}
+        for p in prepared:
+            if not isinstance(p, DocumentError) and p[0].spans is None:
+                by_lang.setdefault(p[2], []).append(p)
+        for lang, group in by_lang.items():
+            found = self.recognizer.entities([p[1].text for p in group], lang)
+            ents.update(zip((id(p) for p in group), found, strict=True))
         for p in prepared:
             if isinstance(p, DocumentError):
                 yield p

@@ -74,15 +74,22 @@ class Mention:
     reason: str = ""
     runners_up: tuple[Candidate, ...] = ()
     cue: str | None = None
+    # how precisely ``place`` stands for the name: ``exact`` (the place itself), or, for a name
+    # the gazetteer lacks, the level of the enclosing place it was given (admin2, admin1, country)
+    precision: str = "exact"
 
     def to_dict(self, explain: bool = False) -> dict[str, Any]:
+        place = None
+        if self.place:
+            place = self.place.to_dict()
+            place["precision"] = self.precision
         d: dict[str, Any] = {
             "start": self.start,
             "end": self.end,
             "text": self.text,
             "role": self.role,
             "score": round(self.score, 4),
-            "place": self.place.to_dict() if self.place else None,
+            "place": place,
         }
         if explain:
             d["reason"] = self.reason

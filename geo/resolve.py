@@ -29,6 +29,11 @@ DOC_COUNTRY_BONUS = 0.4
 SPATIAL_BONUS = 0.6
 SPATIAL_SCALE_KM = 400.0
 ANCHOR_MARGIN = 0.5
+# a candidate this far from every other place of the document, in none of its countries,
+# needs stronger evidence than its rank
+DISTANT_KM = 1500.0
+STRONG_FUZZY_POPULATION = 100_000
+DISTANT_MALUS = 0.6
 
 # "province d'Idleb", "la région septentrionale de Raqa", "la ville clé de Saraqeb"
 _HINT_BEFORE = re.compile(
@@ -70,25 +75,68 @@ def feature_hint(text: str, start: int, end: int) -> str | None:
     return None
 
 
-def _softmax_top(scores: list[float]) -> float:
+def _softmax(scores: list[float]) -> list[float]:
+    """Each score's share of the softmax over all of them (the winner's first)."""
     if not scores:
-        return 0.0
+        return []
     top = max(scores)
-    total = sum(math.exp(s - top) for s in scores)
-    return 1.0 / total
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return [x / total for x in exps]
+
+
+_GOVERNMENT_OF = None
+
+
+def _government_nouns() -> frozenset[str]:
+    """Nouns after which "de Damas" is the government, not the city (régime, délégation...)."""
+    global _GOVERNMENT_OF
+    if _GOVERNMENT_OF is None:
+        from geo.recognize import load_cues
+
+        _GOVERNMENT_OF = frozenset(w for ws in load_cues().government.values() for w in ws)
+    return _GOVERNMENT_OF
+
+
+_OF_BEFORE = re.compile(r"(?i)([\w'’\-]+)\s+(?:de|d['’]|du|des|of)\s*$")
+_ON_BEFORE = re.compile(r"(?i)([\w'’\-]+)\s+(?:sur|on)\s+$")
+_APPOSITION = re.compile(r"(?i)\b(?:capitale|capital)\b[^.;\n]{0,40},\s*$")
+_LINE_HEAD = re.compile(r"^[ \t(]*$")
+_HEAD_TAIL = re.compile(r"^\)?\s*(?:\(|-|—|–|,\s*\d|:)")
 
 
 def role_of(span: Span, place, text: str) -> str:
-    """literal / metonymic / country for a resolved span."""
+    """literal / metonymic / country for a resolved span.
+
+    A national capital is its government ("Damas a affirmé", "soutenu par Moscou", "le régime
+    de Damas") unless the words around it make it the city: a locative cue (à, près de), a
+    noun of place before "de" ("un quartier de Bagdad", "les hôpitaux de Bagdad"), "sur" after
+    a strike ("bombardements sur Sanaa"), an apposition ("la capitale, Sanaa") or a dateline
+    ("Téhéran -", "(La Havane)").
+    """
     if place is None:
         return "literal"
     if place.feature in ("country", "continent", "region"):
         return "country"
     if span.institution:
         return "metonymic"
-    if place.feature == "city" and place.capital and not span.locative:
-        return "metonymic"
-    return "literal"
+    if not (place.feature == "city" and place.capital) or span.locative:
+        return "literal"
+    before = text[max(0, span.start - 60) : span.start]
+    m = _OF_BEFORE.search(before)
+    if m:
+        return "metonymic" if fold(m.group(1)) in _government_nouns() else "literal"
+    m = _ON_BEFORE.search(before)
+    if m:
+        return "metonymic" if fold(m.group(1)) in _government_nouns() else "literal"
+    if _APPOSITION.search(before):
+        return "literal"
+    line_start = text.rfind("\n", 0, span.start) + 1
+    if _LINE_HEAD.match(text[line_start : span.start]) and _HEAD_TAIL.match(
+        text[span.end : span.end + 6]
+    ):
+        return "literal"  # a dateline: "Téhéran - Quatre...", "(La Havane) Le gouvernement"
+    return "metonymic"
 
 
 def resolve(spans: list[Span], text: str) -> list[Mention]:
@@ -101,6 +149,7 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
     # never supports itself: its own occurrences are left out of its context.
     keys = [(fold(s.text), hints[i]) for i, s in enumerate(spans)]
     country_src: dict[str, set[tuple]] = defaultdict(set)  # country code -> names naming it
+    implied_src: dict[str, set[tuple]] = defaultdict(set)  # country code -> its places' names
     anchor_src: dict[tuple[float, float], set[tuple]] = defaultdict(set)  # point -> names
     for key, span in zip(keys, spans, strict=True):
         c = span.candidates
@@ -111,20 +160,27 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
             continue
         if c[0].place.feature == "country":
             country_src[c[0].place.country_code or ""].add(key)
-        elif c[0].place.feature in ("city", "site", "admin1"):
+        elif c[0].place.feature in ("city", "site", "admin1", "admin2"):
             anchor_src[(c[0].place.lat, c[0].place.lon)].add(key)
-            country_src[c[0].place.country_code or ""].add(key)
+            implied_src[c[0].place.country_code or ""].add(key)
 
-    def context_of(key: tuple) -> tuple[set[str], list[tuple[float, float]]]:
-        """The countries and anchor points the rest of the document gives a name."""
-        countries = {cc for cc, ks in country_src.items() if len(ks) > 1 or key not in ks}
+    def context_of(key: tuple) -> tuple[set[str], set[str], list[tuple[float, float]]]:
+        """The countries the rest of the document names, the countries of its other clear
+        places, and their points."""
+
+        def others(src: dict) -> set:
+            return {k for k, ks in src.items() if len(ks) > 1 or key not in ks}
+
+        named = others(country_src)
+        implied = others(implied_src) - named
         anchors = [pt for pt, ks in anchor_src.items() if len(ks) > 1 or key not in ks]
-        return countries, anchors
+        return named, implied, anchors
 
     def rescored(
-        span: Span, hint: str | None, context: tuple[set[str], list[tuple[float, float]]]
+        span: Span, hint: str | None, context: tuple[set[str], set[str], list]
     ) -> list[tuple[float, Candidate, list[str]]]:
-        doc_countries, anchors = context
+        named, implied, anchors = context
+        doc_countries = named | implied
         out = []
         for cand in span.candidates:
             p = cand.place
@@ -133,15 +189,21 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
             if hint and (p.feature == hint or (hint == "admin1" and p.feature == "region")):
                 score += HINT_BONUS
                 why.append(f"context names a {hint}")
-            if p.country_code and p.country_code in doc_countries and p.feature != "country":
+            if p.country_code and p.country_code in named and p.feature != "country":
                 score += DOC_COUNTRY_BONUS
                 why.append(f"its country ({p.country_code}) is named in the document")
-            if anchors and p.feature in ("city", "site", "admin1"):
+            elif p.country_code and p.country_code in implied and p.feature != "country":
+                score += DOC_COUNTRY_BONUS
+                why.append(f"its country ({p.country_code}) is that of other places named")
+            if anchors and p.feature in ("city", "site", "admin1", "admin2"):
                 d = min(haversine_km(p.lat, p.lon, a, b) for a, b in anchors)
                 bonus = SPATIAL_BONUS * math.exp(-d / SPATIAL_SCALE_KM)
                 if bonus > 0.05:
                     score += bonus
                     why.append(f"{d:.0f} km from the document's other places")
+                elif d > DISTANT_KM and p.country_code not in doc_countries:
+                    score -= DISTANT_MALUS
+                    why.append(f"{d:.0f} km from every other place of the document")
             out.append((score, cand, why))
         out.sort(key=lambda x: (-x[0], x[1].place.id))
         return out
@@ -172,16 +234,37 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
             others = [r for r in ranked if r[1].place.id != winner]
             choice[i] = (mine[0], mine[1], mine[2], others)
 
+    # a typo match needs the document's support: its country, or a place near it
+    for i in range(len(spans)):
+        if i in choice and choice[i][1].match_kind == "fuzzy":
+            named, implied, anchors = context_of(keys[i])
+            p = choice[i][1].place
+            near = any(haversine_km(p.lat, p.lon, a, b) <= 300 for a, b in anchors)
+            context = bool(named or implied or anchors)
+            if context and p.country_code not in (named | implied) and not near:
+                del choice[i]  # Mambasa in a Congolese story is not Mombasa, Kenya
+            elif not context and p.population < STRONG_FUZZY_POPULATION:
+                del choice[i]  # alone, only a big place is worth a typo
+
+    resolved = {i: c[1].place for i, c in choice.items()}
     mentions = []
     for i, span in enumerate(spans):
         if i not in choice:
+            place, precision, why = _enclosing(i, spans, resolved, text)
+            reason = f"[{span.source}] not in the gazetteer; {why}"
+            if span.candidates:
+                reason = f"[{span.source}] typo match {span.candidates[0].place.name!r} unsupported by the document; {why}"
             mentions.append(
-                Mention(span.start, span.end, span.text, None, "literal", 0.0, "no candidate")
-            )
+                Mention(
+                    span.start, span.end, span.text, place, "literal",
+                    round(0.5 * span.confidence, 4) if place else 0.0, reason,
+                    precision=precision or "exact",
+                )
+            )  # fmt: skip
             continue
         score, cand, why, others = choice[i]
-        prob = _softmax_top([score] + [o[0] for o in others])
-        confidence = round(prob * span.confidence, 4)
+        shares = _softmax([score] + [o[0] for o in others])
+        confidence = round(shares[0] * span.confidence, 4)
         if len(spans_group := groups[(fold(span.text), hints[i])]) > 1:
             why = [*why, f"one sense for the {len(spans_group)} mentions of this name"]
         role = role_of(span, cand.place, text)
@@ -198,10 +281,57 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
                 score=confidence,
                 reason=reason,
                 runners_up=tuple(
-                    Candidate(o[1].place, o[0], o[1].matched, o[1].match_kind, "; ".join(o[2]))
-                    for o in others[:3]
+                    Candidate(
+                        o[1].place,
+                        round(share * span.confidence, 4),
+                        o[1].matched,
+                        o[1].match_kind,
+                        "; ".join(o[2]),
+                    )
+                    for o, share in zip(others[:3], shares[1:4], strict=False)
                 ),
                 cue=hints[i] or span.locative,
             )
         )
     return mentions
+
+
+_SENTENCE_END = re.compile(r"[.!?\n]\s")
+_LEVEL = {"admin1": "admin1", "admin2": "admin2", "region": "admin1", "city": "admin2"}
+
+
+def _enclosing(i: int, spans: list[Span], resolved: dict, text: str):
+    """A place for span ``i``, a name the gazetteer lacks: the division or town the same
+    sentence names next to it ("Tin-Barkoudou, dans la région de Tillabéri", "a village near
+    Aleppo"), else the country the document is about. Returns (place, precision, reason)."""
+    span = spans[i]
+    for j in [*range(i + 1, min(len(spans), i + 4)), *range(i - 1, max(-1, i - 4), -1)]:
+        other = spans[j]
+        place = resolved.get(j)
+        if place is None or place.feature not in _LEVEL:
+            continue
+        a, b = (span.end, other.start) if j > i else (other.end, span.start)
+        gap = text[a:b]
+        if b - a > 100 or _SENTENCE_END.search(gap):
+            continue
+        if place.feature == "city" and j < i:
+            continue  # a town before the name rarely encloses it
+        level = _LEVEL[place.feature]
+        return place, level, f"placed in {place.name}, named beside it ({level})"
+    # the document's country: the one its places name most often
+    votes: dict[str, int] = defaultdict(int)
+    country_place = {}
+    for place in resolved.values():
+        if place.country_code:
+            votes[place.country_code] += 2 if place.feature == "country" else 1
+            if place.feature == "country":
+                country_place[place.country_code] = place
+    ranked = sorted(votes, key=lambda c: -votes[c])
+    if (
+        ranked
+        and ranked[0] in country_place
+        and (len(ranked) == 1 or votes[ranked[0]] > votes[ranked[1]])
+    ):
+        place = country_place[ranked[0]]
+        return place, "country", f"placed in {place.name}, the document's country (country)"
+    return None, None, "no enclosing place named"
