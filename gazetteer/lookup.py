@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import sqlite3
 import threading
 from collections import defaultdict
@@ -382,30 +383,50 @@ class Gazetteer:
             place=place, score=score, matched=matched, match_kind=how, reason="; ".join(why)
         )
 
+    @cached_property
+    def lower_name_words(self) -> frozenset[str]:
+        """Folded words written in lower case inside some name ("saoudite" of "Arabie
+        saoudite", "mer" of "mer Noire"): a phrase with another lower-case word is no name."""
+        words = set()
+        rows = self._query("SELECT name FROM names WHERE name GLOB '*[ -''][a-z]*'")
+        for (name,) in rows:
+            for w in _LOWER_PART.findall(name):
+                words.add(fold(w))
+        return frozenset(words)
+
     # -- fuzzy ------------------------------------------------------------------------------
     @cached_property
-    def _fuzzy_index(self) -> dict[tuple[str, int], list[tuple[str, int]]]:
+    def _fuzzy_index(self) -> dict[tuple[str, int], tuple[list[str], list[int]]]:
+        """Names worth a typo match, by first letter and length: (keys, place rowids)."""
         rows = self._query(
             "SELECT n.key, n.place FROM names n JOIN places p ON p.rowid = n.place "
             "WHERE length(n.key) >= ? AND (p.feature != 'city' OR p.population >= ?)",
             (FUZZY_MIN_LENGTH - 2, FUZZY_MIN_POPULATION),
         )
-        index: dict[tuple[str, int], list[tuple[str, int]]] = defaultdict(list)
+        index: dict[tuple[str, int], tuple[list[str], list[int]]] = defaultdict(lambda: ([], []))
         for key, place in rows:
             if key not in COMMON_WORDS:
-                index[(key[0], len(key))].append((key, place))
-        return index
+                keys, places = index[(key[0], len(key))]
+                keys.append(key)
+                places.append(place)
+        return dict(index)
 
     def _fuzzy(self, key: str) -> list[tuple]:
         if len(key) < FUZZY_MIN_LENGTH:
             return []
-        from rapidfuzz import fuzz
+        from rapidfuzz import fuzz, process
 
         found: dict[int, tuple[str, float]] = {}
         for length in range(len(key) - 2, len(key) + 3):
-            for cand, place in self._fuzzy_index.get((key[0], length), ()):
-                ratio = fuzz.ratio(key, cand)
-                if ratio >= FUZZY_MIN_RATIO and ratio > found.get(place, ("", 0.0))[1]:
+            bucket = self._fuzzy_index.get((key[0], length))
+            if not bucket:
+                continue
+            keys, places = bucket
+            for cand, ratio, k in process.extract(
+                key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, limit=None
+            ):
+                place = places[k]
+                if ratio > found.get(place, ("", 0.0))[1]:
                     found[place] = (cand, ratio)
         out = []
         for place, (cand, ratio) in found.items():
@@ -416,6 +437,9 @@ class Gazetteer:
             )
             out.extend((r, r[-3], r[-2], r[-1], ratio / 100.0) for r in rows)
         return out
+
+
+_LOWER_PART = re.compile(r"(?:^|[ \-'’])([a-zà-ÿ][a-zà-ÿ]+)")
 
 
 def _lift_divisions(best: dict[str, Candidate]) -> None:

@@ -316,7 +316,7 @@ def _article_joined(text: str, group: list[_Token], k: int) -> bool:
 
 
 # Lower-case words that may open or continue a place name: "mer Noire", "Arabie saoudite".
-_LOWER_BEFORE = re.compile(r"(?<![\w'’])[a-zà-ÿ]+(?:['’]|\s+)")
+_LOWER_BEFORE = re.compile(r"(?<![\w\-])[a-zà-ÿ]+(?:['’\-]|\s+)")
 _LOWER_AFTER = re.compile(r"(?:(?:[ \-]|['’])[a-zà-ÿ]+){1,3}")
 
 
@@ -575,18 +575,28 @@ class Recognizer:
         """The group with the lower-case words around it, when that whole phrase is a name the
         gazetteer has: "Arabie saoudite", "mer Noire", "golfe d'Aden", "Kordofan du Nord"."""
         gs, ge = group[0].start, group[-1].end
+        known = self.gaz.lower_name_words
         left = [m.start() for m in _LOWER_BEFORE.finditer(text, max(0, gs - 40), gs)]
         right = _LOWER_AFTER.match(text, ge)
         rights = [ge]
         if right:
-            pos = ge
-            for w in re.finditer(r"[ \-'’]+[a-zà-ÿ]+", right.group()):
-                pos = ge + w.end()
-                rights.append(pos)
+            for w in re.finditer(r"[ \-'’]+([a-zà-ÿ]+)", right.group()):
+                if fold(w.group(1)) not in known:
+                    break
+                rights.append(ge + w.end())
         starts = [gs]
         if left:
-            # every start of a run of lower-case words that ends at the group
-            starts = sorted({gs, *(a for a in left if _only_lower(text[a:gs]))})
+            # every start of a run of lower-case words of names that ends at the group
+            starts = sorted(
+                {gs}
+                | {
+                    a
+                    for a in left
+                    if _only_lower(text[a:gs])
+                    and not re.match(r"[dl]['’]", text[a:gs])  # d'el-Facher: el-Facher
+                    and all(fold(w) in known for w in re.findall(r"[^\W\d_]{2,}", text[a:gs]))
+                }
+            )
         if len(starts) == 1 and len(rights) == 1:
             return None
         stops = stop_words(lang if lang in ("fr", "en") else "en")
