@@ -33,6 +33,9 @@ ENV_HOME = "CONFLICTMAP_HOME"
 MATCH_WEIGHT = {"pref": 0.9, "alias": 0.95, "alt": 0.6}
 SAME_LANG_BONUS = 0.1
 OTHER_LANG_MALUS = 0.05
+# a name that is the place's own in another language, when the document's language names it
+# otherwise
+OTHER_NAME_MALUS = 1.0
 FEATURE_PRIOR = {
     "country": 1.0,
     "continent": 0.8,
@@ -42,7 +45,7 @@ FEATURE_PRIOR = {
     "admin1": -0.8,
 }
 POPULATION_WEIGHT = 0.25
-CAPITAL_PRIOR = 0.3  # national capitals are the likelier sense of a shared name (Paris, Belgrade)
+CAPITAL_PRIOR = 0.6  # national capitals are the likelier sense of a shared name (Paris, Belgrade)
 HINT_BONUS = 2.0
 DIVISION_LIFT = 1.0
 FUZZY_MIN_LENGTH = 8
@@ -370,6 +373,11 @@ class Gazetteer:
                 why.append(f"in the document's language ({lang})")
             elif lang and name_lang and name_lang != lang:
                 match -= OTHER_LANG_MALUS
+                own = place.name_fr if lang == "fr" else place.name if lang == "en" else None
+                if kind == "pref" and own and fold(own) != fold(matched):
+                    # "Mexico" in French is the city; the country is "Mexique"
+                    match -= OTHER_NAME_MALUS
+                    why.append(f"its {lang} name is {own!r}")
         prior = FEATURE_PRIOR.get(place.feature, 0.0) + (CAPITAL_PRIOR if place.capital else 0.0)
         pop = POPULATION_WEIGHT * log_population(place.population)
         score = match + prior + pop

@@ -56,6 +56,9 @@ class Cues:
     orgname: dict[str, set[str]] = field(default_factory=dict)
     # nouns after which "de <capital>" is the government: le régime de Damas
     government: dict[str, set[str]] = field(default_factory=dict)
+    # words that make the name beside them a thing named after a place: Marburg virus
+    thing_before: dict[str, set[str]] = field(default_factory=dict)
+    thing_after: dict[str, set[str]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +77,8 @@ def load_cues() -> Cues:
             cues.org.setdefault(lang, set()).add(phrase)
         elif kind == "literal":
             cues.literal.setdefault(lang, set()).add(phrase)
+        elif kind in ("thing_before", "thing_after"):
+            getattr(cues, kind).setdefault(lang, set()).add(fold(phrase))
         elif kind == "government":
             cues.government.setdefault(lang, set()).add(fold(phrase))
         elif kind == "orgname":
@@ -97,12 +102,18 @@ def load_institutions() -> dict[str, str]:
 
 @lru_cache(maxsize=2)
 def stop_words(lang: str) -> frozenset[str]:
-    """Function words that are never place names on their own (spaCy's stop lists)."""
+    """Words that are never place names on their own: spaCy's stop list of the language, and
+    the names of weekdays and months (``geo/data/dates_calendar.tsv``: "August", "Mars")."""
     if lang == "fr":
         from spacy.lang.fr.stop_words import STOP_WORDS
     else:
         from spacy.lang.en.stop_words import STOP_WORDS
-    return frozenset(fold(w) for w in STOP_WORDS)
+    calendar = set()
+    for line in (DATA_DIR / "dates_calendar.tsv").read_text(encoding="utf-8").splitlines():
+        cols = line.split("\t")
+        if len(cols) >= 3 and cols[0] == lang and cols[1] in ("weekday", "month"):
+            calendar.add(fold(cols[2]))
+    return frozenset(fold(w) for w in STOP_WORDS) | frozenset(calendar)
 
 
 @dataclass
@@ -209,6 +220,14 @@ _WORD_BEFORE = re.compile(r"([\w.'’\-]+)\s*$")
 def _word_before(text: str, start: int) -> str:
     m = _WORD_BEFORE.search(text, max(0, start - 30), start)
     return m.group(1).lower().replace("’", "'") if m else ""
+
+
+_WORD_AFTER = re.compile(r"\s*([\w'’\-]+)")
+
+
+def _word_after(text: str, end: int) -> str:
+    m = _WORD_AFTER.match(text, end, end + 40)
+    return m.group(1).lower() if m else ""
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -469,6 +488,8 @@ class Recognizer:
         org_cues = cues.org.get(lang, set()) | cues.org.get("fr", set())
         org_names = cues.orgname.get("*", set()) | cues.orgname.get(lang, set())
         literal_verbs = cues.literal.get(lang, set())
+        thing_before = cues.thing_before.get(lang, set())
+        thing_after = cues.thing_after.get(lang, set())
         stops = stop_words(lang if lang in ("fr", "en") else "en")
         institutions = load_institutions()
         gaz_lang = lang if spec is not None else None
@@ -491,6 +512,10 @@ class Recognizer:
             before = _word_before(text, first.start)
             if before in person_cues or before in org_cues:
                 continue  # M. Lavrov, l'agence Anadolu: the whole group names a person or body
+            if fold(first.text) in person_cues:
+                continue  # Dr Margaret Chan, President Obama, "Dr. Smith": a title
+            if before in thing_before or _word_after(text, group[-1].end) in thing_after:
+                continue  # le virus Ebola, the Marburg virus: named after a place, not one
             capitals = _capitals_context(text, first.start, group[-1].end)
             extended = self._extended(text, group, lang)
             if extended is not None and fold(extended.text) not in org_names:
@@ -563,7 +588,17 @@ class Recognizer:
             dropped = [s for s in spans if s not in kept]
             spans = kept
             spans.extend(
-                self._ner_spans(text, spans, dropped, kinds, loc_cues, gaz_lang, stops, org_names)
+                self._ner_spans(
+                    text,
+                    spans,
+                    dropped,
+                    kinds,
+                    loc_cues,
+                    gaz_lang,
+                    stops,
+                    org_names,
+                    (thing_before, thing_after),
+                )  # fmt: skip
             )
         else:
             spans = [s for s in spans if not s.headline or _strong(s.candidates)]
@@ -679,7 +714,7 @@ class Recognizer:
         return kept
 
     def _ner_spans(
-        self, text, spans, blocked, kinds, loc_cues, gaz_lang, stops, org_names
+        self, text, spans, blocked, kinds, loc_cues, gaz_lang, stops, org_names, things
     ) -> list[Span]:
         """Place entities of the NER that no gazetteer span covers: a typo of a known name, or a
         place the gazetteer lacks (kept with no candidate; resolution places it by context).
@@ -689,6 +724,7 @@ class Recognizer:
         locative or generic word before it (à, près de, le village de), a dateline, or a list
         it shares with another place ("Ghadfa et Kansafra").
         """
+        thing_before, thing_after = things
         taken = sorted((s.start, s.end) for s in [*spans, *blocked])
         proposals: list[Span] = []
 
@@ -713,6 +749,8 @@ class Recognizer:
                 continue
             if _word_before(text, s) in _NOT_PLACE_BEFORE:
                 continue  # les Houthis, quatre Iraniens: a people or a group
+            if _word_before(text, s) in thing_before or _word_after(text, e) in thing_after:
+                continue
             locative = _cue_before(text, s, loc_cues)
             if not locative:
                 m = _SETTLEMENT_BEFORE.search(text, max(0, s - 60), s)

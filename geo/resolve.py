@@ -26,6 +26,7 @@ from geo.recognize import Span
 
 HINT_BONUS = 2.0
 DOC_COUNTRY_BONUS = 0.4
+IMPLIED_COUNTRY_BONUS = 0.2  # the country of the document's other places, not named
 SPATIAL_BONUS = 0.6
 SPATIAL_SCALE_KM = 400.0
 ANCHOR_MARGIN = 0.5
@@ -33,6 +34,7 @@ ANCHOR_MARGIN = 0.5
 # needs stronger evidence than its rank
 DISTANT_KM = 1500.0
 STRONG_FUZZY_POPULATION = 100_000
+SUPPORT_KM = 300.0
 DISTANT_MALUS = 0.6
 
 # "province d'Idleb", "la région septentrionale de Raqa", "la ville clé de Saraqeb"
@@ -193,7 +195,7 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
                 score += DOC_COUNTRY_BONUS
                 why.append(f"its country ({p.country_code}) is named in the document")
             elif p.country_code and p.country_code in implied and p.feature != "country":
-                score += DOC_COUNTRY_BONUS
+                score += IMPLIED_COUNTRY_BONUS
                 why.append(f"its country ({p.country_code}) is that of other places named")
             if anchors and p.feature in ("city", "site", "admin1", "admin2"):
                 d = min(haversine_km(p.lat, p.lon, a, b) for a, b in anchors)
@@ -234,16 +236,26 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
             others = [r for r in ranked if r[1].place.id != winner]
             choice[i] = (mine[0], mine[1], mine[2], others)
 
-    # a typo match needs the document's support: its country, or a place near it
+    # a typo match needs the document's support: its country, or another of its places nearby
+    chosen = {i: c[1].place for i, c in choice.items()}
     for i in range(len(spans)):
-        if i in choice and choice[i][1].match_kind == "fuzzy":
-            named, implied, anchors = context_of(keys[i])
-            p = choice[i][1].place
-            near = any(haversine_km(p.lat, p.lon, a, b) <= 300 for a, b in anchors)
-            context = bool(named or implied or anchors)
-            if context and p.country_code not in (named | implied) and not near:
-                del choice[i]  # Mambasa in a Congolese story is not Mombasa, Kenya
-            elif not context and p.population < STRONG_FUZZY_POPULATION:
+        if i not in choice or choice[i][1].match_kind != "fuzzy":
+            continue
+        named, implied, _anchors = context_of(keys[i])
+        p = choice[i][1].place
+        if p.feature in ("country", "continent", "region"):
+            continue
+        others = [q for j, q in chosen.items() if keys[j][0] != keys[i][0]]
+        near = any(
+            haversine_km(p.lat, p.lon, q.lat, q.lon) <= SUPPORT_KM
+            for q in others
+            if q.feature not in ("country", "continent", "region")
+        )
+        countries = named | implied | {q.country_code for q in others}
+        if choice[i][1].match_kind == "fuzzy":
+            if others and p.country_code not in countries and not near:
+                del choice[i]  # Bāramūla beside Srinagar stays; Mombasa in Ituri does not
+            elif not others and p.population < STRONG_FUZZY_POPULATION:
                 del choice[i]  # alone, only a big place is worth a typo
 
     resolved = {i: c[1].place for i, c in choice.items()}
