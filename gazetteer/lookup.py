@@ -38,8 +38,8 @@ OTHER_LANG_MALUS = 0.05
 OTHER_NAME_MALUS = 1.0
 FEATURE_PRIOR = {
     "country": 1.0,
-    "continent": 0.8,
-    "region": 0.6,
+    "continent": 1.5,
+    "region": 1.0,
     "site": 1.0,
     "city": 0.0,
     "admin1": -0.8,

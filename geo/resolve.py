@@ -26,6 +26,7 @@ from geo.recognize import Span
 
 HINT_BONUS = 2.0
 DOC_COUNTRY_BONUS = 0.4
+DIVISION_IN_CONTEXT_BONUS = 1.0
 IMPLIED_COUNTRY_BONUS = 0.2  # the country of the document's other places, not named
 SPATIAL_BONUS = 0.6
 SPATIAL_SCALE_KM = 400.0
@@ -183,6 +184,12 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
     ) -> list[tuple[float, Candidate, list[str]]]:
         named, implied, anchors = context
         doc_countries = named | implied
+        # the name is also a country the rest of the document never names, and it does not
+        # stand in a list of countries ("du Cameroun, du Niger et du Nigeria")
+        foreign_country = not listed_with_country(span) and any(
+            c.place.feature == "country" and c.place.country_code not in doc_countries
+            for c in span.candidates
+        )
         out = []
         for cand in span.candidates:
             p = cand.place
@@ -197,6 +204,9 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
             elif p.country_code and p.country_code in implied and p.feature != "country":
                 score += IMPLIED_COUNTRY_BONUS
                 why.append(f"its country ({p.country_code}) is that of other places named")
+            if p.feature == "admin1" and p.country_code in doc_countries and foreign_country:
+                score += DIVISION_IN_CONTEXT_BONUS  # Georgia in a story about the US
+                why.append("a division of the document's country, not a foreign country")
             if anchors and p.feature in ("city", "site", "admin1", "admin2"):
                 d = min(haversine_km(p.lat, p.lon, a, b) for a, b in anchors)
                 bonus = SPATIAL_BONUS * math.exp(-d / SPATIAL_SCALE_KM)
@@ -209,6 +219,19 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
             out.append((score, cand, why))
         out.sort(key=lambda x: (-x[0], x[1].place.id))
         return out
+
+    position = {id(s): k for k, s in enumerate(spans)}
+
+    def listed_with_country(span: Span) -> bool:
+        k = position[id(span)]
+        for j in (k - 1, k + 1):
+            if not 0 <= j < len(spans) or not spans[j].candidates:
+                continue
+            a, b = sorted((spans[j], span), key=lambda x: x.start)
+            top = spans[j].candidates[0].place
+            if top.feature == "country" and _LIST_GAP.match(text[a.end : b.start]):
+                return True
+        return False
 
     # one sense per document: pool the scores of every occurrence of the same name and cue
     groups: dict[tuple[str, str | None], list[int]] = defaultdict(list)
@@ -308,6 +331,10 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
     return mentions
 
 
+_LIST_GAP = re.compile(
+    r"(?i)^(?:\s*,\s*|\s+(?:et|ou|and|or)\s+|\s*,\s*(?:et|and)\s+)"
+    r"(?:(?:du|de la|de|des|d['’]|l['’]|la|le|les|the)\s*)?$"
+)
 _SENTENCE_END = re.compile(r"[.!?\n]\s")
 _LEVEL = {"admin1": "admin1", "admin2": "admin2", "region": "admin1", "city": "admin2"}
 
