@@ -252,6 +252,9 @@ def _title_case_line(text: str, start: int, seen: dict[int, bool]) -> bool:
 
 # A place name that the NER model calls a person is kept when the gazetteer is this sure.
 STRONG_POPULATION = 100_000
+# A city the NER model calls a person, with no locative word before it, stays a place only if
+# this big ("Glasgow" stays; "Jackson said" is a person)
+PERSON_SAFE_POPULATION = 500_000
 _COORDINATION = re.compile(r"^(?:\s*,\s*|\s+(?:et|ou|and|or)\s+)(?:(?:de|d'|à|in|near)\s*)?$")
 
 
@@ -316,6 +319,14 @@ def _listed_with(span: Span, others: list[Span], text: str) -> bool:
         if len(gap) <= 6 and _LIST_GAP.match(gap):
             return True
     return False
+
+
+def _division_or_country(span: Span, population: int) -> bool:
+    """A country or a division, or a city of at least ``population`` people."""
+    top = span.candidates[0].place if span.candidates else None
+    return top is not None and (
+        top.feature in ("country", "admin1", "continent", "region") or top.population >= population
+    )
 
 
 def _strong(cands: list[Candidate]) -> bool:
@@ -530,8 +541,8 @@ class Recognizer:
                     start, end = group[i].start, group[j - 1].end
                     phrase = text[start:end]
                     key = fold(phrase)
-                    if j - i == 1 and (key in stops or len(key) < 2):
-                        continue
+                    if j - i == 1 and (key in stops or len(key) < 2 or key in _NEUTRAL):
+                        continue  # "Southern", "Centre" alone are words, not names
                     if phrase.isupper() and len(phrase) > 4 and not capitals:
                         continue  # AFP prints surnames in capitals: Karam AL MASRI
                     if j - i == 1 and _sentence_initial(text, start) and key in lower_words:
@@ -686,6 +697,12 @@ class Recognizer:
                 if kind == "person":
                     if inside and (longer or not (span.locative or _strong_place(span))):
                         drop = True
+                    elif (
+                        same
+                        and not span.locative
+                        and not _division_or_country(span, PERSON_SAFE_POPULATION)
+                    ):
+                        drop = True  # "Jackson said": the model reads a person, not the city
                 elif kind == "org" and inside:
                     ent_text = text[s:e]
                     # "la ville d'Alep" is no organisation; "Organisation ... en Europe" is

@@ -27,6 +27,7 @@ from geo.recognize import Span
 HINT_BONUS = 2.0
 DOC_COUNTRY_BONUS = 0.4
 DIVISION_IN_CONTEXT_BONUS = 1.0
+CONTAINER_BONUS = 2.0  # "Athens, Ohio": the city inside the division named after it
 IMPLIED_COUNTRY_BONUS = 0.2  # the country of the document's other places, not named
 SPATIAL_BONUS = 0.6
 SPATIAL_SCALE_KM = 400.0
@@ -190,11 +191,27 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
             c.place.feature == "country" and c.place.country_code not in doc_countries
             for c in span.candidates
         )
+        containers = container_of(span)
         out = []
         for cand in span.candidates:
             p = cand.place
             score = cand.score
             why = [cand.reason]
+            inside = next(
+                (
+                    c.place
+                    for c in containers
+                    if p.feature != c.place.feature
+                    and (
+                        (c.place.feature == "admin1" and p.admin1 == c.place.admin1)
+                        or (c.place.feature == "country" and p.country_code == c.place.country_code)
+                    )
+                ),
+                None,
+            )
+            if inside is not None:
+                score += CONTAINER_BONUS
+                why.append(f"followed by its {inside.feature} {inside.name}")
             if hint and (p.feature == hint or (hint == "admin1" and p.feature == "region")):
                 score += HINT_BONUS
                 why.append(f"context names a {hint}")
@@ -221,6 +238,17 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
         return out
 
     position = {id(s): k for k, s in enumerate(spans)}
+
+    def container_of(span: Span) -> list[Candidate]:
+        """The divisions and countries the name right after it offers: "Dublin, Ga.",
+        "Athens, Ohio", "Kaiga (province du Lac)"."""
+        k = position[id(span)]
+        if k + 1 >= len(spans):
+            return []
+        nxt = spans[k + 1]
+        if not _CONTAINER_GAP.match(text[span.end : nxt.start]):
+            return []
+        return [c for c in nxt.candidates if c.place.feature in ("admin1", "country")]
 
     def listed_with_country(span: Span) -> bool:
         k = position[id(span)]
@@ -331,6 +359,7 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
     return mentions
 
 
+_CONTAINER_GAP = re.compile(r"^(?:\s*,\s*|\s*\(\s*)$")
 _LIST_GAP = re.compile(
     r"(?i)^(?:\s*,\s*|\s+(?:et|ou|and|or)\s+|\s*,\s*(?:et|and)\s+)"
     r"(?:(?:du|de la|de|des|d['’]|l['’]|la|le|les|the)\s*)?$"
