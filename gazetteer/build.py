@@ -56,6 +56,13 @@ _ADMIN_WORDS = {
 }
 # An English alternate with one of these words makes a clear display name for a division.
 _DISPLAY_WORDS = {"governorate", "province", "oblast", "prefecture", "county", "muhafazat"}
+# Words that are second-level divisions' names in GeoNames (Saint Lucia's "Village", Delhi's
+# "North", the UAE's "Central") but mean nothing on their own in a text: not names of an admin-2.
+_GENERIC_ADMIN2_NAMES = {
+    "village", "town", "city", "capital", "central", "centre", "center", "rural", "urban",
+    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+    "north east", "north west", "south east", "south west",
+}  # fmt: skip
 # A territory's point snaps to a Natural Earth part this close (degrees), and its outline gathers
 # the parts of the same multipolygon this close to that one (the islands of an archipelago).
 TERRITORY_SNAP_DEGREES = 0.1
@@ -444,9 +451,11 @@ def _admin2(
     out = []
     for sub in subs:
         cc, a1 = sub.code.split(".")[:2]
-        latin = [a for a in sub.alternates if _usable_name(a)]
+        latin = [
+            a for a in sub.alternates if _usable_name(a) and _fold(a) not in _GENERIC_ADMIN2_NAMES
+        ]
         name = sub.name if _usable_name(sub.name) else (latin[0] if latin else None)
-        if name is None:
+        if name is None or _fold(name) in _GENERIC_ADMIN2_NAMES:
             continue
         core = _admin_core(name)
         cities = members.get(sub.row)
@@ -528,6 +537,32 @@ def _curated_places(admin_names: dict[str, str]) -> list[Record]:
     return out
 
 
+def _physical_features() -> list[Record]:
+    """Seas, straits, rivers, lakes (water) and deserts, ranges (physical) of ``physical.tsv``."""
+    out = []
+    for cols in sources.curated_rows("physical.tsv"):
+        cols += [""] * (9 - len(cols))
+        pid, feature, en_name, fr_name, others, cc, lat, lon, _source = cols[:9]
+        if feature not in ("water", "physical"):
+            raise GazetteerError(f"physical.tsv: {pid} has feature {feature!r}")
+        rec = Record(
+            id=pid,
+            name=en_name,
+            name_fr=fr_name,
+            feature=feature,
+            lat=float(lat),
+            lon=float(lon),
+            country_code=cc or None,
+        )
+        rec.names.append((en_name, "pref", "en"))
+        rec.names.append((fr_name, "pref", "fr"))
+        for n in others.split("|"):
+            if n:
+                rec.names.append((n, "alias", None))
+        out.append(rec)
+    return out
+
+
 def _apply_aliases(by_id: dict[str, Record], by_code: dict[str, Record]) -> None:
     for cols in sources.curated_rows("aliases.tsv"):
         cols += [""] * (3 - len(cols))
@@ -598,7 +633,7 @@ def build(
     admins2 = _admin2(admins, raw_cities, keep)
     step("divisions")
     admin_names = {a.admin1: a.name for a in admins if a.admin1}
-    curated = _curated_places(admin_names)
+    curated = [*_curated_places(admin_names), *_physical_features()]
     # cities before second-level divisions: a GeoNames id used by both stays the city's
     records: list[Record] = [*country_recs, *regions, *admins, *cities, *admins2, *curated]
     by_id = {r.id: r for r in records}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import pytest
@@ -302,8 +303,8 @@ def test_every_metropolitan_departement_is_present(gaz):
     assert n >= 96  # 96 in metropolitan France; the overseas ones are GeoNames admin-1
 
 
-def test_a_departement_named_like_a_city_does_not_outrank_the_city(gaz):
-    cands = gaz.candidates("Paris", lang="fr", limit=20)
+def test_a_departement_named_like_a_city_does_not_outrank_the_city(gaz_priors):
+    cands = gaz_priors.candidates("Paris", lang="fr", limit=20)
     assert cands[0].place.id == "gn:2988507"
     dept = next(c.place for c in cands if c.place.feature == "admin2")
     assert dept.id == "gn:2968815"
@@ -350,3 +351,99 @@ def test_syrian_districts_sit_at_their_seat(gaz, name, near):
     first = gaz.candidates(name, lang="en")[0].place
     assert first.feature == "admin2" and first.country_code == "SY"
     assert haversine_km(first.lat, first.lon, *near) < 40
+
+
+@pytest.mark.parametrize("word", ["Village", "Town", "Central", "North", "South West"])
+def test_generic_words_are_not_names_of_a_division(gaz, word):
+    assert all(c.place.feature != "admin2" for c in gaz.candidates(word, allow_common=True))
+
+
+# -- seas, straits, rivers, lakes (water); deserts and ranges (physical) -----------------------
+
+# The feature priors asked of the lookup for the new levels; where gazetteer/lookup.py already
+# has its own value for a level, that one is used and tested instead.
+PROPOSED_PRIOR = {"admin2": -1.2, "water": 1.2, "physical": 1.0}
+
+
+@pytest.fixture
+def gaz_priors(gazetteer_path, monkeypatch):
+    """The real gazetteer ranked with a prior for every feature level the build writes."""
+    from gazetteer import lookup
+
+    for feature, prior in PROPOSED_PRIOR.items():
+        if feature not in lookup.FEATURE_PRIOR:
+            monkeypatch.setitem(lookup.FEATURE_PRIOR, feature, prior)
+    return Gazetteer(gazetteer_path)
+
+
+_AT_SEA = re.compile(r"\b(?:Sea|Ocean|Gulf|Strait|Channel)\b|Bosphorus|Dardanelles|Bab-el-Mandeb")
+_LAKES_NAMED_SEA = {"Dead Sea", "Sea of Galilee"}
+
+
+@pytest.fixture(scope="module")
+def outlines():
+    from shapely import prepared
+    from shapely.ops import unary_union
+
+    by_code: dict[str, list] = {}
+    for attrs in sources.natural_earth_countries():
+        by_code.setdefault(attrs["ISO_A2_EH"], []).append(attrs["geometry"])
+    land = unary_union([g for gs in by_code.values() for g in gs])
+    return prepared.prep(land), {c: unary_union(gs) for c, gs in by_code.items()}
+
+
+PHYSICAL_ROWS = list(sources.curated_rows("physical.tsv"))
+
+
+@pytest.mark.parametrize("cols", PHYSICAL_ROWS, ids=[c[0] for c in PHYSICAL_ROWS])
+def test_physical_rows_are_complete_and_their_points_where_they_say(cols, outlines):
+    """A review of physical.tsv: both names, a source, and the point at sea or on land."""
+    pid, feature, en, fr, _others, cc, lat, lon, source = (cols + [""] * 9)[:9]
+    assert pid.startswith("cm:") and feature in ("water", "physical")
+    assert en and fr and source, f"{pid}: an English and a French name and a source"
+    land, by_code = outlines
+    point = Point(float(lon), float(lat))
+    at_sea = bool(_AT_SEA.search(en)) and en not in _LAKES_NAMED_SEA
+    assert land.contains(point) != at_sea, f"{pid} should be {'at sea' if at_sea else 'on land'}"
+    if cc:
+        assert by_code[cc].distance(point) < (0.1 if at_sea else 1e-9), f"{pid} not in {cc}"
+
+
+@pytest.mark.parametrize(
+    ("name", "lang", "expected", "feature"),
+    [
+        ("mer Noire", "fr", "cm:black-sea", "water"),
+        ("Black Sea", "en", "cm:black-sea", "water"),
+        ("mer Rouge", "fr", "cm:red-sea", "water"),
+        ("golfe d'Aden", "fr", "cm:gulf-of-aden", "water"),
+        ("détroit d'Ormuz", "fr", "cm:strait-of-hormuz", "water"),
+        ("Strait of Hormuz", "en", "cm:strait-of-hormuz", "water"),
+        ("mer d'Azov", "fr", "cm:sea-of-azov", "water"),
+        ("mer Caspienne", "fr", "cm:caspian-sea", "water"),
+        ("océan Indien", "fr", "cm:indian-ocean", "water"),
+        ("Euphrate", "fr", "cm:euphrates", "water"),
+        ("Dniepr", "fr", "cm:dnieper", "water"),
+        ("lac Tchad", "fr", "cm:lake-chad", "water"),
+        ("Sahara", "fr", "cm:sahara", "physical"),
+        ("Sinaï", "fr", "cm:sinai", "physical"),
+        ("mont Sinjar", "fr", "cm:sinjar-mountains", "physical"),
+        # names shared with towns: the feature the news means outranks a small or foreign town
+        ("Tigre", "fr", "cm:tigris", "water"),  # Tigre, Argentina
+        ("Manche", "fr", "cm:english-channel", "water"),  # the Manche département
+        ("Donets", "fr", "cm:siverskyi-donets", "water"),  # Donets, a town of Ukraine
+        ("Hermon", "fr", "cm:mount-hermon", "physical"),  # Hermon, New York
+    ],
+)
+def test_physical_features_by_their_french_and_english_names(
+    gaz_priors, name, lang, expected, feature
+):
+    cands = gaz_priors.candidates(name, lang=lang)
+    assert cands[0].place.id == expected, [(c.place.id, round(c.score, 2)) for c in cands[:3]]
+    assert cands[0].place.feature == feature
+    assert cands[0].place.name_fr
+
+
+def test_physical_names_do_not_take_a_country_or_city_name(gaz):
+    # rivers are "Jordan River", "fleuve Congo": the bare names stay the countries' and city's
+    for name in ("Jordan", "Congo", "Niger", "Dnipro", "Sinjar"):
+        assert all(c.place.feature not in ("water", "physical") for c in gaz.candidates(name))
