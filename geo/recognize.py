@@ -129,6 +129,7 @@ class Span:
     confidence: float = 1.0
     institution: bool = False
     headline: bool = False  # inside a Title-Case or capitals headline
+    dateline: bool = False  # the place a dispatch was filed from: "BAMAKO (Reuters) -"
 
 
 @dataclass
@@ -319,6 +320,20 @@ def _listed_with(span: Span, others: list[Span], text: str) -> bool:
         if len(gap) <= 6 and _LIST_GAP.match(gap):
             return True
     return False
+
+
+_DEMONYM_END = re.compile(r"(?:ian|ean|ese|ish|ic|ite|i)$")
+
+
+def _adjective(phrase: str, cands: list[Candidate], text: str, end: int) -> bool:
+    """A people's adjective that some place has among its alternate names ("Ukrainian
+    officials", "Saudi forces"): an alternate name ending like an adjective, before a word in
+    lower case."""
+    top = cands[0]
+    if top.match_kind not in ("alt", "fuzzy") or not _DEMONYM_END.search(phrase.lower()):
+        return False
+    after = _word_after(text, end)
+    return bool(after) and after[0].islower() and text[end : end + 1] == " "
 
 
 def _division_or_country(span: Span, population: int) -> bool:
@@ -563,12 +578,15 @@ class Recognizer:
                     if key in org_names and not locative:
                         continue  # Hamas, ONU, the agency Sana: organisations, not places
                     allow_common = bool(locative) and not _sentence_initial(text, start)
-                    cands = lookup(phrase, allow_common)
+                    cands = lookup(phrase.title() if capitals else phrase, allow_common)
+                    if cands and _adjective(phrase, cands, text, end):
+                        continue  # "Ukrainian officials": an adjective of a people
                     if cands and capitals == "line" and not _strong(cands):
                         cands = []  # a headline in capitals: only names that cannot be words
                     if cands:
                         span = Span(start, end, phrase, cands, locative=locative)
                         span.headline = headline or capitals == "line"
+                        span.dateline = capitals == "dateline"
                         found = (j, span)
                         break
                 if found:
@@ -620,6 +638,9 @@ class Recognizer:
     def _extended(self, text: str, group: list[_Token], lang: str) -> Span | None:
         """The group with the lower-case words around it, when that whole phrase is a name the
         gazetteer has: "Arabie saoudite", "mer Noire", "golfe d'Aden", "Kordofan du Nord"."""
+        stops = stop_words(lang if lang in ("fr", "en") else "en")
+        while len(group) > 1 and fold(group[0].text) in stops:
+            group = group[1:]  # "Les Emirats arabes unis": the article is no part of the name
         gs, ge = group[0].start, group[-1].end
         known = self.gaz.lower_name_words
         left = [m.start() for m in _LOWER_BEFORE.finditer(text, max(0, gs - 40), gs)]
@@ -645,7 +666,6 @@ class Recognizer:
             )
         if len(starts) == 1 and len(rights) == 1:
             return None
-        stops = stop_words(lang if lang in ("fr", "en") else "en")
         if all(fold(t.text) in stops for t in group):
             return None  # "Sur les", "À la": a sentence opening, not a name
         gaz_lang = lang if get_language(lang) else None
@@ -692,8 +712,8 @@ class Recognizer:
                 inside = s <= span.start and span.end <= e
                 same = s == span.start and e == span.end
                 longer = (e - s) > (span.end - span.start) + 1
-                if span.institution:
-                    continue
+                if span.institution or span.dateline:
+                    continue  # a dateline in capitals: the model reads it as a name of anything
                 if kind == "person":
                     if inside and (longer or not (span.locative or _strong_place(span))):
                         drop = True
@@ -712,8 +732,8 @@ class Recognizer:
                         drop = True
                     elif same and not (span.locative or _strong_place(span)):
                         drop = True  # Hamas, Irna: the model reads an organisation
-                elif kind == "group" and inside and not _strong_place(span):
-                    drop = True  # Syrian, Kurds: a people, not a place
+                elif kind == "group" and inside and (same or not _strong_place(span)):
+                    drop = True  # Syrian, Kurds, Ukrainian: a people, not a place
                 elif kind == "place":
                     placed = True
                     span.confidence = max(span.confidence, 1.0)
@@ -780,6 +800,8 @@ class Recognizer:
                 cands = self.gaz.candidates(phrase, lang=gaz_lang, limit=5, fuzzy=True)
                 if cands:
                     source, confidence = "fuzzy", 0.8
+            if cands and _adjective(phrase, cands, text, e):
+                continue
             if not cands and (re.search(r"\d", phrase) or is_code(phrase)):
                 continue  # M23, FSR: acronyms and codes of groups
             span = Span(

@@ -124,7 +124,7 @@ def role_of(span: Span, place, text: str) -> str:
         return "country"
     if span.institution:
         return "metonymic"
-    if not (place.feature == "city" and place.capital) or span.locative:
+    if not (place.feature == "city" and place.capital) or span.locative or span.dateline:
         return "literal"
     before = text[max(0, span.start - 60) : span.start]
     m = _OF_BEFORE.search(before)
