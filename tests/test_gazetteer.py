@@ -428,7 +428,7 @@ def test_physical_rows_are_complete_and_their_points_where_they_say(cols, outlin
         ("Sinaï", "fr", "cm:sinai", "physical"),
         ("mont Sinjar", "fr", "cm:sinjar-mountains", "physical"),
         # names shared with towns: the feature the news means outranks a small or foreign town
-        ("Tigre", "fr", "cm:tigris", "water"),  # Tigre, Argentina
+        ("fleuve Tigre", "fr", "cm:tigris", "water"),  # bare "Tigre" is Tigré (Tigray)
         ("Manche", "fr", "cm:english-channel", "water"),  # the Manche département
         ("Donets", "fr", "cm:siverskyi-donets", "water"),  # Donets, a town of Ukraine
         ("Hermon", "fr", "cm:mount-hermon", "physical"),  # Hermon, New York
@@ -447,3 +447,37 @@ def test_physical_names_do_not_take_a_country_or_city_name(gaz):
     # rivers are "Jordan River", "fleuve Congo": the bare names stay the countries' and city's
     for name in ("Jordan", "Congo", "Niger", "Dnipro", "Sinjar"):
         assert all(c.place.feature not in ("water", "physical") for c in gaz.candidates(name))
+
+
+# -- regions and French names of divisions the press uses ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Haut-Karabakh", "cm:nagorno-karabakh"),
+        ("Nagorno-Karabakh", "cm:nagorno-karabakh"),
+        ("Kordofan", "cm:kordofan"),
+        ("Cachemire", "cm:kashmir"),
+        ("Rojava", "cm:rojava"),
+        ("Liptako-Gourma", "cm:liptako-gourma"),
+        ("Darfour-Nord", "gn:408666"),
+        ("Nord-Darfour", "gn:408666"),
+        ("Kordofan-Sud", "gn:408661"),
+        ("Sud-Kordofan", "gn:408661"),
+        ("Sud-Kivu", "gn:205413"),
+        ("Nord-Kivu", "gn:206938"),
+        ("Ituri", "gn:215709"),
+        ("Jammu-et-Cachemire", "gn:1269320"),
+        ("Tigré", "gn:444187"),  # not Tigre, Argentina, nor the Tigris
+        ("Pendjab", "gn:1259223"),
+        ("Bande de Gaza", "cm:gaza-strip"),
+        ("Cisjordanie", "cm:west-bank"),
+        ("Donbass", "cm:donbas"),
+        ("Crimée", "cm:crimea"),
+    ],
+)
+def test_regions_of_conflict_news_in_french(gaz, name, expected):
+    first = gaz.candidates(name, lang="fr")[0].place
+    assert first.id == expected
+    assert first.feature in ("region", "admin1")
