@@ -343,6 +343,36 @@ def _cities(raw_cities: list[dict], countries: set[str] | None) -> list[Record]:
     return out
 
 
+def _french_city_names(cities: list[Record], raw_cities: list[dict]) -> None:
+    """French names of the cities CLDR names time zones after (Moscou, Damas, Le Caire, Bagdad).
+
+    A zone's exemplar city is matched to the most populous GeoNames city of that zone whose own
+    name is the exemplar's English name; the others (Indian/Mahe names an island, America/
+    Puerto_Rico a territory) are left alone.
+    """
+    fr = sources.cldr_exemplar_cities("fr")
+    en = sources.cldr_exemplar_cities("en")
+    wanted: dict[tuple[str, str], str] = {}
+    for tz, name in fr.items():
+        if "(" in name:
+            continue  # "Tripoli (Libye)": a zone label, not a name
+        english = en.get(tz) or tz.rsplit("/", 1)[-1].replace("_", " ")
+        wanted[(tz, _fold(english))] = name
+    best: dict[tuple[str, str], tuple[int, int]] = {}
+    for c in raw_cities:
+        key = (c.get("timezone") or "", _fold(c["name"]))
+        if key in wanted:
+            pop = int(c.get("population") or 0)
+            if key not in best or pop > best[key][0]:
+                best[key] = (pop, int(c["geonameid"]))
+    by_gid = {best[k][1]: name for k, name in wanted.items() if k in best}
+    for city in cities:
+        name = by_gid.get(city.geonameid or 0)
+        if name is not None:
+            city.name_fr = name
+            city.names.insert(0, (name, "pref", "fr"))
+
+
 def _mark_capitals(countries: list[Record], cities: list[Record]) -> None:
     """Flag each country's capital: its most populous city bearing the capital's name."""
     by_country: dict[str, list[Record]] = defaultdict(list)
@@ -359,6 +389,19 @@ def _mark_capitals(countries: list[Record], cities: list[Record]) -> None:
         ]
         if named:
             max(named, key=lambda c: c.population).capital = True
+
+
+def _middle(members: list[Record], anchor: Record) -> tuple[float, float]:
+    """A division's point: the middle of the box around its towns, nearer its geographic centre
+    than its capital is (Texas, Queensland), which is where a reader looks for it; its
+    capital's point when its towns straddle the antimeridian."""
+    if not members:
+        return anchor.lat, anchor.lon
+    lats = [r.lat for r in members]
+    lons = [r.lon for r in members]
+    if max(lons) - min(lons) > 180:
+        return anchor.lat, anchor.lon
+    return (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
 
 
 def _admin1(cities: list[Record], countries: set[str] | None) -> list[Record]:
@@ -389,8 +432,8 @@ def _admin1(cities: list[Record], countries: set[str] | None) -> list[Record]:
             id=f"gn:{gid}" if gid else f"a1:{code}",
             name=display,
             feature="admin1",
-            lat=anchor.lat,
-            lon=anchor.lon,
+            lat=_middle(members, anchor)[0],
+            lon=_middle(members, anchor)[1],
             country_code=cc,
             admin1=code,
             geonameid=gid,
@@ -629,6 +672,7 @@ def build(
     cities = _cities(raw_cities, keep)
     step("cities")
     _mark_capitals(country_recs, cities)
+    _french_city_names(cities, raw_cities)
     admins = _admin1(cities, keep)
     admins2 = _admin2(admins, raw_cities, keep)
     step("divisions")

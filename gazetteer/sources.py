@@ -186,6 +186,16 @@ def cldr_names(lang: str) -> dict[str, str]:
     return dict(Locale(lang).territories)
 
 
+def cldr_exemplar_cities(lang: str) -> dict[str, str]:
+    """Babel's (CLDR) names of the time zones' exemplar cities in ``lang``: zone id -> name.
+
+    CLDR lists only the names that differ from the zone id ("Europe/Moscow" -> "Moscou").
+    """
+    from babel import Locale
+
+    return {tz: v["city"] for tz, v in Locale(lang).time_zones.items() if v.get("city")}
+
+
 def natural_earth_countries() -> Iterator[dict]:
     """Natural Earth admin-0 countries: attributes plus a shapely geometry."""
     import shapefile
