@@ -43,6 +43,9 @@ FEATURE_PRIOR = {
     "site": 1.0,
     "city": 0.0,
     "admin1": -0.8,
+    "admin2": -0.3,  # a district named like its town (Genève) is the town, by its population
+    "water": 1.2,  # "mer Noire", "Dniepr": the sea or the river before a town of its name
+    "physical": 1.0,
 }
 POPULATION_WEIGHT = 0.25
 CAPITAL_PRIOR = 0.6  # national capitals are the likelier sense of a shared name (Paris, Belgrade)
@@ -384,7 +387,9 @@ class Gazetteer:
         why.append(f"{place.feature} prior {prior:+.2f}")
         if place.population:
             why.append(f"population {place.population:,}")
-        if hint and (place.feature == hint or (hint == "admin1" and place.feature == "region")):
+        if hint and (
+            place.feature == hint or (hint == "admin1" and place.feature in ("region", "admin2"))
+        ):
             score += HINT_BONUS
             why.append(f"generic word names a {hint}")
         return Candidate(
@@ -408,7 +413,8 @@ class Gazetteer:
         """Names worth a typo match, by first letter and length: (keys, place rowids)."""
         rows = self._query(
             "SELECT n.key, n.place FROM names n JOIN places p ON p.rowid = n.place "
-            "WHERE length(n.key) >= ? AND (p.feature != 'city' OR p.population >= ?)",
+            "WHERE length(n.key) >= ? "
+            "AND (p.feature NOT IN ('city', 'admin2') OR p.population >= ?)",
             (FUZZY_MIN_LENGTH - 2, FUZZY_MIN_POPULATION),
         )
         index: dict[tuple[str, int], tuple[list[str], list[int]]] = defaultdict(lambda: ([], []))

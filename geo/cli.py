@@ -10,6 +10,8 @@ import click
 
 from geo import __version__
 from geo.cli_base import Group
+from geo.lang import SUPPORTED
+from geo.model import FEATURES
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -61,11 +63,11 @@ def gazetteer_build(path: Path | None, min_population: int, force: bool, quiet: 
 
 @gazetteer.command("lookup")
 @click.argument("name")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help="Document language.")
+@click.option("--lang", type=click.Choice(SUPPORTED), default=None, help="Document language.")
 @click.option("--country", default=None, metavar="CC", help="ISO country code to keep (SY, TR…).")
 @click.option(
     "--feature",
-    type=click.Choice(["country", "admin1", "city", "site", "region", "continent"]),
+    type=click.Choice(FEATURES),
     default=None,
     help="Feature level to keep.",
 )

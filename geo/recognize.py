@@ -266,9 +266,14 @@ def _strong_place(span: Span) -> bool:
     top = span.candidates[0]
     if top.match_kind == "fuzzy":
         return False
-    return top.place.feature in ("country", "admin1", "continent", "region") or (
-        top.place.population >= STRONG_POPULATION
-    )
+    return top.place.feature in (
+        "country",
+        "admin1",
+        "continent",
+        "region",
+        "water",
+        "physical",
+    ) or (top.place.population >= STRONG_POPULATION)
 
 
 # Words before a capitalised name that make it a people or a group, not a place: les Houthis,

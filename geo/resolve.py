@@ -212,7 +212,9 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
             if inside is not None:
                 score += CONTAINER_BONUS
                 why.append(f"followed by its {inside.feature} {inside.name}")
-            if hint and (p.feature == hint or (hint == "admin1" and p.feature == "region")):
+            if hint and (
+                p.feature == hint or (hint == "admin1" and p.feature in ("region", "admin2"))
+            ):
                 score += HINT_BONUS
                 why.append(f"context names a {hint}")
             if p.country_code and p.country_code in named and p.feature != "country":
