@@ -370,13 +370,17 @@ _LOWER_BEFORE = re.compile(r"(?<![\w\-])[a-zà-ÿ]+(?:['’\-]|\s+)")
 _LOWER_AFTER = re.compile(r"(?:(?:[ \-]|['’])[a-zà-ÿ]+){1,3}")
 
 
+_LOWER_NEAR_BEFORE = re.compile(r"[a-zà-ÿ][\s'’\-]$")
+_LOWER_NEAR_AFTER = re.compile(r"[\s'’\-][a-zà-ÿ]")
+
+
 def _only_lower(segment: str) -> bool:
     words = re.findall(r"[^\W\d_]+", segment)
     return 0 < len(words) <= 3 and all(w.islower() for w in words) and "\n" not in segment
 
 
 # A dateline: names in capitals at the start of a line, then "(Reuters)", a comma or a dash.
-_DATELINE_BEFORE = re.compile(r"^[ \t]*(?:[A-ZÀ-ÖØ-Þ'’\- ]+/)*$")
+_DATELINE_BEFORE = re.compile(r"[ \t]*(?:[A-ZÀ-ÖØ-Þ'’\- ]+/)*$")
 _DATELINE_AFTER = re.compile(r"^(?:\s*/\s*[A-ZÀ-ÖØ-Þ'’\- ]+)*\s*(?:\(|,|::?|-|—|–)")
 
 
@@ -385,18 +389,24 @@ def _capitals_context(text: str, start: int, end: int) -> str | None:
     LE CAIRE/GAZA (Reuters) -) or ``"line"`` (a headline all in capitals); else None."""
     if not text[start:end].isupper():
         return None
-    ls = text.rfind("\n", 0, start) + 1
+    # only the 300 characters around the name are read: a long paragraph costs no more
+    window = max(0, start - 300)
+    ls = text.rfind("\n", window, start) + 1 or window
     # a dateline may follow a photo credit or a sentence on the same scraped line
-    head = max(ls, text.rfind("  ", 0, start) + 2, text.rfind(". ", 0, start) + 2)
-    le = text.find("\n", end)
-    le = len(text) if le < 0 else le
-    if _DATELINE_BEFORE.match(text[head:start]) and _DATELINE_AFTER.match(text[end : end + 40]):
+    cuts = (text.rfind(sep, ls, start) for sep in ("  ", ". "))
+    head = max([ls, *(c + 2 for c in cuts if c >= 0)])
+    if _DATELINE_BEFORE.match(text, head, start) and _DATELINE_AFTER.match(text[end : end + 40]):
         return "dateline"
-    line = text[ls:le]
-    letters = [c for c in line if c.isalpha()]
-    if len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.9:
-        return "line"
-    return None
+    return "line" if _capitals_line(text, ls, end) else None
+
+
+def _capitals_line(text: str, ls: int, end: int) -> bool:
+    """True when the line from ``ls`` (its first 300 characters past ``end``) is in capitals."""
+    le = text.find("\n", end, end + 300)
+    line = text[ls : le if le >= 0 else end + 300]
+    letters = sum(c.isalpha() for c in line)
+    upper = sum(c.isupper() for c in line)
+    return letters >= 12 and upper / letters > 0.9
 
 
 def _trim_entity(text: str, s: int, e: int, stops: frozenset[str]) -> tuple[int, int]:
@@ -643,6 +653,10 @@ class Recognizer:
     def _extended(self, text: str, group: list[_Token], lang: str) -> Span | None:
         """The group with the lower-case words around it, when that whole phrase is a name the
         gazetteer has: "Arabie saoudite", "mer Noire", "golfe d'Aden", "Kordofan du Nord"."""
+        before = text[max(0, group[0].start - 2) : group[0].start]
+        after = text[group[-1].end : group[-1].end + 2]
+        if not (_LOWER_NEAR_BEFORE.search(before) or _LOWER_NEAR_AFTER.match(after)):
+            return None  # no lower-case word touches the group: nothing to extend
         stops = stop_words(lang if lang in ("fr", "en") else "en")
         while len(group) > 1 and fold(group[0].text) in stops:
             group = group[1:]  # "Les Emirats arabes unis": the article is no part of the name
