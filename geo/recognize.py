@@ -58,6 +58,9 @@ class Cues:
     government: dict[str, set[str]] = field(default_factory=dict)
     # words that make the name beside them a thing named after a place: Marburg virus
     thing_before: dict[str, set[str]] = field(default_factory=dict)
+    # streets and buildings: the name beside them may belong to the facility, not the town
+    facility: dict[str, set[str]] = field(default_factory=dict)
+    facility_raw: dict[str, set[str]] = field(default_factory=dict)  # as written, for regexes
     thing_after: dict[str, set[str]] = field(default_factory=dict)
 
 
@@ -77,6 +80,9 @@ def load_cues() -> Cues:
             cues.org.setdefault(lang, set()).add(phrase)
         elif kind == "literal":
             cues.literal.setdefault(lang, set()).add(phrase)
+        elif kind == "facility":
+            cues.facility.setdefault(lang, set()).add(fold(phrase))
+            cues.facility_raw.setdefault(lang, set()).add(phrase)
         elif kind in ("thing_before", "thing_after"):
             getattr(cues, kind).setdefault(lang, set()).add(fold(phrase))
         elif kind == "government":
@@ -162,7 +168,8 @@ def _tokens(text: str) -> list[list[_Token]]:
         joined = tight
         if current and not tight:
             parts = re.split(r"[\s\-]+", gap.strip(" -"))
-            joined = (
+            elided = re.fullmatch(r" d['’]", gap) is not None  # Quai d'Orsay, Côte d'Ivoire
+            joined = elided or (
                 bool(gap.strip())
                 and len(gap) <= 12
                 and "\n" not in gap
@@ -311,6 +318,10 @@ _SETTLEMENT_BEFORE = re.compile(
     r"gouvernorat|banlieue|état|etat|préfecture|département|circonscription|vallée|marché|port|"
     r"town|city|county|neighbou?rhood|market)"
     r"(?:\s+[a-zà-ÿ\-]+){0,3}?\s*(?:\s(?:de\s+la|de\s+l['’]|de|du|des|of(?:\s+the)?)\s+|\s+d['’]|\s+)$"
+)
+# "du Nord du Wollo": a direction of the name that follows, not a name itself
+_OF_NAME_AFTER = re.compile(
+    r"\s+(?:et\s+(?:du|de\s+l['’])\s+\w+\s+)?(?:du|de|des|d['’]|of)\s*[A-ZÀ-Þ]"
 )
 _LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+(?:et|ou|and|or)\s+|\s*,\s*(?:et|and)\s+)$")
 
@@ -571,8 +582,17 @@ class Recognizer:
                     start, end = group[i].start, group[j - 1].end
                     phrase = text[start:end]
                     key = fold(phrase)
-                    if j - i == 1 and (key in stops or len(key) < 2 or key in _NEUTRAL):
-                        continue  # "Southern", "Centre" alone are words, not names
+                    if j - i == 1 and (key in stops or len(key) < 2):
+                        continue
+                    if (
+                        j - i == 1
+                        and key in _NEUTRAL
+                        and (
+                            not _SETTLEMENT_BEFORE.search(text, max(0, start - 60), start)
+                            or _OF_NAME_AFTER.match(text, end)
+                        )
+                    ):
+                        continue  # "Southern", "Centre" alone are words; "le département du Nord"
                     if phrase.isupper() and len(phrase) > 4 and not capitals:
                         continue  # AFP prints surnames in capitals: Karam AL MASRI
                     if j - i == 1 and _sentence_initial(text, start) and key in lower_words:
@@ -590,6 +610,9 @@ class Recognizer:
                     locative = _cue_before(text, start, loc_cues)
                     if not locative and _word_before(text, start) in literal_verbs:
                         locative = _word_before(text, start)  # "bombarder Damas": the city itself
+                    if not locative:
+                        m = _SETTLEMENT_BEFORE.search(text, max(0, start - 60), start)
+                        locative = m.group().strip().lower() if m else None
                     if key in org_names and not locative:
                         continue  # Hamas, ONU, the agency Sana: organisations, not places
                     allow_common = bool(locative) and not _sentence_initial(text, start)

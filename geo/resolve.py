@@ -311,6 +311,27 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
             elif not others and p.population < STRONG_FUZZY_POPULATION:
                 del choice[i]  # alone, only a big place is worth a typo
 
+    # a town's name inside the name of a street or a building elsewhere ("rue de Rivoli",
+    # "bassin de la Joliette", "Grand Port maritime de Marseille") is not that town
+    chosen = {i: c[1].place for i, c in choice.items()}
+    facilities = _facility_words()
+    for i in list(choice):
+        p = choice[i][1].place
+        if p.feature not in ("city", "site", "admin1", "admin2") or spans[i].institution:
+            continue
+        named, implied, _anchors = context_of(keys[i])
+        others = [q for j, q in chosen.items() if keys[j][0] != keys[i][0]]
+        if not others or p.country_code in named | implied | {q.country_code for q in others}:
+            continue
+        inside = bool(_facility_before().search(text, max(0, spans[i].start - 40), spans[i].start))
+        inside = inside or fold(_word_after(text, spans[i].end)) in facilities
+        k = position[id(spans[i])]
+        if not inside and k + 1 < len(spans) and k + 1 in chosen:
+            gap = text[spans[i].end : spans[k + 1].start]
+            inside = bool(_OF_PLACE.match(gap)) and chosen[k + 1].country_code != p.country_code
+        if inside:
+            del choice[i]
+
     resolved = {i: c[1].place for i, c in choice.items()}
     mentions = []
     for i, span in enumerate(spans):
@@ -359,6 +380,39 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
             )
         )
     return mentions
+
+
+# "Grand Port maritime de Marseille": lower-case words, then "de" and the town it belongs to
+_OF_PLACE = re.compile(r"^(?:\s+[a-zà-ÿ\-]+){1,2}\s+(?:de\s+la\s+|de\s+l['’]|de\s+|d['’]|du\s+)$")
+
+
+def _facility_words() -> frozenset[str]:
+    from geo.recognize import load_cues
+
+    return frozenset(w for ws in load_cues().facility.values() for w in ws)
+
+
+_FACILITY_RE = None
+
+
+def _facility_before():
+    """A street or building word in lower case, then an article, right before a name."""
+    global _FACILITY_RE
+    if _FACILITY_RE is None:
+        from geo.recognize import load_cues
+
+        words = sorted({w for ws in load_cues().facility_raw.values() for w in ws}, key=len)
+        alt = "|".join(re.escape(w) for w in reversed(words))
+        _FACILITY_RE = re.compile(
+            rf"(?<![\w])(?:{alt})(?:\s+[a-zà-ÿ\-]+)?\s+"
+            r"(?:de\s+la\s+|de\s+l['’]|de\s+|d['’]|du\s+|des\s+)?$"
+        )
+    return _FACILITY_RE
+
+
+def _word_after(text: str, end: int) -> str:
+    m = re.match(r"\s*([\w'’\-]+)", text[end : end + 40])
+    return m.group(1) if m else ""
 
 
 _CONTAINER_GAP = re.compile(r"^(?:\s*,\s*|\s*\(\s*)$")

@@ -260,6 +260,37 @@ def test_explain_names_a_country_only_when_the_text_names_it(parser):
     assert winner.score + sum(c.score for c in winner.runners_up) <= 1.0 + 1e-6
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Les dockers du Grand Port maritime de Marseille sont en grève.", "Grand Port"),
+        ("Un navire a été bloqué dans le bassin de la Joliette, à Marseille.", "Joliette"),
+        ("Un incendie a ravagé la rue de Rivoli à Paris.", "Rivoli"),
+    ],
+)
+def test_a_town_name_inside_a_facility_name_is_not_that_town_elsewhere(parser, text, name):
+    found = {m.text: m for m in parser.parse(Document("t", text, "fr")).mentions}
+    assert name in found
+    # no longer Mauritius, Québec or Italy: the facility stands in the town the text names
+    assert found[name].place is not None and found[name].place.country_code == "FR"
+    assert found[name].precision != "exact"
+
+
+def test_institutions_stand_for_their_city_as_metonyms(parser):
+    found = {m[0]: m for m in places(parser, "Le Quai d'Orsay a condamné l'attaque.")}
+    assert found["Quai d'Orsay"][3] == "metonymic"
+
+
+def test_a_direction_word_is_a_name_only_where_the_text_makes_it_one(parser):
+    text = "En France, le département du Nord a été placé en alerte."
+    found = {m[0]: m for m in places(parser, text)}
+    assert found["Nord"][2] == "admin2"
+    found = {
+        m[0] for m in places(parser, "Des combats dans les régions du Sud et du Nord du Wollo.")
+    }
+    assert not found & {"Sud", "Nord"}
+
+
 def test_offsets_index_the_original_text(parser):
     text = (
         "Titre\r\n\r\nLes combats\u200b à d’Alep et à\u00a0Idleb\u00adont repris.\r\nDamas a réagi."
