@@ -326,6 +326,54 @@ _OF_NAME_AFTER = re.compile(
 _LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+(?:et|ou|and|or)\s+|\s*,\s*(?:et|and)\s+)$")
 
 
+def _cued_unknowns(text, groups, spans, kinds, stops, org_names) -> list[Span]:
+    """Names the gazetteer and the NER both miss, that the text itself calls places: right
+    after a word of settlement ("le camp de réfugiés de Nousseirat", "la localité de Sollé"),
+    or in a list of three names or more that holds a place ("Sangin, Nowzad, Kajaki et Musa
+    Qala")."""
+    taken = sorted((s.start, s.end) for s in spans)
+    # the NER's organisations always win; its persons and miscellanea lose to the text's own
+    # word (a settlement noun, a list of places): it reads "Kajaki" or "Nousseirat" as people
+    named = [(s, e) for s, e, kind in kinds if kind in ("org", "group")]
+    out: list[Span] = []
+
+    def free(a: int, b: int) -> bool:
+        k = bisect_left(taken, (a, a))
+        near = taken[max(0, k - 1) : k + 2]
+        return all(b <= s or a >= e for s, e in near) and all(b <= s or a >= e for s, e in named)
+
+    # lists: runs of names joined by commas and "et"/"and", with at least one place
+    items = sorted(
+        [(g[0].start, g[-1].end, None) for g in groups] + [(p.start, p.end, p) for p in spans],
+        key=lambda item: item[0],
+    )
+    in_place_list: set[int] = set()
+    run = [items[0]] if items else []
+    for item in [*items[1:], None]:
+        if item is not None and _LIST_GAP.match(text[run[-1][1] : item[0]]):
+            run.append(item)
+            continue
+        if len(run) >= 3 and any(p is not None for _, _, p in run):
+            in_place_list.update(a for a, _, p in run if p is None)
+        run = [item] if item is not None else []
+
+    for group in groups:
+        a, b = group[0].start, group[-1].end
+        phrase = text[a:b]
+        key = fold(phrase)
+        if len(group) > 3 or key in stops or key in org_names or key in COMMON_WORDS:
+            continue
+        if len(key) < 3 or _sentence_initial(text, a) or not free(a, b):
+            continue
+        cue = _SETTLEMENT_BEFORE.search(text, max(0, a - 60), a)
+        if not cue and a not in in_place_list:
+            continue
+        span = Span(a, b, phrase, [], source="cue", confidence=0.7)
+        span.locative = cue.group().strip().lower() if cue else None
+        out.append(span)
+    return out
+
+
 def _listed_with(span: Span, others: list[Span], text: str) -> bool:
     """True when ``span`` stands in a list beside a place: "Ghadfa et Kansafra", "Sangin,
     Nowzad, Kajaki et Musa Qala"."""
@@ -550,6 +598,7 @@ class Recognizer:
         ]
         ner_ran = entities is not None and self.has_ner(lang)
         spans: list[Span] = []
+        unmatched: list[list[_Token]] = []  # capitalised groups the gazetteer does not know
         headlines: dict[int, bool] = {}
         lower_words = {fold(w) for w in re.findall(r"(?<![\w'])[a-zà-ÿ][a-zà-ÿ\-]{2,}", text)}
 
@@ -633,6 +682,8 @@ class Recognizer:
                 else:
                     i += 1
             if not matches:
+                if not headline and not capitals:
+                    unmatched.append(group)
                 continue
             if not headline:
                 covered = {k for a, b, _ in matches for k in range(a, b)}
@@ -643,8 +694,10 @@ class Recognizer:
                     and fold(t.text) not in stops and fold(t.text) not in _NEUTRAL
                 ]  # fmt: skip
                 if strays:
+                    unmatched.append(group)  # a place only if the text says so (a list, a cue)
                     continue  # Vladimir Poutine, Bab al-Sharqi: a name that contains a place name
                 if any(b == a2 and group[a2].tight for _, b, _ in matches for a2, _, _ in matches):
+                    unmatched.append(group)  # Musa Qala in a list of places is one place
                     continue  # Paris Hilton, Jack London: two names side by side make a person
             spans.extend(s for _, _, s in matches)
 
@@ -670,6 +723,14 @@ class Recognizer:
         else:
             spans = [s for s in spans if not s.headline or _strong(s.candidates)]
             spans.extend(self._fuzzy_spans(text, spans, [], loc_cues, gaz_lang))
+        if ner_ran:
+            # names the NER took for persons come back when the text lists them with places
+            unmatched.extend([_Token(d.start, d.end, d.text, False)] for d in dropped)
+        cued = _cued_unknowns(text, unmatched, spans, kinds, stops, org_names)
+        if ner_ran:
+            back = {(d.start, d.end): d for d in dropped}
+            cued = [back.get((c.start, c.end), c) for c in cued]
+        spans.extend(cued)
         spans.sort(key=lambda s: s.start)
         return spans
 

@@ -243,6 +243,22 @@ def test_a_place_the_gazetteer_lacks_is_placed_in_the_division_beside_it(parser)
     assert d["place"]["precision"] == "admin1" and "not in the gazetteer" in d["reason"]
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # the NER reads these as persons; the text says they are places
+        (
+            "Les combats ont lieu dans le Helmand: Sangin, Nowzad, Kajaki et Musa Qala.",
+            {"Nowzad", "Kajaki", "Musa Qala"},
+        ),
+        ("Une frappe a visé le camp de réfugiés de Bouraïdj, dans la bande de Gaza.", {"Bouraïdj"}),
+    ],
+)
+def test_the_text_says_what_the_gazetteer_and_the_ner_miss(parser, text, names):
+    found = {m.text for m in parser.parse(Document("t", text, "fr")).mentions}
+    assert names <= found
+
+
 def test_a_place_the_gazetteer_lacks_with_nothing_around_it_has_no_place(parser):
     text = "Les habitants ont fui le village de Ouarkoyeborodou mardi."
     found = {m.text: m for m in parser.parse(Document("t", text, "fr")).mentions}
