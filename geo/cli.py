@@ -165,7 +165,7 @@ _output_option = click.option(
 )
 _lang_option = click.option(
     "--lang",
-    type=click.Choice(["auto", "fr", "en"]),
+    type=click.Choice(["auto", *SUPPORTED]),
     default="auto",
     show_default=True,
     help="Language of the documents; 'auto' uses each line's 'lang' or detects it.",

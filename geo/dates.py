@@ -10,7 +10,8 @@ precision ``unknown``: a date is never invented.
 Relative expressions ("hier", "mardi", "l'été dernier", "last week") are resolved against the
 publication date, reading the tense of the clause for weekdays and for dates without a year:
 "a annoncé mardi" is the last Tuesday on or before the publication date, "devrait se tenir
-mercredi" the next Wednesday strictly after it. The words are in ``geo/data/dates_*.tsv``.
+mercredi" the next Wednesday strictly after it. The words are each language's lexicons
+(``geo/lang/<code>/dates_*.tsv``) and the few patterns of its :class:`geo.lang.Language`.
 
 Mention spans cover the date expression with its own article or modifier ("l'été dernier",
 "mardi prochain", "le lendemain") but not the preposition before it: in "depuis juin" the span
@@ -22,19 +23,17 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
+from geo.lang import DEFAULT, LANGUAGES, fill, language
 from geo.model import DateValue
 
 __all__ = ["DateMention", "date_for_span", "find_dates", "infer_publication_date"]
 
-DATA_DIR = Path(__file__).parent / "data"
 SEASONS = ("spring", "summer", "autumn", "winter")
 _SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
 UNKNOWN = DateValue(None, "unknown", None)
@@ -74,15 +73,6 @@ class DateMention:
 # --------------------------------------------------------------------------- lexicon
 
 
-def _read_tsv(name: str) -> Iterator[list[str]]:
-    """Rows of a reviewed data file, without comment lines and trailing ``# comment`` cells."""
-    for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = [c.strip() for c in line.split("\t")]
-        yield [c for c in cells if c and not c.startswith("#")]
-
-
 def _key(word: str) -> str:
     """The lookup form of a matched word: lower case, one apostrophe, hyphens as spaces."""
     word = word.lower().replace("’", "'").rstrip(".")
@@ -113,68 +103,60 @@ class _Lang:
     cues: tuple[tuple[str, re.Pattern[str]], ...]
 
 
-@lru_cache(maxsize=4)
-def _lang(lang: str) -> _Lang:
-    lang = "en" if lang.lower().startswith("en") else "fr"
+def _cells(row: tuple[str, ...]) -> list[str]:
+    return [c.strip() for c in row]
+
+
+@lru_cache(maxsize=8)
+def _lang(code: str) -> _Lang:
+    spec = language(code, "date resolution")
     names: dict[str, dict[str, str]] = {"weekday": {}, "month": {}, "season": {}}
     surface: dict[str, list[str]] = {"weekday": [], "month": [], "season": []}
-    for row in _read_tsv("dates_calendar.tsv"):
-        if row[0] == lang:
-            names[row[1]][_key(row[2])] = row[3]
-            surface[row[1]].append(row[2])
+    for row in map(_cells, spec.lexicon("dates_calendar")):
+        names[row[0]][_key(row[1])] = row[2]
+        surface[row[0]].append(row[1])
     fixed: dict[str, tuple[str, str]] = {}
     mods: dict[str, dict[str, str]] = {"modifier-before": {}, "modifier-after": {}}
     preps: dict[str, str] = {}
     phrases: dict[str, list[str]] = {}  # kind -> surface forms, for the regexes
-    for row in _read_tsv("dates_relative.tsv"):
-        if row[0] != lang:
-            continue
-        phrases.setdefault(row[2], []).append(row[1])
-        if row[2] in mods:
-            mods[row[2]][_key(row[1])] = row[3]
-        elif row[2] == "prep":
-            preps[_key(row[1])] = row[3]
+    for row in map(_cells, spec.lexicon("dates_relative")):
+        phrases.setdefault(row[1], []).append(row[0])
+        if row[1] in mods:
+            mods[row[1]][_key(row[0])] = row[2]
+        elif row[1] == "prep":
+            preps[_key(row[0])] = row[2]
         else:
-            fixed[_key(row[1])] = (row[2], row[3])
+            fixed[_key(row[0])] = (row[1], row[2])
     cues = tuple(
-        (row[1], re.compile(rf"(?<!\w)(?:{row[2]})(?!\w)", re.IGNORECASE))
-        for row in _read_tsv("dates_tense.tsv")
-        if row[0] == lang
+        (row[0], re.compile(rf"(?<!\w)(?:{row[1]})(?!\w)", re.IGNORECASE))
+        for row in map(_cells, spec.lexicon("dates_tense"))
     )
     b, e = r"(?<!\w)", r"(?!\w)"
     wd = _alt(surface["weekday"])
-    mo = _alt(surface["month"], case_sensitive=lang == "en") + r"(?:\.(?=\s*\d))?"
+    mo = _alt(surface["month"], case_sensitive=spec.capitalised_months) + r"(?:\.(?=\s*\d))?"
     se = _alt(surface["season"])
     mb = _alt(phrases["modifier-before"])
     ma = _alt(phrases["modifier-after"]) if "modifier-after" in phrases else None
     prep = _alt(phrases["prep"])
     y = r"(?P<y>(?:1[89]|20)\d\d)"
     d = r"(?P<d>[12]\d|3[01]|0?[1-9])(?:er|st|nd|rd|th)?"
-    night = (
-        r"nuit\s+d[eu]\s+(?P<wd1>{w})\s+(?:à|au)\s+"
-        if lang == "fr"
-        else r"night\s+(?:of\s+)?(?P<wd1>{w})\s+(?:to|into)\s+"
-    )
+    words = {"wd": wd, "mo": mo, "se": se, "mb": mb, "d": d, "y": y}
+    if ma:
+        words["ma"] = ma
+    night = fill(spec.date_night, words)
     after = rf"(?:\s+(?P<ma>{ma}))?" if ma else ""
     raw = [
         ("daydate", rf"(?:(?P<wd>{wd}),?\s+)?(?:the\s+)?{d}\s+(?:of\s+)?(?P<mo>{mo})(?:,?\s+{y})?"),
         ("monthyear", rf"(?P<mo>{mo})\s+(?:of\s+)?{y}"),
         ("seasonyear", rf"(?:l['’])?(?P<se>{se})\s+(?:de\s+|of\s+)?{y}"),
         ("season", rf"(?P<mb>{mb})\s+(?P<se>{se})"),
-        ("night", rf"(?:(?:la|the)\s+)?{night.format(w=wd)}(?P<wd>{wd})"),
+        ("night", rf"(?:(?:la|the)\s+)?{night}(?P<wd>{wd})"),
         ("weekday", rf"(?:(?P<mb>{mb})\s+)?(?P<wd>{wd}){after}"),
         ("fixed", _alt([p for k in ("day", "week", "month", "year") for p in phrases[k]])),
         ("monthprep", rf"(?<=\W)(?P<mo>{mo})", rf"(?P<p>{prep})[\s\-‐‑]+"),
         ("yearprep", rf"(?<=\W){y}(?![.,]\d)", rf"(?P<p>{prep})[\s\-‐‑]+"),
     ]
-    if lang == "en":
-        raw.append(("daydate", rf"(?:(?P<wd>{wd}),?\s+)?(?P<mo>{mo})\s+{d}(?:,?\s+{y})?"))
-        raw.append(("monthmod", rf"(?P<mb>{mb})\s+(?P<mo>{mo})"))
-    else:
-        # "l'été dernier", "au printemps prochain"; never "a été dernier"
-        art = r"(?:l['’]|le\s+|(?<=au\s)|(?<=en\s))"
-        raw.append(("season", rf"{art}(?P<se>{se})\s+(?P<ma>{ma})"))
-        raw.append(("monthmod", rf"(?P<mo>{mo})\s+(?P<ma>{ma})"))
+    raw += [(kind, fill(template, words)) for kind, template in spec.date_patterns]
     patterns = tuple(
         (kind, re.compile(rf"{b}{rest[0] if rest else ''}(?P<core>{core}){e}", re.IGNORECASE))
         for kind, core, *rest in raw
@@ -411,7 +393,9 @@ def _reference(published: DateValue | str | None) -> date | None:
     return date.fromisoformat(parsed[0])
 
 
-def find_dates(text: str, published: DateValue | str | None, lang: str = "fr") -> list[DateMention]:
+def find_dates(
+    text: str, published: DateValue | str | None, lang: str = DEFAULT
+) -> list[DateMention]:
     """Find the date expressions of a text and resolve them against the publication date.
 
     Parameters
@@ -423,7 +407,7 @@ def find_dates(text: str, published: DateValue | str | None, lang: str = "fr") -
         When it is unknown, relative expressions keep value ``None`` (precision ``unknown``);
         explicit dates ("5 février 2020", "novembre 2015", "depuis 2012") still resolve.
     lang
-        ``"fr"`` or ``"en"``.
+        A language code of :data:`geo.lang.SUPPORTED`.
 
     Returns
     -------
@@ -500,7 +484,7 @@ def date_for_span(mentions: list[DateMention], start: int, end: int, text: str) 
         clause = clause[: m.start - start] + " " * (m.end - m.start) + clause[m.end - start :]
     verbs = [
         c.span()
-        for lang in ("fr", "en")
+        for lang in LANGUAGES
         for tense, pat in _lang(lang).cues
         if tense != "present"
         for c in [pat.search(clause)]
@@ -612,7 +596,7 @@ def _text_date(text: str, today: date) -> DateValue | None:
     """A publication day read from explicit dates of the text (see infer_publication_date)."""
     weekday_dates: list[tuple[date, str]] = []
     full_dates: list[tuple[date, str]] = []
-    for lang in ("fr", "en"):
+    for lang in LANGUAGES:
         lx = _lang(lang)
         for kind, m in _scan(text, lx):
             if kind != "daydate":

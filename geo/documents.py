@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from geo.errors import DocumentError, InputError
+from geo.lang import SUPPORTED
 from geo.model import Document
 from geo.text import MAX_CHARS, check_document_text
 
@@ -42,7 +43,7 @@ def document_from_json(obj: object, where: str) -> Document:
         raise DocumentError(doc_id, "missing 'text' (a string)")
     check_document_text(text, doc_id)
     lang = obj.get("lang")
-    if lang is not None and lang not in ("fr", "en"):
+    if lang is not None and lang not in SUPPORTED:
         lang = None  # unknown languages are detected
     spans = obj.get("spans")
     if spans is not None:
@@ -107,7 +108,7 @@ def read_text_file(path: Path, meta: dict | None = None) -> Document:
             info.update(json.loads(sidecar.read_text(encoding="utf-8")))
         except (OSError, ValueError) as exc:
             raise DocumentError(doc_id, f"unreadable metadata {sidecar.name}: {exc}") from None
-    lang = info.get("lang") if info.get("lang") in ("fr", "en") else None
+    lang = info.get("lang") if info.get("lang") in SUPPORTED else None
     return Document(
         id=doc_id,
         text=text,

@@ -2,8 +2,8 @@
 
 The types follow ACLED's backbone (Battles, Explosions/Remote violence, Violence against
 civilians, Strategic developments, Protests, Riots) plus ``Diplomacy``, which ACLED leaves out.
-Triggers and actors are reviewed data (``geo/data/events_triggers_{fr,en}.tsv``,
-``geo/data/events_actors.tsv``). A sentence with triggers gives one event: the trigger of the
+Triggers and actors are reviewed data (each language's ``geo/lang/<code>/events_triggers.tsv``,
+and ``geo/data/events_actors.tsv`` for every language). A sentence with triggers gives one event: the trigger of the
 highest-ranked type is primary and the others are kept in ``secondary_types`` as
 ``"Type: Subtype"``. A noun trigger counts only with an event reading nearby (an actor, a
 located place, a date or a toll); hypothetical and negated contexts are blocked by the lexicon.
@@ -27,13 +27,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from geo.errors import ConfigError
+from geo.lang import DEFAULT, language, read_tsv
 from geo.model import DateValue, Event, Mention
 from geo.text import sentences
 
 __all__ = ["casualties", "extract_events", "load_actors", "load_triggers"]
 
 DATA_DIR = Path(__file__).parent / "data"
-LANGS = ("fr", "en")
 FORMS = ("verb", "noun", "weak", "block", "block_next")
 SUBTYPES = {
     "Explosions/Remote violence": (
@@ -106,27 +106,13 @@ class ActorEntry:
     metonymic_only: bool = False
 
 
-def _rows(path: Path) -> list[tuple[int, list[str]]]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc}") from exc
-    rows = [(n, line.split("\t")) for n, line in enumerate(lines, 1) if line.strip()]
-    return [(n, r) for n, r in rows if not r[0].startswith("#") and r[0] != "pattern"]
-
-
-# "{AUX}" in a pattern: an auxiliary with an optional adverb ("a en outre accusé").
-_AUX = {
-    "fr": r"(?:a|ont|avait|avaient|avoir|aurait|auraient)(?: (?:\w+ment|en outre|aussi|également|"
-    r"déjà|encore|de nouveau|à nouveau|notamment|ainsi|par ailleurs|pour sa part|pour leur part))?",
-    "en": r"(?:has|have|had)(?: \w+ly| also| again| already)?",
-}
-
-
 def _compile(
-    path: Path, n: int, pattern: str, case: bool = False, lang: str = "fr"
+    path: Path, n: int, pattern: str, case: bool = False, aux: str | None = None
 ) -> re.Pattern[str]:
-    body = pattern.replace("{AUX}", _AUX[lang]).replace(" ", r"\s+")
+    # "{AUX}" in a trigger: the language's auxiliary with an optional adverb ("a en outre accusé")
+    if aux is not None:
+        pattern = pattern.replace("{AUX}", aux)
+    body = pattern.replace(" ", r"\s+")
     # A pattern may end with a space or an apostrophe (block_next contexts): no end boundary then.
     end = r"(?:(?<=[\s'])|(?![\w]))"
     try:
@@ -135,20 +121,20 @@ def _compile(
         raise ConfigError(f"{path}:{n}: bad pattern {pattern!r}: {exc}") from exc
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def load_triggers(lang: str) -> tuple[Trigger, ...]:
-    """The trigger lexicon of ``lang`` ("fr" or "en") from ``geo/data``.
+    """The trigger lexicon of ``lang`` (``geo/lang/<lang>/events_triggers.tsv``).
 
     Raises
     ------
     ConfigError
         On an unknown language, a short row, an unknown type, subtype or form, or a bad regex.
     """
-    if lang not in LANGS:
-        raise ConfigError(f"no event triggers for language {lang!r}; expected one of {LANGS}")
-    path = DATA_DIR / f"events_triggers_{lang}.tsv"
+    spec = language(lang, "event extraction")
+    table = spec.lexicon("events_triggers")
+    path = table.path
     out = []
-    for n, row in _rows(path):
+    for n, row in table.rows:
         if len(row) < 4:
             raise ConfigError(f"{path}:{n}: expected pattern, type, subtype, form[, comment]")
         pattern, type_, subtype, form = row[:4]
@@ -160,18 +146,17 @@ def load_triggers(lang: str) -> tuple[Trigger, ...]:
             if subtype not in (*SUBTYPES[type_], "@territory", ""):
                 raise ConfigError(f"{path}:{n}: unknown subtype {subtype!r} of {type_}")
         comment = row[4] if len(row) > 4 else ""
-        out.append(
-            Trigger(_compile(path, n, pattern, lang=lang), type_, subtype or None, form, comment)
-        )
+        compiled = _compile(path, n, pattern, aux=spec.event_aux)
+        out.append(Trigger(compiled, type_, subtype or None, form, comment))
     return tuple(out)
 
 
 @lru_cache(maxsize=1)
 def load_actors() -> tuple[ActorEntry, ...]:
-    """The actors lexicon (``geo/data/events_actors.tsv``), shared by both languages."""
+    """The actors lexicon (``geo/data/events_actors.tsv``), shared by every language."""
     path = DATA_DIR / "events_actors.tsv"
     out = []
-    for n, row in _rows(path):
+    for n, row in read_tsv(path, ("pattern", "label", "kind")).rows:
         if len(row) < 3 or row[2] not in ACTOR_KINDS:
             raise ConfigError(f"{path}:{n}: expected pattern, label, kind in {ACTOR_KINDS}")
         flags = set(row[3].split(",")) if len(row) > 3 and row[3] else set()
@@ -758,7 +743,7 @@ def extract_events(
     text: str,
     mentions: Sequence[Mention],
     *,
-    lang: str = "fr",
+    lang: str = DEFAULT,
     dates: Sequence | None = None,
     published: str | None = None,
 ) -> list[Event]:
@@ -771,7 +756,7 @@ def extract_events(
     mentions : sequence of Mention
         Resolved place mentions; metonymic ones never place an event.
     lang : str
-        ``"fr"`` or ``"en"``.
+        A language code of :data:`geo.lang.SUPPORTED`.
     dates : sequence of geo.dates.DateMention, optional
         Date mentions of ``text``; found with :func:`geo.dates.find_dates` when omitted.
     published : str, optional
@@ -788,8 +773,7 @@ def extract_events(
     >>> [e.type for e in extract_events("Des combats ont opposé lundi rebelles et soldats.", [])]
     ['Battles']
     """
-    if lang not in LANGS:
-        raise ConfigError(f"event extraction supports {LANGS}, not {lang!r}")
+    language(lang, "event extraction")
     if dates is None:
         from geo.dates import find_dates
 

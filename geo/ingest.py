@@ -31,6 +31,7 @@ from pathlib import Path
 
 from geo.documents import _folder_metadata, read_jsonl, read_text_file
 from geo.errors import ConflictmapError, DocumentError, InputError
+from geo.lang import SUPPORTED
 from geo.model import Document
 from geo.store import Store, text_hash
 from geo.text import MAX_CHARS, check_document_text
@@ -102,7 +103,7 @@ def read_html_file(path: Path, meta: dict | None = None) -> Document:
     if not published:
         found = infer_publication_date("", None, html=html)
         published = found.value or getattr(page, "date", None)
-    lang = info.get("lang") if info.get("lang") in ("fr", "en") else None
+    lang = info.get("lang") if info.get("lang") in SUPPORTED else None
     return Document(
         id=doc_id,
         text=text,

@@ -10,20 +10,28 @@ at the end):
 
 Statements and events read the text with repeated paragraphs blanked, so a lead paragraph that
 a site printed twice yields its statements and events once.
+
+Dates, statements and events read the words of the document's language (:mod:`geo.lang`). A
+document in a language with no lexicons there (Spanish, say) keeps its detected language, its
+places and its publication date, but gets no dates, statements or events, and a warning naming it
+is logged: reading it with another language's words would report false events and miss the real
+ones. Giving its language (``--lang``) reads it as that language.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from geo import dates as dates_mod
 from geo.errors import DocumentError
 from geo.geoparse import Geoparser, Parsed, default_geoparser
+from geo.lang import SUPPORTED, get_language
 from geo.model import DateValue, Document, Event, Mention, Statement
 from geo.text import NormalizedText, blank_repeated_paragraphs
 
-STAGE_LANGS = ("fr", "en")  # languages the dates, statements and events lexicons cover
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -74,9 +82,17 @@ class Extractor:
         from geo.statements import extract_statements
 
         doc, nt = parsed.doc, parsed.normalized
-        # the lexicons are French and English: another detected language is read as French
-        lang = parsed.lang if parsed.lang in STAGE_LANGS else "fr"
+        lang = parsed.lang
         published = dates_mod.infer_publication_date(nt.text, doc.published)
+        if get_language(lang) is None:
+            log.warning(
+                "document %s: no lexicons for language %r (only %s): places and publication "
+                "date kept, statements and events skipped (--lang or a 'lang' field reads it as one)",
+                doc.id,
+                lang,
+                ", ".join(SUPPORTED),
+            )
+            return Extracted(doc, lang, published, parsed.mentions, events=(), statements=())
         cleaned = blank_repeated_paragraphs(nt)
         text = cleaned.text
         blank = [(b.start, b.end) for b in cleaned.blanked]

@@ -1,9 +1,11 @@
 """Statements: quotations and reported speech, who said them, when and where.
 
-French first, English too. The words come from three reviewed files in ``geo/data``:
-``statements_verbs.tsv`` (verbs of saying and their forms), ``statements_roles.tsv`` (role
-nouns: ministre, porte-parole, ministère, agence...) and ``statements_cues.tsv`` (titles,
-pronouns, determiners, adjuncts, clause boundaries, venue phrases).
+French first, English too. The words come from three reviewed lexicons of each language
+(``geo/lang/<code>/``): ``statements_verbs.tsv`` (verbs of saying and their forms),
+``statements_roles.tsv`` (role nouns: ministre, porte-parole, ministère, agence...) and
+``statements_cues.tsv`` (titles, pronouns, determiners, adjuncts, clause boundaries, venue
+phrases); the patterns that put verbs in context are declared with the language
+(:class:`geo.lang.Language`).
 
 How it reads a document:
 
@@ -39,23 +41,16 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from geo.errors import ConfigError
+from geo.lang import DEFAULT, Table, fill, get_language, language
 from geo.model import DateValue, Mention, Place, Statement
 from geo.text import paragraphs, sentences
 
 __all__ = ["extract_statements", "load_lexicon"]
 
 log = logging.getLogger(__name__)
-
-DATA_DIR = Path(__file__).parent / "data"
-VERBS_FILE = DATA_DIR / "statements_verbs.tsv"
-ROLES_FILE = DATA_DIR / "statements_roles.tsv"
-CUES_FILE = DATA_DIR / "statements_cues.tsv"
-SPACY_MODEL = "fr_core_news_md"
-SPACY_EXCLUDE = ["parser", "lemmatizer", "attribute_ruler", "morphologizer"]
 
 MIN_INDIRECT_WORDS = 3  # a reported clause shorter than this is no statement
 MAX_NP_TOKENS = 16  # a speaker's noun group is never longer
@@ -65,7 +60,7 @@ _QUOTE_MARKS = '«»"'
 _CUE_KINDS = {
     "source", "for", "title", "pronoun_sg", "pronoun_pl", "pronoun_none", "det", "adjunct",
     "boundary", "relative", "lead", "stop", "connector", "venue", "venue_prep", "place_prep",
-    "naming",
+    "naming", "clause_subject",
 }  # fmt: skip
 _ROLE_KINDS = {"person", "group", "org"}
 _FLAGS = {"que", "incise", "refl", "obj", "noinv"}
@@ -146,6 +141,7 @@ class Lexicon:
     """The compiled words of one language (see the module docstring)."""
 
     lang: str
+    and_word: str  # joins several speakers: "MM. Erdogan et Poutine"
     flags: dict[str, frozenset[str]]  # folded verb form -> flags
     cues: dict[str, frozenset[str]]  # kind -> folded phrases
     roles: dict[str, _Role]  # folded phrase -> role
@@ -173,18 +169,14 @@ def _role_pattern(phrase: str) -> str:
     return out[: -len(r"\s+")]
 
 
-def _rows(path: Path, width: int) -> list[tuple[int, list[str]]]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc}") from exc
+def _rows(table: Table) -> list[tuple[int, list[str]]]:
+    """The rows of a lexicon, stripped; each fills the columns its header names (but comment)."""
+    width = len(table.columns) - (table.columns[-1] == "comment")
     out = []
-    for n, line in enumerate(lines, start=1):
-        if not line.strip() or line.startswith("#") or line.startswith("lang\t"):
-            continue
-        cells = [c.strip() for c in line.split("\t")]
+    for n, row in table.rows:
+        cells = [c.strip() for c in row]
         if len(cells) < width or not all(cells[:width]):
-            raise ConfigError(f"{path}:{n}: expected at least {width} non-empty columns")
+            raise ConfigError(f"{table.where(n)}: expected at least {width} non-empty columns")
         out.append((n, cells))
     return out
 
@@ -193,53 +185,51 @@ def _forms(cell: str) -> list[str]:
     return [f.strip() for f in cell.split(",") if f.strip() and f.strip() != "-"]
 
 
-@lru_cache(maxsize=4)
-def load_lexicon(lang: str = "fr") -> Lexicon:
-    """Read and compile the statement lexicons of ``lang`` (``"fr"`` or ``"en"``).
+@lru_cache(maxsize=8)
+def load_lexicon(lang: str = DEFAULT) -> Lexicon:
+    """Read and compile the statement lexicons of ``lang`` (a code of :data:`geo.lang.SUPPORTED`).
 
     Raises
     ------
     ConfigError
-        On a malformed row, an unknown flag or kind, or a language without verbs.
+        On a language not declared in :mod:`geo.lang`, a malformed row, an unknown flag or
+        kind, or a language without verbs.
 
     Example
     -------
     >>> "que" in load_lexicon("fr").flags["declare"]
     True
     """
-    lang = "en" if lang == "en" else "fr"
+    spec = language(lang, "statement extraction")
+    verbs_table = spec.lexicon("statements_verbs")
+    cues_table = spec.lexicon("statements_cues")
+    roles_table = spec.lexicon("statements_roles")
     flags: dict[str, set[str]] = {}
     part: dict[str, list[str]] = {"plain": [], "refl": []}
     fin: dict[str, list[str]] = {"plain": [], "refl": []}
     ger: list[str] = []
-    for n, row in _rows(VERBS_FILE, 5):
-        if row[0] != lang:
-            continue
-        fl = set(_forms(row[4]))
+    for n, row in _rows(verbs_table):
+        fl = set(_forms(row[3]))
         if fl - _FLAGS:
-            raise ConfigError(f"{VERBS_FILE}:{n}: unknown flag {sorted(fl - _FLAGS)}")
+            raise ConfigError(f"{verbs_table.where(n)}: unknown flag {sorted(fl - _FLAGS)}")
         key = "refl" if "refl" in fl else "plain"
-        for form in _forms(row[1]) + _forms(row[2]) + _forms(row[3]):
+        for form in _forms(row[0]) + _forms(row[1]) + _forms(row[2]):
             flags.setdefault(_fold(form), set()).update(fl)
-        part[key] += _forms(row[1])
-        fin[key] += _forms(row[2])
-        ger += _forms(row[3])
+        part[key] += _forms(row[0])
+        fin[key] += _forms(row[1])
+        ger += _forms(row[2])
     if not part["plain"]:
-        raise ConfigError(f"{VERBS_FILE}: no verbs for language {lang!r}")
+        raise ConfigError(f"{verbs_table.path}: no verbs for language {lang!r}")
     cues: dict[str, set[str]] = {}
-    for n, row in _rows(CUES_FILE, 3):
-        if row[0] != lang:
-            continue
-        if row[1] not in _CUE_KINDS:
-            raise ConfigError(f"{CUES_FILE}:{n}: unknown kind {row[1]!r}")
-        cues.setdefault(row[1], set()).add(row[2])
+    for n, row in _rows(cues_table):
+        if row[0] not in _CUE_KINDS:
+            raise ConfigError(f"{cues_table.where(n)}: unknown kind {row[0]!r}")
+        cues.setdefault(row[0], set()).add(row[1])
     roles = {}
-    for n, row in _rows(ROLES_FILE, 4):
-        if row[0] != lang:
-            continue
-        if row[2] not in _ROLE_KINDS:
-            raise ConfigError(f"{ROLES_FILE}:{n}: unknown kind {row[2]!r}")
-        roles[_fold(row[1])] = _Role(_fold(row[1]), row[2], None if row[3] == "-" else row[3])
+    for n, row in _rows(roles_table):
+        if row[1] not in _ROLE_KINDS:
+            raise ConfigError(f"{roles_table.where(n)}: unknown kind {row[1]!r}")
+        roles[_fold(row[0])] = _Role(_fold(row[0]), row[1], None if row[2] == "-" else row[2])
 
     def c(kind: str) -> list[str]:
         return sorted(cues.get(kind, ()))
@@ -252,38 +242,18 @@ def load_lexicon(lang: str = "fr") -> Lexicon:
     b, e = r"(?<![\w-])", r"(?![\w-])"
     p_part, p_fin, p_ger = _alt(part["plain"]), _alt(fin["plain"]), _alt(ger)
     r_part, r_fin = _alt(part["refl"]), _alt(fin["refl"])
-    if lang == "fr":
-        inv = rf"(?:-t)?-(?P<pron>{pron}){e}"
-        aux = "a|ont|avait|avaient|aurait|auraient|aura|auront|eut|eurent|ait|aient"
-        aux_inv = "a|ont|avait|avaient|aurait|auraient"
-        etre = "est|sont|était|étaient|serait|seraient|être|étant"
-        events = [
-            ("inv", rf"{b}(?:{aux_inv}){inv}{adjs}\s+(?P<v>{p_part}){e}"),
-            ("inv", rf"{b}(?:s'|se\s+)(?:est|sont|était|étaient){inv}{adjs}\s+(?P<v>{r_part}){e}"),
-            ("inv", rf"{b}se\s+(?P<v>{r_fin}){inv}"),
-            ("inv", rf"{b}(?P<v>{p_fin}){inv}"),
-            ("aux", rf"{b}(?:s'|se\s+)(?:{etre}){adjs}\s+(?P<v>{r_part}){e}"),
-            ("aux", rf"{b}(?:s'|se\s+)(?P<v>{r_fin}){e}"),
-            ("ger", rf"{b}(?:avoir|ayant|s'être|s'étant){adjs}\s+(?P<v>{p_part}|{r_part}){e}"),
-            ("aux", rf"{b}(?:{aux}){adjs}\s+(?P<v>{p_part}){e}"),
-            ("fin", rf"{b}(?P<v>{p_fin}){e}"),
-            ("ger", rf"{b}(?:en\s+)?(?P<v>{p_ger}){e}"),
-        ]
-        clause = r"\s*(?:(?:que|qu')(?:\s|(?<=')))|\s+(?=(?:avoir|être)\s)"
-    else:
-        events = [
-            ("aux", rf"\b(?:has|have|had){adjs}\s+(?P<v>{p_part}){e}"),
-            ("aux", rf"\b(?:was|were|is|are)\s+quoted\s+as\s+(?P<v>{p_ger}){e}"),
-            ("fin", rf"{b}(?P<v>{p_part}|{p_fin}){e}"),
-            ("ger", rf"{b}(?P<v>{p_ger}){e}"),
-        ]
-        clause = r"\s*(?:that\s|:)"
+    words = {"b": b, "e": e, "adjs": adjs, "pron": pron, "p_part": p_part, "p_fin": p_fin}
+    words |= {"p_ger": p_ger, "r_part": r_part, "r_fin": r_fin}
+    words |= {name: fill(piece, words) for name, piece in spec.saying_pieces.items()}
+    events = [(kind, fill(template, words)) for kind, template in spec.saying_patterns]
+    clause = fill(spec.reported_clause, words)
     role_alt = "|".join(_role_pattern(p) for p in sorted(roles, key=lambda p: (-len(p), p)))
     titles = sorted(cues.get("title", ()), key=len, reverse=True)
     token = "|".join(re.escape(t) for t in titles if t.endswith("."))
     token = (token + "|" if token else "") + r"[^\W\d_]+'|\w+(?:[-']\w+)*|\S"
     return Lexicon(
         lang=lang,
+        and_word=spec.and_word,
         flags={k: frozenset(v) for k, v in flags.items()},
         cues={k: frozenset(_fold(p) for p in v) for k, v in cues.items()},
         roles=roles,
@@ -891,7 +861,7 @@ class _Speakers:
                 and (not before_words or (m and m.start() <= before_words[0][0] + 1))
             ):
                 fulls = [self.names.full(n) for _, _, n in names]
-                ev.speaker = (" et " if lx.lang == "fr" else " and ").join(dict.fromkeys(fulls))
+                ev.speaker = f" {lx.and_word} ".join(dict.fromkeys(fulls))
                 ev.plural = len(fulls) > 1
                 role = _strip_det(lx, " ".join(self.text[s : names[0][0]].split()))
                 role = role if m else None
@@ -1143,14 +1113,14 @@ def _analyse(
         m = lx.clause_re.match(masked, pos)
         if m:
             ev.clause = (m.end(), se)
-        elif lx.lang == "en":
+        elif lx.cues.get("clause_subject"):  # a clause without "that": "said it would"
             nxt = re.match(r"\s+([\w']+)", masked[pos:se])
             if (
                 nxt
                 and (
                     _is_cap(nxt.group(1))
                     or lx.has("det", nxt.group(1))
-                    or nxt.group(1).lower() in ("it", "he", "she", "they", "we", "there")
+                    or nxt.group(1).lower() in lx.cues["clause_subject"]
                 )
                 and len(masked[pos:se].split()) >= 4
             ):
@@ -1221,21 +1191,23 @@ _NLP: dict[str, Any] = {}
 
 
 def _entities(text: str, lang: str, nlp: Any) -> list[tuple[int, int, str]] | None:
-    """Named entities from spaCy (French), or None to fall back on capitalisation."""
-    if nlp is None and lang == "fr":
-        if "fr" not in _NLP:
+    """Named entities from the language's spaCy NER when it declares ``speaker_ner``, or None
+    to fall back on capitalisation."""
+    spec = get_language(lang)
+    if nlp is None and spec is not None and spec.speaker_ner and spec.ner_model:
+        if lang not in _NLP:
             try:
                 import spacy
 
-                _NLP["fr"] = spacy.load(SPACY_MODEL, exclude=SPACY_EXCLUDE)
+                _NLP[lang] = spacy.load(spec.ner_model, exclude=list(spec.ner_exclude))
             except (ImportError, OSError) as exc:
                 log.warning(
                     "statements: %s unavailable (%s); names found by capitalisation",
-                    SPACY_MODEL,
+                    spec.ner_model,
                     exc,
                 )
-                _NLP["fr"] = None
-        nlp = _NLP["fr"]
+                _NLP[lang] = None
+        nlp = _NLP[lang]
     if nlp is None:
         return None
     from geo.recognize import run_ner
@@ -1264,7 +1236,7 @@ def extract_statements(
     text: str,
     mentions: Sequence[Mention],
     *,
-    lang: str = "fr",
+    lang: str = DEFAULT,
     dates: Sequence[Any] | None = None,
     nlp: Any = None,
     entities: Sequence[tuple[int, int, str]] | None = None,
@@ -1279,13 +1251,14 @@ def extract_statements(
         Resolved place mentions of ``text``: the places inside a quotation and the place a
         statement was made are taken from them.
     lang : str
-        ``"fr"`` or ``"en"``.
+        A language code of :data:`geo.lang.SUPPORTED`.
     dates : sequence of DateMention, optional
         ``geo.dates.find_dates(text, published, lang)``; when None, the dates of the text are
         found without a publication date (relative dates stay unresolved).
     nlp : spacy.Language, optional
-        A loaded French pipeline with ``ner``; loaded once (``fr_core_news_md``, NER only) when
-        None and ``lang == "fr"``. English uses capitalisation only.
+        A loaded pipeline with ``ner``; when None, the language's ``ner_model`` is loaded once
+        (NER only) if the language declares ``speaker_ner`` (French), else names come from
+        capitalisation (English).
     entities : sequence of (start, end, label), optional
         Named entities of ``text`` already found (the geoparser's): used instead of running
         ``nlp`` again.

@@ -18,8 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from geo.errors import ConfigError, DocumentError
+from geo.lang import LANGUAGES as DECLARED
+from geo.lang import SUPPORTED, Table, read_tsv
 
 DATA_DIR = Path(__file__).parent / "data"
+# rules and abbreviations of every language; each language's own are in its folder (geo/lang)
 BOILERPLATE_FILE = DATA_DIR / "text_boilerplate.tsv"
 ABBREVIATIONS_FILE = DATA_DIR / "text_abbreviations.tsv"
 
@@ -28,7 +31,10 @@ MAX_BAD_RATIO = 0.02
 MIN_REPEAT_CHARS = 40
 MIN_LANG_LETTERS = 12
 MIN_LANG_CONFIDENCE = 0.5
-LANGUAGES = ("fr", "en", "de", "es", "it", "pt", "nl", "ar", "ru", "uk", "tr", "fa")
+# Languages told apart by detect_language: those the pipeline reads, and others met in conflict
+# news, so that a document in one of them is reported in its language, not read as French.
+_OTHER_LANGUAGES = ("de", "es", "it", "pt", "nl", "ar", "ru", "uk", "tr", "fa")
+LANGUAGES = (*SUPPORTED, *(c for c in _OTHER_LANGUAGES if c not in SUPPORTED))
 
 # Same-length replacements: offsets stay one to one.
 _REPLACE = {
@@ -273,44 +279,53 @@ class BoilerplateRule:
         return m.start() if line[: m.start()].strip() else 0
 
 
-def load_boilerplate(path: Path | str = BOILERPLATE_FILE) -> tuple[BoilerplateRule, ...]:
-    """Read boilerplate rules from a TSV file (``kind pattern lang comment``, ``#`` comments).
+def load_boilerplate(path: Path | str | None = None) -> tuple[BoilerplateRule, ...]:
+    """Read boilerplate rules from a TSV file: a header ``kind pattern lang comment`` (``lang``
+    may be left out), then one rule a row; ``#`` comments.
+
+    When ``path`` is None, the rules of every declared language (``text_boilerplate.tsv`` in
+    its folder of ``geo/lang``), then those of every language (:data:`BOILERPLATE_FILE`).
 
     Raises
     ------
     ConfigError
         On a short row, an unknown kind, an invalid regex or a tail pattern not ending in ``$``.
     """
+    if path is None:
+        return _default_boilerplate()
     return _load_boilerplate(str(path))
+
+
+@lru_cache(maxsize=1)
+def _default_boilerplate() -> tuple[BoilerplateRule, ...]:
+    rules: list[BoilerplateRule] = []
+    for code, lang in DECLARED.items():
+        rules += _rules(lang.lexicon("text_boilerplate"), code)
+    return (*rules, *_load_boilerplate(str(BOILERPLATE_FILE)))
 
 
 @lru_cache(maxsize=8)
 def _load_boilerplate(path: str) -> tuple[BoilerplateRule, ...]:
+    return tuple(_rules(read_tsv(path, ("kind", "pattern")), "*"))
+
+
+def _rules(table: Table, lang: str) -> list[BoilerplateRule]:
+    """The rules of a table; ``lang`` for the rows that name no language."""
+    at_lang = table.columns.index("lang") if "lang" in table.columns else None
+    at_comment = table.columns.index("comment") if "comment" in table.columns else None
     rules = []
-    for lineno, row in _read_tsv(path, "kind"):
+    for lineno, row in table.rows:
         if len(row) < 2 or not row[1]:
-            raise ConfigError(f"{path}:{lineno}: expected kind<TAB>pattern[<TAB>lang<TAB>comment]")
-        lang = row[2] if len(row) > 2 and row[2] else "*"
-        comment = row[3] if len(row) > 3 else ""
+            raise ConfigError(
+                f"{table.where(lineno)}: expected kind<TAB>pattern[<TAB>lang<TAB>comment]"
+            )
+        row_lang = row[at_lang] if at_lang is not None and len(row) > at_lang else ""
+        comment = row[at_comment] if at_comment is not None and len(row) > at_comment else ""
         try:
-            rules.append(BoilerplateRule(row[0], row[1], lang, comment))
+            rules.append(BoilerplateRule(row[0], row[1], row_lang or lang, comment))
         except ValueError as exc:
-            raise ConfigError(f"{path}:{lineno}: {exc}") from exc
-    return tuple(rules)
-
-
-def _read_tsv(path: str, header: str) -> list[tuple[int, list[str]]]:
-    try:
-        with open(path, encoding="utf-8", newline="") as f:
-            lines = list(enumerate(f, start=1))
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc}") from exc
-    rows = [
-        (n, line.rstrip("\r\n").split("\t"))
-        for n, line in lines
-        if line.strip() and not line.startswith("#")
-    ]
-    return [(n, row) for n, row in rows if row[0] != header]
+            raise ConfigError(f"{table.where(lineno)}: {exc}") from exc
+    return rules
 
 
 def remove_boilerplate(
@@ -323,7 +338,7 @@ def remove_boilerplate(
     nt : NormalizedText
         Output of :func:`normalize`.
     rules : sequence of BoilerplateRule, optional
-        Defaults to the reviewed ``geo/data/text_boilerplate.tsv``.
+        Defaults to the reviewed rules of every language (:func:`load_boilerplate`).
 
     Returns
     -------
@@ -435,9 +450,16 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=1)
-def abbreviations(path: str = str(ABBREVIATIONS_FILE)) -> frozenset[str]:
-    """Abbreviations (without their period) after which no sentence ends."""
-    return frozenset(row[0] for _, row in _read_tsv(path, "abbr"))
+def abbreviations(path: str | None = None) -> frozenset[str]:
+    """Abbreviations (without their period) after which no sentence ends: those of ``path``
+    (a TSV file whose header starts with ``abbr``), by default those of every declared language
+    (``text_abbreviations.tsv`` in its folder of ``geo/lang``) and of every language
+    (:data:`ABBREVIATIONS_FILE`)."""
+    if path is not None:
+        return frozenset(row[0] for row in read_tsv(path, ("abbr",)))
+    tables = [lang.lexicon("text_abbreviations") for lang in DECLARED.values()]
+    tables.append(read_tsv(ABBREVIATIONS_FILE, ("abbr",)))
+    return frozenset(row[0] for table in tables for row in table)
 
 
 _TERMINAL = re.compile(r"[.!?…]+")

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from geo.dates import (
-    DATA_DIR,
     SEASONS,
     DateMention,
     date_for_span,
     find_dates,
     infer_publication_date,
 )
+from geo.lang import LANGUAGES
 from geo.model import DateValue
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -345,23 +345,19 @@ def test_seed_publication_date_from_text() -> None:
     assert infer_publication_date(text, today=date(2020, 1, 1)).value == published
 
 
-def test_lexicons_are_complete() -> None:
-    rows = [
-        line.split("\t")
-        for line in (DATA_DIR / "dates_calendar.tsv").read_text(encoding="utf-8").splitlines()
-        if line and not line.startswith("#")
+@pytest.mark.parametrize("lang", list(LANGUAGES.values()), ids=list(LANGUAGES))
+def test_lexicons_are_complete(lang) -> None:
+    rows = list(lang.lexicon("dates_calendar"))
+    assert {r[2] for r in rows if r[0] == "weekday"} == {str(i) for i in range(7)}
+    assert {r[2] for r in rows if r[0] == "month"} == {str(i) for i in range(1, 13)}
+    assert {r[2] for r in rows if r[0] == "season"} == set(SEASONS)
+    assert all(len(row) >= 2 for row in lang.lexicon("dates_tense"))
+
+
+def _relative_rows() -> list[tuple[str, ...]]:
+    return [
+        (code, *row) for code, lang in LANGUAGES.items() for row in lang.lexicon("dates_relative")
     ]
-    for lang in ("fr", "en"):
-        assert {r[3] for r in rows if r[:2] == [lang, "weekday"]} == {str(i) for i in range(7)}
-        assert {r[3] for r in rows if r[:2] == [lang, "month"]} == {str(i) for i in range(1, 13)}
-        assert {r[3] for r in rows if r[:2] == [lang, "season"]} == set(SEASONS)
-    tense = (DATA_DIR / "dates_tense.tsv").read_text(encoding="utf-8")
-    assert all(len(line.split("\t")) >= 3 for line in tense.splitlines() if line[:1] != "#")
-
-
-def _relative_rows() -> list[list[str]]:
-    text = (DATA_DIR / "dates_relative.tsv").read_text(encoding="utf-8")
-    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from geo.lang import get_language
 from geo.model import Mention, Place
 from geo.statements import extract_statements, load_lexicon
 from geo.text import clean
@@ -84,14 +85,10 @@ def test_lexicons_load_and_cover_the_usual_verbs():
 
 def test_lexicon_rows_have_comments_where_flags_are_unusual():
     """Every verb restricted to the incise position says why, in its comment column."""
-    rows = [
-        line.split("\t")
-        for line in (ROOT / "geo" / "data" / "statements_verbs.tsv").read_text("utf-8").splitlines()
-        if line and not line.startswith(("#", "lang\t"))
-    ]
-    assert all(len(r) >= 5 for r in rows)
-    restricted = [r for r in rows if "incise" in r[4] and r[0] == "fr"]
-    assert restricted and all(len(r) > 5 and r[5].strip() for r in restricted[:6])
+    rows = list(get_language("fr").lexicon("statements_verbs"))
+    assert all(len(r) >= 4 for r in rows)
+    restricted = [r for r in rows if "incise" in r[3]]
+    assert restricted and all(len(r) > 4 and r[4].strip() for r in restricted[:6])
 
 
 # --------------------------------------------------------------------------- French patterns

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from geo.errors import ConfigError, DocumentError, InputError
+from geo.lang import SUPPORTED
 from geo.text import (
     BOILERPLATE_FILE,
     MAX_CHARS,
@@ -214,7 +215,10 @@ def test_boilerplate_file_loads_and_every_rule_is_commented_or_plain() -> None:
         assert rule.kind in ("line", "prefix") or rule.comment, rule.pattern
         if rule.kind == "tail":
             assert rule.pattern.endswith("$")
-    assert load_boilerplate(BOILERPLATE_FILE) == rules
+    # the rules of every language come last, after each language's own
+    shared = load_boilerplate(BOILERPLATE_FILE)
+    assert shared and rules[-len(shared) :] == shared and {r.lang for r in shared} == {"*"}
+    assert {r.lang for r in rules[: -len(shared)]} <= set(SUPPORTED)
 
 
 @pytest.mark.parametrize(

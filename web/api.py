@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, jsonify, request, send_file, url_for
 
 from geo.errors import AuthError, InputError
+from geo.lang import SUPPORTED
 
 bp = Blueprint("api", __name__)
 
@@ -30,7 +31,7 @@ DEFAULT_LIMIT = 100
 MAX_OFFSET = 10**9
 MAX_TEXT_PARAM = 200
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-LANGS = ("fr", "en")
+LANGS = SUPPORTED  # the languages a posted article may declare
 EXPORT_FORMATS = {
     "geojson": ("application/geo+json", "events.geojson"),
     "csv": ("text/csv; charset=utf-8", "events.csv"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from web.api import MAX_LIMIT, MAX_OFFSET, MAX_TEXT_PARAM
+from web.api import LANGS, MAX_LIMIT, MAX_OFFSET, MAX_TEXT_PARAM
 
 
 def _param(name: str, description: str, schema: dict, example: Any = None) -> dict:
@@ -410,7 +410,7 @@ def spec(server_url: str = "") -> dict:
                         },
                         "lang": {
                             "type": "string",
-                            "enum": ["fr", "en", "", None],
+                            "enum": [*LANGS, "", None],
                             "nullable": True,
                         },
                     },
