@@ -335,6 +335,7 @@ def _cued_unknowns(text, groups, spans, kinds, stops, org_names) -> list[Span]:
     # the NER's organisations always win; its persons and miscellanea lose to the text's own
     # word (a settlement noun, a list of places): it reads "Kajaki" or "Nousseirat" as people
     named = [(s, e) for s, e, kind in kinds if kind in ("org", "group")]
+    persons = [(s, e) for s, e, kind in kinds if kind == "person"]
     out: list[Span] = []
 
     def free(a: int, b: int) -> bool:
@@ -366,12 +367,26 @@ def _cued_unknowns(text, groups, spans, kinds, stops, org_names) -> list[Span]:
         if len(key) < 3 or _sentence_initial(text, a) or not free(a, b):
             continue
         cue = _SETTLEMENT_BEFORE.search(text, max(0, a - 60), a)
+        if cue and not _OF_END.search(cue.group()) and not free_of(persons, a, b):
+            cue = None  # "le gouverneur de la région Oleg Synegoubov": a person after the noun
         if not cue and a not in in_place_list:
             continue
         span = Span(a, b, phrase, [], source="cue", confidence=0.7)
         span.locative = cue.group().strip().lower() if cue else None
         out.append(span)
     return out
+
+
+_SETTLEMENT_AFTER = re.compile(
+    r"(?i),\s+(?:une\s+|un\s+|la\s+|le\s+|a\s+|the\s+)?(?:petite\s+|grande\s+|small\s+)?"
+    r"(?:ville|village|localité|bourgade|commune|town|city|village|district|région|province)\b"
+)
+_OF_END = re.compile(r"(?i)(?:\bde|\bdu|\bdes|\bd['’]|\bof)\s*$")
+
+
+def free_of(ranges: list[tuple[int, int]], a: int, b: int) -> bool:
+    """True when [a, b) overlaps none of ``ranges``."""
+    return all(b <= s or a >= e for s, e in ranges)
 
 
 def _listed_with(span: Span, others: list[Span], text: str) -> bool:
@@ -873,7 +888,8 @@ class Recognizer:
             return all(b <= s or a >= e for s, e in taken[max(0, k - 1) : k + 2])
 
         for s, e, kind in kinds:
-            if kind == "person" and _SETTLEMENT_BEFORE.search(text, max(0, s - 60), s):
+            cue = _SETTLEMENT_BEFORE.search(text, max(0, s - 60), s)
+            if kind == "person" and cue and _OF_END.search(cue.group()):
                 kind = "place"  # "le quartier de Mariam Bek": the model reads a person
             if kind != "place":
                 continue
@@ -895,6 +911,8 @@ class Recognizer:
             if not locative:
                 m = _SETTLEMENT_BEFORE.search(text, max(0, s - 60), s)
                 locative = m.group().strip().lower() if m else None
+            if not locative and _SETTLEMENT_AFTER.match(text, e):
+                locative = "apposition"  # "Tchervonograd, ville de la région de Kharkiv"
             cands = self.gaz.candidates(
                 phrase, lang=gaz_lang, limit=8, allow_common=bool(locative), fuzzy=False
             )
