@@ -21,11 +21,11 @@ from functools import cache
 from pathlib import Path
 
 from gazetteer import sources
-from gazetteer.normalize import fold, is_code, is_latin
+from gazetteer.normalize import fold, is_code, is_latin, strip_accents
 from gazetteer.sources import Record
 from geo.errors import GazetteerError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: places.name_en
 # Country outlines are simplified to this tolerance (degrees): about 2 km, light for a browser.
 SIMPLIFY_DEGREES = 0.02
 # Alternate names with these characters are annotations, not names ("Hammaburg [a. 832]").
@@ -69,6 +69,30 @@ TERRITORY_SNAP_DEGREES = 0.1
 TERRITORY_GAP_DEGREES = 0.5
 # M49 region names as Natural Earth spells them, where the two differ.
 _NE_SUBREGION = {"southeast asia": "south eastern asia", "micronesian region": "micronesia"}
+# Letters that NFKD does not decompose, as GeoNames' ASCII names write them (ʿ and ʾ as '),
+# for a place's English name: "Şanlıurfa" -> "Sanliurfa", "Xgħajra" -> "Xghajra".
+_ASCII_LETTERS = str.maketrans(
+    {
+        "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l",
+        "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i",
+        "ə": "e", "Ə": "E", "ǝ": "e", "ħ": "h", "Ħ": "H", "ʿ": "'", "ʾ": "'", "ʼ": "'", "ʻ": "'",
+        "‘": "'", "’": "'", "–": "-", "—": "-",
+    }
+)  # fmt: skip
+# France and its overseas territories, and Monaco: GeoNames names their places in French.
+_FRENCH_COUNTRIES = frozenset(
+    {"FR", "GF", "GP", "MQ", "RE", "YT", "PM", "BL", "MF", "NC", "PF", "WF", "TF", "MC"}
+)
+# Countries where French is an official or the written language of place names: there, a
+# GeoNames name whose only letters beyond ASCII are French ones (Liège, Montréal, Séguéla,
+# Sétif) is the French name, where the ASCII English name would drop its accents.
+_FRANCOPHONE = frozenset(
+    {
+        "BE", "CH", "LU", "CA", "HT", "LB", "MA", "DZ", "TN", "MR", "SN", "ML", "BF", "NE", "TD",
+        "CI", "GN", "BJ", "TG", "CM", "CF", "CG", "CD", "GA", "DJ", "KM", "MG", "BI", "RW", "VU",
+    }
+)  # fmt: skip
+_FRENCH_LETTERS = frozenset("àâçéèêîôûùœæÀÂÇÉÈÊÎÔÛÙŒÆ")  # not ü, ë, ï: Zürich, Durrës
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -76,8 +100,9 @@ CREATE TABLE places (
     rowid INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
     geonameid INTEGER,
-    name TEXT NOT NULL,
-    name_fr TEXT,
+    name TEXT NOT NULL,             -- GeoNames' name (CLDR English for countries)
+    name_fr TEXT,                   -- the name French readers see, where known
+    name_en TEXT,                   -- the name English readers see (ASCII for GeoNames')
     feature TEXT NOT NULL,
     country_code TEXT,
     admin1 TEXT,
@@ -131,6 +156,26 @@ def _admin_core(name: str) -> str:
     return " ".join(w for w in _fold(name).split() if w not in _ADMIN_WORDS)
 
 
+def ascii_name(name: str) -> str:
+    """The name in plain ASCII letters, as GeoNames' ``asciiname`` writes it: the English name
+    of a place GeoNames names with a transliteration's diacritics.
+
+    >>> ascii_name("Rafaḩ"), ascii_name("Al Ḩudaydah"), ascii_name("Ma‘arrat an Nu‘mān")
+    ('Rafah', 'Al Hudaydah', "Ma'arrat an Nu'man")
+    """
+    if name.isascii():
+        return name
+    out = strip_accents(name.translate(_ASCII_LETTERS))
+    if not out.isascii():  # a stray letter of another script: left out
+        out = " ".join("".join(ch for ch in out if ch.isascii()).split())
+    return out if any(ch.isalpha() for ch in out) else name
+
+
+def _french_as_written(name: str) -> bool:
+    """True when a name's only letters beyond ASCII are French ones (Genève, Besançon)."""
+    return not name.isascii() and all(ch.isascii() or ch in _FRENCH_LETTERS for ch in name)
+
+
 def _ne_by_code(ne_countries: Iterable[dict]) -> dict[str, dict]:
     """ISO code -> its Natural Earth feature (the largest when several carry the code)."""
     ne_by_code: dict[str, dict] = {}
@@ -163,6 +208,7 @@ def _countries(ne_by_code: dict[str, dict]) -> tuple[list[Record], dict[str, Rec
             id=f"gn:{c['geonameid']}",
             name=en.get(code, c["name"]),
             name_fr=fr.get(code),
+            name_en=en.get(code, c["name"]),
             feature="country",
             lat=lat,
             lon=lon,
@@ -268,6 +314,7 @@ def _continents_and_regions(ne_countries: Iterable[dict]) -> list[Record]:
         rec = Record(
             id=f"gn:{c['geonameId']}",
             name=c["name"],
+            name_en=c["name"],
             feature="continent",
             lat=float(c["lat"]),
             lon=float(c["lng"]),
@@ -306,6 +353,7 @@ def _continents_and_regions(ne_countries: Iterable[dict]) -> list[Record]:
             id=f"m49:{code}",
             name=en.get(code, name),
             name_fr=fr.get(code),
+            name_en=en.get(code, name),
             feature="region",
             lat=sum(p[0] for p in pts) / len(pts),
             lon=sum(p[1] for p in pts) / len(pts),
@@ -439,6 +487,7 @@ def _admin1(cities: list[Record], countries: set[str] | None) -> list[Record]:
             geonameid=gid,
             population=sum(r.population for r in members),
         )
+        rec._local_name = name  # type: ignore[attr-defined]
         rec.names.append((display, "pref", "en"))
         if cc == "FR" and _usable_name(name):
             # GeoNames names French régions in French (Bretagne, Hauts-de-France)
@@ -563,6 +612,7 @@ def _curated_places(admin_names: dict[str, str]) -> list[Record]:
             id=pid,
             name=en_name,
             name_fr=fr_name or None,
+            name_en=en_name,
             feature=feature,
             lat=float(lat),
             lon=float(lon),
@@ -592,6 +642,7 @@ def _physical_features() -> list[Record]:
             id=pid,
             name=en_name,
             name_fr=fr_name,
+            name_en=en_name,
             feature=feature,
             lat=float(lat),
             lon=float(lon),
@@ -606,14 +657,57 @@ def _physical_features() -> list[Record]:
     return out
 
 
+# The languages a place has a name field for (Record.name_fr, Record.name_en).
+NAME_LANGS = ("fr", "en")
+
+
 def _apply_aliases(by_id: dict[str, Record], by_code: dict[str, Record]) -> None:
+    """Add the curated names of ``aliases.tsv`` to their places.
+
+    A place's first alias in a language that is no abbreviation (no ``.``, not an all-capital
+    code) is its name for readers of that language (``name_fr``, ``name_en``) unless a source
+    gave one: CLDR's names of countries and regions, a curated place's own columns, a French
+    time-zone city; for English it replaces the GeoNames name, a transliteration. An alias
+    marked ``name`` in the fourth column is that name whatever the sources say.
+    """
+    named: set[tuple[int, str]] = set()  # (place, lang) already named by an alias
     for cols in sources.curated_rows("aliases.tsv"):
-        cols += [""] * (3 - len(cols))
-        target, name, lang = cols[:3]
+        cols += [""] * (4 - len(cols))
+        target, name, lang, use = cols[:4]
+        if use not in ("", "name"):
+            raise GazetteerError(f"aliases.tsv: {target} {name!r}: unknown use {use!r}")
         rec = by_code.get(target[3:]) if target.startswith("cc:") else by_id.get(target)
         if rec is None:
             continue  # the target was filtered out of a partial build
         rec.names.append((name, "alias", lang or None))
+        if lang not in NAME_LANGS or (id(rec), lang) in named:
+            continue
+        field = f"name_{lang}"
+        if use == "name" or (getattr(rec, field) is None and "." not in name and not is_code(name)):
+            setattr(rec, field, name)
+            named.add((id(rec), lang))
+
+
+def _reader_names(records: Iterable[Record]) -> None:
+    """Every place's English name, and French names GeoNames already writes the French way.
+
+    The English name defaults to the GeoNames name in ASCII letters (Rafah for Rafaḩ). When
+    nothing else named it in French, a place in France is its GeoNames name in French too, and
+    so is one in a French-speaking country whose name has French accents only (Liège).
+    """
+    for rec in records:
+        if rec.name_en is None:
+            rec.name_en = ascii_name(rec.name)
+            if not rec.name_en.isascii():  # a name in another script: a Latin alternate's
+                latin = (ascii_name(n) for n, _kind, _lang in rec.names if _usable_name(n))
+                rec.name_en = next((n for n in latin if n.isascii()), rec.name_en)
+        if rec.name_fr is None and rec.geonameid is not None and rec.feature != "country":
+            local = getattr(rec, "_local_name", rec.name)
+            cc = rec.country_code
+            if _usable_name(local) and (
+                cc in _FRENCH_COUNTRIES or (cc in _FRANCOPHONE and _french_as_written(local))
+            ):
+                rec.name_fr = local
 
 
 def build(
@@ -686,6 +780,7 @@ def build(
         seen: set[str] = set()
         records = [r for r in records if not (r.id in seen or seen.add(r.id))]
     _apply_aliases(by_id, by_code)
+    _reader_names(records)
     for rec in records:
         if rec.admin1 and rec.feature != "admin1":  # cities, admin-2, curated
             rec._admin1_name = admin_names.get(rec.admin1)  # type: ignore[attr-defined]
@@ -756,6 +851,7 @@ def _write(path: Path, records: list[Record]) -> int:
                     rec.geonameid,
                     rec.name,
                     rec.name_fr,
+                    rec.name_en,
                     rec.feature,
                     rec.country_code,
                     rec.admin1,
@@ -783,7 +879,7 @@ def _write(path: Path, records: list[Record]) -> int:
                 name_rows.append((key, rowid, kind, lang, name))
             if rec.geometry is not None and not rec.geometry.is_empty:
                 geom_rows.append((rowid, json.dumps(mapping(rec.geometry), separators=(",", ":"))))
-        con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
+        con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
         con.executemany("INSERT INTO names VALUES (?,?,?,?,?)", name_rows)
         con.executemany("INSERT INTO geometries VALUES (?,?)", geom_rows)
         con.executemany("INSERT INTO places_rtree VALUES (?,?,?,?,?)", rtree_rows)

@@ -183,7 +183,7 @@ class Gazetteer:
 
     _COLUMNS = (
         "p.rowid, p.id, p.geonameid, p.name, p.name_fr, p.feature, p.country_code, "
-        "p.admin1, p.admin1_name, p.lat, p.lon, p.population, p.capital"
+        "p.admin1, p.admin1_name, p.lat, p.lon, p.population, p.capital, p.name_en"
     )
 
     def __init__(self, path: str | os.PathLike) -> None:
@@ -216,6 +216,7 @@ class Gazetteer:
             lon=row[10],
             population=row[11] or 0,
             capital=bool(row[12]),
+            name_en=row[13],
         )
 
     def _query(self, sql: str, params: tuple = ()) -> list[tuple]:

@@ -37,7 +37,8 @@ class Record:
     admin1: str | None = None
     geonameid: int | None = None
     population: int = 0
-    name_fr: str | None = None
+    name_fr: str | None = None  # the name French readers see, where known
+    name_en: str | None = None  # the name English readers see (set for every place by the build)
     capital: bool = False  # the national capital (GeoNames PPLC)
     # (name, kind, lang): kind is "pref", "alias" or "alt"
     names: list[tuple[str, str, str | None]] = field(default_factory=list)

@@ -128,21 +128,31 @@ def _write_all_parallel(store: Store, tmp: Path) -> int | None:
             part.unlink(missing_ok=True)
 
 
-@lru_cache(maxsize=512)
-def country_name(code: str | None) -> str | None:
-    """The English name of an ISO 3166 country code (``SY`` -> ``Syria``)."""
+@lru_cache(maxsize=1024)
+def country_name(code: str | None, lang: str | None = "en") -> str | None:
+    """The name of an ISO 3166 country code in ``lang`` (CLDR; English when babel does not
+    know the language): ``SY`` -> ``Syria``, or ``Syrie`` in French.
+
+    >>> country_name("SY"), country_name("SY", "fr")
+    ('Syria', 'Syrie')
+    """
     if not code:
         return None
     try:
-        from babel import Locale
+        from babel import Locale, UnknownLocaleError
 
-        return Locale("en").territories.get(code.upper(), code)
+        try:
+            locale = Locale.parse(lang or "en")
+        except (UnknownLocaleError, ValueError):
+            locale = Locale("en")
+        return locale.territories.get(code.upper(), code)
     except ImportError:  # pragma: no cover - babel is a dependency
         return code
 
 
 def csv_row(ev: dict) -> dict:
-    """One event row with ACLED-like column names (see :data:`CSV_COLUMNS`)."""
+    """One event row with ACLED-like column names (see :data:`CSV_COLUMNS`); the place and
+    its country are named in the language of the event's document (Alep, Syrie in French)."""
     actors = ev.get("actors") or []
     return {
         "event_id": ev["id"],
@@ -153,7 +163,7 @@ def csv_row(ev: dict) -> dict:
         "actor1": actors[0] if actors else None,
         "actor2": "; ".join(actors[1:]) or None,
         "admin1": ev.get("admin1_name") or ev.get("admin1"),
-        "country": country_name(ev.get("country_code")),
+        "country": country_name(ev.get("country_code"), ev.get("doc_lang")),
         "location": ev.get("place_name"),
         "latitude": ev.get("lat"),
         "longitude": ev.get("lon"),

@@ -5,6 +5,7 @@ This module imports nothing from storage, web or language processing: it is the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -12,6 +13,40 @@ FEATURES = (
     "country", "admin1", "admin2", "city", "site", "region", "continent", "water", "physical",
 )  # fmt: skip
 ROLES = ("literal", "metonymic", "country")
+# The name a reader of each language sees: the first of these fields that the place has. A
+# language not listed here reads the English name. Adding a language's own names is one line.
+NAME_FIELDS: dict[str, tuple[str, ...]] = {
+    "fr": ("name_fr", "name_en", "name"),
+    "en": ("name_en", "name"),
+}
+DEFAULT_NAME_LANG = "en"
+
+
+def name_fields(lang: str | None) -> tuple[str, ...]:
+    """The name fields a reader of ``lang`` sees, best first (English for an unknown language).
+
+    >>> name_fields("fr")
+    ('name_fr', 'name_en', 'name')
+    >>> name_fields("es")
+    ('name_en', 'name')
+    """
+    return NAME_FIELDS.get((lang or "").lower(), NAME_FIELDS[DEFAULT_NAME_LANG])
+
+
+def pick_name(row: Mapping[str, Any], lang: str | None, prefix: str = "") -> str | None:
+    """The name of a place in ``lang`` from a row holding its names (``name``, ``name_fr``,
+    ``name_en``; with ``prefix``, ``place_name``, ``place_name_fr``...); None when it has none.
+
+    >>> pick_name({"name": "Ḩalab", "name_fr": "Alep", "name_en": "Aleppo"}, "fr")
+    'Alep'
+    >>> pick_name({"place_name": "Rafaḩ", "place_name_en": "Rafah"}, "fr", prefix="place_")
+    'Rafah'
+    """
+    for f in name_fields(lang):
+        value = row.get(prefix + f)
+        if value:
+            return value
+    return None
 
 
 @dataclass(frozen=True)
@@ -34,12 +69,27 @@ class Place:
     population: int = 0
     name_fr: str | None = None
     capital: bool = False
+    name_en: str | None = None
+
+    def display_name(self, lang: str | None) -> str:
+        """The place's name for a reader of ``lang``: its French name for ``"fr"`` when known,
+        else its English name, else its gazetteer name (see :data:`NAME_FIELDS`).
+
+        >>> Place("gn:170063", "Aleppo", "city", 36.2, 37.16, name_fr="Alep").display_name("fr")
+        'Alep'
+        >>> Place("gn:281133", "Rafaḩ", "city", 31.3, 34.25, name_en="Rafah").display_name("en")
+        'Rafah'
+        """
+        return pick_name(self.__dict__, lang) or self.name
 
     def to_dict(self) -> dict[str, Any]:
-        """The contract's ``place`` object (JSON-serialisable)."""
+        """The contract's ``place`` object (JSON-serialisable): ``name`` is the gazetteer's,
+        ``name_fr`` and ``name_en`` the names French and English readers see (None unknown)."""
         return {
             "id": self.id,
             "name": self.name,
+            "name_fr": self.name_fr,
+            "name_en": self.name_en,
             "lat": self.lat,
             "lon": self.lon,
             "feature": self.feature,

@@ -34,16 +34,17 @@ from typing import TYPE_CHECKING, Any
 
 from gazetteer.normalize import fold
 from geo.errors import ConfigError, ConflictmapError, InputError, NotFoundError
-from geo.model import ROLES, DateValue, Place
+from geo.model import DEFAULT_NAME_LANG, NAME_FIELDS, ROLES, DateValue, Place, pick_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from geo.pipeline import Extracted
 
 ENV_DB = "CONFLICTMAP_DB"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_MS = 60_000
 FETCH_CHUNK = 256
 MAX_PLACE_DOCUMENTS = 20
+MAX_PLACE_NAMES = 20  # names as written listed per place
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -65,6 +66,7 @@ CREATE TABLE IF NOT EXISTS places (
     pk INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,               -- gazetteer id: gn:170063, cm:incirlik-air-base
     name TEXT NOT NULL, name_fr TEXT, name_fold TEXT NOT NULL, name_fr_fold TEXT,
+    name_en TEXT, name_en_fold TEXT,       -- name: the gazetteer's; fr/en: what readers see
     feature TEXT, country_code TEXT, admin1 TEXT, admin1_name TEXT,
     lat REAL NOT NULL, lon REAL NOT NULL,
     n_mentions INTEGER NOT NULL DEFAULT 0,
@@ -74,12 +76,14 @@ CREATE TABLE IF NOT EXISTS places (
 );
 CREATE INDEX IF NOT EXISTS places_name ON places (name_fold);
 CREATE INDEX IF NOT EXISTS places_name_fr ON places (name_fr_fold);
+CREATE INDEX IF NOT EXISTS places_name_en ON places (name_en_fold);
 CREATE INDEX IF NOT EXISTS places_country ON places (country_code);
 CREATE INDEX IF NOT EXISTS places_admin1 ON places (admin1);
 CREATE INDEX IF NOT EXISTS places_mentions ON places (n_mentions DESC);
 CREATE TABLE IF NOT EXISTS place_names (       -- names a place was written as: "Alep", "Halab"
     name_fold TEXT NOT NULL,
     place_pk INTEGER NOT NULL REFERENCES places (pk),
+    name TEXT,                                  -- as first written
     PRIMARY KEY (name_fold, place_pk)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS mentions (
@@ -376,7 +380,8 @@ class Store(abc.ABC):
     def event_groups(self, **filters) -> list[dict]:
         """Events matching the filters of :meth:`events`, counted by place and type.
 
-        One dict per (place, type): ``place_id``, ``place_name``, ``lat``, ``lon``, ``type``,
+        One dict per (place, type): ``place_id``, ``place_name`` (in the language of the first
+        event's document), ``place_name_fr``, ``place_name_en``, ``lat``, ``lon``, ``type``,
         ``precision`` (of the first event stored) and ``count``; events with no place are left
         out. The map draws one marker per group, so it never reads every event.
         """
@@ -389,6 +394,8 @@ class Store(abc.ABC):
             if g is None:
                 g = groups[key] = {
                     "place_id": ev.get("place_id"), "place_name": ev.get("place_name"),
+                    "place_name_fr": ev.get("place_name_fr"),
+                    "place_name_en": ev.get("place_name_en"),
                     "lat": ev["lat"], "lon": ev["lon"], "type": ev.get("type"),
                     "precision": ev.get("precision"), "count": 0,
                 }  # fmt: skip
@@ -451,28 +458,54 @@ def open_store(path: str | os.PathLike | None = None) -> Store:
 
 
 # -- SQLite -------------------------------------------------------------------------------------
+def reader_name_sql(place: str, lang: str) -> str:
+    """SQL for the name of the place ``place`` (a table alias) that a reader of the language
+    in the SQL expression ``lang`` sees: :data:`geo.model.NAME_FIELDS` as a ``CASE``.
+
+    >>> reader_name_sql("p", "d.lang")
+    "CASE d.lang WHEN 'fr' THEN coalesce(p.name_fr, p.name_en, p.name) ELSE coalesce(p.name_en, p.name) END"
+    """
+
+    def first(fields: tuple[str, ...]) -> str:
+        return "coalesce(" + ", ".join(f"{place}.{f}" for f in fields) + ")"
+
+    whens = " ".join(
+        f"WHEN '{code}' THEN {first(fields)}"
+        for code, fields in NAME_FIELDS.items()
+        if code != DEFAULT_NAME_LANG and code.isalpha()
+    )
+    return f"CASE {lang} {whens} ELSE {first(NAME_FIELDS[DEFAULT_NAME_LANG])} END"
+
+
+# the place's name in the language of the event's (statement's) document
+_DOC_PLACE_NAME = reader_name_sql("p", "d.lang")
+# Features whose gazetteer name is English already (CLDR, curated): kept as their English name.
+_ENGLISH_NAMED = frozenset({"country", "region", "continent", "site", "water", "physical"})
 _EVENT_FROM = (
     "FROM events e JOIN documents d ON d.pk = e.doc_pk LEFT JOIN places p ON p.pk = e.place_pk"
 )
 _EVENT_SELECT = f"""
 SELECT e.id, d.id, e.type, e.subtype, e.secondary_types, e.date, e.date_precision,
-       e.date_phrase, e.actors, e.fatalities, e.injured, p.id, p.name, p.lat, p.lon, p.feature,
-       p.country_code, p.admin1, e.precision, e.sentence, e.start, e."end", e.confidence,
-       d.title, d.source, d.url, d.published, p.admin1_name
+       e.date_phrase, e.actors, e.fatalities, e.injured, p.id, {_DOC_PLACE_NAME}, p.lat, p.lon,
+       p.feature, p.country_code, p.admin1, e.precision, e.sentence, e.start, e."end",
+       e.confidence, d.title, d.source, d.url, d.published, p.admin1_name, p.name_fr, p.name_en,
+       d.lang
 {_EVENT_FROM}
 """
 # The GeoJSON Feature of an event built by SQLite itself: the export of a million events is
 # bound by SQLite, not by building a dict per row in Python. The two list columns hold JSON
 # written by add() and are spliced in as they are (json() would parse them again: a third of
 # the time); the rest is json_object. The same Feature as geo.export.geojson_feature gives.
-_PROPERTIES_JSON = """json_object(
+_PROPERTIES_JSON = f"""json_object(
     'id', e.id, 'doc_id', d.id, 'type', e.type, 'subtype', e.subtype, 'date', e.date,
     'date_precision', e.date_precision, 'date_phrase', e.date_phrase,
-    'fatalities', e.fatalities, 'injured', e.injured, 'place_id', p.id, 'place_name', p.name,
+    'fatalities', e.fatalities, 'injured', e.injured, 'place_id', p.id,
+    'place_name', {_DOC_PLACE_NAME},
     'feature', p.feature, 'country_code', p.country_code, 'admin1', p.admin1,
     'precision', e.precision, 'sentence', e.sentence, 'start', e.start, 'end', e."end",
     'confidence', e.confidence, 'doc_title', d.title, 'doc_source', d.source, 'doc_url', d.url,
-    'published', d.published, 'admin1_name', p.admin1_name)"""
+    'published', d.published, 'admin1_name', p.admin1_name, 'place_name_fr', p.name_fr,
+    'place_name_en', p.name_en, 'doc_lang', d.lang)"""
 _FEATURE_SELECT = f"""
 SELECT '{{"type":"Feature","id":' || e.id || ',"geometry":'
   || CASE WHEN p.lat IS NULL OR p.lon IS NULL THEN 'null'
@@ -510,11 +543,15 @@ _EVENT_KEYS = [
     "doc_url",
     "published",
     "admin1_name",
+    "place_name_fr",
+    "place_name_en",
+    "doc_lang",
 ]
 
-_STATEMENT_SELECT = """
+_STATEMENT_SELECT = f"""
 SELECT s.id, d.id, s.quote, s.speaker, s.speaker_role, s.indirect, s.date, s.date_precision,
-       p.id, p.name, p.lat, p.lon, s.start, s."end", d.title, d.source, d.url
+       p.id, {_DOC_PLACE_NAME}, p.lat, p.lon, s.start, s."end", d.title, d.source, d.url,
+       p.name_fr, p.name_en, d.lang
 FROM statements s JOIN documents d ON d.pk = s.doc_pk LEFT JOIN places p ON p.pk = s.where_pk
 """
 _STATEMENT_KEYS = [
@@ -535,6 +572,9 @@ _STATEMENT_KEYS = [
     "doc_title",
     "doc_source",
     "doc_url",
+    "where_name_fr",
+    "where_name_en",
+    "doc_lang",
 ]
 
 
@@ -636,6 +676,8 @@ class SQLiteStore(Store):
                 version = self._migrate_rtree(con)
             if version == 3:
                 version = self._migrate_counts(con)
+            if version == 4:
+                version = self._migrate_names(con)
         except sqlite3.DatabaseError as exc:
             self.close()
             raise ConfigError(f"{self.path} is not a conflictmap database ({exc})") from None
@@ -693,6 +735,48 @@ class SQLiteStore(Store):
                     "WHERE place_pk IS NOT NULL GROUP BY place_pk, type"
                 )
                 con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return self._schema_version(con)
+
+    def _migrate_names(self, con: sqlite3.Connection) -> int | None:
+        """Schema 4 to 5: places get the name English readers see (``name_en``: the stored
+        name in ASCII letters, "Rafah" for "Rafaḩ", until a new document brings the gazetteer's)
+        and the names a place was written as keep their spelling (first written)."""
+        from gazetteer.build import ascii_name
+
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            if self._schema_version(con) == 4:  # not migrated by another process meanwhile
+                for table, column in (
+                    ("places", "name_en"), ("places", "name_en_fold"), ("place_names", "name"),
+                ):  # fmt: skip
+                    if column not in {r[1] for r in con.execute(f"PRAGMA table_info({table})")}:
+                        con.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+                rows = con.execute("SELECT pk, name, feature FROM places").fetchall()
+                english = []
+                for pk, name, feature in rows:
+                    # countries, regions and curated places were stored by their English name
+                    en = name if feature in _ENGLISH_NAMED else ascii_name(name)
+                    english.append((en, fold(en), pk))
+                con.executemany(
+                    "UPDATE places SET name_en = ?, name_en_fold = ? WHERE pk = ?", english
+                )
+                written: dict[tuple[str, int], str] = {}
+                cur = con.execute(
+                    "SELECT place_pk, text FROM mentions WHERE place_pk IS NOT NULL ORDER BY id"
+                )
+                while chunk := cur.fetchmany(10_000):
+                    for pk, text in chunk:
+                        written.setdefault((fold(text), pk), text)
+                con.executemany(
+                    "UPDATE place_names SET name = ? WHERE name_fold = ? AND place_pk = ?",
+                    [(text, key, pk) for (key, pk), text in written.items()],
+                )
+                con.execute("CREATE INDEX IF NOT EXISTS places_name_en ON places (name_en_fold)")
+                con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -859,9 +943,13 @@ class SQLiteStore(Store):
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             mention_rows,
         )
+        written: dict[tuple[str, int], str] = {}
+        for m in x.mentions:
+            if m.place and fold(m.text):
+                written.setdefault((fold(m.text), places[m.place.id]), m.text)
         con.executemany(
-            "INSERT OR IGNORE INTO place_names (name_fold, place_pk) VALUES (?, ?)",
-            {(fold(m.text), places[m.place.id]) for m in x.mentions if m.place and fold(m.text)},
+            "INSERT OR IGNORE INTO place_names (name_fold, place_pk, name) VALUES (?, ?, ?)",
+            [(key, pk, text) for (key, pk), text in written.items()],
         )
         con.executemany(
             "UPDATE places SET n_mentions = n_mentions + ?, n_literal = n_literal + ?, "
@@ -932,15 +1020,28 @@ class SQLiteStore(Store):
 
     @staticmethod
     def _place_pk(con: sqlite3.Connection, p: Place) -> int:
-        row = con.execute("SELECT pk FROM places WHERE id = ?", (p.id,)).fetchone()
+        """The place's row, added when new; a place known by other names than the gazetteer
+        now gives (a store filled by an older gazetteer) takes the new ones."""
+        names = (p.name, p.name_fr, p.name_en)
+        folds = (fold(p.name), fold(p.name_fr or "") or None, fold(p.name_en or "") or None)
+        row = con.execute(
+            "SELECT pk, name, name_fr, name_en FROM places WHERE id = ?", (p.id,)
+        ).fetchone()
         if row:
+            if p.name_en and tuple(row[1:]) != names:
+                con.execute(
+                    "UPDATE places SET name = ?, name_fr = ?, name_en = ?, name_fold = ?, "
+                    "name_fr_fold = ?, name_en_fold = ? WHERE pk = ?",
+                    (*names, *folds, row[0]),
+                )
             return row[0]
         cur = con.execute(
-            "INSERT INTO places (id, name, name_fr, name_fold, name_fr_fold, feature, "
-            "country_code, admin1, admin1_name, lat, lon) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO places (id, name, name_fr, name_en, name_fold, name_fr_fold, "
+            "name_en_fold, feature, country_code, admin1, admin1_name, lat, lon) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                p.id, p.name, p.name_fr, fold(p.name), fold(p.name_fr) if p.name_fr else None,
-                p.feature, p.country_code, p.admin1, p.admin1_name, p.lat, p.lon,
+                p.id, *names, *folds, p.feature, p.country_code, p.admin1, p.admin1_name, p.lat,
+                p.lon,
             ),
         )  # fmt: skip
         pk = cur.lastrowid
@@ -951,8 +1052,9 @@ class SQLiteStore(Store):
 
     # -- filters --------------------------------------------------------------------------------
     def _place_set(self, place: str) -> list[int]:
-        """Place pks a ``place`` filter covers: the place, or for a country or an admin-1
-        region every stored place inside it."""
+        """Place pks a ``place`` filter covers: the place (by its id, its gazetteer, French or
+        English name, or a name a document wrote it as), or for a country or an admin-1 region
+        every stored place inside it."""
         place = str(place).strip()
         if not place:
             raise InputError("place must not be empty")
@@ -966,9 +1068,9 @@ class SQLiteStore(Store):
                 raise InputError(f"place has no letters: {place!r}")
             rows = self._read(
                 "SELECT pk, feature, country_code, admin1 FROM places "
-                "WHERE name_fold = ? OR name_fr_fold = ? "
+                "WHERE name_fold = ? OR name_fr_fold = ? OR name_en_fold = ? "
                 "OR pk IN (SELECT place_pk FROM place_names WHERE name_fold = ?)",
-                (key, key, key),
+                (key, key, key, key),
             )
         pks = set()
         for pk, feature, cc, admin1 in rows:
@@ -1148,23 +1250,31 @@ class SQLiteStore(Store):
         return written if written == count else None
 
     def event_groups(self, **filters) -> list[dict]:
-        keys = ("place_id", "place_name", "lat", "lon", "type", "precision", "count")
+        keys = (
+            "place_id", "place_name", "place_name_fr", "place_name_en", "lat", "lon", "type",
+            "precision", "count",
+        )  # fmt: skip
+        cols = f"p.id, {_DOC_PLACE_NAME}, p.name_fr, p.name_en, p.lat, p.lon"
         where, params = self._checked_event_filters(filters)
         if not where.strip():  # the whole store: read the counts kept by add()
             rows = self._read(
-                "SELECT p.id, p.name, p.lat, p.lon, c.type, c.precision, c.n "
-                "FROM event_counts c JOIN places p ON p.pk = c.place_pk ORDER BY c.first_id"
+                f"SELECT {cols}, c.type, c.precision, c.n "
+                "FROM event_counts c JOIN places p ON p.pk = c.place_pk "
+                "JOIN events e ON e.id = c.first_id JOIN documents d ON d.pk = e.doc_pk "
+                "ORDER BY c.first_id"
             )
             return [dict(zip(keys, r, strict=True)) for r in rows]
         w = where + (" AND " if where else " WHERE ") + "e.place_pk IS NOT NULL"
-        # the bare columns (precision) come from the row of min(e.id): the first event stored
+        # the bare columns (precision, the document's language) come from the row of
+        # min(e.id): the first event stored
         rows = self._read(
-            "SELECT p.id, p.name, p.lat, p.lon, e.type, e.precision, count(*), min(e.id) "
-            f"FROM events e JOIN places p ON p.pk = e.place_pk{w} "
+            f"SELECT {cols}, e.type, e.precision, count(*), min(e.id) "
+            f"FROM events e JOIN places p ON p.pk = e.place_pk "
+            f"JOIN documents d ON d.pk = e.doc_pk{w} "
             "GROUP BY e.place_pk, e.type ORDER BY min(e.id)",
             params,
         )
-        return [dict(zip(keys, r[:7], strict=True)) for r in rows]
+        return [dict(zip(keys, r[:9], strict=True)) for r in rows]
 
     # -- statements -----------------------------------------------------------------------------
     def _statement_rows(self, rows: list[tuple]) -> list[dict]:
@@ -1175,13 +1285,19 @@ class SQLiteStore(Store):
             s["places"] = []
             by_id[s["id"]] = s
         if by_id:
-            for sid, pid, name, lat, lon in self._read(
-                "SELECT sp.statement_id, p.id, p.name, p.lat, p.lon FROM statement_places sp "
-                "JOIN places p ON p.pk = sp.place_pk "
+            for sid, pid, name, name_fr, name_en, lat, lon in self._read(
+                "SELECT sp.statement_id, p.id, p.name, p.name_fr, p.name_en, p.lat, p.lon "
+                "FROM statement_places sp JOIN places p ON p.pk = sp.place_pk "
                 "WHERE sp.statement_id IN (SELECT value FROM json_each(?)) ORDER BY p.pk",
                 (json.dumps(list(by_id)),),
             ):
-                by_id[sid]["places"].append({"id": pid, "name": name, "lat": lat, "lon": lon})
+                names = {"name": name, "name_fr": name_fr, "name_en": name_en}
+                by_id[sid]["places"].append(
+                    {
+                        "id": pid, "name": pick_name(names, by_id[sid]["doc_lang"]),
+                        "name_fr": name_fr, "name_en": name_en, "lat": lat, "lon": lon,
+                    }
+                )  # fmt: skip
         return out
 
     def statements(
@@ -1253,7 +1369,10 @@ class SQLiteStore(Store):
             pwhere.append("p.pk IN (SELECT value FROM json_each(?))")
             pparams.append(json.dumps(self._place_set(place)))
         dwhere, dparams = self._doc_filters(start, end, q)
-        cols = "p.pk, p.id, p.name, p.feature, p.country_code, p.admin1, p.lat, p.lon"
+        cols = (
+            "p.pk, p.id, p.name, p.feature, p.country_code, p.admin1, p.lat, p.lon, p.name_fr, "
+            "p.name_en"
+        )
         if not dwhere:  # the counters kept on each place answer at once
             w = " WHERE " + " AND ".join(pwhere)
             total, rows = self._read_page(
@@ -1286,12 +1405,18 @@ class SQLiteStore(Store):
                 f"FROM mentions WHERE place_pk = ?){dw} ORDER BY d.pk DESC LIMIT ?",
                 [r[0], *dparams, MAX_PLACE_DOCUMENTS],
             )
+            written = self._read(
+                "SELECT name FROM place_names WHERE place_pk = ? AND name IS NOT NULL "
+                "ORDER BY name LIMIT ?",
+                (r[0], MAX_PLACE_NAMES),
+            )
             out.append(
                 {
-                    "id": r[1], "name": r[2], "feature": r[3], "country_code": r[4],
-                    "admin1": r[5], "lat": r[6], "lon": r[7], "mentions": r[8],
+                    "id": r[1], "name": r[2], "name_fr": r[8], "name_en": r[9],
+                    "names": [n for (n,) in written], "feature": r[3], "country_code": r[4],
+                    "admin1": r[5], "lat": r[6], "lon": r[7], "mentions": r[10],
                     "documents": [{"id": i, "title": t} for i, t in docs],
-                    "roles": {"literal": r[9], "metonymic": r[10], "country": r[11]},
+                    "roles": {"literal": r[11], "metonymic": r[12], "country": r[13]},
                 }
             )  # fmt: skip
         return out, total
@@ -1364,16 +1489,20 @@ class SQLiteStore(Store):
             "lon",
             "feature",
             "country_code",
+            "name_fr",
+            "name_en",
         ]
-        out["mentions"] = [
-            dict(zip(mkeys, r, strict=True))
-            for r in self._read(
-                'SELECT m.start, m."end", m.text, m.role, m.score, p.id, p.name, p.lat, p.lon, '
-                "p.feature, p.country_code FROM mentions m LEFT JOIN places p ON p.pk = m.place_pk "
-                "WHERE m.doc_pk = ? ORDER BY m.start, m.id",
-                (pk,),
-            )
-        ]
+        out["mentions"] = []
+        for r in self._read(
+            'SELECT m.start, m."end", m.text, m.role, m.score, p.id, p.name, p.lat, p.lon, '
+            "p.feature, p.country_code, p.name_fr, p.name_en FROM mentions m "
+            "LEFT JOIN places p ON p.pk = m.place_pk WHERE m.doc_pk = ? ORDER BY m.start, m.id",
+            (pk,),
+        ):
+            m = dict(zip(mkeys, r, strict=True))
+            if m["place_id"] is not None:  # the place's name in the document's language
+                m["name"] = pick_name(m, out["lang"])
+            out["mentions"].append(m)
         out["events"] = [
             _event_row(r)
             for r in self._read(f"{_EVENT_SELECT} WHERE e.doc_pk = ? ORDER BY e.id", (pk,))

@@ -16,7 +16,7 @@ from geo.export import CSV_COLUMNS, export_events, iter_geojson
 from geo.model import DateValue, Document, Event, Place
 from geo.pipeline import Extracted
 from geo.store import open_store
-from tests.test_store import ALEPPO, sample_documents
+from tests.test_store import ALEPPO, rafah_document, sample_documents
 
 
 @pytest.fixture
@@ -119,7 +119,8 @@ def test_csv_has_acled_columns(store, tmp_path):
     assert row["event_type"] == "Explosions/Remote violence"
     assert row["sub_event_type"] == "Air/drone strike"
     assert (row["actor1"], row["actor2"]) == ("Russie", "civils")
-    assert (row["country"], row["location"], row["fatalities"]) == ("Syria", "Aleppo", "30")
+    # a French document's place and country in French, not GeoNames' or English names
+    assert (row["country"], row["location"], row["fatalities"]) == ("Syrie", "Alep", "30")
     assert (float(row["longitude"]), float(row["latitude"])) == pytest.approx(
         (37.16, 36.20), abs=0.01
     )
@@ -132,7 +133,7 @@ def test_gpkg_reads_back(store, tmp_path):
     assert export_events(store, "gpkg", out, bbox=(35, 34, 38, 37)) == 2
     gdf = gpd.read_file(out, layer="events")
     assert gdf.crs.to_epsg() == 4326 and sorted(gdf["doc_id"]) == ["afp-a", "afp-b"]
-    row = gdf[gdf["location"] == "Aleppo"].iloc[0]
+    row = gdf[gdf["location"] == "Alep"].iloc[0]
     assert (round(row.geometry.x, 2), round(row.geometry.y, 2)) == (37.16, 36.20)
     assert list(gdf.columns[:-1]) == list(CSV_COLUMNS)
     assert export_events(store, "gpkg", tmp_path / "none.gpkg", place="Atlantis") == 0
@@ -189,3 +190,21 @@ def test_geojson_export_streams(tmp_path):
     assert size > 5_000_000 and peak < size / 3, (peak, size)  # all at once: peak > size
     pieces = iter_geojson(store, place="Aleppo")
     assert next(pieces).startswith('{"type":"FeatureCollection"')
+
+
+def test_exports_name_places_in_their_documents_language(store, gaz, tmp_path):
+    # a French document's Aleppo is Alep; an English document's Rafaḩ is Rafah, in Palestine
+    store.add(rafah_document(gaz))
+    export_events(store, "geojson", tmp_path / "e.geojson")
+    feats = json.loads((tmp_path / "e.geojson").read_text("utf-8"))["features"]
+    props = {f["properties"]["place_id"]: f["properties"] for f in feats}
+    aleppo, rafah = props[ALEPPO], props["gn:281102"]
+    keys = ("place_name", "place_name_fr", "place_name_en", "doc_lang")
+    assert [aleppo[k] for k in keys] == ["Alep", "Alep", "Aleppo", "fr"]
+    assert [rafah[k] for k in keys] == ["Rafah", None, "Rafah", "en"]
+    export_events(store, "csv", tmp_path / "e.csv")
+    with (tmp_path / "e.csv").open(encoding="utf-8", newline="") as fh:
+        rows = {r["doc_id"]: r for r in csv.DictReader(fh)}
+    assert (rows["afp-a"]["location"], rows["afp-a"]["country"]) == ("Alep", "Syrie")
+    rafah = rows["en-rafah"]
+    assert (rafah["location"], rafah["country"]) == ("Rafah", "Palestinian Territories")

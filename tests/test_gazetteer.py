@@ -9,8 +9,9 @@ import pytest
 from shapely.geometry import Point, shape
 
 from gazetteer import sources
-from gazetteer.build import build, check_points
+from gazetteer.build import ascii_name, build, check_points
 from gazetteer.lookup import Gazetteer, haversine_km, is_current, open_gazetteer
+from gazetteer.normalize import is_latin
 from geo.errors import GazetteerError, NotFoundError
 
 # (name, lang, expected GeoNames id or curated id, feature)
@@ -504,3 +505,65 @@ def test_cities_carry_the_french_name_cldr_gives(gaz, name, expected):
     assert first.place.id == expected
     assert first.place.name_fr == name
     assert first.match_kind in ("pref", "alias")
+
+
+# -- the names readers see ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("place_id", "name_fr", "name_en"),
+    [
+        ("gn:170063", "Alep", "Aleppo"),  # a curated French alias
+        ("gn:169389", "Idleb", "Idlib"),
+        ("gn:172955", "Raqa", "Ar Raqqah"),
+        ("gn:170654", "Damas", "Damascus"),  # CLDR's time-zone city
+        ("gn:281102", None, "Rafah"),  # GeoNames writes Rafaḩ
+        ("gn:79415", None, "Al Hudaydah"),  # Al Ḩudaydah
+        ("gn:298333", None, "Sanliurfa"),  # Şanlıurfa
+        ("gn:167611", "Maaret al-Noomane", "Maarat al-Numan"),  # a curated English alias wins
+        ("gn:2980291", "Saint-Étienne", "Saint-Etienne"),  # a French town keeps its accents
+        ("gn:6077243", "Montréal", "Montreal"),  # French accents in a French-speaking country
+        ("gn:163843", "Syrie", "Syria"),  # CLDR
+        ("gn:298795", "Turquie", "Turkey"),  # CLDR's English (Türkiye) overridden by aliases.tsv
+        ("gn:170062", "Alep", "Aleppo Governorate"),
+    ],
+)
+def test_places_carry_the_names_readers_see(gaz, place_id, name_fr, name_en):
+    p = gaz.get(place_id)
+    assert (p.name_fr, p.name_en) == (name_fr, name_en)
+    assert p.display_name("fr") == (name_fr or name_en)
+    assert p.display_name("en") == name_en
+    assert p.display_name("es") == name_en  # a language without names of its own reads English
+    d = p.to_dict()
+    assert (d["name"], d["name_fr"], d["name_en"]) == (p.name, name_fr, name_en)
+
+
+def test_every_place_has_an_english_name_in_plain_letters(gaz):
+    con = sqlite3.connect(gaz.path)
+    assert con.execute("SELECT count(*) FROM places WHERE name_en IS NULL").fetchone() == (0,)
+    # GeoNames' transliterations (Rafaḩ, Şāḩeb) are never what an English reader sees (a few
+    # villages GeoNames names in Cyrillic only keep that name)
+    rows = con.execute(
+        "SELECT name_en FROM places WHERE feature IN ('city', 'admin1', 'admin2')"
+    ).fetchall()
+    assert [n for (n,) in rows if not n.isascii() and is_latin(n)] == []
+    con.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Rafaḩ", "Rafah"), ("Ma‘arrat an Nu‘mān", "Ma'arrat an Nu'man"), ("Şāḩeb", "Saheb"),
+     ("Xgħajra", "Xghajra"), ("Əhmədbəyli", "Ehmedbeyli"), ("Łódź", "Lodz"), ("Aleppo", "Aleppo"),
+     ("Čair †", "Cair")],
+)  # fmt: skip
+def test_ascii_name_is_the_plain_letters_form(name, expected):
+    assert ascii_name(name) == expected
+
+
+def test_geoparse_output_names_the_place_in_french_and_english(gaz):
+    from geo.geoparse import Geoparser
+    from geo.model import Document
+
+    [m] = Geoparser(gaz).parse(Document("t", "Les combats à Alep ont repris.", "fr")).mentions
+    place = m.to_dict()["place"]
+    assert place["id"] == "gn:170063" and place["name"] == "Aleppo"
+    assert (place["name_fr"], place["name_en"]) == ("Alep", "Aleppo")
+    assert place["precision"] == "exact"

@@ -177,14 +177,18 @@ def test_document_row_has_its_mentions_events_and_statements(store):
     assert set(d) >= {"id", "url", "lang", "text", "ingested_at"}
     m = d["mentions"][0]
     assert set(m) == {
-        "start", "end", "text", "role", "score", "place_id", "name", "lat", "lon", "feature",
-        "country_code",
+        "start", "end", "text", "role", "score", "place_id", "name", "name_fr", "name_en", "lat",
+        "lon", "feature", "country_code",
     }  # fmt: skip
     assert (m["text"], m["place_id"]) == ("Alep", ALEPPO)
     assert TEXT_A[m["start"] : m["end"]] == "Alep"
+    # a French document names its places in French
+    assert (m["name"], m["name_fr"], m["name_en"]) == ("Alep", "Alep", "Aleppo")
     assert d["events"][0]["fatalities"] == 30
+    assert d["events"][0]["place_name"] == "Alep"
     st = d["statements"][0]
     assert st["where_name"] == "Ankara" and st["places"][0]["id"] == ALEPPO
+    assert st["places"][0]["name"] == "Alep"
     with pytest.raises(NotFoundError):
         store.document("nope")
 
@@ -228,6 +232,9 @@ def test_event_row_shape(store):
         "doc_source",
         "doc_url",
         "published",
+        "place_name_fr",
+        "place_name_en",
+        "doc_lang",
     ]:
         assert key in ev, key
     assert (round(ev["lon"], 2), round(ev["lat"], 2)) == (37.16, 36.20)
@@ -404,6 +411,97 @@ def test_a_schema_1_store_gets_time_and_kind_in_its_rtree(tmp_path, gaz):
     assert cols[-4:] == ["min_day", "max_day", "min_kind", "max_kind"]
     version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     assert version == (str(SCHEMA_VERSION),)
+    con.close()
+
+
+RAFAH = "gn:281102"  # GeoNames writes Rafaḩ
+TEXT_RAFAH = "An air strike hit Rafah on Tuesday, killing four people."
+
+
+def rafah_document(gaz) -> Extracted:
+    rafah = gaz.get(RAFAH)
+    return Extracted(
+        doc=Document("en-rafah", TEXT_RAFAH, lang="en", published="2024-05-07"),
+        lang="en",
+        published=DateValue("2024-05-07", "day"),
+        mentions=(mention(TEXT_RAFAH, "Rafah", rafah),),
+        events=(
+            Event(
+                "Explosions/Remote violence",
+                "Air/drone strike",
+                TEXT_RAFAH,
+                0,
+                len(TEXT_RAFAH),
+                place=rafah,
+                place_precision="city",
+            ),
+        ),
+        statements=(),
+    )
+
+
+def test_places_are_named_in_their_documents_language(store, gaz):
+    store.add(rafah_document(gaz))
+    [rafah] = store.events(place="Rafah")[0]  # an English document: not Rafaḩ
+    assert [rafah[k] for k in ("place_name", "place_name_en", "doc_lang")] == ["Rafah"] * 2 + ["en"]
+    [aleppo] = store.events(place=ALEPPO)[0]  # a French one
+    names = [aleppo[k] for k in ("place_name", "place_name_fr", "place_name_en")]
+    assert names == ["Alep", "Alep", "Aleppo"]
+    [p] = store.places(place=ALEPPO)[0]  # no document's: every name, and as written
+    assert [p[k] for k in ("name", "name_fr", "name_en", "names")] == [
+        "Aleppo",
+        "Alep",
+        "Aleppo",
+        ["Alep"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Alep", ALEPPO), ("ALEP", ALEPPO), ("Aleppo", ALEPPO), ("Idleb", IDLIB), ("Idlib", IDLIB),
+     ("Damas", DAMASCUS), ("Damascus", DAMASCUS), ("Turkey", ANKARA), ("Turquie", ANKARA)],
+)  # fmt: skip
+def test_a_place_is_found_by_any_of_its_names(store, gaz, name, expected):
+    text = "La Turquie a protesté."  # the country covers Ankara; CLDR's English is Türkiye
+    store.add(extracted("tr", text, None, [mention(text, "Turquie", gaz.get("gn:298795"))]))
+    assert expected in {p["id"] for p in store.places(place=name)[0]}
+
+
+def test_a_schema_4_store_gets_the_names_readers_see(tmp_path, gaz):
+    path = tmp_path / "v4.sqlite"
+    store = open_store(path)
+    for x in [*sample_documents(gaz), rafah_document(gaz)]:
+        store.add(x)
+    store.close()
+    con = sqlite3.connect(path)  # back to schema 4: no English names, spellings only folded
+    con.execute("DROP INDEX places_name_en")
+    for table, column in (
+        ("places", "name_en"),
+        ("places", "name_en_fold"),
+        ("place_names", "name"),
+    ):
+        con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    con.execute("UPDATE places SET name_fr = NULL")  # as an older gazetteer left them
+    con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    store = open_store(path)
+    [rafah] = store.events(place="Rafah")[0]
+    assert rafah["place_name"] == "Rafah"  # not Rafaḩ
+    [p] = store.places(place=RAFAH)[0]
+    assert (p["name"], p["name_en"], p["names"]) == ("Rafaḩ", "Rafah", ["Rafah"])
+    [aleppo] = store.events(place=ALEPPO)[0]
+    assert aleppo["place_name"] == "Aleppo"  # no French name stored yet: the English one
+    # a new document naming Aleppo brings its names from the current gazetteer
+    text = "Des tirs à Alep."
+    store.add(extracted("new", text, None, [mention(text, "Alep", gaz.get(ALEPPO))]))
+    [aleppo] = store.events(place=ALEPPO)[0]
+    assert aleppo["place_name"] == "Alep"
+    store.close()
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+        str(SCHEMA_VERSION),
+    )
     con.close()
 
 

@@ -70,7 +70,9 @@ def test_statements_are_located_where_said(client):
     fidan = [f for f in body["features"] if f["properties"]["speaker"] == "Hakan Fidan"]
     assert len(fidan) == 1
     assert near(fidan[0]["geometry"]["coordinates"], ANKARA)
-    assert [p["name"] for p in fidan[0]["properties"]["places"]] == ["Idlib"]
+    # the French document's places by their French names, both names given
+    [idlib] = fidan[0]["properties"]["places"]
+    assert (idlib["name"], idlib["name_fr"], idlib["name_en"]) == ("Idleb", "Idleb", "Idlib")
 
 
 def test_places_carry_counts_and_documents(client):
@@ -399,3 +401,74 @@ def test_map_legend_counts_the_events_it_can_place(gaz, tmp_path):
         re.search(r'<script type="application/json"[^>]*>(.*?)</script>', html).group(1)
     )
     assert (data["events_shown"], data["events_total"]) == (1, 1)
+
+
+# -- names in the reader's language -------------------------------------------------------------
+def map_data(client, query: str = "") -> dict:
+    resp = client.get("/" + query)
+    assert resp.status_code == 200, resp.data
+    html = resp.get_data(as_text=True)
+    block = re.search(r'<script[^>]* type="application/json"[^>]*>(.*?)</script>', html, re.S)
+    return json.loads(block.group(1))
+
+
+def popup_of(data: dict, sentence: str) -> str:
+    return next(r[4] for r in data["events"] if sentence in r[4])
+
+
+@pytest.mark.parametrize(
+    ("query", "aleppo", "others"),
+    [("", "Alep", ("Aleppo", "Ḩalab")), ("?lang=en", "Aleppo", ("Alep<", "Ḩalab"))],
+)
+def test_map_names_places_in_its_language(client, query, aleppo, others):
+    # French by default: the French document's event popup says Alep, the English map Aleppo
+    data = map_data(client, query)
+    html = popup_of(data, "Des frappes aériennes ont visé Alep")
+    assert f'<div class="cm-where">{aleppo} <span' in html
+    assert not any(f'class="cm-where">{o}' in html for o in others)
+    place = next(r[3] for r in data["places"] if r[4] == "gn:170063")
+    assert f"</i> {aleppo}</h4>" in place
+    assert data["name_keys"][0] == ("name_fr" if aleppo == "Alep" else "name_en")
+    lazy = client.get(f"/map/popup/events?place=gn:170063{query.replace('?', '&')}")
+    assert f'<div class="cm-where">{aleppo} <span' in lazy.get_data(as_text=True)
+
+
+def test_map_search_lists_every_name_of_a_place(client):
+    data = map_data(client)
+    entries = {(s[0], s[3], s[4]) for s in data["search"]}
+    for name in ("Alep", "Aleppo"):  # the French and English names, shown as Alep
+        assert (name, "gn:170063", "Alep") in entries
+    for name in ("Raqa", "Ar Raqqah", "Raqqa"):  # and as the English document wrote it
+        assert (name, "gn:172955", "Raqa") in entries
+    english = {(s[0], s[3], s[4]) for s in map_data(client, "?lang=en")["search"]}
+    assert ("Alep", "gn:170063", "Aleppo") in english
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Alep", "gn:170063"), ("Aleppo", "gn:170063"), ("ALEP", "gn:170063"),
+     ("Idleb", "gn:169389"), ("Idlib", "gn:169389"), ("Raqa", "gn:172955"),
+     ("Raqqa", "gn:172955"), ("Syrie", "gn:163843"), ("Syria", "gn:163843")],
+)  # fmt: skip
+def test_places_api_finds_a_place_by_any_of_its_names(client, name, expected):
+    body = features(client.get(f"/api/places?place={name}&limit=1000"))
+    assert expected in {f["id"] for f in body["features"]}
+    hit = next(f for f in body["features"] if f["id"] == expected)
+    assert {"name", "name_fr", "name_en", "names"} <= set(hit["properties"])
+
+
+def test_document_pages_name_places_in_the_documents_language(client):
+    french = client.get("/documents/doc-alep").get_data(as_text=True)
+    assert re.search(r'<a href="/\?[^"]*focus=gn%3A170063">Alep</a>', french), french
+    assert 'title="Alep (literal' in french  # the highlighted name's tooltip
+    english = client.get("/documents/doc-saraqib").get_data(as_text=True)
+    assert ">Saraqib</a>" in english and "Sarāqib" not in english
+
+
+def test_map_language_is_validated_and_configurable(store, gazetteer_path):
+    app = create_app({"STORE": store, "GAZETTEER": gazetteer_path, "LANG": "en"})
+    client = app.test_client()
+    html = popup_of(map_data(client), "Des frappes aériennes ont visé Alep")
+    assert '<div class="cm-where">Aleppo <span' in html
+    resp = client.get("/?lang=xx")
+    assert resp.status_code == 400 and "lang" in resp.get_json()["error"]

@@ -358,3 +358,30 @@ def test_event_markers_cluster_by_zoom_and_every_place_is_reachable(server, brow
     assert browser.eval(f"!{battles}")
     browser.eval(toggle)
     assert browser.eval(f"{battles}.getLayers().length") == drawn
+
+
+@pytest.mark.parametrize(
+    ("query", "typed", "shown"),
+    [("", "Alep", "Alep"), ("", "aleppo", "Alep"), ("", "Raqqa", "Raqa"),
+     ("?lang=en", "Alep", "Aleppo"), ("?lang=en", "Alèp", "Aleppo")],
+)  # fmt: skip
+def test_search_finds_a_place_by_any_of_its_names(server, browser, query, typed, shown):
+    # French by default: the names a French reader knows, the English ones, and the names as
+    # the documents wrote them all lead to the place, shown by the map's language's name
+    browser.open(server + "/" + query)
+    suggested = browser.eval(
+        "(() => { const i = document.getElementById('cm-search-input');"
+        f" i.value = {json.dumps(typed[:3])}; i.dispatchEvent(new Event('input'));"
+        " return Array.from(document.querySelectorAll('#cm-search-list option'), o => o.value); })()"
+    )
+    assert any(s.lower().startswith(typed[:3].lower().replace("è", "e")) for s in suggested)
+    browser.eval(
+        "(() => { const i = document.getElementById('cm-search-input');"
+        f" i.value = {json.dumps(typed)}; i.dispatchEvent(new Event('change')); }})()"
+    )
+    browser.wait_for("!!document.querySelector('.leaflet-popup-content h4')", timeout=5)
+    title = browser.eval("document.querySelector('.leaflet-popup-content h4').textContent")
+    assert title.strip() == shown
+    assert not browser.eval(
+        "document.getElementById('cm-search-input').classList.contains('cm-miss')"
+    )

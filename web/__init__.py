@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "EXTRACTOR": None,  # a geo.pipeline.Extractor; None: created on the first POST
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # largest request body (POSTed article), bytes
     "OSM_TILES": True,  # offer OpenStreetMap tiles as an optional (off by default) base layer
+    "LANG": "fr",  # the map's language (its places' names); a page's ?lang= overrides it
     "TESTING": False,
 }
 
@@ -144,7 +145,7 @@ def create_app(config: dict | None = None) -> Flask:
     config:
         Overrides of :data:`DEFAULTS`: ``DB`` (store path) or ``STORE`` (a Store object),
         ``GAZETTEER``, ``API_TOKEN``, ``EXTRACTOR``, ``MAX_CONTENT_LENGTH``, ``OSM_TILES``,
-        ``TESTING``.
+        ``LANG``, ``TESTING``.
 
     Returns
     -------

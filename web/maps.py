@@ -12,6 +12,10 @@ one Folium object per point:
 * places mentioned: circles sized by the number of mentions;
 * a heatmap of events and a country choropleth of mentions (both off at first).
 
+Places are named in the map's language (``lang``, French by default: Alep, Turquie; in English
+Aleppo, Turkey), and the search box finds a place by any of its names: French, English, or as
+a document wrote it.
+
 Every piece of text from the store is escaped with :func:`html.escape` here, in Python, before
 it reaches the page; the JSON block is further escaped so that no ``<`` appears in the script.
 
@@ -35,6 +39,8 @@ import folium
 from branca.element import Element, MacroElement
 from folium.template import Template
 
+from gazetteer.normalize import fold
+from geo.model import name_fields, pick_name
 from web import assets
 
 # ACLED's event types (geo/events.py) -> colour and Font Awesome 6 icon.
@@ -70,6 +76,7 @@ MAX_STATEMENTS = 2_000
 MAX_PLACES = 5_000
 MAP_PLACES = 1_000  # the most mentioned places drawn on the map (each with its popup)
 PRECISION_LABEL = {"city": "town", "admin1": "province level", "country": "country level"}
+DEFAULT_LANG = "fr"  # the map's language when none is given: its places' names
 
 
 def event_style(type_: str | None) -> tuple[str, str]:
@@ -160,12 +167,12 @@ def event_group_html(group: dict, base: str = "") -> str:
     return head + items + "</ul>" + more + "</div>"
 
 
-def _statement_html(st: dict, base: str) -> str:
+def _statement_html(st: dict, base: str, lang: str = DEFAULT_LANG) -> str:
     speaker = st.get("speaker") or "Unknown speaker"
     role = f", {e(st['speaker_role'])}" if st.get("speaker_role") else ""
     kind = "reported speech" if st.get("indirect") else "quote"
-    where = st.get("where_name")
-    named = ", ".join(str(p.get("name")) for p in st.get("places") or [] if p.get("name"))
+    where = pick_name(st, lang, prefix="where_")
+    named = ", ".join(str(pick_name(p, lang)) for p in st.get("places") or [] if pick_name(p, lang))
     return (
         f'<div class="cm-popup"><h4><i class="fa-solid fa-comment"></i> {e(speaker)}{role}</h4>'
         f'<blockquote class="cm-quote">{e(st.get("quote"))}</blockquote>'
@@ -177,7 +184,7 @@ def _statement_html(st: dict, base: str) -> str:
     )
 
 
-def _place_html(p: dict, base: str) -> str:
+def _place_html(p: dict, base: str, lang: str = DEFAULT_LANG) -> str:
     roles = p.get("roles") or {}
     role_txt = ", ".join(f"{e(k)} {e(v)}" for k, v in roles.items() if v)
     listed = [d for d in (p.get("documents") or []) if d.get("id") is not None]
@@ -190,7 +197,7 @@ def _place_html(p: dict, base: str) -> str:
         docs += f'<li><a href="{e(base)}/api/events?{e(q)}" target="_blank">more (GeoJSON)</a></li>'
     n = p.get("mentions") or 0
     return (
-        f'<div class="cm-popup"><h4><i class="fa-solid fa-location-dot"></i> {e(p.get("name"))}</h4>'
+        f'<div class="cm-popup"><h4><i class="fa-solid fa-location-dot"></i> {e(pick_name(p, lang))}</h4>'
         f"<div>{e(p.get('feature') or '')} {e(p.get('country_code') or '')} &middot; "
         f"{e(n)} mention{'s' if n != 1 else ''}" + (f" ({role_txt})" if role_txt else "") + "</div>"
         f'<div class="cm-docs-title">Documents</div><ul class="cm-docs">{docs}</ul></div>'
@@ -198,9 +205,13 @@ def _place_html(p: dict, base: str) -> str:
 
 
 def group_events(
-    rows: Iterable[dict], base: str = "", max_events: int = MAX_MAP_EVENTS
+    rows: Iterable[dict],
+    base: str = "",
+    max_events: int = MAX_MAP_EVENTS,
+    lang: str = DEFAULT_LANG,
 ) -> tuple[list[dict], int, bool]:
-    """Group events by (position, type), newest first inside a group.
+    """Group events by (position, type), newest first inside a group; each group's place is
+    named in ``lang``.
 
     Returns the groups, the number of located events read (those the map can show, as the
     store's event groups count them) and whether ``max_events`` cut the reading.
@@ -224,7 +235,9 @@ def group_events(
                 "lon": lon,
                 "type": ev.get("type"),
                 "place_id": ev.get("place_id"),
-                "place_name": ev.get("place_name") or "",
+                "place_name": pick_name(ev, lang, prefix="place_") or "",
+                "place_name_fr": ev.get("place_name_fr"),
+                "place_name_en": ev.get("place_name_en"),
                 "precision": ev.get("precision"),
                 "count": 0,
                 "items": [],
@@ -259,7 +272,8 @@ _countries_cache: dict[tuple[str, float], dict] = {}
 def countries_geojson(gazetteer=None, tolerance: float = 0.02) -> dict:
     """The Natural Earth country outlines as an RFC 7946 FeatureCollection (simplified, cached).
 
-    Properties: ``iso`` (ISO 3166-1 alpha-2), ``name``, ``id`` (gazetteer place id).
+    Properties: ``iso`` (ISO 3166-1 alpha-2), ``name``, ``name_fr``, ``name_en``, ``id``
+    (gazetteer place id).
     """
     from shapely.geometry import mapping, shape
 
@@ -283,7 +297,13 @@ def countries_geojson(gazetteer=None, tolerance: float = 0.02) -> dict:
                 {
                     "type": "Feature",
                     "geometry": gj,
-                    "properties": {"iso": place.country_code, "name": place.name, "id": place.id},
+                    "properties": {
+                        "iso": place.country_code,
+                        "name": place.name,
+                        "name_fr": place.name_fr,
+                        "name_en": place.name_en,
+                        "id": place.id,
+                    },
                 }
             )
         fc = {"type": "FeatureCollection", "features": feats}
@@ -345,6 +365,26 @@ class _MapData(MacroElement):
         super().render(**kwargs)
 
 
+def search_entries(
+    label: str | None, names: Iterable[str | None], lat: float, lon: float, pid: str | None
+) -> list[tuple[str, float, float, str, str]]:
+    """The search list's entries of one place: ``(name, lat, lon, id, label)`` for each of its
+    names (folded alike only once), ``label`` being the name the map shows it by.
+
+    >>> search_entries("Alep", ["Alep", "Aleppo", "ALEP"], 36.2, 37.16, "gn:170063")
+    [('Alep', 36.2, 37.16, 'gn:170063', 'Alep'), ('Aleppo', 36.2, 37.16, 'gn:170063', 'Alep')]
+    """
+    if not label:
+        return []
+    out, seen = [], set()
+    for name in [label, *names]:
+        key = fold(name or "")
+        if key and key not in seen:
+            seen.add(key)
+            out.append((str(name), lat, lon, pid or "", str(label)))
+    return out
+
+
 def _event_rows(
     groups: list[dict], type_index: dict[str, int], base: str | None
 ) -> tuple[dict, set[tuple]]:
@@ -352,12 +392,12 @@ def _event_rows(
     (``[lat, lon, place id]``), then one row per group in ``events``: ``[position, type,
     count, imprecise (0/1)]``, with the popup's HTML as a fifth item when ``base`` is given.
 
-    Also returns the named places of these positions, as the search list wants them.
+    Also returns the search list's entries of these places (see :func:`search_entries`).
     """
     at: dict[tuple, int] = {}
     places: list[list] = []
     rows: list[list] = []
-    named: set[tuple] = set()
+    search: set[tuple] = set()
     for g in groups:
         lat, lon, pid = g["lat"], g["lon"], g["place_id"]
         key = (lat, lon, pid)
@@ -365,15 +405,13 @@ def _event_rows(
         if i is None:
             i = at[key] = len(places)
             places.append([round(lat, 5), round(lon, 5), pid])
-        name = g["place_name"]
-        if name:
-            named.add((name, key))
+            names = (g.get("place_name_fr"), g.get("place_name_en"))
+            search.update(search_entries(g["place_name"], names, lat, lon, pid))
         prec = g["precision"]
         row = [i, type_index[g["type"] or ""], g["count"], 0 if not prec or prec == "city" else 1]
         if base is not None:
             row.append(event_group_html(g, base))
         rows.append(row)
-    search = {(str(name), lat, lon, pid or "") for name, (lat, lon, pid) in named}
     return {"event_places": places, "events": rows}, search
 
 
@@ -396,6 +434,7 @@ def build_map(
     countries_url: str | None = None,
     osm_tiles: bool = True,
     max_events: int = MAX_MAP_EVENTS,
+    lang: str = DEFAULT_LANG,
 ) -> folium.Map:
     """Build the layered map of what the store holds for these filters.
 
@@ -421,6 +460,9 @@ def build_map(
     max_events:
         Events read at most to write the popups of a small map into the page (the markers
         come from :meth:`geo.store.Store.event_groups`, which counts every event).
+    lang:
+        The map's language: places are named as its readers write them (see
+        :func:`geo.model.pick_name`); the search finds them by any of their names.
 
     Returns
     -------
@@ -440,12 +482,14 @@ def build_map(
     ev_filters = {**filters, **({"type": type} if type else {})}
     # One marker per place and type, counted by the store: the page never carries every event.
     ev_groups = store.event_groups(**ev_filters)
+    for g in ev_groups:
+        g["place_name"] = pick_name(g, lang, prefix="place_") or ""
     n_read = n_total = sum(g["count"] for g in ev_groups)
     truncated = False
     inline = len(ev_groups) <= INLINE_POPUPS and n_read <= INLINE_EVENTS
     if inline:  # small maps: the newest events of each group written into its popup
         ev_groups, n_read, truncated = group_events(
-            store.iter_events(**ev_filters), base_url, max_events
+            store.iter_events(**ev_filters), base_url, max_events, lang
         )
     statements, n_statements = store.statements(**filters, limit=MAX_STATEMENTS)
     place_filters = {k: v for k, v in filters.items() if k != "actor"}
@@ -525,6 +569,7 @@ def build_map(
         "popup_url": f"{base_url}/map/popup/events",
         "popup_query": urlencode(
             [(k, ",".join(map(str, v)) if k == "bbox" else v) for k, v in filters.items()]
+            + [("lang", lang)]
         ),
         "events_total": n_total,
         "events_shown": n_read,
@@ -538,26 +583,36 @@ def build_map(
                     for p in st.get("places") or []
                     if p.get("lat") is not None and p.get("lon") is not None
                 ],
-                _statement_html(st, base_url),
+                _statement_html(st, base_url, lang),
             ]
             for st in statements
             if st.get("where_lat") is not None and st.get("where_lon") is not None
         ],
         "statements_total": n_statements,
         "places": [
-            [p["lat"], p["lon"], p.get("mentions") or 0, _place_html(p, base_url), p.get("id")]
+            [p["lat"], p["lon"], p.get("mentions") or 0, _place_html(p, base_url, lang), p["id"]]
             for p in places
             if p.get("lat") is not None and p.get("lon") is not None
         ],
-        # raw text: the script sets it with .value / .textContent, never as HTML
+        # raw text: the script sets it with .value / .textContent, never as HTML. Each place
+        # once per name (French, English, as written): [name, lat, lon, id, name shown].
         "search": sorted(
             {
-                (str(p.get("name")), p["lat"], p["lon"], p.get("id") or "")
+                entry
                 for p in places
-                if p.get("name") and p.get("lat") is not None
+                if p.get("lat") is not None
+                for entry in search_entries(
+                    pick_name(p, lang),
+                    [p.get("name_fr"), p.get("name_en"), p.get("name"), *(p.get("names") or [])],
+                    p["lat"],
+                    p["lon"],
+                    p.get("id"),
+                )
             }
             | event_search
         ),
+        "lang": lang,
+        "name_keys": list(name_fields(lang)),  # the country outlines' names, best first
         "counts": counts,
         "breaks": _breaks(list(counts.values())),
         "colors": list(CHOROPLETH_COLORS),

@@ -34,7 +34,13 @@ PARAMS: dict[str, dict] = {
     "end": _param("end", "Last day included (YYYY-MM-DD).", DATE, "2024-12-31"),
     "type": _param("type", "Event type or subtype (exact, case-insensitive).", TEXT, "Battles"),
     "actor": _param("actor", "Substring of an actor's name.", TEXT),
-    "place": _param("place", "A place id (gn:170063) or name.", TEXT, "gn:170063"),
+    "place": _param(
+        "place",
+        "A place id (gn:170063) or any of its names: French, English, or as a document wrote it "
+        "(Alep, Aleppo).",
+        TEXT,
+        "gn:170063",
+    ),
     "q": _param("q", "Full-text query (SQLite FTS5 syntax).", TEXT),
     "limit": _param(
         "limit", "Rows per page.", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}, 100
@@ -345,7 +351,13 @@ def spec(server_url: str = "") -> dict:
                         "fatalities": nullable_int,
                         "injured": nullable_int,
                         "place_id": nullable_str,
-                        "place_name": nullable_str,
+                        "place_name": {
+                            **nullable_str,
+                            "description": "the place's name in the document's language",
+                        },
+                        "place_name_fr": nullable_str,
+                        "place_name_en": nullable_str,
+                        "doc_lang": nullable_str,
                         "precision": nullable_str,
                         "sentence": {"type": "string"},
                         "doc_title": nullable_str,
@@ -363,7 +375,13 @@ def spec(server_url: str = "") -> dict:
                         "indirect": {"type": "boolean"},
                         "date": nullable_str,
                         "where_id": nullable_str,
-                        "where_name": nullable_str,
+                        "where_name": {
+                            **nullable_str,
+                            "description": "the place's name in the document's language",
+                        },
+                        "where_name_fr": nullable_str,
+                        "where_name_en": nullable_str,
+                        "doc_lang": nullable_str,
                         "places": {"type": "array", "items": {"type": "object"}},
                     },
                 },
@@ -371,7 +389,14 @@ def spec(server_url: str = "") -> dict:
                     "type": "object",
                     "properties": {
                         "id": {"type": "string"},
-                        "name": {"type": "string"},
+                        "name": {"type": "string", "description": "the gazetteer's name"},
+                        "name_fr": {**nullable_str, "description": "what French readers call it"},
+                        "name_en": {**nullable_str, "description": "what English readers call it"},
+                        "names": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": "the names the documents wrote it as",
+                        },
                         "feature": {"type": "string"},
                         "country_code": nullable_str,
                         "mentions": {"type": "integer"},

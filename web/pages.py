@@ -13,6 +13,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, render_template,
 from markupsafe import Markup
 
 from geo.errors import InputError, NotFoundError
+from geo.model import pick_name
 from web import api, csp_nonce, get_gazetteer, get_store, maps
 
 bp = Blueprint("pages", __name__, template_folder="templates")
@@ -21,9 +22,21 @@ ROLE_CLASSES = ("literal", "metonymic", "country")
 PAGE_SIZE = 50
 
 
+def page_lang(args) -> str:
+    """The map's language: ``?lang=``, else the app's ``LANG`` setting (French by default);
+    its places are named as readers of that language write them."""
+    lang = (args.get("lang") or "").strip().lower() or current_app.config.get("LANG")
+    lang = lang or maps.DEFAULT_LANG
+    if lang not in api.LANGS:
+        raise InputError(f"lang must be one of {', '.join(api.LANGS)}, not {lang[:20]!r}")
+    return lang
+
+
 def map_options(args) -> dict:
-    """Validated map parameters: the store filters, ``layers``, ``lat``/``lon``/``zoom``/``focus``."""
+    """Validated map parameters: the store filters, ``layers``, ``lat``/``lon``/``zoom``/``focus``
+    and ``lang``."""
     opts = api.parse_filters(args, api.FILTERS["events"])
+    opts["lang"] = page_lang(args)
     layers = args.get("layers")
     if layers is not None:
         opts["layers"] = [x.strip() for x in layers.split(",") if x.strip()]
@@ -99,6 +112,7 @@ def countries():
 def event_popup():
     """The popup of one place's events of one type (large maps fetch it when it opens)."""
     filters = api.parse_filters(request.args, api.FILTERS["events"])
+    lang = page_lang(request.args)
     if "place" not in filters:
         raise InputError("place is required")
     rows, total = get_store().events(**filters, limit=maps.EVENTS_PER_POPUP)
@@ -108,7 +122,7 @@ def event_popup():
     group = {
         "type": filters.get("type") or first.get("type"),
         "place_id": first.get("place_id"),
-        "place_name": first.get("place_name") or "",
+        "place_name": pick_name(first, lang, prefix="place_") or "",
         "precision": first.get("precision"),
         "count": total,
         "items": sorted(rows, key=lambda r: r.get("date") or "", reverse=True),

@@ -15,6 +15,19 @@
     });
   }
 
+  // A name as the search compares it: lower case, no accents ("Alèp" finds "Alep").
+  function folded(s) {
+    return String(s == null ? "" : s).normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase().trim();
+  }
+
+  // A country outline's name in the map's language: the first of data.name_keys it has.
+  function countryName(props, data) {
+    var keys = data.name_keys || ["name"];
+    for (var i = 0; i < keys.length; i++) if (props[keys[i]]) return props[keys[i]];
+    return props.name;
+  }
+
   function el(tag, cls, parent, text) {
     var node = document.createElement(tag);
     if (cls) node.className = cls;
@@ -350,7 +363,7 @@
               fillColor: classColor(data.counts[f.properties.iso], data)};
           },
           onEachFeature: function (f, layer) {
-            layer.bindTooltip(esc(f.properties.name) + ": " +
+            layer.bindTooltip(esc(countryName(f.properties, data)) + ": " +
               esc(data.counts[f.properties.iso]) + " mentions");
           }
         }).addTo(groups.choropleth);
@@ -444,15 +457,16 @@
       input.setAttribute("list", "cm-search-list"); input.setAttribute("aria-label", "Find a place");
       var list = el("datalist", null, box); list.id = "cm-search-list";
       // Suggestions follow what is typed (names starting with it first): a list of every
-      // place would put thousands of options in the page.
+      // place would put thousands of options in the page. A place is listed under each of
+      // its names (French, English, as a document wrote it): [name, lat, lon, id, shown as].
       var names = null, typed = null;
       function suggest() {
-        var v = input.value.trim().toLowerCase();
+        var v = folded(input.value);
         if (v === typed) return;
         typed = v;
         list.textContent = "";
         if (!v) return;
-        names = names || data.search.map(function (s) { return s[0].toLowerCase(); });
+        names = names || data.search.map(function (s) { return folded(s[0]); });
         var first = [], then = [];
         for (var i = 0; i < names.length && first.length < SUGGESTIONS; i++) {
           var at = names[i].indexOf(v);
@@ -465,19 +479,18 @@
       }
       input.addEventListener("input", suggest);
       function go() {
-        var v = input.value.trim().toLowerCase();
+        var v = folded(input.value);
         if (!v) return;
         var hit = null;
         data.search.forEach(function (s) {
-          var n = s[0].toLowerCase();
-          if (!hit && n === v) hit = s;
+          if (!hit && folded(s[0]) === v) hit = s;
         });
         if (!hit) data.search.forEach(function (s) {
-          if (!hit && s[0].toLowerCase().indexOf(v) === 0) hit = s;
+          if (!hit && folded(s[0]).indexOf(v) === 0) hit = s;
         });
         if (!hit) { input.classList.add("cm-miss"); return; }
         input.classList.remove("cm-miss");
-        cm.show(hit[3], hit[1], hit[2], hit[0]);
+        cm.show(hit[3], hit[1], hit[2], hit[4] || hit[0]);
       }
       input.addEventListener("change", go);
       input.addEventListener("keydown", function (ev) { if (ev.key === "Enter") go(); });
