@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from geo.errors import InputError
+from geo.model import DEFAULT_NAME_LANG
 from geo.store import Store
 
 FORMATS = ("geojson", "csv", "gpkg")
@@ -129,7 +130,7 @@ def _write_all_parallel(store: Store, tmp: Path) -> int | None:
 
 
 @lru_cache(maxsize=1024)
-def country_name(code: str | None, lang: str | None = "en") -> str | None:
+def country_name(code: str | None, lang: str | None = DEFAULT_NAME_LANG) -> str | None:
     """The name of an ISO 3166 country code in ``lang`` (CLDR; English when babel does not
     know the language): ``SY`` -> ``Syria``, or ``Syrie`` in French.
 
@@ -142,9 +143,9 @@ def country_name(code: str | None, lang: str | None = "en") -> str | None:
         from babel import Locale, UnknownLocaleError
 
         try:
-            locale = Locale.parse(lang or "en")
+            locale = Locale.parse(lang or DEFAULT_NAME_LANG)
         except (UnknownLocaleError, ValueError):
-            locale = Locale("en")
+            locale = Locale(DEFAULT_NAME_LANG)
         return locale.territories.get(code.upper(), code)
     except ImportError:  # pragma: no cover - babel is a dependency
         return code

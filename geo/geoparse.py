@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from gazetteer.lookup import Gazetteer, get_gazetteer
 from geo.errors import DocumentError
+from geo.lang import DEFAULT, get_language
 from geo.model import Document, Mention
 from geo.recognize import Recognizer, Span
 from geo.resolve import resolve
@@ -69,7 +70,7 @@ class Geoparser:
     def _prepare(self, doc: Document) -> tuple[NormalizedText, str]:
         check_document_text(doc.text, doc.id)
         nt = remove_boilerplate(normalize(doc.text))
-        lang = doc.lang or detect_language(nt.text) or "fr"
+        lang = doc.lang or detect_language(nt.text) or DEFAULT
         return nt, lang
 
     def _finish(self, doc: Document, nt: NormalizedText, lang: str, ents) -> Parsed:
@@ -103,7 +104,7 @@ class Geoparser:
             s, e = orig_to_norm(a), orig_to_norm(b)
             phrase = nt.text[s:e]
             cands = self.gaz.candidates(
-                phrase, lang=lang if lang in ("fr", "en") else None, limit=8, allow_common=True
+                phrase, lang=lang if get_language(lang) else None, limit=8, allow_common=True
             )
             spans.append(
                 Span(

@@ -13,11 +13,13 @@ from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import import_module
 from pathlib import Path
 
 from gazetteer.lookup import COMMON_WORDS, Gazetteer, split_feature_cue
 from gazetteer.normalize import fold, is_code
-from geo.lang import get_language
+from geo.errors import ConfigError
+from geo.lang import DEFAULT, LANGUAGES, get_language, read_lexicon, read_tsv
 from geo.model import Candidate
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -66,29 +68,25 @@ class Cues:
 
 @lru_cache(maxsize=1)
 def load_cues() -> Cues:
+    """Every language's cues (``geo/lang/<code>/geoparse_cues.tsv``), keyed by its code, and
+    those of every language (``geo/data/geoparse_cues.tsv``), keyed ``*``."""
     cues = Cues()
-    for line in (DATA_DIR / "geoparse_cues.tsv").read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        cols = [c.strip() for c in line.split("\t")]
-        kind, lang, phrase = cols[0], cols[1], cols[2].replace("’", "'")
-        if kind == "locative":
-            cues.locative.setdefault(lang, []).append(phrase)
-        elif kind == "person":
-            cues.person.setdefault(lang, set()).add(phrase)
-        elif kind == "org":
-            cues.org.setdefault(lang, set()).add(phrase)
-        elif kind == "literal":
-            cues.literal.setdefault(lang, set()).add(phrase)
-        elif kind == "facility":
-            cues.facility.setdefault(lang, set()).add(fold(phrase))
-            cues.facility_raw.setdefault(lang, set()).add(phrase)
-        elif kind in ("thing_before", "thing_after"):
-            getattr(cues, kind).setdefault(lang, set()).add(fold(phrase))
-        elif kind == "government":
-            cues.government.setdefault(lang, set()).add(fold(phrase))
-        elif kind == "orgname":
-            cues.orgname.setdefault(lang, set()).add(fold(phrase))
+    tables = [(code, read_lexicon(code, "geoparse_cues")) for code in LANGUAGES]
+    tables.append(("*", read_tsv(DATA_DIR / "geoparse_cues.tsv", ("kind", "phrase"))))
+    for lang, table in tables:
+        for cells in table:
+            kind, phrase = cells[0].strip(), cells[1].strip().replace("’", "'")
+            if kind == "locative":
+                cues.locative.setdefault(lang, []).append(phrase)
+            elif kind in ("person", "org", "literal"):
+                getattr(cues, kind).setdefault(lang, set()).add(phrase)
+            elif kind == "facility":
+                cues.facility.setdefault(lang, set()).add(fold(phrase))
+                cues.facility_raw.setdefault(lang, set()).add(phrase)
+            elif kind in ("thing_before", "thing_after", "government", "orgname"):
+                getattr(cues, kind).setdefault(lang, set()).add(fold(phrase))
+            else:
+                raise ConfigError(f"{table.path}: unknown cue kind {kind!r}")
     for lang in cues.locative:
         cues.locative[lang].sort(key=len, reverse=True)
     return cues
@@ -97,29 +95,26 @@ def load_cues() -> Cues:
 @lru_cache(maxsize=1)
 def load_institutions() -> dict[str, str]:
     """Folded institution name -> gazetteer id of its city (Kremlin -> Moscow)."""
-    out = {}
-    for line in (DATA_DIR / "geoparse_institutions.tsv").read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        cols = [c.strip() for c in line.split("\t")]
-        out[fold(cols[0])] = cols[1]
-    return out
+    table = read_tsv(DATA_DIR / "geoparse_institutions.tsv", ("name", "place"))
+    return {fold(cells[0].strip()): cells[1].strip() for cells in table}
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=8)
 def stop_words(lang: str) -> frozenset[str]:
     """Words that are never place names on their own: spaCy's stop list of the language, and
-    the names of weekdays and months (``geo/data/dates_calendar.tsv``: "August", "Mars")."""
-    if lang == "fr":
-        from spacy.lang.fr.stop_words import STOP_WORDS
-    else:
-        from spacy.lang.en.stop_words import STOP_WORDS
-    calendar = set()
-    for line in (DATA_DIR / "dates_calendar.tsv").read_text(encoding="utf-8").splitlines():
-        cols = line.split("\t")
-        if len(cols) >= 3 and cols[0] == lang and cols[1] in ("weekday", "month"):
-            calendar.add(fold(cols[2]))
-    return frozenset(fold(w) for w in STOP_WORDS) | frozenset(calendar)
+    the names of its weekdays and months (``geo/lang/<code>/dates_calendar.tsv``: "August",
+    "Mars"). A language spaCy has no stop list for takes the default language's."""
+    code = lang if get_language(lang) else DEFAULT
+    try:
+        words = import_module(f"spacy.lang.{code}.stop_words").STOP_WORDS
+    except ImportError:
+        words = import_module(f"spacy.lang.{DEFAULT}.stop_words").STOP_WORDS
+    calendar = {
+        fold(cells[1].strip())
+        for cells in read_lexicon(code, "dates_calendar")
+        if cells[0] in ("weekday", "month")
+    }
+    return frozenset(fold(w) for w in words) | frozenset(calendar)
 
 
 @dataclass
@@ -203,9 +198,10 @@ def _index_cues(cues: list[str]) -> dict[str, list[str]]:
 
 @lru_cache(maxsize=8)
 def locative_cues(lang: str) -> dict[str, list[str]]:
-    """The locative cues of ``lang``, then the French ones, indexed for :func:`_cue_before`."""
+    """The locative cues of ``lang``, then the default language's, indexed for
+    :func:`_cue_before`."""
     cues = load_cues().locative
-    return _index_cues(cues.get(lang, []) + (cues.get("fr", []) if lang != "fr" else []))
+    return _index_cues(cues.get(lang, []) + (cues.get(DEFAULT, []) if lang != DEFAULT else []))
 
 
 def _cue_before(text: str, start: int, cues: dict[str, list[str]]) -> str | None:
@@ -576,7 +572,7 @@ class Recognizer:
     @property
     def nlp(self):
         """The French pipeline (kept for callers that read it directly)."""
-        return self.nlp_for("fr")
+        return self.nlp_for(DEFAULT)
 
     def has_ner(self, lang: str) -> bool:
         """True when recognition in ``lang`` runs a NER model."""
@@ -599,13 +595,14 @@ class Recognizer:
         cues = load_cues()
         spec = get_language(lang)
         loc_cues = locative_cues(lang)
-        person_cues = cues.person.get(lang, set()) | cues.person.get("fr", set())
-        org_cues = cues.org.get(lang, set()) | cues.org.get("fr", set())
+        # the default language's titles and bodies hold too (a French "M." in English news)
+        person_cues = cues.person.get(lang, set()) | cues.person.get(DEFAULT, set())
+        org_cues = cues.org.get(lang, set()) | cues.org.get(DEFAULT, set())
         org_names = cues.orgname.get("*", set()) | cues.orgname.get(lang, set())
         literal_verbs = cues.literal.get(lang, set())
         thing_before = cues.thing_before.get(lang, set())
         thing_after = cues.thing_after.get(lang, set())
-        stops = stop_words(lang if lang in ("fr", "en") else "en")
+        stops = stop_words(lang)
         institutions = load_institutions()
         gaz_lang = lang if spec is not None else None
         kinds = [
@@ -756,7 +753,7 @@ class Recognizer:
         after = text[group[-1].end : group[-1].end + 2]
         if not (_LOWER_NEAR_BEFORE.search(before) or _LOWER_NEAR_AFTER.match(after)):
             return None  # no lower-case word touches the group: nothing to extend
-        stops = stop_words(lang if lang in ("fr", "en") else "en")
+        stops = stop_words(lang)
         while len(group) > 1 and fold(group[0].text) in stops:
             group = group[1:]  # "Les Emirats arabes unis": the article is no part of the name
         gs, ge = group[0].start, group[-1].end

@@ -20,6 +20,8 @@ from typing import Any
 from flask import Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from geo.lang import DEFAULT
+
 log = logging.getLogger(__name__)
 
 DEFAULTS: dict[str, Any] = {
@@ -30,7 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "EXTRACTOR": None,  # a geo.pipeline.Extractor; None: created on the first POST
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # largest request body (POSTed article), bytes
     "OSM_TILES": True,  # offer OpenStreetMap tiles as an optional (off by default) base layer
-    "LANG": "fr",  # the map's language (its places' names); a page's ?lang= overrides it
+    "LANG": DEFAULT,  # the map's language (its places' names); a page's ?lang= overrides it
     "TESTING": False,
 }
 

@@ -40,6 +40,7 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from gazetteer.normalize import fold
+from geo.lang import DEFAULT
 from geo.model import name_fields, pick_name
 from web import assets
 
@@ -76,7 +77,7 @@ MAX_STATEMENTS = 2_000
 MAX_PLACES = 5_000
 MAP_PLACES = 1_000  # the most mentioned places drawn on the map (each with its popup)
 PRECISION_LABEL = {"city": "town", "admin1": "province level", "country": "country level"}
-DEFAULT_LANG = "fr"  # the map's language when none is given: its places' names
+DEFAULT_LANG = DEFAULT  # the map's language when none is given: its places' names
 
 
 def event_style(type_: str | None) -> tuple[str, str]:

@@ -61,6 +61,7 @@ LEXICONS: dict[str, tuple[str, ...]] = {
     "events_triggers": ("pattern", "type", "subtype", "form"),
     "text_abbreviations": ("abbr",),
     "text_boilerplate": ("kind", "pattern"),
+    "geoparse_cues": ("kind", "phrase"),
 }
 
 
