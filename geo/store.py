@@ -27,6 +27,7 @@ import os
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -653,8 +654,8 @@ class SQLiteStore(Store):
         try:
             version = self._schema_version(con)
             if version is None:
-                con.execute("PRAGMA journal_mode = WAL")
-                con.execute("BEGIN IMMEDIATE")
+                self._set_wal(con)
+                con.execute("BEGIN IMMEDIATE")  # waits for another process creating it too
                 try:
                     for statement in _SCHEMA.split(";\n"):
                         if statement.strip():
@@ -811,6 +812,21 @@ class SQLiteStore(Store):
             ).fetchone()
         cache[key] = row[0]
         return row[0]
+
+    @staticmethod
+    def _set_wal(con: sqlite3.Connection, attempts: int = 100) -> None:
+        """Switch a new file to WAL. The switch needs the file to itself and does not wait on
+        the busy timeout: when another process is creating the same store at that moment,
+        wait for it (a few seconds at most) instead of failing."""
+        for _ in range(attempts):
+            try:
+                con.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                time.sleep(0.05)
+        con.execute("PRAGMA journal_mode = WAL")
 
     @staticmethod
     def _schema_version(con: sqlite3.Connection) -> int | None:
