@@ -188,6 +188,23 @@ class Event:
     place_precision: str | None = None
     secondary_types: tuple[str, ...] = ()
     confidence: float = 0.0
+    # the place as the text names it ("Tin-Barkoudou"), even when the event is placed at the
+    # enclosing division or country because the gazetteer lacks it
+    location: str | None = None
+    # ACLED's codes: geo 1 = the place itself (or a neighbourhood of a known city), 2 = a
+    # nearby or enclosing town or district, 3 = a province or larger; time 1 = the day,
+    # 2 = a week or a range of days, 3 = a month or vaguer
+    geo_precision: int | None = None
+    time_precision: int | None = None
+    # actor ids (geo.actors) of the side that acted and the side acted upon, and ACLED's
+    # interaction code of the pair
+    actor1: str | None = None
+    actor2: str | None = None
+    interaction: int | None = None
+    # the words the toll was read from ("une dizaine", "au moins trois") and why this event
+    # was ranked where it is (the main event first)
+    fatalities_phrase: str | None = None
+    why: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
