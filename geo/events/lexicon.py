@@ -1,0 +1,142 @@
+"""Event lexicons: the ACLED types and sub-types, each language's triggers and the shared actors."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from geo.errors import ConfigError
+from geo.lang import language, read_tsv
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+FORMS = ("verb", "noun", "weak", "block", "block_next")
+SUBTYPES = {
+    "Explosions/Remote violence": (
+        "Air/drone strike",
+        "Shelling/artillery/missile attack",
+        "Remote explosive/landmine/IED",
+        "Suicide bomb",
+    ),
+    "Battles": (
+        "Armed clash",
+        "Government regains territory",
+        "Non-state actor overtakes territory",
+    ),
+    "Violence against civilians": ("Attack", "Abduction/forced disappearance"),
+    "Strategic developments": (
+        "Agreement",
+        "Arrests",
+        "Headquarters or base established",
+        "Non-violent transfer of territory",
+        "Change to group/activity",
+    ),
+    "Protests": (),
+    "Riots": (),
+    "Diplomacy": (
+        "Phone call",
+        "Meeting/talks",
+        "Visit",
+        "Ceasefire proposal or demand",
+        "Threat",
+        "Accusation",
+        "Cooperation",
+    ),
+}
+TYPE_RANK = {t: i for i, t in enumerate(SUBTYPES)}
+VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians")
+TYPE_WEIGHT = {"Protests": 2.0, "Riots": 2.0, "Strategic developments": 1.5, "Diplomacy": 1.0}
+ACTOR_KINDS = ("state", "nonstate", "external", "civilians")
+PRECISION = {"city": "city", "site": "city", "admin1": "admin1", "region": "admin1"}
+PRECISION["country"] = "country"
+PRECISION_RANK = {"city": 0, "admin1": 1, "country": 2}
+TERRITORY = {
+    "state": "Government regains territory",
+    "nonstate": "Non-state actor overtakes territory",
+}
+READING_WINDOW = 90  # characters around a noun trigger where its event reading is looked for
+LONG_QUOTE_WORDS = 6  # triggers inside longer quotations are claims, not reported events
+
+
+# --------------------------------------------------------------------------- lexicons
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A lexicon entry: a pattern and the event type it signals."""
+
+    pattern: re.Pattern[str]
+    type: str
+    subtype: str | None
+    form: str
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class ActorEntry:
+    """A name of an actor and its normalised label."""
+
+    pattern: re.Pattern[str]
+    label: str
+    kind: str
+    metonymic_only: bool = False
+
+
+def _compile(
+    path: Path, n: int, pattern: str, case: bool = False, aux: str | None = None
+) -> re.Pattern[str]:
+    # "{AUX}" in a trigger: the language's auxiliary with an optional adverb ("a en outre accusé")
+    if aux is not None:
+        pattern = pattern.replace("{AUX}", aux)
+    body = pattern.replace(" ", r"\s+")
+    # A pattern may end with a space or an apostrophe (block_next contexts): no end boundary then.
+    end = r"(?:(?<=[\s'])|(?![\w]))"
+    try:
+        return re.compile(rf"(?<![\w-])(?:{body}){end}", 0 if case else re.IGNORECASE)
+    except re.error as exc:
+        raise ConfigError(f"{path}:{n}: bad pattern {pattern!r}: {exc}") from exc
+
+
+@lru_cache(maxsize=8)
+def load_triggers(lang: str) -> tuple[Trigger, ...]:
+    """The trigger lexicon of ``lang`` (``geo/lang/<lang>/events_triggers.tsv``).
+
+    Raises
+    ------
+    ConfigError
+        On an unknown language, a short row, an unknown type, subtype or form, or a bad regex.
+    """
+    spec = language(lang, "event extraction")
+    table = spec.lexicon("events_triggers")
+    path = table.path
+    out = []
+    for n, row in table.rows:
+        if len(row) < 4:
+            raise ConfigError(f"{path}:{n}: expected pattern, type, subtype, form[, comment]")
+        pattern, type_, subtype, form = row[:4]
+        if form not in FORMS:
+            raise ConfigError(f"{path}:{n}: unknown form {form!r}")
+        if not form.startswith("block"):
+            if type_ not in SUBTYPES:
+                raise ConfigError(f"{path}:{n}: unknown event type {type_!r}")
+            if subtype not in (*SUBTYPES[type_], "@territory", ""):
+                raise ConfigError(f"{path}:{n}: unknown subtype {subtype!r} of {type_}")
+        comment = row[4] if len(row) > 4 else ""
+        compiled = _compile(path, n, pattern, aux=spec.event_aux)
+        out.append(Trigger(compiled, type_, subtype or None, form, comment))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def load_actors() -> tuple[ActorEntry, ...]:
+    """The actors lexicon (``geo/data/events_actors.tsv``), shared by every language."""
+    path = DATA_DIR / "events_actors.tsv"
+    out = []
+    for n, row in read_tsv(path, ("pattern", "label", "kind")).rows:
+        if len(row) < 3 or row[2] not in ACTOR_KINDS:
+            raise ConfigError(f"{path}:{n}: expected pattern, label, kind in {ACTOR_KINDS}")
+        flags = set(row[3].split(",")) if len(row) > 3 and row[3] else set()
+        pat = _compile(path, n, row[0], case="cs" in flags)
+        out.append(ActorEntry(pat, row[1], row[2], "meto" in flags))
+    return tuple(out)

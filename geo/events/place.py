@@ -1,0 +1,151 @@
+"""Where an event happened: the located mention of its clause, and ACLED's precision codes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from geo.events.lexicon import PRECISION, PRECISION_RANK
+from geo.events.toll import words
+from geo.model import Mention
+
+# --------------------------------------------------------------------------- places
+
+_GEO_NOUN = (
+    r"ville|localité|village|bourgade|province|région|gouvernorat|banlieue|quartiers?|zone|"
+    r"secteur|district|périphérie|city|town|province|region|governorate|suburbs?|outskirts|"
+    r"area|neighbou?rhoods?"
+)
+_REGION_NOUN = re.compile(r"province|région|gouvernorat|region|governorate", re.IGNORECASE)
+_DIR = (
+    r"nord|sud|est|ouest|nord-est|nord-ouest|sud-est|sud-ouest|north|south|east|west|"
+    r"north-?east|north-?west|south-?east|south-?west"
+)
+_OF = r"(?:de\s+(?:la\s+|l')?|d'|du\s+|des\s+|of\s+(?:the\s+)?)"
+_LOC = re.compile(
+    rf"(?:\b(?:dans|à|au|aux|en|sur|in|at|inside|into|on|near|outside)\s+(?:[\w'-]+\s+){{0,6}}?"
+    rf"(?P<geo>{_GEO_NOUN})\b(?:[\s,]+[\w-]+){{0,3}}?\s+{_OF}"
+    rf"|(?P<dir>\b(?:{_DIR}))\s+{_OF}"
+    rf"|(?P<near>\b(?:près|non\s+loin|aux\s+abords|aux\s+environs|à\s+proximité|autour|near|"
+    rf"close\s+to|outside|on\s+the\s+outskirts\s+of|around))\s*{_OF}?"
+    r"|\b(?:à|au|aux|dans|en|in|at|into|inside)\s+(?:la\s+|l'|le\s+|les\s+|the\s+)?"
+    r")$",
+    re.IGNORECASE,
+)
+_PRESENCE = re.compile(
+    r"\b(?:sont|est|se\s+trouv\w*|étai(?:en)?t|arrivée?s?|seront|sera|are|is|was|were|arrived|"
+    r"will\s+be)\s+(?:\w+\s+){0,2}?(?:à|en|au|aux|in|at)\s+$",
+    re.IGNORECASE,
+)
+_ON_TARGET = re.compile(
+    r"\s*(?:\S+\s+)?(?:sur|contre|on|against)\s+(?:la\s+|l'|le\s+|the\s+)?$", re.I
+)
+_GAP_WORDS = frozenset(
+    words(
+        "et and avec with son sa ses leur leurs his her their homologue homologues counterpart "
+        "counterparts président ministre chef m. mm. mr entre between les deux the two hommes "
+        "men dirigeants leaders de of le la l' des du a ont has have"
+    )
+)
+# Words between a capture verb and the place it takes ("a repris une grande partie d'Alep").
+_OBJ_WORDS = frozenset(
+    words(
+        "le la les l' un une des du de d' the a an of control contrôle grande partie majeure plupart "
+        "part most much ville city town village localité quartiers quartier district secteur province "
+        "région bastion clé key stratégique strategic rebel rebelle totalité whole entire"
+    )
+)
+_ENDS_WITH_PREP = re.compile(r"(?:à|en|au|aux|in|to)$", re.IGNORECASE)
+
+
+def locative(text: str, m: Mention, lo: int) -> re.Match[str] | None:
+    return _LOC.search(text, max(lo, m.start - 90), m.start)
+
+
+def eligible(m: Mention) -> bool:
+    return m.place is not None and m.role != "metonymic" and m.place.feature in PRECISION
+
+
+def precision_of(text: str, m: Mention, loc: re.Match[str] | None) -> str:
+    prec = PRECISION[m.place.feature]
+    geo = loc.groupdict().get("geo") if loc is not None else None
+    if prec == "city" and geo and _REGION_NOUN.fullmatch(geo):
+        return "admin1"  # "dans la région de Raqa": somewhere in the city's region
+    return prec
+
+
+def _gap_ok(text: str, start: int, end: int, dates: Sequence) -> bool:
+    gap = list(text[start:end])
+    for d in dates:
+        if d.start < end and d.end > start:
+            for i in range(max(d.start, start), min(d.end, end)):
+                gap[i - start] = " "
+    words = re.findall(r"[\w.'-]+", "".join(gap))
+    return all(w[0].isupper() or w.lower() in _GAP_WORDS or w.isdigit() for w in words)
+
+
+def diplomacy_place(text, hits, ments, span, dates):
+    """A place tied to a diplomacy trigger, or where the participants are said to be."""
+    for h in hits:
+        for m in ments:
+            if not (h.end <= m.start <= h.end + 90) or not eligible(m):
+                continue
+            loc = locative(text, m, h.end)
+            adjacent = (
+                _ENDS_WITH_PREP.search(text, h.start, h.end) and not text[h.end : m.start].strip()
+            )
+            if adjacent or (loc and _gap_ok(text, h.end, loc.start(), dates)):
+                return m, loc
+    for m in ments:
+        if (
+            eligible(m)
+            and span[0] <= m.start < span[1]
+            and _PRESENCE.search(text, max(span[0], m.start - 40), m.start)
+        ):
+            return m, None
+    return None, None
+
+
+# A strike verb and its target: "ont visé jeudi la ville de Raqa", "shelled Idlib".
+_TARGET = re.compile(
+    r"\b(?:visée?s?|frappée?s?|ciblée?s?|pilonnée?s?|bombardée?s?|attaquée?s?|targeted|hit|struck|"
+    r"pounded|bombed|shelled|attacked)\b",
+    re.IGNORECASE,
+)
+
+
+def _object_gap(text: str, start: int, end: int, dates: Sequence) -> bool:
+    gap = "".join(
+        " " if any(d.start <= i < d.end for d in dates) else c
+        for i, c in enumerate(text[start:end], start)
+    )
+    words = re.findall(r"[\w-]+'?|'", gap.lower())
+    return all(w in _OBJ_WORDS for w in words)
+
+
+def violent_place(text, hits, ments, span, dates):
+    """The most precise located mention of the sentence, nearest the primary trigger."""
+    best = None
+    for m in ments:
+        if not eligible(m) or not span[0] <= m.start < span[1]:
+            continue
+        loc = locative(text, m, span[0])
+        on_target = any(
+            h.end <= m.start and _ON_TARGET.fullmatch(text, h.end, m.start) for h in hits
+        )
+        struck = _TARGET.search(text, max(span[0], m.start - 60), m.start)
+        if struck and _object_gap(text, struck.end(), m.start, dates):
+            loc = loc or struck
+        taken = any(
+            h.trigger.subtype == "@territory"
+            and 0 <= m.start - h.end <= 60
+            and _object_gap(text, h.end, m.start, dates)
+            for h in hits
+        )
+        if loc is None and not on_target and not taken:
+            continue
+        prec = precision_of(text, m, loc)
+        key = (PRECISION_RANK[prec], min(abs(m.start - h.end) for h in hits))
+        if best is None or key < best[0]:
+            best = (key, m, loc)
+    return (best[1], best[2]) if best else (None, None)

@@ -1,0 +1,282 @@
+"""From a sentence to a draft event: triggers, actors, date, place and toll of one clause."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from geo.events.lexicon import (
+    LONG_QUOTE_WORDS,
+    PRECISION,
+    READING_WINDOW,
+    SUBTYPES,
+    TERRITORY,
+    TYPE_RANK,
+    Trigger,
+    load_actors,
+    load_triggers,
+)
+from geo.events.place import diplomacy_place, eligible, locative, precision_of, violent_place
+from geo.model import DateValue, Mention
+
+
+@dataclass
+class Hit:
+    start: int
+    end: int
+    trigger: Trigger
+
+
+@dataclass
+class Draft:
+    hit: Hit
+    type: str
+    subtype: str | None
+    sent: int
+    span: tuple[int, int]
+    secondary: list[str]
+    date: DateValue
+    actors: list[str]
+    killed: int | None
+    injured: int | None
+    place: Mention | None
+    precision: str | None
+    confidence: float
+    merged: int = 1
+    seen: list[int] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+def long_quotes(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in re.finditer(r"«[^«»]*»|\"[^\"\n]*\"", text):
+        if len(m.group().split()) >= LONG_QUOTE_WORDS:
+            spans.append(m.span())
+    return spans
+
+
+def find_hits(text: str, lang: str) -> list[Hit]:
+    triggers = load_triggers(lang)
+    blocked: list[tuple[int, int]] = []
+    next_blocked: set[int] = set()
+    hits = []
+    for t in triggers:
+        for m in t.pattern.finditer(text):
+            if t.form == "block":
+                blocked.append(m.span("b") if "b" in t.pattern.groupindex else m.span())
+            elif t.form == "block_next":
+                next_blocked.add(m.end() + len(text[m.end() :]) - len(text[m.end() :].lstrip()))
+            else:
+                hits.append(Hit(m.start(), m.end(), t))
+    quotes = long_quotes(text)
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    kept: list[Hit] = []
+    for h in hits:
+        if kept and h.start < kept[-1].end:
+            continue  # a longer trigger starting here or earlier already covers it
+        kept.append(h)
+    return [
+        h
+        for h in kept
+        if h.start not in next_blocked
+        and not any(s < h.end and h.start < e for s, e in blocked)
+        and not any(s < h.start and h.end <= e for s, e in quotes)
+    ]
+
+
+def find_actors(text: str, mentions: Sequence[Mention]) -> list[tuple[int, int, str, str]]:
+    meto = [(m.start, m.end) for m in mentions if m.role == "metonymic"]
+    found = []
+    for a in load_actors():
+        for m in a.pattern.finditer(text):
+            if a.metonymic_only and not any(s < m.end() and m.start() < e for s, e in meto):
+                continue
+            found.append((m.start(), m.end(), a.label, a.kind))
+    found.sort(key=lambda a: (a[0], -(a[1] - a[0])))
+    out: list[tuple[int, int, str, str]] = []
+    for a in found:
+        if not out or a[0] >= out[-1][1]:
+            out.append(a)
+    return out
+
+
+# Between a trigger and a date or an actor, these open another clause.
+_CLAUSE = re.compile(
+    r"[;()]|\b(?:(?:tandis|alors|après|avant|pendant) qu(?:e\b|')|(?:while|whereas|after|before|"
+    r"mais|but)\b)",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(r"\b(?:depuis|since|dès|jusqu'(?:à|en|au))\s*$", re.IGNORECASE)
+
+
+def _between(text: str, a: tuple[int, int], b: tuple[int, int]) -> str:
+    lo, hi = (a[1], b[0]) if a[1] <= b[0] else (b[1], a[0])
+    return text[lo:hi] if hi > lo else ""
+
+
+def _nearest_date(text: str, dates: Sequence, hit: Hit, span: tuple[int, int]) -> DateValue:
+    """The date mention of the sentence nearest the trigger, in its clause, not a duration."""
+    best = None
+    for d in dates:
+        if d.start < span[0] or d.end > span[1]:
+            continue
+        if _DURATION.search(text, max(span[0], d.start - 12), d.start):
+            continue  # "depuis 2012" dates a state, not the event
+        between = _between(text, (d.start, d.end), (hit.start, hit.end))
+        if _CLAUSE.search(between):
+            continue
+        cost = len(between) + 30 * between.count(",") + 100 * len(re.findall(r"[;«»()]", between))
+        if best is None or cost < best[0]:
+            best = (cost, d)
+    return best[1].value if best else DateValue(None)
+
+
+def reads_as_event(hit, span, actors, ments, text, dates, killed) -> bool:
+    """Whether a noun trigger reports an event: an actor, place, date or toll near it."""
+    lo, hi = max(span[0], hit.start - READING_WINDOW), min(span[1], hit.end + READING_WINDOW)
+    near = lambda s, e: lo <= s and e <= hi  # noqa: E731
+    return (
+        killed is not None
+        or any(near(a[0], a[1]) for a in actors)
+        or any(near(d.start, d.end) for d in dates)
+        or any(near(m.start, m.end) and eligible(m) and locative(text, m, lo) for m in ments)
+    )
+
+
+ACTOR_WINDOW = 120  # farthest an actor may be from the trigger, in characters
+
+
+_TARGET_CUE = re.compile(r"\b(?:contre|visant|sur|against|on|targeting|at)\b", re.IGNORECASE)
+
+
+def _ordered_actors(text: str, primary: Hit, actors, span) -> list[tuple[str, str]]:
+    """Actors of the trigger's clause, the likely agent first: the actor right after a noun
+    ("raids russes", "frappes de la coalition", not "frappes contre l'EI"), else the nearest
+    one before the trigger (its subject), then the others by distance."""
+    keyed = []
+    for a in actors:
+        if not span[0] <= a[0] < span[1]:
+            continue
+        between = _between(text, (a[0], a[1]), (primary.start, primary.end))
+        if len(between) > ACTOR_WINDOW or _CLAUSE.search(between):
+            continue
+        after = a[0] >= primary.end
+        attached = after and len(between) <= 25 and not _TARGET_CUE.search(between)
+        tier = 0 if attached and primary.trigger.form != "verb" else (1 if not after else 2)
+        keyed.append(((tier, len(between)), a))
+    out: list[tuple[str, str]] = []
+    for _, a in sorted(keyed, key=lambda k: k[0]):
+        if (a[2], a[3]) not in out:
+            out.append((a[2], a[3]))
+    return out
+
+
+_RE_TAKE = re.compile(r"repr|recon|recap|retook|retaken|regain", re.IGNORECASE)
+
+
+def _subtype(hit: Hit, actors, span, text: str) -> str | None:
+    if hit.trigger.subtype != "@territory":
+        return hit.trigger.subtype
+    inside = [a for a in actors if span[0] <= a[0] < span[1] and a[3] in TERRITORY]
+    before = [a for a in inside if a[1] <= hit.start]
+    agent = before[-1] if before else (inside[0] if inside else None)
+    if agent:
+        return TERRITORY[agent[3]]
+    retake = _RE_TAKE.search(text, hit.start, hit.end)  # taking back is what governments do
+    return TERRITORY["state" if retake else "nonstate"]
+
+
+def sentence_draft(text, i, span, hits, actors, ments, dates, killed, injured):
+    rank = lambda h: (  # noqa: E731
+        TYPE_RANK[h.trigger.type],
+        SUBTYPES[h.trigger.type].index(h.trigger.subtype)
+        if h.trigger.subtype in SUBTYPES[h.trigger.type]
+        else 0,
+        h.start,
+    )
+    hits = sorted(hits, key=rank)
+    primary = hits[0]
+    ptype = primary.trigger.type
+    subtype = _subtype(primary, actors, span, text)
+    secondary = []
+    for h in hits[1:]:
+        label = h.trigger.type + (
+            f": {_subtype(h, actors, span, text)}" if h.trigger.subtype else ""
+        )
+        if label not in secondary and (h.trigger.type, _subtype(h, actors, span, text)) != (
+            ptype,
+            subtype,
+        ):
+            secondary.append(label)
+    same = [h for h in hits if h.trigger.type == ptype]
+    if ptype == "Diplomacy":
+        place, loc = diplomacy_place(text, same, ments, span, dates)
+    else:
+        place, loc = violent_place(text, same, ments, span, dates)
+    precision = precision_of(text, place, loc) if place else None
+    actor_list = _ordered_actors(text, primary, actors, span)
+    date = _nearest_date(text, dates, primary, span)
+    details = sum(x is not None for x in (place, date.value, killed)) + bool(actor_list)
+    base = {"verb": 0.6, "noun": 0.45, "weak": 0.35}[primary.trigger.form]
+    return Draft(
+        primary, ptype, subtype, i, span, secondary, date, [a[0] for a in actor_list],
+        killed, injured, place, precision, min(0.95, base + 0.1 * details), seen=[i],
+    )  # fmt: skip
+
+
+def clauses(text: str, span: tuple[int, int], hits: list[Hit]):
+    """Split a sentence's triggers where a clause boundary separates them ("..., alors que")."""
+    groups: list[list[Hit]] = [[hits[0]]]
+    cuts = [span[0]]
+    for prev, h in zip(hits, hits[1:], strict=False):
+        b = _CLAUSE.search(text, prev.end, h.start)
+        if b:
+            groups.append([h])
+            cuts.append(b.start())
+        else:
+            groups[-1].append(h)
+    cuts.append(span[1])
+    return [((cuts[k], cuts[k + 1]), g) for k, g in enumerate(groups)]
+
+
+class Window:
+    """Mentions, dates and actors (each sorted by start) near a span, found by bisection."""
+
+    MARGIN = 200  # characters either side: farther than any look-around of the rules above
+
+    def __init__(self, ments, dates, actors) -> None:
+        self.items = (ments, dates, actors)
+        self.starts = (
+            [m.start for m in ments],
+            [d.start for d in dates],
+            [a[0] for a in actors],
+        )
+
+    def around(self, span: tuple[int, int]):
+        lo, hi = span[0] - self.MARGIN, span[1] + self.MARGIN
+        return tuple(
+            items[bisect_left(starts, lo) : bisect_right(starts, hi)]
+            for items, starts in zip(self.items, self.starts, strict=True)
+        )
+
+
+def presence_from_neighbours(drafts, spans, text, near: Window, busy) -> None:
+    """Place a diplomacy event by the next (or previous) sentence saying where people are."""
+    for d in drafts:
+        if d.type != "Diplomacy" or d.place is not None:
+            continue
+        for k in (d.sent + 1, d.sent - 1):
+            if (
+                0 <= k < len(spans)
+                and k not in busy
+                and "\n\n" not in text[min(spans[k][0], d.span[0]) : max(spans[k][1], d.span[1])]
+            ):
+                ments, dates, _ = near.around(spans[k])
+                place, _ = diplomacy_place(text, [], ments, spans[k], dates)
+                if place is not None:
+                    d.place, d.precision = place, PRECISION[place.place.feature]
+                    break

@@ -1,0 +1,144 @@
+"""Tolls: how many people a sentence says were killed and injured, as minimums."""
+
+from __future__ import annotations
+
+import re
+
+from geo.events.lexicon import READING_WINDOW
+
+# --------------------------------------------------------------------------- casualties
+
+
+def words(s: str) -> list[str]:
+    return s.split()
+
+
+_UNITS = {"un": 1, "une": 1, "one": 1}
+_WORDS = dict(
+    zip(
+        words(
+            "deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize"
+        ),
+        range(2, 17),
+        strict=True,
+    )
+)
+_WORDS |= dict(
+    zip(
+        words("two three four five six seven eight nine ten eleven twelve"),
+        range(2, 13),
+        strict=True,
+    )
+)
+_WORDS |= {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100}
+_WORDS |= {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12}
+# Vague quantities: the smallest count the phrase allows (conservative, as a minimum).
+_VAGUE = {
+    "une dizaine": 10, "une douzaine": 12, "une quinzaine": 15, "une vingtaine": 20,
+    "une trentaine": 30, "une quarantaine": 40, "une cinquantaine": 50, "une centaine": 100,
+    "des dizaines": 20, "plusieurs dizaines": 20, "des centaines": 200, "plusieurs centaines": 200,
+    "des milliers": 2000, "plusieurs milliers": 2000, "plusieurs": 2, "quelques": 2,
+    "a dozen": 12, "dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000,
+    "several": 3, "a few": 2, "tens": 20,
+}  # fmt: skip
+_NUMBER = re.compile(
+    r"(?<![\w.,])(?:(?P<vague>"
+    + "|".join(sorted(map(re.escape, _VAGUE), key=len, reverse=True))
+    + r")|(?P<digits>\d{1,3}(?:[  .,]\d{3})+|\d+(?:,\d+)?)(?:\s*(?P<mult>millions?|milliers|mille|thousand|million))?"
+    + r"|(?P<word>"
+    + "|".join(sorted([*_WORDS, *_UNITS], key=len, reverse=True))
+    + r"))(?![\w])",
+    re.IGNORECASE,
+)
+_PERSONS = (
+    r"personnes|civils|soldats|militaires|combattants|rebelles|insurgés|djihadistes|jihadistes|"
+    r"enfants|femmes|hommes|policiers|membres|habitants|manifestants|gardes|agents|secouristes|"
+    r"people|persons|civilians|soldiers|troops|fighters|militants|rebels|insurgents|children|"
+    r"women|men|policemen|officers|members|residents|protesters|jihadists|servicemen|personnel|"
+    r"civil|soldat|militaire|combattant|enfant|policier|civilian|soldier|fighter|child|person|"
+    r"autres|others"
+)
+_KILLED = (
+    r"tuée?s?|morte?s?|décédée?s?|péri|tuant|killed|dead|deaths?|died|killing|kills?|fatalities"
+)
+_INJURED = r"blessée?s?|blessant|wounded|injured|wounding|injuring|wounds?|injures?|hurt"
+_HARM = re.compile(rf"(?<![\w])(?:(?P<k>{_KILLED})|(?P<i>{_INJURED}))(?![\w])", re.IGNORECASE)
+_COUNTED = re.compile(
+    rf"\s*(?:(?:autres|other|more|additional|de|d'|of)\s*)*(?:[\w-]+\s+){{0,2}}?(?:{_PERSONS}|{_KILLED}|{_INJURED})\b",
+    re.IGNORECASE,
+)
+_COUNTED_NOW = re.compile(rf"\s*(?:{_PERSONS}|{_KILLED}|{_INJURED})\b", re.IGNORECASE)
+_TRANSITIVE = re.compile(
+    r"tuant|blessant|killing|killed|kills?|wounding|wounded|wounds?|injuring|injured|injures?|tué|blessé",
+    re.I,
+)
+_QUALIFIER = re.compile(
+    r"\s*(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd'hui|"
+    r"(?:ce|cette|le|la)\s+(?:matin|soir|nuit|veille)|yesterday|today|on\s+\w+day)\s*,?\s*)?"
+    r"(?:au moins|plus de|près de|environ|quelque|at least|more than|over|nearly|about|some|up to)?\s*$",
+    re.IGNORECASE,
+)
+_PART_OF = re.compile(r"(?:dont|including|among them|parmi eux|parmi lesquels)\s*$", re.IGNORECASE)
+
+
+def _value(m: re.Match[str]) -> int:
+    if m.group("vague"):
+        return _VAGUE[m.group("vague").lower()]
+    if m.group("word"):
+        word = m.group("word").lower()
+        return _UNITS.get(word) or _WORDS[word]
+    digits = m.group("digits")
+    mult = (m.group("mult") or "").lower()
+    if mult:
+        scale = 1_000_000 if mult.startswith("million") else 1000
+        return int(float(digits.replace(",", ".").replace(" ", "").replace(" ", "")) * scale)
+    return int(re.sub(r"\D", "", digits))
+
+
+def casualties(sentence: str) -> tuple[int | None, int | None]:
+    """Killed and injured counts stated in a sentence, as minimums.
+
+    Each harm word ("tuées", "blessés", "killed", "wounded") takes the nearest count of people
+    before it ("au moins 30 personnes ... tuées"), or after a transitive form ("killing 30
+    people"); a part of a total ("dont 12 enfants") is not the total. Vague quantities give their
+    smallest value ("des dizaines" is 20).
+
+    Examples
+    --------
+    >>> casualties("Au moins 30 personnes ont été tuées et 70 autres blessées jeudi.")
+    (30, 70)
+    >>> casualties("Des combats ont fait plus de 20 morts des deux côtés.")
+    (20, None)
+    """
+    nums = []
+    for m in _NUMBER.finditer(sentence):
+        unit = bool(m.group("word")) and m.group("word").lower() in _UNITS
+        follow = (_COUNTED_NOW if unit else _COUNTED).match(sentence, m.end())
+        year = m.group("digits") and len(m.group("digits")) == 4 and not follow
+        if follow and not year and not _PART_OF.search(sentence, 0, m.start()):
+            nums.append((m.start(), m.end(), _value(m)))
+    found: dict[str, int] = {}
+    used: set[int] = set()
+    for h in _HARM.finditer(sentence):
+        kind = "k" if h.group("k") else "i"
+        pick = None
+        if _TRANSITIVE.fullmatch(h.group()):
+            pick = next(
+                (n for n in nums if n[0] >= h.end() and _QUALIFIER.match(sentence[h.end() : n[0]])),
+                None,
+            )
+        if pick is None:
+            before = [
+                n
+                for n in nums
+                if n[1] <= h.start()
+                and h.start() - n[1] <= READING_WINDOW
+                and n[0] not in used
+                and not _HARM.search(sentence, n[1], h.start())
+                and ";" not in sentence[n[1] : h.start()]
+            ]
+            pick = before[-1] if before else None
+        if pick is not None:
+            used.add(pick[0])
+            found[kind] = max(found.get(kind, 0), pick[2])
+    return found.get("k"), found.get("i")
