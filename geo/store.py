@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gazetteer.normalize import fold
+from geo import event_types
 from geo.errors import ConfigError, ConflictmapError, InputError, NotFoundError
 from geo.model import DEFAULT_NAME_LANG, NAME_FIELDS, ROLES, DateValue, Place, pick_name
 
@@ -315,6 +316,19 @@ def _day_span(dmin: str | None, dmax: str | None) -> tuple[float, float]:
     if not dmin or not dmax:
         return _NO_DAY
     return _julian_day(dmin), _julian_day(dmax)
+
+
+def _type_name(value: str) -> str:
+    """The declared name of the type or sub-type a filter names in any language ("Combats",
+    "Frappe aérienne ou de drone"); a name not declared is kept as given (exact, any case).
+
+    >>> _type_name("combats"), _type_name("Rencontre/pourparlers"), _type_name(" Other kind ")
+    ('Battles', 'Meeting/talks', 'Other kind')
+    """
+    found = event_types.resolve(str(value).strip())
+    if found is None:
+        return str(value).strip()
+    return found[1] or found[0]
 
 
 def _json_list(value: str | None) -> list:
@@ -1141,7 +1155,7 @@ class SQLiteStore(Store):
                 p += [_julian_day(start) if start else _NO_DAY[0]]
                 p += [_julian_day(end) if end else _NO_DAY[1]]
             if type:  # and of the kind asked for (the codes' range; SQL below is exact)
-                t = str(type).strip()
+                t = _type_name(type)
                 lo, hi = self._read(
                     "SELECT min(code), max(code) FROM event_kinds WHERE type = ? OR subtype = ?",
                     (t, t),
@@ -1152,7 +1166,7 @@ class SQLiteStore(Store):
             params += p
         if type:
             where.append("(e.type = ? OR e.subtype = ?)")
-            params += [str(type).strip(), str(type).strip()]
+            params += [_type_name(type)] * 2
         if actor:
             key = fold(str(actor))
             if not key:

@@ -40,21 +40,17 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from gazetteer.normalize import fold
+from geo import event_types as etypes
 from geo.lang import DEFAULT
 from geo.model import name_fields, pick_name
 from web import assets
 
-# ACLED's event types (geo/events.py) -> colour and Font Awesome 6 icon.
+# Event types -> colour and Font Awesome 6 icon, in rank order: declared in
+# geo/data/event_types.tsv (a new type is a row there, and gets its layer and legend entry).
 EVENT_STYLES: dict[str, tuple[str, str]] = {
-    "Battles": ("#d62728", "crosshairs"),
-    "Explosions/Remote violence": ("#ff7f0e", "bomb"),
-    "Violence against civilians": ("#9467bd", "user-injured"),
-    "Strategic developments": ("#1f77b4", "chess-knight"),
-    "Protests": ("#2ca02c", "bullhorn"),
-    "Riots": ("#8c564b", "fire"),
-    "Diplomacy": ("#17becf", "handshake"),
+    t.name: (t.colour, t.icon) for t in etypes.event_types()
 }
-OTHER_STYLE = ("#7f7f7f", "circle")
+OTHER_STYLE = etypes.OTHER_STYLE
 STATEMENT_STYLE = ("#e377c2", "comment")
 PLACE_COLOR = "#3b5b92"
 CHOROPLETH_COLORS = ("#fff5eb", "#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603")
@@ -81,8 +77,18 @@ DEFAULT_LANG = DEFAULT  # the map's language when none is given: its places' nam
 
 
 def event_style(type_: str | None) -> tuple[str, str]:
-    """Colour and Font Awesome icon name of an event type."""
-    return EVENT_STYLES.get(type_ or "", OTHER_STYLE)
+    """Colour and Font Awesome icon name of an event type (see geo/data/event_types.tsv)."""
+    return etypes.style(type_)
+
+
+def type_order(type_: str | None) -> tuple[int, str]:
+    """Sort key of event types as declared (violence first), undeclared types last by name.
+
+    >>> sorted(["Riots", "Zz", "Battles"], key=type_order)
+    ['Battles', 'Riots', 'Zz']
+    """
+    t = etypes.get(type_)
+    return (t.rank if t else len(EVENT_STYLES), type_ or "")
 
 
 def e(value: Any) -> str:
@@ -518,7 +524,7 @@ def build_map(
         ).add_to(m)
 
     groups: dict[str, folium.FeatureGroup] = {"countries": base}
-    types = sorted({g["type"] or "" for g in ev_groups}, key=lambda t: (t not in EVENT_STYLES, t))
+    types = sorted({g["type"] or "" for g in ev_groups}, key=type_order)
     per_type_count = dict.fromkeys(types, 0)
     for g in ev_groups:
         per_type_count[g["type"] or ""] += g["count"]

@@ -278,7 +278,7 @@ def render_snapshot(
                     label="statement (lines: places named)",
                 )
             )
-        order = sorted(by_type, key=lambda t: (t not in maps.EVENT_STYLES, t))
+        order = sorted(by_type, key=maps.type_order)
         for t in order:
             xs, ys = by_type[t]
             color = maps.event_style(t)[0]
