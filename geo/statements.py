@@ -60,10 +60,10 @@ _QUOTE_MARKS = '«»"'
 _CUE_KINDS = {
     "source", "for", "title", "pronoun_sg", "pronoun_pl", "pronoun_none", "det", "adjunct",
     "boundary", "relative", "lead", "stop", "connector", "venue", "venue_prep", "place_prep",
-    "naming", "clause_subject",
+    "naming", "clause_subject", "anaphor", "presence", "infinitive",
 }  # fmt: skip
 _ROLE_KINDS = {"person", "group", "org"}
-_FLAGS = {"que", "incise", "refl", "obj", "noinv"}
+_FLAGS = {"que", "incise", "refl", "obj", "noinv", "what"}
 _FUNCTION_WORDS = frozenset(
     [
         "de",
@@ -156,6 +156,8 @@ class Lexicon:
     venue_prep_re: re.Pattern[str]
     place_prep_re: re.Pattern[str]
     naming_re: re.Pattern[str]
+    presence_re: re.Pattern[str]  # "en visite à", "arrived in": the speaker is at the place after
+    infinitive_re: re.Pattern[str]  # an infinitive opening the reported words ("a dit vérifier")
 
     def has(self, kind: str, word: str) -> bool:
         return _fold(word) in self.cues.get(kind, ())
@@ -237,7 +239,9 @@ def load_lexicon(lang: str = DEFAULT) -> Lexicon:
     pron = _alt(c("pronoun_sg") + c("pronoun_pl") + c("pronoun_none"))
     # a place right after the verb: "a estimé jeudi à Paris que", "said in Geneva that"
     at_place = r"(?:à|au|en|in|at)\s+(?-i:[A-ZÀ-ÖØ-Þ][\w'-]*)(?:\s+(?-i:[A-ZÀ-ÖØ-Þ][\w'-]*))?"
-    adj = _alt(c("adjunct")) + r"|\d{1,4}(?:er)?|" + at_place
+    suffixes = [p[1:] for p in c("adjunct") if p.startswith("*")]  # "*ment": any adverb in -ment
+    adj = _alt([p for p in c("adjunct") if not p.startswith("*")]) + r"|\d{1,4}(?:er)?|" + at_place
+    adj += "".join(rf"|[^\W\d_]{{3,}}{re.escape(x)}(?![\w-])" for x in suffixes)
     adjs = rf"(?:\s+(?:{adj}))*"
     b, e = r"(?<![\w-])", r"(?![\w-])"
     p_part, p_fin, p_ger = _alt(part["plain"]), _alt(fin["plain"]), _alt(ger)
@@ -270,6 +274,12 @@ def load_lexicon(lang: str = DEFAULT) -> Lexicon:
             rf"{b}(?:{_alt(c('place_prep'))})\s+(?:(?:{_alt(c('det'))})\s*)?$", re.IGNORECASE
         ),
         naming_re=re.compile(rf"{b}(?:{_alt(c('naming'))})\s*(?:[:,]\s*)?$", re.IGNORECASE),
+        presence_re=re.compile(rf"{b}(?:{_alt(c('presence'))})\s+", re.IGNORECASE),
+        infinitive_re=re.compile(
+            rf"\s+(?:(?:{_alt(c('adjunct'))})\s+)*+(?-i:[a-zà-ÿ]{{2,}}(?:{_alt(c('infinitive'))}))"
+            rf"(?=\s+[\w'])",
+            re.IGNORECASE,
+        ),
     )
 
 
@@ -891,6 +901,12 @@ class _Speakers:
             ev.speaker = self.names.full(head)  # "Lavrov said", "Cavusoglu a dit"
             self._remember(ev, person=ev.speaker != head)
             return
+        if lx.has("anaphor", words[0]) or (len(hw) > 1 and lx.has("anaphor", hw[0])):
+            ref = self._anaphor(hw, ev.start)  # "cette source", "la même source"
+            if ref:
+                ev.speaker, ev.plural = ref.speaker, ref.plural
+                self._remember(ev, person=ref.person)
+                return
         fold = _fold(head)
         m = lx.role_re.match(fold)
         role = self._role(m.group()) if m else None
@@ -923,6 +939,25 @@ class _Speakers:
             ev.role = _strip_det(lx, appos_text)
         self._remember(ev, person=bool(role and role.kind == "person"), desc=fold)
 
+    def _anaphor(self, words: list[str], pos: int) -> _Said | None:
+        """The speaker that "cette source", "la même ONG", "this official" refers back to: the
+        last one named with that role word, else the last one of the same kind (person, body)."""
+        while words and self.lx.has("anaphor", words[0]):
+            words = words[1:]
+        m = self.lx.role_re.match(_fold(" ".join(words)))
+        role = self._role(m.group()) if m else None
+        if role is None:
+            return None
+        before = [h for h in self.history if h.pos < pos]
+        base = role.base
+        for h in reversed(before):
+            if re.search(rf"(?<![\w-]){re.escape(base)}(?![\w-])", _fold(h.speaker)):
+                return h
+        for h in reversed(before[-3:]):
+            if h.person == (role.kind == "person") and not h.plural:
+                return h
+        return None
+
     def _remember(self, ev: _Event, person: bool, desc: str | None = None) -> None:
         if not ev.speaker:
             return
@@ -939,7 +974,10 @@ class _Speakers:
         mods = [
             w
             for w in re.findall(r"[\w-]+'?", fold)
-            if w not in role_words and w not in _FUNCTION_WORDS and not lx.has("det", w)
+            if w not in role_words
+            and w not in _FUNCTION_WORDS
+            and not lx.has("det", w)
+            and not lx.has("anaphor", w)
         ]
         best, best_key = None, None
         for (speaker, person, desc), positions in self.descs.items():
@@ -1076,6 +1114,14 @@ def _analyse(
             ev.clause = (np_end + comma.end(), se)
         elif before.endswith(",") and re.fullmatch(r"[\s.!?…]*", after):
             ev.clause = (ss, ss + len(before) - 1)
+        elif before.endswith(",") and (
+            tail := re.fullmatch(
+                r"(\s+[^,;:()" + _QUOTE_MARKS + _MASK + r"]{2,80}?)[\s.!?…]*", after
+            )
+        ):  # "..., selon une source au sein de la police locale."
+            ev.np = (ev.np[0], np_end + tail.end(1))
+            ev.appos = None
+            ev.clause = (ss, ss + len(before) - 1)
         return True
     if ev.kind == "ger":
         if prev is None or prev.sent != ev.sent:
@@ -1125,6 +1171,15 @@ def _analyse(
                 and len(masked[pos:se].split()) >= 4
             ):
                 ev.clause = (pos + nxt.start(1), se)
+        if ev.clause is None:  # "l'armée a dit vérifier ces faits"
+            m = lx.infinitive_re.match(masked, pos, se)
+            if m and not lx.has("adjunct", m.group().split()[-1]):
+                ev.clause = (m.end() - len(m.group().split()[-1]), se)
+    if ev.clause is None and not ev.inverted and "what" in ev.flags:
+        # "a fait état de raids aériens", "a annoncé la mort d'un soldat": the object
+        nxt = re.match(r"\s+(?:(?:de|of)\s+|d')?([\w'])", masked[pos:se], re.IGNORECASE)
+        if nxt and (lx.has("det", masked[pos + nxt.start(1) :].split()[0]) or nxt.group().strip()):
+            ev.clause = (pos + nxt.start(1), se)
     return True
 
 
@@ -1412,6 +1467,11 @@ def extract_statements(
                     o.start
                     for o in evs
                     if o.start > cs and o is not ev and (o.inverted or o.kind in ("ger", "source"))
+                ]
+                nxt += [  # "... après que M. X eut affirmé que": X's words, not these
+                    o.np[0]
+                    for o in evs
+                    if o is not ev and o.np and not o.inverted and cs < o.np[0] < ce
                 ]
                 ce = min([ce, *nxt])
                 while ce > cs and masked[ce - 1] in _CLAUSE_TRIM:
