@@ -482,6 +482,18 @@ def _np_after(
         elif seen_name and not (
             lx.has("connector", t) and any(_is_cap(x[2]) for x in toks[i + 1 : i + 3])
         ):
+            # "le Haut Commissariat des Nations unies pour les réfugiés (HCR)": a name that
+            # goes on in lower case up to its acronym
+            k = next((k for k in range(i, min(i + 8, len(toks))) if toks[k][2] == "("), None)
+            if (
+                k is not None
+                and k + 2 < len(toks)
+                and toks[k + 2][2] == ")"
+                and toks[k + 1][2].isupper()
+                and all(x[2][0].isalpha() or x[2] == "'" for x in toks[i:k])
+            ):
+                last, i = toks[k + 2][1], k + 3
+                continue
             break  # a name ends at a lower-case word other than a particle ("al-", "de")
         last = e
         i += 1
@@ -501,7 +513,10 @@ def _np_after(
             a_text = masked[s_a:e_a]
             a_first = a_text.split()[0] if a_text.split() else ""
             is_role = _starts_with_role(lx, a_text)
-            if is_role or (not seen_name and (_is_cap(a_first) or lx.has("title", a_first))):
+            role_np = _starts_with_role(lx, masked[toks[0][0] : last])
+            if is_role or (
+                (not seen_name or role_np) and (_is_cap(a_first) or lx.has("title", a_first))
+            ):  # "une porte-parole du HCR, Dalia Amri"
                 appos = (s_a, e_a)
     return (toks[0][0], last), appos
 
@@ -533,15 +548,24 @@ def _np_before(
     if toks and toks[-1][2] == ",":  # "X, apposition, a déclaré"
         toks.pop()
         j = len(toks) - 1
-        while (
-            j >= 0
-            and toks[j][2] not in (",", ";", ":", "(", ")")
-            and toks[j][2][0] not in _QUOTE_MARKS + _MASK
-        ):
+        depth = 0
+        while j >= 0 and toks[j][2][0] not in _QUOTE_MARKS + _MASK:
+            t = toks[j][2]
+            if t == ")":  # "X, député de Y (sud), a indiqué"
+                depth += 1
+            elif t == "(" and depth:
+                depth -= 1
+            elif depth == 0 and t in (",", ";", ":", "(", ")"):
+                break
             j -= 1
         if j >= 0 and toks[j][2] == ",":
             appos = (toks[j + 1][0], toks[-1][1]) if j + 1 < len(toks) else None
             toks = toks[:j]
+            k = len(toks)
+            while k > 0 and toks[k - 1][2] != ",":
+                k -= 1
+            if k and _AGE.fullmatch(" ".join(t[2] for t in toks[k:])):  # "X, 41 ans, habitant"
+                toks = toks[: k - 1]
         else:
             return None
     # the clause: back to punctuation or a clause word
@@ -1035,6 +1059,7 @@ _NOUN_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_TRIM = " \n,;:.!?…—–-"
+_AGE = re.compile(r"(?:\d{1,3}\s+ans|(?:aged\s+)?\d{1,3}(?:\s+years?\s+old)?)", re.IGNORECASE)
 
 
 def _find_events(
