@@ -20,8 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from geo import actors as registry
 from geo.events.lexicon import SUBTYPES, load_actors, load_triggers
-from geo.events.merge import merge, salience
+from geo.events.merge import merge, refine_lead, salience
 from geo.events.sentence import (
     Hit,
     Window,
@@ -33,9 +34,9 @@ from geo.events.sentence import (
     reads_as_event,
     sentence_draft,
 )
-from geo.events.toll import casualties
+from geo.events.toll import casualties, toll
 from geo.lang import DEFAULT, language
-from geo.model import Event, Mention
+from geo.model import DateValue, Event, Mention
 from geo.text import sentences
 
 __all__ = ["SUBTYPES", "casualties", "extract_events", "load_actors", "load_triggers"]
@@ -99,7 +100,7 @@ def extract_events(
         # only what lies around the sentence: a long document costs its length, not its square
         ments, dates, actors = near.around(spans[i])
         for clause, ch in clauses(text, spans[i], sh):
-            killed, injured = casualties(text[clause[0] : clause[1]])
+            killed, injured, phrase = toll(text[clause[0] : clause[1]])
             strong = [h for h in ch if h.trigger.form != "weak"]
             ch = [
                 h
@@ -108,27 +109,72 @@ def extract_events(
                 or reads_as_event(h, clause, actors, ments, text, dates, killed)
             ]
             if ch:
-                d = sentence_draft(text, i, clause, ch, actors, ments, dates, killed, injured)
+                d = sentence_draft(
+                    text, i, clause, ch, actors, ments, dates, killed, injured, phrase
+                )
                 d.span = spans[i]
                 drafts.append(d)
     presence_from_neighbours(drafts, spans, text, near, set(by_sent))
     merged = merge(drafts, text)
-    merged.sort(key=lambda d: (-salience(d, len(spans)), d.span[0]))
-    return [
-        Event(
-            type=d.type,
-            subtype=d.subtype,
-            sentence=text[d.span[0] : d.span[1]],
-            start=d.span[0],
-            end=d.span[1],
-            date=d.date,
-            actors=tuple(d.actors),
-            fatalities=d.killed,
-            injured=d.injured,
-            place=d.place.place if d.place else None,
-            place_precision=d.precision,
-            secondary_types=tuple(d.secondary),
-            confidence=round(d.confidence, 3),
-        )
-        for d in merged
-    ]
+    refine_lead(merged)
+    ranked = sorted(
+        ((salience(d, len(spans), text), d) for d in merged), key=lambda x: (-x[0][0], x[1].span[0])
+    )
+    main_date = next((d.date for _, d in ranked if d.date.value), None)
+    return [_event(d, text, k, why, published, main_date) for k, ((_, why), d) in enumerate(ranked)]
+
+
+# ACLED's time precision of a date's precision: 1 the day, 2 a week, 3 a month or vaguer.
+TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "season": 3, "year": 3}
+
+
+def _actor_id(label: str | None) -> str | None:
+    actor = registry.find(label) if label else None
+    return actor.id if actor else None
+
+
+def _event(d, text: str, rank: int, why: list[str], published, main_date) -> Event:
+    """The Event of a draft: its date (the publication date, or the article's main date, when
+    the text gives none, with a coarser time precision), its ACLED codes and why it ranks."""
+    date, time_prec = d.date, TIME_PRECISION.get(d.date.precision)
+    notes = list(d.notes)
+    if date.value is None and published:
+        date, time_prec = DateValue(published, "day", None), 2
+        notes.append("date: the publication date (no date phrase), time precision 2")
+    elif date.value is None and main_date is not None:
+        date, time_prec = main_date, 3
+        notes.append("date: the article's main date (no date phrase), time precision 3")
+    place = d.place.place if d.place else None
+    agent, target = d.agent, d.target
+    if d.type == "Violence against civilians" and target is None:
+        target = "civils"  # ACLED's second actor of violence against civilians
+    if d.type == "Protests" and agent is None:
+        agent = "manifestants"
+    actor1, actor2 = _actor_id(agent), _actor_id(target)
+    interaction = registry.interaction_of(
+        agent if actor1 else None, target if actor2 else None, place.country_code if place else None
+    )
+    head = "main event" if rank == 0 else f"event {rank + 1}"
+    return Event(
+        type=d.type,
+        subtype=d.subtype,
+        sentence=text[d.span[0] : d.span[1]],
+        start=d.span[0],
+        end=d.span[1],
+        date=date,
+        actors=tuple(d.actors),
+        fatalities=d.killed,
+        injured=d.injured,
+        place=place,
+        place_precision=d.precision,
+        secondary_types=tuple(d.secondary),
+        confidence=round(d.confidence, 3),
+        location=d.place.text if d.place else None,
+        geo_precision=d.geo if place else None,
+        time_precision=time_prec,
+        actor1=actor1,
+        actor2=actor2,
+        interaction=interaction,
+        fatalities_phrase=d.phrase if d.killed is not None else None,
+        why=f"{head}: {', '.join(why)}; " + "; ".join(notes),
+    )

@@ -48,9 +48,10 @@ TYPE_RANK = {t: i for i, t in enumerate(SUBTYPES)}
 VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians")
 TYPE_WEIGHT = {"Protests": 2.0, "Riots": 2.0, "Strategic developments": 1.5, "Diplomacy": 1.0}
 ACTOR_KINDS = ("state", "nonstate", "external", "civilians")
-PRECISION = {"city": "city", "site": "city", "admin1": "admin1", "region": "admin1"}
-PRECISION["country"] = "country"
-PRECISION_RANK = {"city": 0, "admin1": 1, "country": 2}
+# The level an event is placed at, by the feature of its place (a district is admin2).
+PRECISION = {"city": "city", "site": "city", "admin2": "admin2", "admin1": "admin1"}
+PRECISION |= {"region": "admin1", "country": "country"}
+PRECISION_RANK = {"city": 0, "admin2": 1, "admin1": 2, "country": 3}
 TERRITORY = {
     "state": "Government regains territory",
     "nonstate": "Non-state actor overtakes territory",
@@ -120,7 +121,7 @@ def load_triggers(lang: str) -> tuple[Trigger, ...]:
         if not form.startswith("block"):
             if type_ not in SUBTYPES:
                 raise ConfigError(f"{path}:{n}: unknown event type {type_!r}")
-            if subtype not in (*SUBTYPES[type_], "@territory", ""):
+            if subtype not in (*SUBTYPES[type_], "@territory", "@victims", ""):
                 raise ConfigError(f"{path}:{n}: unknown subtype {subtype!r} of {type_}")
         comment = row[4] if len(row) > 4 else ""
         compiled = _compile(path, n, pattern, aux=spec.event_aux)

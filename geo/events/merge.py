@@ -5,18 +5,52 @@ from __future__ import annotations
 import math
 import re
 
-from geo.events.lexicon import TYPE_WEIGHT, VIOLENT
+from geo.events.lexicon import PRECISION_RANK, TYPE_WEIGHT, VIOLENT
 from geo.events.sentence import Draft
+
+NEAR_KM = 30  # a town this close to a district or town stands inside it
+LEAD_SENTENCES = 8  # how far after the lead a fuller report of the main event is looked for
+
+
+def _km(a, b) -> float:
+    la1, la2 = math.radians(a.lat), math.radians(b.lat)
+    h = (
+        math.sin((la2 - la1) / 2) ** 2
+        + math.cos(la1) * math.cos(la2) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
+    )
+    return 12742 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _inside(inner, outer) -> bool:
+    """Whether place ``inner`` lies in (or is) place ``outer``: its country, its admin-1 area,
+    or a district or town within a few kilometres."""
+    if inner.id == outer.id:
+        return True
+    if outer.feature == "country":
+        return inner.country_code == outer.country_code
+    if outer.feature in ("admin1", "region"):
+        return bool(inner.admin1) and inner.admin1 == outer.admin1
+    return _km(inner, outer) <= NEAR_KM
 
 
 def _nested(a, b) -> bool:
     """Whether one place lies in the other (a city in its admin-1 area or country)."""
-    for inner, outer in ((a, b), (b, a)):
-        if outer.feature == "country" and inner.country_code == outer.country_code:
-            return True
-        if outer.feature == "admin1" and inner.admin1 and inner.admin1 == outer.admin1:
-            return True
-    return False
+    return _inside(a, b) or _inside(b, a)
+
+
+def _finer(d: Draft, than: Draft) -> bool:
+    """Whether ``d`` is placed more precisely than ``than``, inside its place."""
+    if d.place is None:
+        return False
+    if than.place is None:
+        return True
+    key = lambda x: (x.geo or 3, PRECISION_RANK.get(x.precision or "country", 3))  # noqa: E731
+    return key(d) < key(than) and _inside(d.place.place, than.place.place)
+
+
+def _take_place(into: Draft, d: Draft, why: str) -> None:
+    into.place, into.precision, into.geo = d.place, d.precision, d.geo
+    into.notes.append(f"placed at {d.place.text!r} by {why} (sentence {d.sent + 1})")
 
 
 _CONTACTS = {"Meeting/talks", "Phone call", "Visit"}
@@ -48,9 +82,13 @@ def _absorb(into: Draft, d: Draft) -> None:
     )
     if richer:
         into.hit, into.subtype, into.span, into.sent = d.hit, d.subtype, d.span, d.sent
-    if d.place and (into.place is None or richer):
-        into.place, into.precision = d.place, d.precision  # the fuller report places the event
+    if d.place and (into.place is None or richer or _finer(d, into)):
+        _take_place(into, d, "a fuller report")  # the fuller report places the event
     into.date = into.date if into.date.value else d.date
+    if d.killed is not None and (into.killed is None or d.killed > into.killed):
+        into.phrase = d.phrase
+    into.agent = into.agent or d.agent
+    into.target = into.target or d.target
     into.actors += [a for a in d.actors if a not in into.actors]
     into.secondary += [s for s in d.secondary if s not in into.secondary]
     into.killed = max(filter(None, (into.killed, d.killed)), default=None)
@@ -86,12 +124,64 @@ def merge(drafts: list[Draft], text: str) -> list[Draft]:
     return out
 
 
-def salience(d: Draft, n_sent: int) -> float:
+def refine_lead(events: list[Draft]) -> None:
+    """Place the lead's events where a later sentence of the first paragraphs says they
+    happened: a report of the same kind of event, placed inside the lead's place (or the lead
+    names none), with no other date and no larger toll, gives its more precise place
+    ("au moins 15 civils tués dans le nord du pays ... l'attaque a visé le village de X")."""
+    for e in events:
+        if min(e.seen) > 1 or (e.geo == 1 and e.place is not None):
+            continue
+        for d in events:
+            if d is e or not 0 < min(d.seen) - min(e.seen) <= LEAD_SENTENCES:
+                continue
+            if (d.type in VIOLENT) != (e.type in VIOLENT) or (
+                d.type not in VIOLENT and d.type != e.type
+            ):
+                continue
+            if d.date.value and e.date.value and d.date.value != e.date.value:
+                continue
+            if d.killed and e.killed and d.killed > e.killed:
+                continue
+            if _finer(d, e):
+                _take_place(e, d, "a later report of the same event")
+                if e.geo == 1:
+                    break
+
+
+_BACKGROUND = re.compile(
+    r"\b(?:avait|avaient|had\s+(?:been\s+)?\w+ed|depuis\s+le\s+début|since\s+the\s+start)\b",
+    re.IGNORECASE,
+)
+
+
+def salience(d: Draft, n_sent: int, text: str = "") -> tuple[float, list[str]]:
+    """How much an event is what the article reports, and the reasons, strongest first.
+
+    Position weighs most (the headline and the lead report the main event), then a stated
+    toll, repetition across the text, a precise place, named actors and a date; a background
+    clause (pluperfect, "since the start of the war") weighs against.
+    """
+    why: list[str] = []
     score = 3.0 if d.type in VIOLENT else TYPE_WEIGHT[d.type]
-    score += (d.date.value is not None) + (d.place is not None) + 0.5 * (d.precision == "city")
+    first = min(d.seen)
+    if first <= 1:
+        score += 5.0
+        why.append("headline" if first == 0 else "lead")
+    else:
+        score += 1.5 * (1 - first / max(1, n_sent))
+        why.append(f"sentence {first + 1}")
     if d.killed or d.injured:
         score += 1 + min(2.0, math.log10(1 + (d.killed or 0) + (d.injured or 0)) / 2)
-    score += 0.5 * bool(d.actors) + 0.5 * min(3, d.merged - 1)
-    first = min(d.seen)
-    score += 5.0 if first <= 1 else 1.5 * (1 - first / max(1, n_sent))
-    return score
+        why.append("toll stated")
+    if d.merged > 1:
+        score += 0.5 * min(3, d.merged - 1)
+        why.append(f"reported {d.merged} times")
+    score += (d.date.value is not None) + (d.place is not None) + 0.5 * (d.geo == 1)
+    if d.geo == 1:
+        why.append("precise place")
+    score += 0.5 * bool(d.actors)
+    if text and _BACKGROUND.search(text, d.hit.start - 60 if d.hit.start > 60 else 0, d.hit.end):
+        score -= 1.5
+        why.append("background clause")
+    return score, why

@@ -12,18 +12,24 @@ from geo.model import Mention
 # --------------------------------------------------------------------------- places
 
 _GEO_NOUN = (
-    r"ville|localité|village|bourgade|province|région|gouvernorat|banlieue|quartiers?|zone|"
-    r"secteur|district|périphérie|city|town|province|region|governorate|suburbs?|outskirts|"
-    r"area|neighbou?rhoods?"
+    r"villes?|localités?|villages?|bourgades?|province|région|gouvernorat|banlieue|quartiers?|"
+    r"zone|secteur|district|périphérie|état|etat|territoire|commune|cercle|département|"
+    r"préfecture|municipalité|camp|île|city|town|villages?|province|region|governorate|"
+    r"suburbs?|outskirts|area|neighbou?rhoods?|state|territory|county|municipality|island|"
+    r"camp|oblast"
 )
-_REGION_NOUN = re.compile(r"province|région|gouvernorat|region|governorate", re.IGNORECASE)
+# Nouns of a first-level division: a city named after one ("la région de Raqa") stands for it.
+_REGION_NOUN = re.compile(
+    r"province|région|gouvernorat|état|etat|region|governorate|state|oblast", re.IGNORECASE
+)
 _DIR = (
     r"nord|sud|est|ouest|nord-est|nord-ouest|sud-est|sud-ouest|north|south|east|west|"
     r"north-?east|north-?west|south-?east|south-?west"
 )
 _OF = r"(?:de\s+(?:la\s+|l')?|d'|du\s+|des\s+|of\s+(?:the\s+)?)"
 _LOC = re.compile(
-    rf"(?:\b(?:dans|à|au|aux|en|sur|in|at|inside|into|on|near|outside)\s+(?:[\w'-]+\s+){{0,6}}?"
+    rf"(?:\b(?:dans|à|au|aux|en|sur|contre|vers|in|at|inside|into|on|near|outside|against)\s+"
+    rf"(?:[\w'-]+\s+){{0,6}}?"
     rf"(?P<geo>{_GEO_NOUN})\b(?:[\s,]+[\w-]+){{0,3}}?\s+{_OF}"
     rf"|(?P<dir>\b(?:{_DIR}))\s+{_OF}"
     rf"|(?P<near>\b(?:près|non\s+loin|aux\s+abords|aux\s+environs|à\s+proximité|autour|near|"
@@ -58,7 +64,18 @@ _OBJ_WORDS = frozenset(
 _ENDS_WITH_PREP = re.compile(r"(?:à|en|au|aux|in|to)$", re.IGNORECASE)
 
 
+# "a indiqué à Xinhua", "told Reuters": whom something was said to, not where.
+_ADDRESSEE = re.compile(
+    r"\b(?:indiqué|déclaré|dit|affirmé|confié|précisé|expliqué|annoncé|rapporté|told|said\s+to)"
+    r"\s+(?:à|au|aux)?\s*$",
+    re.IGNORECASE,
+)
+
+
 def locative(text: str, m: Mention, lo: int) -> re.Match[str] | None:
+    """The locative cue right before a mention ("dans la région de", "près de", "in"), if any."""
+    if _ADDRESSEE.search(text, max(lo, m.start - 40), m.start):
+        return None
     return _LOC.search(text, max(lo, m.start - 90), m.start)
 
 
@@ -67,11 +84,34 @@ def eligible(m: Mention) -> bool:
 
 
 def precision_of(text: str, m: Mention, loc: re.Match[str] | None) -> str:
+    """The level the event is placed at: ``city``, ``admin2``, ``admin1`` or ``country``."""
     prec = PRECISION[m.place.feature]
     geo = loc.groupdict().get("geo") if loc is not None else None
-    if prec == "city" and geo and _REGION_NOUN.fullmatch(geo):
+    if prec in ("city", "admin2") and geo and _REGION_NOUN.fullmatch(geo):
         return "admin1"  # "dans la région de Raqa": somewhere in the city's region
     return prec
+
+
+def geo_precision(m: Mention, loc: re.Match[str] | None, prec: str) -> int:
+    """ACLED's geo precision of an event placed by mention ``m``.
+
+    1: the place itself, a town or a neighbourhood of a known city; 2: near a town ("près de",
+    "au nord de"), a district, or a place the gazetteer lacks given its enclosing district or
+    town; 3: a province or larger, or a place the gazetteer lacks known only by its province
+    or country.
+    """
+    if m.precision in ("admin1", "country") or prec in ("admin1", "country"):
+        return 3
+    near = loc is not None and (loc.groupdict().get("near") or loc.groupdict().get("dir"))
+    if m.precision == "admin2" or prec == "admin2" or near:
+        return 2
+    return 1
+
+
+def place_key(m: Mention, loc: re.Match[str] | None, prec: str) -> tuple[int, int, int]:
+    """Sort key of candidate places, most precise first; a name the gazetteer lacks, placed at
+    its enclosing place, beats that place's own name (it keeps the event's ``location``)."""
+    return (geo_precision(m, loc, prec), PRECISION_RANK[prec], m.precision == "exact")
 
 
 def _gap_ok(text: str, start: int, end: int, dates: Sequence) -> bool:
@@ -145,7 +185,7 @@ def violent_place(text, hits, ments, span, dates):
         if loc is None and not on_target and not taken:
             continue
         prec = precision_of(text, m, loc)
-        key = (PRECISION_RANK[prec], min(abs(m.start - h.end) for h in hits))
+        key = (*place_key(m, loc, prec), min(abs(m.start - h.end) for h in hits))
         if best is None or key < best[0]:
             best = (key, m, loc)
     return (best[1], best[2]) if best else (None, None)

@@ -18,7 +18,15 @@ from geo.events.lexicon import (
     load_actors,
     load_triggers,
 )
-from geo.events.place import diplomacy_place, eligible, locative, precision_of, violent_place
+from geo.events.place import (
+    diplomacy_place,
+    eligible,
+    geo_precision,
+    locative,
+    precision_of,
+    violent_place,
+)
+from geo.events.roles import retype
 from geo.model import DateValue, Mention
 
 
@@ -46,6 +54,12 @@ class Draft:
     confidence: float
     merged: int = 1
     seen: list[int] = field(default_factory=list)
+    geo: int | None = None  # ACLED's geo precision of ``place``
+    phrase: str | None = None  # the words of the death toll
+    agent: str | None = None  # the label of the side that acted
+    target: str | None = None  # the label of the side acted upon
+    kinds: list[str] = field(default_factory=list)  # the kinds of ``actors``
+    notes: list[str] = field(default_factory=list)  # why the type, place or rank
 
 
 # --------------------------------------------------------------------------- extraction
@@ -153,11 +167,14 @@ ACTOR_WINDOW = 120  # farthest an actor may be from the trigger, in characters
 _TARGET_CUE = re.compile(r"\b(?:contre|visant|sur|against|on|targeting|at)\b", re.IGNORECASE)
 
 
-def _ordered_actors(text: str, primary: Hit, actors, span) -> list[tuple[str, str]]:
+def _ordered_actors(text: str, primary: Hit, actors, span):
     """Actors of the trigger's clause, the likely agent first: the actor right after a noun
     ("raids russes", "frappes de la coalition", not "frappes contre l'EI"), else the nearest
-    one before the trigger (its subject), then the others by distance."""
+    one before the trigger (its subject), then the others by distance. Also returns the agent
+    (None when only victims are named) and the target (an actor after "contre", "against", the
+    object of a verb, or the civilians hit)."""
     keyed = []
+    targets = []
     for a in actors:
         if not span[0] <= a[0] < span[1]:
             continue
@@ -168,11 +185,18 @@ def _ordered_actors(text: str, primary: Hit, actors, span) -> list[tuple[str, st
         attached = after and len(between) <= 25 and not _TARGET_CUE.search(between)
         tier = 0 if attached and primary.trigger.form != "verb" else (1 if not after else 2)
         keyed.append(((tier, len(between)), a))
+        cue = _TARGET_CUE.search(text, max(span[0], a[0] - 25), a[0])
+        if a[3] == "civilians" or (after and (cue or primary.trigger.form == "verb")):
+            targets.append(((a[3] != "civilians", len(between)), a[2]))
     out: list[tuple[str, str]] = []
     for _, a in sorted(keyed, key=lambda k: k[0]):
         if (a[2], a[3]) not in out:
             out.append((a[2], a[3]))
-    return out
+    target = min(targets)[1] if targets else None
+    agent = next((label for label, kind in out if label != target and kind != "civilians"), None)
+    if target is None:
+        target = next((label for label, _ in out if label != agent), None)
+    return out, agent, target
 
 
 _RE_TAKE = re.compile(r"repr|recon|recap|retook|retaken|regain", re.IGNORECASE)
@@ -190,7 +214,7 @@ def _subtype(hit: Hit, actors, span, text: str) -> str | None:
     return TERRITORY["state" if retake else "nonstate"]
 
 
-def sentence_draft(text, i, span, hits, actors, ments, dates, killed, injured):
+def sentence_draft(text, i, span, hits, actors, ments, dates, killed, injured, phrase=None):
     rank = lambda h: (  # noqa: E731
         TYPE_RANK[h.trigger.type],
         SUBTYPES[h.trigger.type].index(h.trigger.subtype)
@@ -204,9 +228,9 @@ def sentence_draft(text, i, span, hits, actors, ments, dates, killed, injured):
     subtype = _subtype(primary, actors, span, text)
     secondary = []
     for h in hits[1:]:
-        label = h.trigger.type + (
-            f": {_subtype(h, actors, span, text)}" if h.trigger.subtype else ""
-        )
+        sub = _subtype(h, actors, span, text)
+        label = h.trigger.type + (f": {sub}" if h.trigger.subtype else "")
+        label = label.replace("@victims", "Attack")
         if label not in secondary and (h.trigger.type, _subtype(h, actors, span, text)) != (
             ptype,
             subtype,
@@ -218,13 +242,21 @@ def sentence_draft(text, i, span, hits, actors, ments, dates, killed, injured):
     else:
         place, loc = violent_place(text, same, ments, span, dates)
     precision = precision_of(text, place, loc) if place else None
-    actor_list = _ordered_actors(text, primary, actors, span)
+    actor_list, agent, target = _ordered_actors(text, primary, actors, span)
     date = _nearest_date(text, dates, primary, span)
     details = sum(x is not None for x in (place, date.value, killed)) + bool(actor_list)
     base = {"verb": 0.6, "noun": 0.45, "weak": 0.35}[primary.trigger.form]
+    kinds = [a[1] for a in actor_list]
+    words = text[primary.start : primary.end]
+    ntype, nsub, reason = retype(ptype, subtype, words, text[span[0] : span[1]], kinds)
+    notes = [f"{ntype} ({reason})" if reason else f"{ntype} ({words!r})"]
+    if ntype != ptype and f"{ptype}: {subtype}" not in secondary and subtype != "@victims":
+        secondary.append(f"{ptype}: {subtype}" if subtype else ptype)
     return Draft(
-        primary, ptype, subtype, i, span, secondary, date, [a[0] for a in actor_list],
+        primary, ntype, nsub, i, span, secondary, date, [a[0] for a in actor_list],
         killed, injured, place, precision, min(0.95, base + 0.1 * details), seen=[i],
+        geo=geo_precision(place, loc, precision) if place else None, phrase=phrase,
+        agent=agent, target=target, kinds=kinds, notes=notes,
     )  # fmt: skip
 
 
@@ -279,4 +311,6 @@ def presence_from_neighbours(drafts, spans, text, near: Window, busy) -> None:
                 place, _ = diplomacy_place(text, [], ments, spans[k], dates)
                 if place is not None:
                     d.place, d.precision = place, PRECISION[place.place.feature]
+                    d.geo = geo_precision(place, None, d.precision)
+                    d.notes.append("placed by the next sentence")
                     break

@@ -32,6 +32,9 @@ _WORDS |= dict(
 )
 _WORDS |= {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100}
 _WORDS |= {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12}
+_WORDS |= {"sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "thirteen": 13, "fourteen": 14}
+_WORDS |= {"fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_WORDS |= {"cents": 100, "hundreds": 100, "vingts": 20}
 # Vague quantities: the smallest count the phrase allows (conservative, as a minimum).
 _VAGUE = {
     "une dizaine": 10, "une douzaine": 12, "une quinzaine": 15, "une vingtaine": 20,
@@ -39,15 +42,16 @@ _VAGUE = {
     "des dizaines": 20, "plusieurs dizaines": 20, "des centaines": 200, "plusieurs centaines": 200,
     "des milliers": 2000, "plusieurs milliers": 2000, "plusieurs": 2, "quelques": 2,
     "a dozen": 12, "dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000,
-    "several": 3, "a few": 2, "tens": 20,
+    "several": 3, "a few": 2, "tens": 20, "une soixantaine": 60, "une dizaine de milliers": 10000,
 }  # fmt: skip
+_ONE_WORD = "|".join(sorted([*_WORDS, *_UNITS], key=len, reverse=True))
+# Compound number words: dix-huit, trente et une, quatre-vingt-dix, deux cents, twenty-one.
+_SEP = r"(?:-et-|\s+et\s+(?=une?\b)|-|\s+(?=cents?\b|hundred\b))"
 _NUMBER = re.compile(
     r"(?<![\w.,])(?:(?P<vague>"
     + "|".join(sorted(map(re.escape, _VAGUE), key=len, reverse=True))
     + r")|(?P<digits>\d{1,3}(?:[  .,]\d{3})+|\d+(?:,\d+)?)(?:\s*(?P<mult>millions?|milliers|mille|thousand|million))?"
-    + r"|(?P<word>"
-    + "|".join(sorted([*_WORDS, *_UNITS], key=len, reverse=True))
-    + r"))(?![\w])",
+    + rf"|(?P<word>(?:{_ONE_WORD})(?:{_SEP}(?:{_ONE_WORD}))*))(?![\w])",
     re.IGNORECASE,
 )
 _PERSONS = (
@@ -85,14 +89,49 @@ def _value(m: re.Match[str]) -> int:
     if m.group("vague"):
         return _VAGUE[m.group("vague").lower()]
     if m.group("word"):
-        word = m.group("word").lower()
-        return _UNITS.get(word) or _WORDS[word]
+        return _word_value(m.group("word"))
     digits = m.group("digits")
     mult = (m.group("mult") or "").lower()
     if mult:
         scale = 1_000_000 if mult.startswith("million") else 1000
         return int(float(digits.replace(",", ".").replace(" ", "").replace(" ", "")) * scale)
     return int(re.sub(r"\D", "", digits))
+
+
+def _word_value(phrase: str) -> int:
+    """The value of a number in words, compounds included.
+
+    >>> _word_value("trente et une"), _word_value("dix-huit"), _word_value("quatre-vingt-dix")
+    (31, 18, 90)
+    """
+    parts = [p for p in re.split(r"[-\s]+", phrase.lower()) if p not in ("et", "and")]
+    total = 0
+    for p in parts:
+        v = _UNITS.get(p) or _WORDS[p]
+        if v in (20, 100) and 0 < total < v and p.startswith(("vingt", "cent", "hundred")):
+            total *= v  # quatre-vingt, deux cents, two hundred
+        else:
+            total += v
+    return total
+
+
+_QUALIFIED = re.compile(
+    r"(?:au\s+moins|plus\s+d[e']|près\s+d[e']|environ|quelque|at\s+least|more\s+than|over|"
+    r"nearly|about|some|up\s+to|around)\s*$",
+    re.IGNORECASE,
+)
+# A toll counted over a period ("depuis 2011", "since January", "so far this year") or summed
+# over a war is context, not the toll of the event the sentence reports.
+_CUMULATIVE = re.compile(
+    r"\b(?:depuis\s+(?:le\s+début|l[ae]?\s*\w+|son|sa|\d+|janvier|février|mars|avril|mai|juin|juillet|"
+    r"août|septembre|octobre|novembre|décembre|son|sa|leur|plusieurs|des)|since|au\s+total|"
+    r"en\s+tout|au\s+cours\s+d(?:es|u)\s+(?:derniers?|dernières?)|cette\s+année|this\s+year|"
+    r"so\s+far|to\s+date|in\s+total|bilan\s+global|overall)\b",
+    re.IGNORECASE,
+)
+
+
+_STOP = re.compile(r"[.;](?:\s|$)|,\s+(?:dont|selon|a\s|ont\s|according)")
 
 
 def casualties(sentence: str) -> tuple[int | None, int | None]:
@@ -110,14 +149,29 @@ def casualties(sentence: str) -> tuple[int | None, int | None]:
     >>> casualties("Des combats ont fait plus de 20 morts des deux côtés.")
     (20, None)
     """
+    t = toll(sentence, cumulative=True)
+    return t[0], t[1]
+
+
+def toll(sentence: str, cumulative: bool = False) -> tuple[int | None, int | None, str | None]:
+    """Killed and injured counts of a sentence and the words the death toll was read from.
+
+    With ``cumulative`` False, a count over a period or a whole war ("depuis 2011", "since
+    January") is left out: it is context, not the event's toll.
+
+    >>> toll("Au moins une dizaine de soldats ont été tués mardi.")
+    (10, None, 'Au moins une dizaine de soldats')
+    >>> toll("Le conflit a fait plus de 300.000 morts depuis 2011.")
+    (None, None, None)
+    """
     nums = []
     for m in _NUMBER.finditer(sentence):
         unit = bool(m.group("word")) and m.group("word").lower() in _UNITS
         follow = (_COUNTED_NOW if unit else _COUNTED).match(sentence, m.end())
         year = m.group("digits") and len(m.group("digits")) == 4 and not follow
         if follow and not year and not _PART_OF.search(sentence, 0, m.start()):
-            nums.append((m.start(), m.end(), _value(m)))
-    found: dict[str, int] = {}
+            nums.append((m.start(), m.end(), _value(m), follow.end()))
+    found: dict[str, tuple[int, int, int, int]] = {}
     used: set[int] = set()
     for h in _HARM.finditer(sentence):
         kind = "k" if h.group("k") else "i"
@@ -138,7 +192,19 @@ def casualties(sentence: str) -> tuple[int | None, int | None]:
                 and ";" not in sentence[n[1] : h.start()]
             ]
             pick = before[-1] if before else None
-        if pick is not None:
-            used.add(pick[0])
-            found[kind] = max(found.get(kind, 0), pick[2])
-    return found.get("k"), found.get("i")
+        if pick is None:
+            continue
+        if not cumulative:
+            stop = _STOP.search(sentence, max(h.end(), pick[1]))
+            lo, hi = min(pick[0], h.start()), stop.start() if stop else len(sentence)
+            if _CUMULATIVE.search(sentence, max(0, lo - 90), hi):
+                continue
+        used.add(pick[0])
+        if kind not in found or pick[2] > found[kind][2]:
+            found[kind] = pick
+    k, i = found.get("k"), found.get("i")
+    phrase = None
+    if k is not None:
+        q = _QUALIFIED.search(sentence, max(0, k[0] - 14), k[0])
+        phrase = sentence[q.start() if q else k[0] : k[3]].strip()
+    return (k[2] if k else None), (i[2] if i else None), phrase

@@ -1,0 +1,167 @@
+"""Who did what to whom: the side that acted, the side acted upon, and the type they make.
+
+ACLED types an event by its actors as much as by its verb: armed men attacking villagers, a
+market or a camp is Violence against civilians; two armed sides fighting is a Battle; air,
+drone, artillery and missile strikes are Explosions/Remote violence whoever they hit; taking a
+place without a fight is a Strategic development; a clash between the police and protesters or
+strikers is a Riot. The words that tell victims and targets apart are below, one list per class
+(French and English side by side: they are nouns of the news, not grammar).
+"""
+
+from __future__ import annotations
+
+import re
+
+# People who are no party to the fighting, as victims or targets.
+_CIVIL = (
+    r"civils?|villageois|habitants?|personnes|femmes|enfants|fidèles|commerçants|passagers|"
+    r"déplacés|réfugiés|élèves|étudiants|paysans|agriculteurs|éleveurs|pêcheurs|orpailleurs|"
+    r"invités|familles?|Palestiniens|civilians?|villagers|residents|people|women|children|"
+    r"worshippers|traders|passengers|displaced|refugees|students|farmers|herders|families|"
+    r"wedding guests|mourners"
+)
+# People under arms, as victims or targets.
+_ARMED = (
+    r"soldats?|militaires?|policiers?|gendarmes?|combattants?|casques? bleus?|miliciens?|"
+    r"jihadistes|djihadistes|rebelles|insurgés|terroristes|assaillants|agents de sécurité|"
+    r"membres des forces|gardes?|peshmergas?|soldiers?|troops|servicemen|policemen|"
+    r"police(?:men| officers)?|fighters|militants|insurgents|rebels|peacekeepers|guards|"
+    r"security (?:forces|personnel)|officers"
+)
+# Places and gatherings of civilians an attack may target.
+_CIVIL_PLACE = (
+    r"villages?|marchés?|camps? de (?:déplacés|réfugiés)|mosquées?|églises?|écoles?|hôpital|"
+    r"mariage|cérémonie|convoi de (?:commerçants|civils|camions)|bus|maisons?|habitations?|"
+    r"immeubles?|quartiers? résidentiels?|markets?|(?:refugee|displacement|IDP) camps?|"
+    r"mosques?|churches?|schools?|hospitals?|weddings?|funerals?|homes?|houses?|"
+    r"apartment (?:blocks?|buildings?)|residential"
+)
+# Military places an attack may target.
+_ARMED_PLACE = (
+    r"postes? (?:militaires?|de (?:police|gendarmerie|contrôle)|avancés?|de l'armée)|bases?|"
+    r"casernes?|unités? (?:de l'armée|militaires?|des forces)|"
+    r"patrouilles?|convois? (?:militaires?|de l'armée)|positions?|camp militaire|"
+    r"military (?:posts?|bases?|convoys?|camps?)|outposts?|checkpoints?|patrols?|barracks|"
+    r"army (?:posts?|convoys?|positions?)"
+)
+# A count before a noun of people: counted people are the victims ("douze civils", "huit
+# soldats", "dozens of villagers"); the side that acted is seldom counted.
+_COUNT = (
+    r"(?:\d[\d  .,]*|une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|"
+    r"quatorze|quinze|seize|vingt|trente|quarante|cinquante|cent|dizaines?|douzaine|quinzaine|"
+    r"vingtaine|trentaine|quarantaine|cinquantaine|centaines?|plusieurs|nombreux|one|two|three|"
+    r"four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
+    r"dozens?|scores|several)"
+)
+_COUNTED = r"\b{count}\s+(?:(?:de|d'|of)\s*)?(?:[\w-]+\s+)?(?:{noun})\b"
+_TARGETED = (
+    r"\b(?:contre|sur|visant|vers|against|on|targeting|at|attaqu(?:é|ée|és|ées)|visée?s?|ciblée?s?|"
+    r"attacked|targeted|ambushed|stormed)\s+"
+    r"(?:\S+\s+){{0,3}}?(?:{noun})\b"
+)
+_ATTACK_OF = (
+    r"\b(?:attaques?|attacks?|assauts?|raids?)\s+(?:de|d'|du|des)\s*(?:\S+\s+){{0,2}}?(?:{noun})\b"
+)
+
+
+def _pattern(people: str, places: str) -> re.Pattern[str]:
+    return re.compile(
+        "|".join(
+            (
+                _COUNTED.format(count=_COUNT, noun=people),
+                _TARGETED.format(noun=f"{people}|{places}"),
+                _ATTACK_OF.format(noun=places),
+            )
+        ),
+        re.IGNORECASE,
+    )
+
+
+_VICTIMS_CIVIL = _pattern(_CIVIL, _CIVIL_PLACE)
+_VICTIMS_ARMED = _pattern(_ARMED, _ARMED_PLACE)
+# Triggers that say two sides fought: they stay Battles whoever the victims are.
+_TWO_SIDED = re.compile(
+    r"combats?|affrontements?|affronté|accrochages?|heurts|batailles?|échanges?|échangé|"
+    r"clash\w*|fight\w*|fought|battles?|gunfights?|firefights?|exchange\w*",
+    re.IGNORECASE,
+)
+_NO_FIGHT = re.compile(
+    r"sans (?:combat|coup férir|résistance|tirer)|without (?:a )?(?:fight|resistance|a shot)|"
+    r"unopposed",
+    re.IGNORECASE,
+)
+_CROWD = re.compile(
+    r"manifestants|grévistes|protestataires|émeutiers|protesters|demonstrators|strikers|rioters",
+    re.IGNORECASE,
+)
+_CROWD_KINDS = {"protesters", "rioters"}
+
+
+def victims(clause: str) -> str | None:
+    """Who the clause says was hit: ``"armed"`` (soldiers, police, fighters counted as victims,
+    or a military post targeted), ``"civilians"`` (villagers counted, a market or a camp
+    targeted), or None when it does not say. Counted soldiers win over civilians also named.
+
+    >>> victims("Des hommes armés ont tué douze civils dans le village de Tin-Barkoudou")
+    'civilians'
+    >>> victims("Au moins une dizaine de soldats ont été tués dans une embuscade")
+    'armed'
+    >>> victims("des jihadistes ont attaqué un poste de l'armée")
+    """
+    armed = _VICTIMS_ARMED.search(clause)
+    civil = _VICTIMS_CIVIL.search(clause)
+    if armed and civil:
+        return "armed" if armed.start() < civil.start() else "civilians"
+    return "armed" if armed else ("civilians" if civil else None)
+
+
+def retype(
+    type_: str, subtype: str | None, trigger: str, clause: str, categories: list[str]
+) -> tuple[str, str | None, str | None]:
+    """The type of a draft event once its victims and actors are known, and why it changed.
+
+    Parameters
+    ----------
+    type_, subtype : str
+        What the trigger says (``@victims`` for a killing whose victims decide).
+    trigger : str
+        The trigger's words.
+    clause : str
+        The clause the event was read from.
+    categories : list of str
+        ACLED categories (or coarse kinds) of the clause's actors, the likely agent first.
+
+    Returns
+    -------
+    tuple
+        ``(type, subtype, reason)``; reason is None when the trigger's type stands.
+
+    Example
+    -------
+    >>> retype("Battles", "Armed clash", "attaque", "une attaque contre un village", [])
+    ('Violence against civilians', 'Attack', 'attack on civilians')
+    """
+    crowd = bool(_CROWD.search(clause)) or any(c in _CROWD_KINDS for c in categories)
+    if type_ == "Explosions/Remote violence":
+        return type_, subtype, None
+    if type_ == "Battles" and subtype and "territory" in subtype and _NO_FIGHT.search(clause):
+        return (
+            "Strategic developments",
+            "Non-violent transfer of territory",
+            "taken without a fight",
+        )
+    if type_ == "Battles" and _TWO_SIDED.search(trigger):
+        if crowd:
+            return "Riots", None, "a clash with protesters"
+        return type_, subtype, None
+    if type_ == "Battles" and subtype == "Armed clash" or subtype == "@victims":
+        who = victims(clause)
+        if crowd and subtype == "@victims":
+            return "Violence against civilians", "Attack", "protesters killed"
+        if who == "armed":
+            return "Battles", "Armed clash", "armed men attacked" if subtype == "@victims" else None
+        if who == "civilians":
+            return "Violence against civilians", "Attack", "attack on civilians"
+        if subtype == "@victims":
+            return "Violence against civilians", "Attack", "killing, victims unstated"
+    return type_, subtype, None
