@@ -440,6 +440,7 @@ _LOWER_BEFORE = re.compile(r"(?<![\w\-])[a-zà-ÿ]+(?:['’\-]|\s+)")
 _LOWER_AFTER = re.compile(r"(?:(?:[ \-]|['’])[a-zà-ÿ]+){1,3}")
 
 
+_LAST_LOWER = re.compile(r"([a-zà-ÿ]+)['’\s\-]+$")
 _LOWER_NEAR_BEFORE = re.compile(r"[a-zà-ÿ][\s'’\-]$")
 _LOWER_NEAR_AFTER = re.compile(r"[\s'’\-][a-zà-ÿ]")
 
@@ -758,7 +759,14 @@ class Recognizer:
             group = group[1:]  # "Les Emirats arabes unis": the article is no part of the name
         gs, ge = group[0].start, group[-1].end
         known = self.gaz.lower_name_words
-        left = [m.start() for m in _LOWER_BEFORE.finditer(text, max(0, gs - 40), gs)]
+        # left words only when the word right before the group is written in some name
+        prev = _LAST_LOWER.search(text, max(0, gs - 30), gs)
+        near_known = prev is not None and (len(prev.group(1)) < 2 or fold(prev.group(1)) in known)
+        left = (
+            [m.start() for m in _LOWER_BEFORE.finditer(text, max(0, gs - 40), gs)]
+            if near_known
+            else []
+        )
         right = _LOWER_AFTER.match(text, ge)
         rights = [ge]
         if right:
