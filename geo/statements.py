@@ -60,7 +60,7 @@ _QUOTE_MARKS = '«»"'
 _CUE_KINDS = {
     "source", "for", "title", "pronoun_sg", "pronoun_pl", "pronoun_none", "det", "adjunct",
     "boundary", "relative", "lead", "stop", "connector", "venue", "venue_prep", "place_prep",
-    "naming", "clause_subject", "anaphor", "presence", "infinitive",
+    "naming", "clause_subject", "anaphor", "presence", "infinitive", "possessive", "genitive",
 }  # fmt: skip
 _ROLE_KINDS = {"person", "group", "org"}
 _FLAGS = {"que", "incise", "refl", "obj", "noinv", "what"}
@@ -142,6 +142,7 @@ class Lexicon:
 
     lang: str
     and_word: str  # joins several speakers: "MM. Erdogan et Poutine"
+    genitive: str  # "bureau de X": the office of a speaker named before ("son bureau")
     flags: dict[str, frozenset[str]]  # folded verb form -> flags
     cues: dict[str, frozenset[str]]  # kind -> folded phrases
     roles: dict[str, _Role]  # folded phrase -> role
@@ -258,6 +259,7 @@ def load_lexicon(lang: str = DEFAULT) -> Lexicon:
     return Lexicon(
         lang=lang,
         and_word=spec.and_word,
+        genitive=min(cues.get("genitive", {"of"})),
         flags={k: frozenset(v) for k, v in flags.items()},
         cues={k: frozenset(_fold(p) for p in v) for k, v in cues.items()},
         roles=roles,
@@ -797,9 +799,18 @@ def _same_word(a: str, b: str) -> bool:
 class _Speakers:
     """Who speaks: names, roles and pronouns resolved against the document so far."""
 
-    def __init__(self, lx: Lexicon, text: str, masked: str, names: _Names, para_starts: list[int]):
+    def __init__(
+        self,
+        lx: Lexicon,
+        text: str,
+        masked: str,
+        names: _Names,
+        para_starts: list[int],
+        sent_starts: list[int] | None = None,
+    ):
         self.lx, self.text, self.masked, self.names = lx, text, masked, names
         self.para_starts = para_starts
+        self.sent_starts = sent_starts or [0]
         self.history: list[_Said] = []
         # (speaker, is a person, folded description) -> sorted positions, for role coreference
         self.descs: dict[tuple[str, bool, str], list[int]] = {}
@@ -835,9 +846,17 @@ class _Speakers:
                 if len(recent) == 3:
                     break
         para = bisect.bisect_right(self.para_starts, pos) - 1
-        if not plural and (not recent or recent[-1].para < para - 1):
-            named = self.names.last_before(pos)
-            if named:  # no recent speaker: the last person named
+        named = self.names.last_before(pos)
+        if not plural and named and (not recent or recent[-1].para < para - 1):
+            return self.names.full(named[2]), False  # no recent speaker: the last person named
+        if not plural and named and (not recent or recent[-1].pos < named[0]):
+            # "X est arrivé à Y et a salué ces négociations, qu'il a qualifiées de « ... »": a
+            # person named in the main clause of the pronoun's sentence, after the last speaker
+            ss = self.sent_starts[max(0, bisect.bisect_right(self.sent_starts, pos) - 1)]
+            head = self.masked[ss : named[0]]
+            if named[0] >= ss and not any(
+                self.lx.has("boundary", w) or w in ",;:" for w in _words(head)
+            ):
                 return self.names.full(named[2]), False
         if not recent:
             return None, plural
@@ -958,6 +977,10 @@ class _Speakers:
                 self._remember(ev, person=role.kind == "person", desc=fold)
                 return
         ev.speaker = head or None
+        if role and lx.has("possessive", words[0]) and not ev.plural and len(hw) <= 3:
+            owner = next((h for h in reversed(self.history) if h.pos < s and not h.plural), None)
+            if owner is not None:  # "a indiqué son bureau": the office of the last speaker
+                ev.speaker = f"{head} {lx.genitive} {owner.speaker}"
         ev.role = head if role and role.kind == "person" else None
         if appos_text and _starts_with_role(lx, appos_text):
             ev.role = _strip_det(lx, appos_text)
@@ -978,8 +1001,8 @@ class _Speakers:
             if re.search(rf"(?<![\w-]){re.escape(base)}(?![\w-])", _fold(h.speaker)):
                 return h
         for h in reversed(before[-3:]):
-            if h.person == (role.kind == "person") and not h.plural:
-                return h
+            if role.group == "source" or (h.person == (role.kind == "person") and not h.plural):
+                return h  # "selon la même source": whoever was the source before
         return None
 
     def _remember(self, ev: _Event, person: bool, desc: str | None = None) -> None:
@@ -1029,6 +1052,10 @@ class _Speakers:
                 if h.pos < pos and h.person and not h.plural:
                     return h.speaker
         return best
+
+
+def _words(s: str) -> list[str]:
+    return re.findall(r"[\w-]+'?|[,;:]", s)
 
 
 def _last_match(pattern: re.Pattern[str], s: str) -> re.Match[str] | None:
@@ -1372,7 +1399,7 @@ def extract_statements(
     else:
         ents = None if nlp is False else _entities(text, lang, nlp)
     names = _Names(lx, text, masked, mentions, ents)
-    speakers = _Speakers(lx, text, masked, names, para_starts)
+    speakers = _Speakers(lx, text, masked, names, para_starts, sent_starts)
     placed = sorted((m for m in mentions if m.place is not None), key=lambda m: m.start)
     m_starts = [m.start for m in placed]
     dates = _find_dates(text, lang) if dates is None else list(dates)
@@ -1488,6 +1515,18 @@ def extract_statements(
             if q is None:
                 assert ev is not None and ev.clause is not None
                 cs, ce = ev.clause
+                if ce <= ev.start:  # "A, a indiqué X, ainsi que B, selon Y": Y's words are B
+                    cs = max(
+                        [cs]
+                        + [
+                            (o.appos or o.np or (o.start, o.end))[1]
+                            for o in evs
+                            if o is not ev
+                            and (o.inverted or o.kind == "source")
+                            and cs < o.start
+                            and (o.appos or o.np or (o.start, o.end))[1] <= ce
+                        ]
+                    )
                 nxt = [
                     o.start
                     for o in evs
