@@ -16,7 +16,7 @@ _GEO_NOUN = (
     r"zone|secteur|district|périphérie|état|etat|territoire|commune|cercle|département|"
     r"préfecture|municipalité|camp|île|city|town|villages?|province|region|governorate|"
     r"suburbs?|outskirts|area|neighbou?rhoods?|state|territory|county|municipality|island|"
-    r"camp|oblast"
+    r"camp|oblast|port|aéroport|marché|market|airport|harbou?r"
 )
 # Nouns of a first-level division: a city named after one ("la région de Raqa") stands for it.
 _REGION_NOUN = re.compile(
@@ -28,7 +28,8 @@ _DIR = (
 )
 _OF = r"(?:de\s+(?:la\s+|l')?|d'|du\s+|des\s+|of\s+(?:the\s+)?)"
 _LOC = re.compile(
-    rf"(?:\b(?:dans|à|au|aux|en|sur|contre|vers|in|at|inside|into|on|near|outside|against)\s+"
+    rf"(?:\b(?:dans|à|au|aux|en|sur|contre|vers|du|des|de\s+la|in|at|inside|into|on|near|"
+    rf"outside|against)\s+"
     rf"(?:[\w'-]+\s+){{0,6}}?"
     rf"(?P<geo>{_GEO_NOUN})\b(?:[\s,]+[\w-]+){{0,3}}?\s+{_OF}"
     rf"|(?P<dir>\b(?:{_DIR}))\s+{_OF}"
@@ -58,7 +59,10 @@ _OBJ_WORDS = frozenset(
     words(
         "le la les l' un une des du de d' the a an of control contrôle grande partie majeure plupart "
         "part most much ville city town village localité quartiers quartier district secteur province "
-        "région bastion clé key stratégique strategic rebel rebelle totalité whole entire"
+        "région bastion clé key stratégique strategic rebel rebelle totalité whole entire "
+        "marché market immeuble immeubles building buildings hôpital hospital école school "
+        "maison house quartier résidentiel residential zone area centre center gare station "
+        "port aéroport airport mosquée mosque église church camp d'habitation apartment block"
     )
 )
 _ENDS_WITH_PREP = re.compile(r"(?:à|en|au|aux|in|to)$", re.IGNORECASE)

@@ -164,6 +164,14 @@ def reads_as_event(hit, span, actors, ments, text, dates, killed) -> bool:
 ACTOR_WINDOW = 120  # farthest an actor may be from the trigger, in characters
 
 
+# A count right before an actor's name: counted people are the victims ("sept soldats maliens").
+_COUNTED_BEFORE = re.compile(
+    r"(?:\d+|une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt|dizaines?|"
+    r"plusieurs|two|three|four|five|six|seven|eight|nine|ten|twelve|dozens?|several)"
+    r"(?:\s+(?:de|d'|of))?\s+(?:(?:soldats|militaires|policiers|combattants|membres|gardes|"
+    r"agents|soldiers|troops|fighters|members|policemen|officers)\s+)?$",
+    re.IGNORECASE,
+)
 _TARGET_CUE = re.compile(r"\b(?:contre|visant|sur|against|on|targeting|at)\b", re.IGNORECASE)
 
 
@@ -186,7 +194,8 @@ def _ordered_actors(text: str, primary: Hit, actors, span):
         tier = 0 if attached and primary.trigger.form != "verb" else (1 if not after else 2)
         keyed.append(((tier, len(between)), a))
         cue = _TARGET_CUE.search(text, max(span[0], a[0] - 25), a[0])
-        if a[3] == "civilians" or (after and (cue or primary.trigger.form == "verb")):
+        counted = _COUNTED_BEFORE.search(text, max(span[0], a[0] - 30), a[0])
+        if a[3] == "civilians" or counted or (after and (cue or primary.trigger.form == "verb")):
             targets.append(((a[3] != "civilians", len(between)), a[2]))
     out: list[tuple[str, str]] = []
     for _, a in sorted(keyed, key=lambda k: k[0]):

@@ -60,6 +60,9 @@ _PERSONS = (
     r"people|persons|civilians|soldiers|troops|fighters|militants|rebels|insurgents|children|"
     r"women|men|policemen|officers|members|residents|protesters|jihadists|servicemen|personnel|"
     r"civil|soldat|militaire|combattant|enfant|policier|civilian|soldier|fighter|child|person|"
+    r"villageois|villagers|déplacés|fidèles|commerçants|passagers|élèves|étudiants|Palestiniens|"
+    r"Palestinians|casques bleus|peacekeepers|employés|travailleurs|workers|employees|"
+    r"worshippers|passengers|students|displaced|"
     r"autres|others"
 )
 _KILLED = (
