@@ -365,10 +365,11 @@ def _cued_unknowns(text, groups, spans, kinds, stops, org_names) -> list[Span]:
         cue = _SETTLEMENT_BEFORE.search(text, max(0, a - 60), a)
         if cue and not _OF_END.search(cue.group()) and not free_of(persons, a, b):
             cue = None  # "le gouverneur de la région Oleg Synegoubov": a person after the noun
+        cue = cue or _SETTLEMENT_AFTER.match(text, b)  # "Khirbet Nasser, un village de..."
         if not cue and a not in in_place_list:
             continue
         span = Span(a, b, phrase, [], source="cue", confidence=0.7)
-        span.locative = cue.group().strip().lower() if cue else None
+        span.locative = cue.group().strip(" ,").lower() if cue else None
         out.append(span)
     return out
 

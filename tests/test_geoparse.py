@@ -252,11 +252,22 @@ def test_a_place_the_gazetteer_lacks_is_placed_in_the_division_beside_it(parser)
             {"Nowzad", "Kajaki", "Musa Qala"},
         ),
         ("Une frappe a visé le camp de réfugiés de Bouraïdj, dans la bande de Gaza.", {"Bouraïdj"}),
+        (
+            "Des raids ont frappé Khirbet Nasser, un village de la province de Hama.",
+            {"Khirbet Nasser"},
+        ),
     ],
 )
 def test_the_text_says_what_the_gazetteer_and_the_ner_miss(parser, text, names):
     found = {m.text for m in parser.parse(Document("t", text, "fr")).mentions}
     assert names <= found
+
+
+def test_an_unknown_village_of_a_named_province_is_placed_in_that_province(parser):
+    text = "Des raids ont frappé Khirbet Nasser, un village de la province de Hama."
+    found = {m.text: m for m in parser.parse(Document("t", text, "fr")).mentions}
+    assert found["Khirbet Nasser"].place.admin1 == "SY.10"  # Hama governorate
+    assert found["Khirbet Nasser"].precision == "admin1"
 
 
 def test_a_place_the_gazetteer_lacks_with_nothing_around_it_has_no_place(parser):
