@@ -23,7 +23,7 @@ _REGION_NOUN = re.compile(
     r"province|région|gouvernorat|état|etat|region|governorate|state|oblast", re.IGNORECASE
 )
 _DIR = (
-    r"nord|sud|est|ouest|nord-est|nord-ouest|sud-est|sud-ouest|north|south|east|west|"
+    r"centre|center|nord|sud|est|ouest|nord-est|nord-ouest|sud-est|sud-ouest|north|south|east|west|"
     r"north-?east|north-?west|south-?east|south-?west"
 )
 _OF = r"(?:de\s+(?:la\s+|l')?|d'|du\s+|des\s+|of\s+(?:the\s+)?)"

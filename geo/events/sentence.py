@@ -27,6 +27,7 @@ from geo.events.place import (
     violent_place,
 )
 from geo.events.roles import retype
+from geo.events.toll import toll
 from geo.model import DateValue, Mention
 
 
@@ -66,9 +67,11 @@ class Draft:
 
 
 def long_quotes(text: str) -> list[tuple[int, int]]:
+    """Long quotations: their triggers are claims, not reported events, unless they report a
+    toll ("Douze personnes ont été tuées...", an official's count, is the news)."""
     spans = []
     for m in re.finditer(r"«[^«»]*»|\"[^\"\n]*\"", text):
-        if len(m.group().split()) >= LONG_QUOTE_WORDS:
+        if len(m.group().split()) >= LONG_QUOTE_WORDS and toll(m.group())[0] is None:
             spans.append(m.span())
     return spans
 

@@ -66,7 +66,8 @@ _PERSONS = (
     r"autres|others"
 )
 _KILLED = (
-    r"tuée?s?|morte?s?|décédée?s?|péri|tuant|killed|dead|deaths?|died|killing|kills?|fatalities"
+    r"tuée?s?|morte?s?|décédée?s?|péri|tuant|killed|dead|deaths?|died|killing|kills?|fatalities|"
+    r"perdu la vie|trouvé la mort|la mort d(?:e|')|lost their lives|the deaths? of|victimes"
 )
 _INJURED = r"blessée?s?|blessant|wounded|injured|wounding|injuring|wounds?|injures?|hurt"
 _HARM = re.compile(rf"(?<![\w])(?:(?P<k>{_KILLED})|(?P<i>{_INJURED}))(?![\w])", re.IGNORECASE)
@@ -76,7 +77,8 @@ _COUNTED = re.compile(
 )
 _COUNTED_NOW = re.compile(rf"\s*(?:{_PERSONS}|{_KILLED}|{_INJURED})\b", re.IGNORECASE)
 _TRANSITIVE = re.compile(
-    r"tuant|blessant|killing|killed|kills?|wounding|wounded|wounds?|injuring|injured|injures?|tué|blessé",
+    r"tuant|blessant|killing|killed|kills?|wounding|wounded|wounds?|injuring|injured|injures?|tué|"
+    r"blessé|la mort d(?:e|')|the deaths? of",
     re.I,
 )
 _QUALIFIER = re.compile(
@@ -134,6 +136,7 @@ _CUMULATIVE = re.compile(
 )
 
 
+_HARD_STOP = re.compile(r"(?<=[a-zé»\"')])[.!?](?=\s*[«\"A-ZÀ-Ý])")
 _STOP = re.compile(r"[.;](?:\s|$)|,\s+(?:dont|selon|a\s|ont\s|according)")
 
 
@@ -167,6 +170,9 @@ def toll(sentence: str, cumulative: bool = False) -> tuple[int | None, int | Non
     >>> toll("Le conflit a fait plus de 300.000 morts depuis 2011.")
     (None, None, None)
     """
+    hard = _HARD_STOP.search(sentence)
+    if hard and toll(sentence[: hard.start()], cumulative)[0] is not None:
+        sentence = sentence[: hard.start()]  # the first of two run-together sentences
     nums = []
     for m in _NUMBER.finditer(sentence):
         unit = bool(m.group("word")) and m.group("word").lower() in _UNITS
