@@ -61,6 +61,7 @@ _CUE_KINDS = {
     "source", "for", "title", "pronoun_sg", "pronoun_pl", "pronoun_none", "det", "adjunct",
     "boundary", "relative", "lead", "stop", "connector", "venue", "venue_prep", "place_prep",
     "naming", "clause_subject", "anaphor", "presence", "infinitive", "possessive", "genitive",
+    "audience", "audience_prep", "medium",
 }  # fmt: skip
 _ROLE_KINDS = {"person", "group", "org"}
 _FLAGS = {"que", "incise", "refl", "obj", "noinv", "what"}
@@ -243,6 +244,10 @@ def load_lexicon(lang: str = DEFAULT) -> Lexicon:
     suffixes = [p[1:] for p in c("adjunct") if p.startswith("*")]  # "*ment": any adverb in -ment
     adj = _alt([p for p in c("adjunct") if not p.startswith("*")]) + r"|\d{1,4}(?:er)?|" + at_place
     adj += "".join(rf"|[^\W\d_]{{3,}}{re.escape(x)}(?![\w-])" for x in suffixes)
+    # the audience: "à l'agence Anadolu", "à l'agence de presse Associated Press", "à Xinhua"
+    cap = r"(?-i:[A-Z][\w'&.-]*)"
+    adj += rf"|(?:{_alt(c('audience'))})(?:\s+{cap}){{1,4}}"
+    adj += rf"|(?:{_alt(c('audience_prep'))})\s+(?:{_alt(c('medium'))})(?![\w-])"
     adjs = rf"(?:\s+(?:{adj}))*"
     b, e = r"(?<![\w-])", r"(?![\w-])"
     p_part, p_fin, p_ger = _alt(part["plain"]), _alt(fin["plain"]), _alt(ger)
@@ -1272,8 +1277,10 @@ def _where(
         i += 1
         if m.place is None or m.role == "metonymic" or _MASK in masked[m.start : m.end]:
             continue
-        if ev.np and ev.np[0] <= m.start < ev.np[1]:
+        if lx.has("medium", masked[m.start : m.end]):  # "ont indiqué à Xinhua": an audience
             continue
+        if any(span and span[0] <= m.start < span[1] for span in (ev.np, ev.appos)):
+            continue  # "X, le maire de Y en Colombie, a dit": who X is, not where X spoke
         head = masked[span[0] : m.start]
         if m.start > ev.start and lx.venue_prep_re.search(head):
             return m.place
@@ -1571,6 +1578,7 @@ def extract_statements(
                 emit(None, q.start, q.end, q.text(text), False, i, speaker=last.speaker)
             else:
                 emit(None, q.start, q.end, q.text(text), False, i)
+    out = _situate(lx, text, masked, out, placed, m_starts, names, sents, para_starts)
     return _carry(out, paras)
 
 
@@ -1580,6 +1588,102 @@ def _find_dates(text: str, lang: str) -> list[Any]:
     except ImportError:
         return []
     return find_dates(text, None, lang)
+
+
+def _place_at(
+    lx: Lexicon, masked: str, pos: int, placed: Sequence[Mention], m_starts: list[int]
+) -> Mention | None:
+    """The place mention that starts at ``pos`` (after a determiner), if any."""
+    det = re.match(rf"(?:(?:{_alt(sorted(lx.cues.get('det', ())))})\s*)?", masked[pos:], re.I)
+    at = pos + (det.end() if det else 0)
+    i = bisect.bisect_left(m_starts, pos)
+    while i < len(placed) and placed[i].start <= at:
+        m = placed[i]
+        if m.start in (pos, at) and m.role != "metonymic":
+            return m
+        i += 1
+    return None
+
+
+def _situate(
+    lx: Lexicon,
+    text: str,
+    masked: str,
+    out: list[tuple[Statement, str | None, int]],
+    placed: Sequence[Mention],
+    m_starts: list[int],
+    names: _Names,
+    sents: Sequence[tuple[int, int]],
+    para_starts: list[int],
+) -> list[tuple[Statement, str | None, int]]:
+    """Where and by whom, from the rest of the article, for statements that lack them.
+
+    - A quotation without speaker said again later by a named speaker ("« Plus de temps à
+      perdre » – envoyé US", then "« plus de temps à perdre », a déclaré X") is that speaker's.
+    - A person's presence at a place ("X, en visite à Kiev", "la visite à Beyrouth de X", "X
+      est arrivé à Nairobi", "X, on a visit to Kyiv") is where X's statements were made when
+      the article puts X at no other place.
+    - A paragraph that opens on a place ("À Gandja, des journalistes ont vu ...", "In Kharkiv,
+      ...") is where the statements of that paragraph were made, when they say no place.
+    """
+    if not out:
+        return out
+    # quotations said again
+    for k, (st, _key, para) in enumerate(out):
+        if st.speaker or st.indirect or len(st.quote.split()) < 2:
+            continue
+        q = _fold(" ".join(st.quote.split())).strip(" .,;:!?…")
+        for st2, key2, _ in out:
+            if st2 is not st and st2.speaker and q in _fold(" ".join(st2.quote.split())):
+                st = replace(
+                    st,
+                    speaker=st2.speaker,
+                    speaker_role=st2.speaker_role,
+                    where_said=st.where_said or st2.where_said,
+                )
+                out[k] = (st, key2, para)
+                break
+    # presence of a person at a place
+    where_of: dict[str, set[Place]] = {}
+    for m in lx.presence_re.finditer(masked):
+        place = _place_at(lx, masked, m.end(), placed, m_starts)
+        if place is None or place.place is None:
+            continue
+        si = bisect.bisect_right([a for a, _ in sents], m.start()) - 1
+        ss, se = sents[max(si, 0)]
+        after = re.match(r"\s*(?:de\s+|d'|of\s+)", masked[place.end : se])
+        person = None
+        if after:  # "la visite à Beyrouth d'Amos Hochstein"
+            found = names.in_span(place.end + after.end(), se)
+            if found and found[0][0] == place.end + after.end():
+                person = found[0]
+        if person is None:  # "X, en visite à Kiev", "X est arrivé à Nairobi"
+            before = names.in_span(ss, m.start())
+            person = before[0] if before else None
+        if person is not None:
+            where_of.setdefault(_name_key(names.full(person[2])), set()).add(place.place)
+    # paragraphs that open on a place
+    frame: dict[int, tuple[int, Place]] = {}
+    for ss, _ in sents:
+        para = bisect.bisect_right(para_starts, ss) - 1
+        if para in frame or ss != para_starts[para]:
+            continue
+        m = re.match(r"\s*(\w+)\s+", masked[ss : ss + 40])
+        if not m or not lx.has("place_prep", m.group(1)):
+            continue
+        place = _place_at(lx, masked, ss + m.end(), placed, m_starts)
+        if place is not None and place.place and re.match(r"\s*,", masked[place.end :]):
+            frame[para] = (ss, place.place)
+    result = []
+    for st, key, para in out:
+        if st.where_said is None and st.speaker:
+            places = where_of.get(_name_key(names.full(st.speaker)))
+            if places and len(places) == 1:
+                st = replace(st, where_said=next(iter(places)))
+        if st.where_said is None and para in frame and frame[para][0] <= st.start:
+            st = replace(st, where_said=frame[para][1])
+        result.append((st, key, para))
+    return result
 
 
 def _carry(
