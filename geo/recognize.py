@@ -374,9 +374,12 @@ def _cued_unknowns(text, groups, spans, kinds, stops, org_names) -> list[Span]:
     return out
 
 
+_GENERIC_TAIL = re.compile(r"\s+(?:village|town|community|district|area|camp|city)$")
 _SETTLEMENT_AFTER = re.compile(
     r"(?i),\s+(?:une\s+|un\s+|la\s+|le\s+|a\s+|the\s+)?(?:petite\s+|grande\s+|small\s+)?"
     r"(?:ville|village|localité|bourgade|commune|town|city|village|district|région|province)\b"
+    # English puts the generic word after the name: "the Gakurdi village", "Kaboro community"
+    r"|\s+(?:village|town|community|district|area|camp|neighbou?rhood)\b"
 )
 _OF_END = re.compile(r"(?i)(?:\bde|\bdu|\bdes|\bd['’]|\bof)\s*$")
 
@@ -491,6 +494,9 @@ def _trim_entity(text: str, s: int, e: int, stops: frozenset[str]) -> tuple[int,
         s += m.end()
     while e > s and text[e - 1] in " .,;:-'’»\")":
         e -= 1
+    m = _GENERIC_TAIL.search(text, s, e)
+    if m and m.start() > s:
+        e = m.start()  # "Lingyado village": the name without its generic word
     return s, e
 
 

@@ -37,6 +37,8 @@ ANCHOR_MARGIN = 0.5
 DISTANT_KM = 1500.0
 STRONG_FUZZY_POPULATION = 100_000
 SUPPORT_KM = 300.0
+LONE_PLACE_POPULATION = 50_000
+LONE_PLACE_KM = 500.0
 DISTANT_MALUS = 0.6
 
 # "province d'Idleb", "la région septentrionale de Raqa", "la ville clé de Saraqeb"
@@ -332,11 +334,44 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
         if inside:
             del choice[i]
 
+    # a small place, far from every other place of the document and in none of its
+    # countries, is a namesake: the name is more likely a village the gazetteer lacks
+    chosen = {i: c[1].place for i, c in choice.items()}
+    for i in list(choice):
+        p = choice[i][1].place
+        if p.feature not in ("city", "site") or p.population >= LONE_PLACE_POPULATION:
+            continue
+        named, implied, _anchors = context_of(keys[i])
+        others = [
+            q
+            for j, q in chosen.items()
+            if keys[j][0] != keys[i][0] and q.feature not in ("continent", "region")
+        ]
+        if len(others) < 2 or p.country_code in named | implied | {q.country_code for q in others}:
+            continue
+        if all(
+            haversine_km(p.lat, p.lon, q.lat, q.lon) > LONE_PLACE_KM
+            for q in others
+            if q.feature != "country"
+        ):
+            del choice[i]  # Kaboro (Central African Republic) in a story about Zamfara
+
     resolved = {i: c[1].place for i, c in choice.items()}
+    # a name the gazetteer lacks: its most precise placement holds for all its mentions
+    enclosing = {
+        i: _enclosing(i, spans, resolved, text) for i in range(len(spans)) if i not in choice
+    }
+    best_of_name: dict[str, tuple] = {}
+    for i, found in enclosing.items():
+        name = fold(spans[i].text)
+        if name not in best_of_name or (
+            _PRECISION_RANK[found[1]] < _PRECISION_RANK[best_of_name[name][1]]
+        ):
+            best_of_name[name] = found
     mentions = []
     for i, span in enumerate(spans):
         if i not in choice:
-            place, precision, why = _enclosing(i, spans, resolved, text)
+            place, precision, why = best_of_name[fold(span.text)]
             reason = f"[{span.source}] not in the gazetteer; {why}"
             if span.candidates:
                 reason = f"[{span.source}] typo match {span.candidates[0].place.name!r} unsupported by the document; {why}"
@@ -420,6 +455,7 @@ _LIST_GAP = re.compile(
     r"(?i)^(?:\s*,\s*|\s+(?:et|ou|and|or)\s+|\s*,\s*(?:et|and)\s+)"
     r"(?:(?:du|de la|de|des|d['’]|l['’]|la|le|les|the)\s*)?$"
 )
+_PRECISION_RANK = {"admin2": 0, "admin1": 1, "country": 2, None: 3}
 _SENTENCE_END = re.compile(r"[.!?\n]\s")
 _LEVEL = {"admin1": "admin1", "admin2": "admin2", "region": "admin1", "city": "admin2"}
 

@@ -270,6 +270,17 @@ def test_an_unknown_village_of_a_named_province_is_placed_in_that_province(parse
     assert found["Khirbet Nasser"].precision == "admin1"
 
 
+def test_a_small_namesake_far_from_the_story_is_not_taken(parser):
+    text = (
+        "Gunmen attacked Kaboro community in Zamfara State, Nigeria, killing 18 people, "
+        "police in Gusau said. Bandits also raided the Gakurdi village in Katsina."
+    )
+    found = {m.text: m for m in parser.parse(Document("t", text, "en")).mentions}
+    # Kaboro, Central African Republic, is a namesake: the village is placed in Zamfara
+    assert found["Kaboro"].place.country_code == "NG"
+    assert found["Gakurdi"].place is not None and found["Gakurdi"].place.country_code == "NG"
+
+
 def test_a_place_the_gazetteer_lacks_with_nothing_around_it_has_no_place(parser):
     text = "Les habitants ont fui le village de Ouarkoyeborodou mardi."
     found = {m.text: m for m in parser.parse(Document("t", text, "fr")).mentions}
