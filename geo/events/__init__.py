@@ -19,10 +19,12 @@ merged, and events come out by salience: lead position, violence and details wei
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from geo import actors as registry
 from geo.events.lexicon import SUBTYPES, load_actors, load_triggers
-from geo.events.merge import merge, refine_lead, salience
+from geo.events.merge import merge, merge_headline, refine_lead, salience
+from geo.events.place import geo_precision, precision_of, violent_place
 from geo.events.sentence import (
     Hit,
     Window,
@@ -84,6 +86,8 @@ def extract_events(
     ments = sorted((m for m in mentions if m.end <= len(text)), key=lambda m: m.start)
     actors = find_actors(text, mentions)
     hits = find_hits(text, lang)
+    where_hits = [h for h in hits if h.trigger.form == "where"]
+    hits = [h for h in hits if h.trigger.form != "where"]
     spans = sentences(text)
     by_sent: dict[int, list[Hit]] = {}
     j = 0
@@ -118,12 +122,50 @@ def extract_events(
                 drafts.append(d)
     presence_from_neighbours(drafts, spans, text, near, set(by_sent))
     merged = merge(drafts, text)
-    refine_lead(merged)
+    first = min((min(d.seen) for d in merged), default=0)
+    if any(spans[k][1] - spans[k][0] > FURNITURE for k in range(min(first, len(spans)))):
+        first = 0  # a real sentence comes before: the headline and lead are the first ones
+    if first <= LEAD_START:  # the headline, or the first sentence after page furniture
+        merged = merge_headline(merged, first)
+    wheres = where_places(text, spans, where_hits, near)
+    refine_lead(merged, text, wheres, lead=max(1, first + 1) if first <= LEAD_START else 1)
+    lead = first if first <= LEAD_START else 0
     ranked = sorted(
-        ((salience(d, len(spans), text), d) for d in merged), key=lambda x: (-x[0][0], x[1].span[0])
+        ((salience(d, len(spans), text, lead), d) for d in merged),
+        key=lambda x: (-x[0][0], x[1].span[0]),
     )
     main_date = next((d.date for _, d in ranked if d.date.value), None)
     return [_event(d, text, k, why, published, main_date) for k, ((_, why), d) in enumerate(ranked)]
+
+
+FURNITURE = 100  # longest line of page furniture (bylines, "Partager", a date line)
+LEAD_START = 5  # page furniture (bylines, "Partager", a date line) may come before the headline
+
+
+def where_places(text, spans, hits, near) -> list:
+    """The places of sentences that say where the event just reported took place."""
+    out = []
+    for h in hits:
+        k = next((i for i, sp in enumerate(spans) if sp[0] <= h.start < sp[1]), None)
+        if k is None:
+            continue
+        ments, dates, _ = near.around(spans[k])
+        place, loc = violent_place(text, [h], ments, (h.start, spans[k][1]), dates)
+        if place is None:
+            continue
+        prec = precision_of(text, place, loc)
+        out.append(Where(k, place, prec, geo_precision(place, loc, prec)))
+    return out
+
+
+@dataclass
+class Where:
+    """A place a sentence gives for the event it refers back to."""
+
+    sent: int
+    place: Mention
+    precision: str
+    geo: int
 
 
 # ACLED's time precision of a date's precision: 1 the day, 2 a week, 3 a month or vaguer.

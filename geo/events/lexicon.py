@@ -11,7 +11,9 @@ from geo.errors import ConfigError
 from geo.lang import language, read_tsv
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-FORMS = ("verb", "noun", "weak", "block", "block_next")
+# where: words that say where the event just reported took place ("l'attaque a eu lieu près
+# de X"), read to place the lead's event, never an event of their own
+FORMS = ("verb", "noun", "weak", "block", "block_next", "where")
 SUBTYPES = {
     "Explosions/Remote violence": (
         "Air/drone strike",
@@ -118,7 +120,7 @@ def load_triggers(lang: str) -> tuple[Trigger, ...]:
         pattern, type_, subtype, form = row[:4]
         if form not in FORMS:
             raise ConfigError(f"{path}:{n}: unknown form {form!r}")
-        if not form.startswith("block"):
+        if not form.startswith("block") and form != "where":
             if type_ not in SUBTYPES:
                 raise ConfigError(f"{path}:{n}: unknown event type {type_!r}")
             if subtype not in (*SUBTYPES[type_], "@territory", "@victims", ""):

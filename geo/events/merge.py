@@ -8,7 +8,7 @@ import re
 from geo.events.lexicon import PRECISION_RANK, TYPE_WEIGHT, VIOLENT
 from geo.events.sentence import Draft
 
-NEAR_KM = 30  # a town this close to a district or town stands inside it
+NEAR_KM = 15  # a place this close to a town stands in it (its outskirts, a neighbourhood)
 LEAD_SENTENCES = 8  # how far after the lead a fuller report of the main event is looked for
 
 
@@ -124,29 +124,67 @@ def merge(drafts: list[Draft], text: str) -> list[Draft]:
     return out
 
 
-def refine_lead(events: list[Draft]) -> None:
+_DEFINITE = re.compile(
+    r"\b(?:l'|la|le|les|cette|ce|cet|ces|the|this|these)\s*(?:\w+\s+)?$", re.IGNORECASE
+)
+
+
+def _same_event(e: Draft, d: Draft, text: str) -> bool:
+    """Whether a later sentence's event ``d`` reports the lead's event ``e`` again: the same
+    toll, a definite reference ("l'attaque", "the strike") to the same kind of event, or the
+    same sub-type on the same day."""
+    if (d.type in VIOLENT) != (e.type in VIOLENT) or (d.type not in VIOLENT and d.type != e.type):
+        return False
+    if d.date.value and e.date.value and d.date.value != e.date.value:
+        return False
+    if d.killed and e.killed:
+        return d.killed == e.killed
+    if _DEFINITE.search(text, max(0, d.hit.start - 20), d.hit.start):
+        return True
+    return d.subtype == e.subtype and d.date.value is not None and d.date.value == e.date.value
+
+
+def refine_lead(events: list[Draft], text: str, wheres=(), lead: int = 1) -> None:
     """Place the lead's events where a later sentence of the first paragraphs says they
-    happened: a report of the same kind of event, placed inside the lead's place (or the lead
-    names none), with no other date and no larger toll, gives its more precise place
-    ("au moins 15 civils tués dans le nord du pays ... l'attaque a visé le village de X")."""
+    happened: a report of the same event (see :func:`_same_event`) placed inside the lead's
+    place (or the lead names none), or a sentence saying where "the attack took place"
+    (``wheres``: sentence index and the draft-like place it gives)."""
     for e in events:
-        if min(e.seen) > 1 or (e.geo == 1 and e.place is not None):
+        if min(e.seen) > lead or (e.geo == 1 and e.place is not None):
+            continue
+        later = [
+            d for d in events if d is not e and 0 < min(d.seen) - min(e.seen) <= LEAD_SENTENCES
+        ]
+        for d in later:
+            if _same_event(e, d, text) and _finer(d, e):
+                _take_place(e, d, "a later report of the same event")
+        for w in wheres if e.place is None or e.geo == 3 else ():
+            if 0 < w.sent - min(e.seen) <= LEAD_SENTENCES and _finer(w, e):
+                _take_place(e, w, "a sentence saying where it took place")
+                break
+
+
+def merge_headline(events: list[Draft], first: int) -> list[Draft]:
+    """The headline and the lead's first sentence that give the same toll report one event:
+    the lead's words (fuller than a headline's) type it, the finer place places it."""
+    out = list(events)
+    for h in events:
+        if min(h.seen) != first or not h.killed:
             continue
         for d in events:
-            if d is e or not 0 < min(d.seen) - min(e.seen) <= LEAD_SENTENCES:
+            if d is h or d not in out or min(d.seen) != first + 1 or d.killed != h.killed:
                 continue
-            if (d.type in VIOLENT) != (e.type in VIOLENT) or (
-                d.type not in VIOLENT and d.type != e.type
-            ):
+            if (d.type in VIOLENT) != (h.type in VIOLENT):
                 continue
-            if d.date.value and e.date.value and d.date.value != e.date.value:
-                continue
-            if d.killed and e.killed and d.killed > e.killed:
-                continue
-            if _finer(d, e):
-                _take_place(e, d, "a later report of the same event")
-                if e.geo == 1:
-                    break
+            if _finer(h, d):
+                _take_place(d, h, "the headline")
+            d.merged += h.merged
+            d.seen = sorted({*d.seen, *h.seen})
+            d.notes.append("the headline reports it too")
+            if h in out:
+                out.remove(h)
+            break
+    return out
 
 
 _BACKGROUND = re.compile(
@@ -155,7 +193,7 @@ _BACKGROUND = re.compile(
 )
 
 
-def salience(d: Draft, n_sent: int, text: str = "") -> tuple[float, list[str]]:
+def salience(d: Draft, n_sent: int, text: str = "", lead: int = 0) -> tuple[float, list[str]]:
     """How much an event is what the article reports, and the reasons, strongest first.
 
     Position weighs most (the headline and the lead report the main event), then a stated
@@ -164,10 +202,10 @@ def salience(d: Draft, n_sent: int, text: str = "") -> tuple[float, list[str]]:
     """
     why: list[str] = []
     score = 3.0 if d.type in VIOLENT else TYPE_WEIGHT[d.type]
-    first = min(d.seen)
+    first = min(d.seen) - lead  # ``lead``: the first sentence that reports an event
     if first <= 1:
         score += 5.0
-        why.append("headline" if first == 0 else "lead")
+        why.append("headline" if first <= 0 else "lead")
     else:
         score += 1.5 * (1 - first / max(1, n_sent))
         why.append(f"sentence {first + 1}")

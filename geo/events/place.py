@@ -35,6 +35,7 @@ _LOC = re.compile(
     rf"|(?P<dir>\b(?:{_DIR}))\s+{_OF}"
     rf"|(?P<near>\b(?:près|non\s+loin|aux\s+abords|aux\s+environs|à\s+proximité|autour|near|"
     rf"close\s+to|outside|on\s+the\s+outskirts\s+of|around))\s*{_OF}?"
+    rf"|\b(?:capitale|capital|chef-lieu)\s+{_OF}[\w'-]+(?:\s+[\w'-]+)?,\s*"
     r"|\b(?:à|au|aux|dans|en|in|at|into|inside)\s+(?:la\s+|l'|le\s+|les\s+|the\s+)?"
     r")$",
     re.IGNORECASE,
@@ -168,8 +169,13 @@ def _object_gap(text: str, start: int, end: int, dates: Sequence) -> bool:
 
 
 def violent_place(text, hits, ments, span, dates):
-    """The most precise located mention of the sentence, nearest the primary trigger."""
+    """The most precise located mention of the sentence, nearest the primary trigger; a place
+    in another country than every other place around is a doubtful reading and comes last."""
     best = None
+    countries = [m.place.country_code for m in ments if eligible(m) and m.place.country_code]
+    common = max(set(countries), key=countries.count) if countries else None
+    if common and countries.count(common) * 2 <= len(countries):
+        common = None
     for m in ments:
         if not eligible(m) or not span[0] <= m.start < span[1]:
             continue
@@ -189,7 +195,8 @@ def violent_place(text, hits, ments, span, dates):
         if loc is None and not on_target and not taken:
             continue
         prec = precision_of(text, m, loc)
-        key = (*place_key(m, loc, prec), min(abs(m.start - h.end) for h in hits))
+        stray = common is not None and m.place.country_code not in (None, common)
+        key = (stray, *place_key(m, loc, prec), min(abs(m.start - h.end) for h in hits))
         if best is None or key < best[0]:
             best = (key, m, loc)
     return (best[1], best[2]) if best else (None, None)

@@ -70,7 +70,9 @@ _KILLED = (
     r"perdu la vie|trouvé la mort|la mort d(?:e|')|lost their lives|the deaths? of|victimes"
 )
 _INJURED = r"blessée?s?|blessant|wounded|injured|wounding|injuring|wounds?|injures?|hurt"
-_HARM = re.compile(rf"(?<![\w])(?:(?P<k>{_KILLED})|(?P<i>{_INJURED}))(?![\w])", re.IGNORECASE)
+_HARM = re.compile(
+    rf"(?<![\w])(?:(?P<k>{_KILLED})|(?P<i>{_INJURED}))(?:(?<=')|(?![\w]))", re.IGNORECASE
+)
 _COUNTED = re.compile(
     rf"\s*(?:(?:autres|other|more|additional|de|d'|of)\s*)*(?:[\w-]+\s+){{0,2}}?(?:{_PERSONS}|{_KILLED}|{_INJURED})\b",
     re.IGNORECASE,
