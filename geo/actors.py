@@ -25,8 +25,10 @@ from geo.lang import read_tsv
 __all__ = [
     "CATEGORIES",
     "Actor",
+    "acled_fields",
     "actors",
     "category_code",
+    "code_of",
     "find",
     "interaction",
     "interaction_of",
@@ -261,3 +263,40 @@ def resolve_all(names: Iterable[str]) -> list[Actor]:
         if a is not None and a not in out:
             out.append(a)
     return out
+
+
+def code_of(name: str | None, country_code: str | None = None) -> int | None:
+    """ACLED's actor type (inter1/inter2) of an actor where the event happens, or None.
+
+    >>> code_of("russia", "SY"), code_of("civils"), code_of(None)
+    (8, 7, None)
+    """
+    a = find(name)
+    return a.code_in(country_code) if a else None
+
+
+def acled_fields(
+    labels: Iterable[str],
+    actor1: str | None = None,
+    actor2: str | None = None,
+    interaction: int | None = None,
+    country_code: str | None = None,
+) -> tuple[str | None, str | None, int | None]:
+    """``(actor1, actor2, interaction)`` of an event: those the extractor gave, else the ids of
+    its first two registered actor labels (the agent first, as the extractor orders them) and
+    the interaction code of the pair where the event happens.
+
+    >>> acled_fields(["Russie", "civils"], country_code="UA")
+    ('russia', 'civilians', 78)
+    >>> acled_fields(["Inconnus"], actor1="gunmen")
+    ('gunmen', None, 30)
+    """
+    found = [a.id for a in resolve_all(labels)]
+    if actor1 is None and found:
+        actor1 = found[0]
+    if actor2 is None:
+        rest = [i for i in found if i != actor1]
+        actor2 = rest[0] if rest else None
+    if interaction is None:
+        interaction = interaction_of(actor1, actor2, country_code)
+    return actor1, actor2, interaction

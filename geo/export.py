@@ -1,4 +1,4 @@
-"""Events out of the store: GeoJSON (RFC 7946), CSV with ACLED-like columns, GeoPackage.
+"""Events out of the store: GeoJSON (RFC 7946), CSV with ACLED's columns, GeoPackage.
 
 GeoJSON and CSV are streamed: events are read from the store in chunks and written one by one,
 so memory does not grow with the result. GeoPackage is written with geopandas (pyogrio) in
@@ -22,25 +22,32 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from geo import actors, event_types
 from geo.errors import InputError
 from geo.model import DEFAULT_NAME_LANG
-from geo.store import Store
+from geo.store import GEO_PRECISION_CODES, TIME_PRECISION_CODES, Store
 
 FORMATS = ("geojson", "csv", "gpkg")
 GPKG_CHUNK = 50_000
 GPKG_LAYER = "events"
 
-# ACLED's column names where one exists; notes is the sentence the event was read from.
+# ACLED's column names where one exists (its codebook, 2023); then what ACLED has no column for:
+# the place the event is drawn at, the words of the toll, and the documents that reported it.
 CSV_COLUMNS = (
     "event_id",
     "event_date",
     "time_precision",
+    "disorder_type",
     "event_type",
     "sub_event_type",
     "actor1",
+    "inter1",
     "actor2",
-    "admin1",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
     "country",
+    "admin1",
     "location",
     "latitude",
     "longitude",
@@ -51,11 +58,19 @@ CSV_COLUMNS = (
     "source",
     "url",
     "doc_id",
+    "place_name",
+    "place_id",
+    "fatalities_phrase",
+    "n_sources",
+    "sources",
 )
-# ACLED codes: time 1 = the day, 2 = the week, 3 = the month or vaguer; place 1 = the town,
-# 2 = a region (admin-1), 3 = only the country.
-TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "season": 3, "year": 3}
-GEO_PRECISION = {"city": 1, "site": 1, "admin1": 2, "region": 2, "country": 3}
+_INT_COLUMNS = (
+    "event_id", "time_precision", "inter1", "inter2", "interaction", "geo_precision",
+    "fatalities", "injured", "n_sources",
+)  # fmt: skip
+# ACLED's codes of the stored precisions, for events stored without them (geo/store.py)
+TIME_PRECISION = TIME_PRECISION_CODES
+GEO_PRECISION = GEO_PRECISION_CODES
 
 
 def geojson_feature(ev: dict) -> dict:
@@ -151,30 +166,72 @@ def country_name(code: str | None, lang: str | None = DEFAULT_NAME_LANG) -> str 
         return code
 
 
+def _actor_columns(ev: dict) -> dict:
+    """actor1, inter1, actor2, assoc_actor_2, inter2, interaction. Actors are named by their
+    registry label in the document's language; labels the registry lacks fill an empty role
+    as the document wrote them, and the other actors go to ``assoc_actor_2``."""
+    lang, cc = ev.get("doc_lang"), ev.get("country_code")
+    labels = list(ev.get("actors") or [])
+    ids = [ev.get("actor1"), ev.get("actor2")]
+    unknown = [label for label in labels if actors.find(label) is None]
+    names: list[str | None] = []
+    for actor_id in ids:
+        a = actors.find(actor_id)
+        names.append(a.label(lang) if a else actor_id or (unknown.pop(0) if unknown else None))
+    taken = {i for i in ids if i} | set(names)
+    others = []
+    for label in labels:
+        a = actors.find(label)
+        if (a.id if a else label) not in taken and label not in others:
+            others.append(a.label(lang) if a else label)
+    return {
+        "actor1": names[0],
+        "inter1": actors.code_of(ids[0], cc),
+        "actor2": names[1],
+        "assoc_actor_2": "; ".join(others) or None,
+        "inter2": actors.code_of(ids[1], cc),
+        "interaction": ev.get("interaction"),
+    }
+
+
 def csv_row(ev: dict) -> dict:
-    """One event row with ACLED-like column names (see :data:`CSV_COLUMNS`); the place and
-    its country are named in the language of the event's document (Alep, Syrie in French)."""
-    actors = ev.get("actors") or []
+    """One event row with ACLED's column names (see :data:`CSV_COLUMNS`); the place, its
+    country and the actors are named in the language of the event's document (Alep, Syrie,
+    Russie in French). ``location`` is the place as the text names it when the extractor kept
+    it (a village the gazetteer lacks), the place the event is drawn at otherwise."""
+    t = event_types.get(ev.get("type"))
+    time_precision = ev.get("time_precision")
+    if time_precision is None and ev.get("date"):
+        time_precision = TIME_PRECISION.get(ev.get("date_precision") or "")
+    geo_precision = ev.get("geo_precision")
+    if geo_precision is None:
+        geo_precision = GEO_PRECISION.get(ev.get("precision") or "")
+    sources = ev.get("sources") or []
     return {
         "event_id": ev["id"],
         "event_date": ev.get("date"),
-        "time_precision": TIME_PRECISION.get(ev.get("date_precision") or ""),
+        "time_precision": time_precision,
+        "disorder_type": t.family if t else None,
         "event_type": ev.get("type"),
         "sub_event_type": ev.get("subtype"),
-        "actor1": actors[0] if actors else None,
-        "actor2": "; ".join(actors[1:]) or None,
-        "admin1": ev.get("admin1_name") or ev.get("admin1"),
+        **_actor_columns(ev),
         "country": country_name(ev.get("country_code"), ev.get("doc_lang")),
-        "location": ev.get("place_name"),
+        "admin1": ev.get("admin1_name") or ev.get("admin1"),
+        "location": ev.get("location") or ev.get("place_name"),
         "latitude": ev.get("lat"),
         "longitude": ev.get("lon"),
-        "geo_precision": GEO_PRECISION.get(ev.get("precision") or ""),
+        "geo_precision": geo_precision,
         "fatalities": ev.get("fatalities"),
         "injured": ev.get("injured"),
         "notes": ev.get("sentence"),
         "source": ev.get("doc_source"),
         "url": ev.get("doc_url"),
         "doc_id": ev.get("doc_id"),
+        "place_name": ev.get("place_name"),
+        "place_id": ev.get("place_id"),
+        "fatalities_phrase": ev.get("fatalities_phrase"),
+        "n_sources": ev.get("n_sources") or 1,
+        "sources": "; ".join(map(str, sources)) or None,
     }
 
 
@@ -208,7 +265,7 @@ def _write_gpkg(events: Iterator[dict], path: Path) -> None:
     def flush() -> None:
         nonlocal written
         df = pd.DataFrame(chunk, columns=list(CSV_COLUMNS))
-        for col in ("event_id", "time_precision", "geo_precision", "fatalities", "injured"):
+        for col in _INT_COLUMNS:
             df[col] = df[col].astype("Int64")
         gdf = gpd.GeoDataFrame(df, geometry=points, crs="EPSG:4326")
         gdf.to_file(

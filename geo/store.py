@@ -23,6 +23,7 @@ import abc
 import calendar
 import hashlib
 import json
+import math
 import os
 import re
 import sqlite3
@@ -34,7 +35,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gazetteer.normalize import fold
-from geo import event_types
+from geo import actors as actor_registry
+from geo import event_types, incidents
 from geo.errors import ConfigError, ConflictmapError, InputError, NotFoundError
 from geo.model import DEFAULT_NAME_LANG, NAME_FIELDS, ROLES, DateValue, Place, pick_name
 
@@ -42,7 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from geo.pipeline import Extracted
 
 ENV_DB = "CONFLICTMAP_DB"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BUSY_TIMEOUT_MS = 60_000
 FETCH_CHUNK = 256
 MAX_PLACE_DOCUMENTS = 20
@@ -108,7 +110,16 @@ CREATE TABLE IF NOT EXISTS events (
     fatalities INTEGER, injured INTEGER,
     place_pk INTEGER REFERENCES places (pk), precision TEXT,
     sentence TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
-    confidence REAL NOT NULL DEFAULT 0
+    confidence REAL NOT NULL DEFAULT 0,
+    location TEXT,                          -- the place as the text names it
+    geo_precision INTEGER, time_precision INTEGER,  -- ACLED's codes 1..3
+    actor1 TEXT, actor2 TEXT, interaction INTEGER,  -- geo.actors ids, ACLED's interaction
+    fatalities_phrase TEXT, why TEXT,
+    report_fatalities INTEGER,              -- the toll this report gave (fatalities: the
+                                            -- incident's best-supported toll once merged)
+    n_sources INTEGER NOT NULL DEFAULT 1,   -- reports of the incident (event_sources)
+    merged_into INTEGER,                    -- set: this report is a source of that event
+    why_merged TEXT
 );
 CREATE INDEX IF NOT EXISTS events_doc ON events (doc_pk);
 CREATE INDEX IF NOT EXISTS events_date ON events (date_min, date_max);
@@ -123,6 +134,14 @@ CREATE TABLE IF NOT EXISTS statements (
     where_pk INTEGER REFERENCES places (pk),
     start INTEGER NOT NULL, "end" INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS event_sources (  -- the reports of a merged event, its own first
+    event_id INTEGER NOT NULL,               -- the event shown (merged_into IS NULL)
+    report_id INTEGER NOT NULL,              -- an event row of one document
+    doc_pk INTEGER NOT NULL REFERENCES documents (pk),
+    why TEXT,
+    PRIMARY KEY (event_id, report_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS event_sources_report ON event_sources (report_id);
 CREATE INDEX IF NOT EXISTS statements_doc ON statements (doc_pk);
 CREATE INDEX IF NOT EXISTS statements_date ON statements (date_min, date_max);
 CREATE INDEX IF NOT EXISTS statements_where ON statements (where_pk);
@@ -331,6 +350,32 @@ def _type_name(value: str) -> str:
     return found[1] or found[0]
 
 
+# ACLED's codes for the stored precisions, for events whose extractor did not give them: geo
+# 1 = the place itself, 2 = a district or nearby town, 3 = a province or larger; time 1 = the
+# day, 2 = a week or a range of days, 3 = a month or vaguer.
+GEO_PRECISION_CODES = {"city": 1, "site": 1, "admin2": 2, "admin1": 3, "region": 3, "country": 3}
+TIME_PRECISION_CODES = {"day": 1, "week": 2, "range": 2, "month": 3, "season": 3, "year": 3}
+# the columns schema 6 added to events, for the migration of older stores
+_EVENT_COLUMNS_6 = (
+    ("location", "TEXT"), ("geo_precision", "INTEGER"), ("time_precision", "INTEGER"),
+    ("actor1", "TEXT"), ("actor2", "TEXT"), ("interaction", "INTEGER"),
+    ("fatalities_phrase", "TEXT"), ("why", "TEXT"), ("report_fatalities", "INTEGER"),
+    ("n_sources", "INTEGER NOT NULL DEFAULT 1"), ("merged_into", "INTEGER"),
+    ("why_merged", "TEXT"),
+)  # fmt: skip
+
+
+def _case_sql(column: str, codes: dict[str, int]) -> str:
+    """SQL mapping a column's text values to codes (NULL for others)."""
+    whens = " ".join(f"WHEN '{k}' THEN {v}" for k, v in codes.items() if k.isalpha())
+    return f"CASE {column} {whens} END"
+
+
+def _iso_day(julian: float) -> str:
+    """The ISO date of a Julian day (the inverse of :func:`_julian_day`)."""
+    return date.fromordinal(int(julian - 1721424.5)).isoformat()
+
+
 def _json_list(value: str | None) -> list:
     return json.loads(value) if value else []
 
@@ -418,6 +463,23 @@ class Store(abc.ABC):
         return list(groups.values())
 
     @abc.abstractmethod
+    def sources(self, event_id: int) -> list[dict]:
+        """The reports an event was merged from, its own first (one when it is not merged):
+        ``event_id`` (the report's), ``doc_id``, ``doc_title``, ``doc_source``, ``doc_url``,
+        ``published``, ``fatalities`` (the report's), ``date``, ``sentence``, ``why_merged``."""
+
+    @abc.abstractmethod
+    def unmerge(self, event_id: int) -> list[int]:
+        """Undo merges: a report of a merged event becomes an event of its own again; a merged
+        event gives back all its other reports. Returns the ids of the events concerned (the
+        merged one first). NotFoundError for an unknown id, InputError if nothing is merged."""
+
+    @abc.abstractmethod
+    def merge(self, event_id: int, into: int) -> None:
+        """Make the event ``event_id`` a report of the event ``into`` by hand (the reverse of
+        :meth:`unmerge`); ``why_merged`` says so."""
+
+    @abc.abstractmethod
     def statements(
         self,
         *,
@@ -496,6 +558,13 @@ def reader_name_sql(place: str, lang: str) -> str:
 _DOC_PLACE_NAME = reader_name_sql("p", "d.lang")
 # Features whose gazetteer name is English already (CLDR, curated): kept as their English name.
 _ENGLISH_NAMED = frozenset({"country", "region", "continent", "site", "water", "physical"})
+# The documents that reported an event, as a JSON list of their ids (its own first).
+_SOURCES_SQL = (
+    "CASE WHEN e.n_sources > 1 THEN (SELECT json_group_array(x) FROM (SELECT sd.id AS x "
+    "FROM event_sources s JOIN documents sd ON sd.pk = s.doc_pk WHERE s.event_id = e.id "
+    "ORDER BY s.report_id)) ELSE json_array(d.id) END"
+)
+_VISIBLE = "e.merged_into IS NULL"  # events shown: not a report merged into another
 _EVENT_FROM = (
     "FROM events e JOIN documents d ON d.pk = e.doc_pk LEFT JOIN places p ON p.pk = e.place_pk"
 )
@@ -504,7 +573,8 @@ SELECT e.id, d.id, e.type, e.subtype, e.secondary_types, e.date, e.date_precisio
        e.date_phrase, e.actors, e.fatalities, e.injured, p.id, {_DOC_PLACE_NAME}, p.lat, p.lon,
        p.feature, p.country_code, p.admin1, e.precision, e.sentence, e.start, e."end",
        e.confidence, d.title, d.source, d.url, d.published, p.admin1_name, p.name_fr, p.name_en,
-       d.lang
+       d.lang, e.location, e.geo_precision, e.time_precision, e.actor1, e.actor2, e.interaction,
+       e.fatalities_phrase, e.why, e.n_sources, e.merged_into, e.why_merged, {_SOURCES_SQL}
 {_EVENT_FROM}
 """
 # The GeoJSON Feature of an event built by SQLite itself: the export of a million events is
@@ -520,13 +590,18 @@ _PROPERTIES_JSON = f"""json_object(
     'precision', e.precision, 'sentence', e.sentence, 'start', e.start, 'end', e."end",
     'confidence', e.confidence, 'doc_title', d.title, 'doc_source', d.source, 'doc_url', d.url,
     'published', d.published, 'admin1_name', p.admin1_name, 'place_name_fr', p.name_fr,
-    'place_name_en', p.name_en, 'doc_lang', d.lang)"""
+    'place_name_en', p.name_en, 'doc_lang', d.lang, 'location', e.location,
+    'geo_precision', e.geo_precision, 'time_precision', e.time_precision, 'actor1', e.actor1,
+    'actor2', e.actor2, 'interaction', e.interaction, 'fatalities_phrase', e.fatalities_phrase,
+    'why', e.why, 'n_sources', e.n_sources, 'merged_into', e.merged_into,
+    'why_merged', e.why_merged)"""
 _FEATURE_SELECT = f"""
 SELECT '{{"type":"Feature","id":' || e.id || ',"geometry":'
   || CASE WHEN p.lat IS NULL OR p.lon IS NULL THEN 'null'
           ELSE '{{"type":"Point","coordinates":' || json_array(p.lon, p.lat) || '}}' END
   || ',"properties":' || rtrim({_PROPERTIES_JSON}, '}}')
-  || ',"secondary_types":' || e.secondary_types || ',"actors":' || e.actors || '}}}}'
+  || ',"secondary_types":' || e.secondary_types || ',"actors":' || e.actors
+  || ',"sources":' || {_SOURCES_SQL} || '}}}}'
 {_EVENT_FROM}
 """
 _EVENT_KEYS = [
@@ -561,6 +636,18 @@ _EVENT_KEYS = [
     "place_name_fr",
     "place_name_en",
     "doc_lang",
+    "location",
+    "geo_precision",
+    "time_precision",
+    "actor1",
+    "actor2",
+    "interaction",
+    "fatalities_phrase",
+    "why",
+    "n_sources",
+    "merged_into",
+    "why_merged",
+    "sources",
 ]
 
 _STATEMENT_SELECT = f"""
@@ -597,6 +684,7 @@ def _event_row(r: tuple) -> dict:
     d = dict(zip(_EVENT_KEYS, r, strict=True))
     d["secondary_types"] = _json_list(d["secondary_types"])
     d["actors"] = _json_list(d["actors"])
+    d["sources"] = _json_list(d["sources"])
     return d
 
 
@@ -693,6 +781,8 @@ class SQLiteStore(Store):
                 version = self._migrate_counts(con)
             if version == 4:
                 version = self._migrate_names(con)
+            if version == 5:
+                version = self._migrate_events(con)
         except sqlite3.DatabaseError as exc:
             self.close()
             raise ConfigError(f"{self.path} is not a conflictmap database ({exc})") from None
@@ -792,6 +882,45 @@ class SQLiteStore(Store):
                 )
                 con.execute("CREATE INDEX IF NOT EXISTS places_name_en ON places (name_en_fold)")
                 con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return self._schema_version(con)
+
+    def _migrate_events(self, con: sqlite3.Connection) -> int | None:
+        """Schema 5 to 6: events get ACLED's fields (location as written, geo and time
+        precision codes, actor ids and interaction, the toll's words, why) and their sources
+        (a merged event's reports); stored events get the codes their precision and actors
+        imply, and each is its own only source."""
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            if self._schema_version(con) == 5:  # not migrated by another process meanwhile
+                have = {r[1] for r in con.execute("PRAGMA table_info(events)")}
+                for column, decl in _EVENT_COLUMNS_6:
+                    if column not in have:
+                        con.execute(f"ALTER TABLE events ADD COLUMN {column} {decl}")
+                for statement in _SCHEMA.split(";\n"):
+                    if "event_sources" in statement:
+                        con.execute(statement)
+                con.execute(
+                    "UPDATE events SET report_fatalities = fatalities, "
+                    f"geo_precision = {_case_sql('precision', GEO_PRECISION_CODES)}, "
+                    f"time_precision = {_case_sql('date_precision', TIME_PRECISION_CODES)}"
+                )
+                cur = con.execute(
+                    "SELECT e.id, e.actors, p.country_code FROM events e "
+                    "LEFT JOIN places p ON p.pk = e.place_pk WHERE e.actors != '[]'"
+                )
+                while chunk := cur.fetchmany(10_000):
+                    con.executemany(
+                        "UPDATE events SET actor1 = ?, actor2 = ?, interaction = ? WHERE id = ?",
+                        [
+                            (*actor_registry.acled_fields(_json_list(labels), country_code=cc), eid)
+                            for eid, labels, cc in chunk
+                        ],
+                    )
+                con.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -990,38 +1119,51 @@ class SQLiteStore(Store):
         for e in x.events:
             pk = place_pk(e.place)
             emin, emax = date_bounds(e.date.value)
-            actors = list(e.actors)
+            time_precision = e.time_precision or TIME_PRECISION_CODES.get(e.date.precision or "")
+            if emin is None and dmin is not None:
+                # no date of its own: it happened by the time the document was published, as
+                # far as we know; the date filters find it there (its date stays unknown)
+                emin, emax, time_precision = dmin, dmax, None
+            labels = list(e.actors)
+            cc = e.place.country_code if e.place else None
+            actor1, actor2, interaction = actor_registry.acled_fields(
+                labels, e.actor1, e.actor2, e.interaction, cc
+            )
+            geo_precision = e.geo_precision
+            if geo_precision is None and e.place is not None:
+                geo_precision = GEO_PRECISION_CODES.get(e.place_precision or e.place.feature)
+            fold_labels = [*labels, *(a for a in (actor1, actor2) if a)]
             cur = con.execute(
                 "INSERT INTO events (doc_pk, type, subtype, secondary_types, date, date_precision, "
                 "date_phrase, date_min, date_max, actors, actors_text, actors_fold, fatalities, "
-                'injured, place_pk, precision, sentence, start, "end", confidence) '
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                'injured, place_pk, precision, sentence, start, "end", confidence, location, '
+                "geo_precision, time_precision, actor1, actor2, interaction, fatalities_phrase, "
+                "why, report_fatalities) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     doc_pk, e.type, e.subtype, json.dumps(list(e.secondary_types)), e.date.value,
                     e.date.precision, e.date.phrase, emin, emax,
-                    json.dumps(actors, ensure_ascii=False), " ; ".join(actors),
-                    "|" + "|".join(fold(a) for a in actors) + "|", e.fatalities, e.injured, pk,
-                    e.place_precision if e.place else None, e.sentence, e.start, e.end,
-                    float(e.confidence),
+                    json.dumps(labels, ensure_ascii=False), " ; ".join(labels),
+                    "|" + "|".join(fold(a) for a in fold_labels) + "|", e.fatalities, e.injured,
+                    pk, e.place_precision if e.place else None, e.sentence, e.start, e.end,
+                    float(e.confidence), e.location, geo_precision, time_precision, actor1,
+                    actor2, interaction, e.fatalities_phrase, e.why, e.fatalities,
                 ),
             )  # fmt: skip
             eid = cur.lastrowid
             con.execute(
                 "INSERT INTO events_fts (rowid, sentence, actors_text) VALUES (?, ?, ?)",
-                (eid, e.sentence, " ; ".join(actors)),
+                (eid, e.sentence, " ; ".join(labels)),
             )
-            if e.place is not None:
-                lon, lat = e.place.lon, e.place.lat
-                con.execute(
-                    "INSERT INTO event_counts (place_pk, type, n, first_id, precision) "
-                    "VALUES (?, ?, 1, ?, ?) ON CONFLICT (place_pk, type) DO UPDATE SET n = n + 1",
-                    (pk, e.type, eid, e.place_precision),
-                )
-                kind = self._kind_code(con, e.type, e.subtype, kinds)
-                con.execute(
-                    "INSERT INTO event_rtree VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (eid, lon, lon, lat, lat, *_day_span(emin, emax), kind, kind),
-                )
+            if e.place is None:
+                continue
+            report = incidents.Report(
+                e.type, e.subtype, e.place.lat, e.place.lon, e.place.feature, e.place.admin1,
+                *(_day_span(emin, emax) if time_precision == 1 else (None, None)),
+                incidents.actor_ids([*labels, actor1, actor2]), doc_pk,
+            )  # fmt: skip
+            if not self._merge_on_add(con, eid, report):
+                self._show_event(con, eid, kinds)
         for s in x.statements:
             smin, smax = date_bounds(s.date.value)
             if smin is None:  # said when published, as far as we know
@@ -1047,6 +1189,266 @@ class SQLiteStore(Store):
                 [(sid, place_pk(p)) for p in s.places],
             )
         return doc_id
+
+    # -- one incident, one event ----------------------------------------------------------------
+    def _show_event(self, con: sqlite3.Connection, eid: int, kinds: dict) -> None:
+        """Count a located event on the map and index it in space, time and kind."""
+        row = con.execute(
+            "SELECT e.place_pk, e.type, e.subtype, e.precision, e.date_min, e.date_max, p.lon, "
+            "p.lat FROM events e JOIN places p ON p.pk = e.place_pk WHERE e.id = ?",
+            (eid,),
+        ).fetchone()
+        if row is None:
+            return
+        pk, type_, subtype, precision, emin, emax, lon, lat = row
+        con.execute(
+            "INSERT INTO event_counts (place_pk, type, n, first_id, precision) "
+            "VALUES (?, ?, 1, ?, ?) ON CONFLICT (place_pk, type) DO UPDATE SET n = n + 1",
+            (pk, type_, eid, precision),
+        )
+        kind = self._kind_code(con, type_, subtype, kinds)
+        con.execute(
+            "INSERT INTO event_rtree VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (eid, lon, lon, lat, lat, *_day_span(emin, emax), kind, kind),
+        )
+
+    def _hide_event(self, con: sqlite3.Connection, eid: int) -> None:
+        """Undo :meth:`_show_event` (the event becomes a source of another)."""
+        con.execute("DELETE FROM event_rtree WHERE id = ?", (eid,))
+        row = con.execute("SELECT place_pk, type FROM events WHERE id = ?", (eid,)).fetchone()
+        if row and row[0] is not None:
+            pk, type_ = row
+            first = con.execute(
+                "SELECT min(id) FROM events WHERE place_pk = ? AND type = ? AND id != ? "
+                "AND merged_into IS NULL",
+                (pk, type_, eid),
+            ).fetchone()[0]
+            if first is None:
+                con.execute("DELETE FROM event_counts WHERE place_pk = ? AND type = ?", row)
+            else:
+                con.execute(
+                    "UPDATE event_counts SET n = n - 1, first_id = ?, precision = "
+                    "(SELECT precision FROM events WHERE id = ?) WHERE place_pk = ? AND type = ?",
+                    (first, first, pk, type_),
+                )
+
+    @staticmethod
+    def _incident_reports(
+        con: sqlite3.Connection, where: str, params: list, index: str = ""
+    ) -> list:
+        """``(id, Report)`` of the visible located events matching ``where``."""
+        rows = con.execute(
+            "SELECT e.id, e.type, e.subtype, p.lat, p.lon, p.feature, p.admin1, e.date_min, "
+            "e.date_max, e.time_precision, e.actors, e.actor1, e.actor2, e.doc_pk "
+            f"FROM events e {index} JOIN places p ON p.pk = e.place_pk "
+            f"WHERE e.merged_into IS NULL AND {where}",
+            params,
+        ).fetchall()
+        out = []
+        for eid, t, st, lat, lon, feat, adm1, dmin, dmax, tp, labels, a1, a2, doc in rows:
+            days = _day_span(dmin, dmax) if tp == 1 else (None, None)
+            ids = incidents.actor_ids([*_json_list(labels), a1, a2])
+            out.append((eid, incidents.Report(t, st, lat, lon, feat, adm1, *days, ids, doc)))
+        return out
+
+    def _incident_candidates(self, con: sqlite3.Connection, r: incidents.Report) -> list:
+        """Visible events that may tell the incident ``r`` tells: near it in space and time
+        (the R*Tree), or at the province that holds it / inside the province it is at."""
+        if r.day_min is None or event_types.family(r.type) is None:
+            return []
+        fam = event_types.family(r.type)
+        types = [t.name for t in event_types.event_types() if t.family == fam]
+        dlat = incidents.MERGE_KM / 111.0
+        dlon = dlat / max(math.cos(math.radians(r.lat)), 0.01)
+        days = (r.day_min - incidents.MERGE_DAYS - 1, r.day_max + incidents.MERGE_DAYS + 1)
+        near = [
+            row[0]
+            for row in con.execute(
+                "SELECT id FROM event_rtree WHERE min_lon >= ? AND max_lon <= ? AND min_lat >= ? "
+                "AND max_lat <= ? AND max_day >= ? AND min_day <= ?",
+                (r.lon - dlon, r.lon + dlon, r.lat - dlat, r.lat + dlat, *days),
+            )
+        ]
+        same = "e.type IN (SELECT value FROM json_each(?)) AND e.doc_pk != ?"
+        base = [json.dumps(types), r.doc]
+        found = []
+        if near:
+            found += self._incident_reports(
+                con,
+                f"e.id IN (SELECT value FROM json_each(?)) AND {same}",
+                [json.dumps(near), *base],
+            )
+        if r.admin1:  # nested: one is the province (admin-1) that holds the other
+            lo, hi = _iso_day(days[0]), _iso_day(days[1])
+            found += self._incident_reports(
+                con,
+                "e.date_min BETWEEN ? AND ? AND p.admin1 = ? AND (p.feature = 'admin1' OR ?) "
+                f"AND {same}",
+                [lo, hi, r.admin1, int(r.feature == "admin1"), *base],
+                # the events of three days, not every event of the province
+                index="INDEXED BY events_date",
+            )
+        return list({eid: rep for eid, rep in found}.items())
+
+    def _merge_on_add(self, con: sqlite3.Connection, eid: int, r: incidents.Report) -> bool:
+        """Merge the new event ``eid`` into the event of another document that tells the same
+        incident, if any (the nearest, then the closest in time, then the first stored)."""
+        best = None
+        for cid, c in self._incident_candidates(con, r):
+            why = incidents.same_incident(r, c)
+            if why is None:
+                continue
+            key = (
+                incidents.haversine_km(r.lat, r.lon, c.lat, c.lon),
+                abs((r.day_min or 0) - (c.day_min or 0)),
+                cid,
+            )
+            if best is None or key < best[0]:
+                best = (key, cid, why)
+        if best is None:
+            return False
+        _, cid, why = best
+        self._attach(con, cid, eid, why)
+        return True
+
+    def _attach(self, con: sqlite3.Connection, cid: int, eid: int, why: str) -> None:
+        """Make the report ``eid`` a source of the event ``cid``."""
+        con.execute(
+            "INSERT OR IGNORE INTO event_sources (event_id, report_id, doc_pk, why) "
+            "SELECT id, id, doc_pk, 'first report' FROM events WHERE id = ?",
+            (cid,),
+        )
+        con.execute(
+            "INSERT OR REPLACE INTO event_sources (event_id, report_id, doc_pk, why) "
+            "SELECT ?, id, doc_pk, ? FROM events WHERE id = ?",
+            (cid, why, eid),
+        )
+        con.execute(
+            "UPDATE events SET merged_into = ?, why_merged = ? WHERE id = ?", (cid, why, eid)
+        )
+        self._refresh_incident(con, cid)
+
+    @staticmethod
+    def _refresh_incident(con: sqlite3.Connection, cid: int) -> None:
+        """The event's number of sources and its toll: the best-supported of its reports."""
+        reports = con.execute(
+            "SELECT e.report_fatalities, e.confidence FROM event_sources s "
+            "JOIN events e ON e.id = s.report_id WHERE s.event_id = ? ORDER BY s.report_id",
+            (cid,),
+        ).fetchall()
+        if len(reports) <= 1:
+            con.execute("DELETE FROM event_sources WHERE event_id = ?", (cid,))
+            con.execute(
+                "UPDATE events SET n_sources = 1, fatalities = report_fatalities, "
+                "why_merged = NULL WHERE id = ?",
+                (cid,),
+            )
+            return
+        toll, why = incidents.best_toll(reports)
+        con.execute(
+            "UPDATE events SET n_sources = ?, fatalities = ?, why_merged = ? WHERE id = ?",
+            (len(reports), toll, f"{len(reports)} reports of one incident; toll: {why}", cid),
+        )
+
+    def unmerge(self, event_id: int) -> list[int]:
+        con = self._con
+        try:
+            con.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise ConflictmapError(f"database busy, try again: {exc}", status=503) from None
+        try:
+            row = con.execute(
+                "SELECT merged_into FROM events WHERE id = ?", (int(event_id),)
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"no event with id {event_id}")
+            if row[0] is not None:  # one report of a merged event: detach it
+                cid, detached = row[0], [int(event_id)]
+            else:  # a merged event: detach all its other reports
+                cid = int(event_id)
+                detached = [
+                    r[0]
+                    for r in con.execute(
+                        "SELECT report_id FROM event_sources WHERE event_id = ? AND report_id != ?"
+                        " ORDER BY report_id",
+                        (cid, cid),
+                    )
+                ]
+                if not detached:
+                    raise InputError(f"event {event_id} is not merged with another report")
+            kinds: dict[tuple, int] = {}
+            for rid in detached:
+                con.execute(
+                    "DELETE FROM event_sources WHERE event_id = ? AND report_id = ?", (cid, rid)
+                )
+                con.execute(
+                    "UPDATE events SET merged_into = NULL, why_merged = NULL, n_sources = 1, "
+                    "fatalities = report_fatalities WHERE id = ?",
+                    (rid,),
+                )
+                self._show_event(con, rid, kinds)
+            self._refresh_incident(con, cid)
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+        return [cid, *detached]
+
+    def merge(self, event_id: int, into: int) -> None:
+        con = self._con
+        try:
+            con.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise ConflictmapError(f"database busy, try again: {exc}", status=503) from None
+        try:
+            rows = dict(
+                con.execute(
+                    "SELECT id, merged_into FROM events WHERE id IN (?, ?)",
+                    (int(event_id), int(into)),
+                ).fetchall()
+            )
+            for i in (int(event_id), int(into)):
+                if i not in rows:
+                    raise NotFoundError(f"no event with id {i}")
+                if rows[i] is not None:
+                    raise InputError(f"event {i} is already a source of event {rows[i]}")
+            if int(event_id) == int(into):
+                raise InputError("an event cannot be merged into itself")
+            if con.execute(
+                "SELECT 1 FROM event_sources WHERE event_id = ? AND report_id != ?",
+                (int(event_id), int(event_id)),
+            ).fetchone():
+                raise InputError(f"event {event_id} has sources of its own: unmerge it first")
+            self._hide_event(con, int(event_id))
+            self._attach(con, int(into), int(event_id), "merged by hand")
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+
+    def sources(self, event_id: int) -> list[dict]:
+        rows = self._read(
+            "SELECT e.id, d.id, d.title, d.source, d.url, d.published, e.report_fatalities, "
+            "e.date, e.sentence, s.why FROM event_sources s JOIN events e ON e.id = s.report_id "
+            "JOIN documents d ON d.pk = s.doc_pk WHERE s.event_id = ? ORDER BY s.report_id",
+            (int(event_id),),
+        )
+        if not rows:  # not merged: the event is its own only report
+            rows = self._read(
+                "SELECT e.id, d.id, d.title, d.source, d.url, d.published, e.report_fatalities, "
+                "e.date, e.sentence, e.why_merged FROM events e JOIN documents d "
+                "ON d.pk = e.doc_pk WHERE e.id = ?",
+                (int(event_id),),
+            )
+            if not rows:
+                raise NotFoundError(f"no event with id {event_id}")
+        keys = (
+            "event_id", "doc_id", "doc_title", "doc_source", "doc_url", "published",
+            "fatalities", "date", "sentence", "why_merged",
+        )  # fmt: skip
+        return [dict(zip(keys, r, strict=True)) for r in rows]
 
     @staticmethod
     def _place_pk(con: sqlite3.Connection, p: Place) -> int:
@@ -1171,15 +1573,29 @@ class SQLiteStore(Store):
             key = fold(str(actor))
             if not key:
                 raise InputError(f"actor has no letters: {actor!r}")
-            where.append("instr(e.actors_fold, ?) > 0")
-            params.append(key)
+            known = actor_registry.find(str(actor))
+            if known is None:  # part of a label, as written in the documents
+                where.append("instr(e.actors_fold, ?) > 0")
+                params.append(key)
+            else:  # any of the actor's names in any language, or its id, as a whole label
+                names = sorted({f"|{fold(n)}|" for n in (known.id, *known.names())})
+                where.append(
+                    "(e.actor1 = ? OR e.actor2 = ? OR EXISTS (SELECT 1 FROM json_each(?) "
+                    "WHERE instr(e.actors_fold, value) > 0))"
+                )
+                params += [known.id, known.id, json.dumps(names)]
         if place:
             where.append("e.place_pk IN (SELECT value FROM json_each(?))")
             params.append(json.dumps(self._place_set(place)))
-        if q:
-            where.append("e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
-            params.append(fts_query(str(q)))
-        return (" WHERE " + " AND ".join(where)) if where else "", params
+        if q:  # in the event's sentence or in a report merged into it
+            where.append(
+                "(e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?) OR e.id IN "
+                "(SELECT event_id FROM event_sources WHERE report_id IN "
+                "(SELECT rowid FROM events_fts WHERE events_fts MATCH ?)))"
+            )
+            params += [fts_query(str(q))] * 2
+        # the reports merged into another event are shown through it
+        return " WHERE " + " AND ".join([_VISIBLE, *where]), params
 
     # -- events ---------------------------------------------------------------------------------
     def events(
@@ -1242,7 +1658,9 @@ class SQLiteStore(Store):
         The store only ever adds events, with growing ids: the ranges stop at the largest id
         one query saw, and the counts written must add up to the count it saw.
         """
-        lo, hi, count = self._read("SELECT min(id), max(id), count(*) FROM events")[0]
+        lo, hi, count = self._read(
+            f"SELECT min(id), max(id), count(*) FROM events e WHERE {_VISIBLE}"
+        )[0]
         if count < max(min_events, 1):
             return None
         step = (hi - lo + len(parts)) // len(parts)
@@ -1286,7 +1704,7 @@ class SQLiteStore(Store):
         )  # fmt: skip
         cols = f"p.id, {_DOC_PLACE_NAME}, p.name_fr, p.name_en, p.lat, p.lon"
         where, params = self._checked_event_filters(filters)
-        if not where.strip():  # the whole store: read the counts kept by add()
+        if where == f" WHERE {_VISIBLE}":  # the whole store: read the counts kept by add()
             rows = self._read(
                 f"SELECT {cols}, c.type, c.precision, c.n "
                 "FROM event_counts c JOIN places p ON p.pk = c.place_pk "
@@ -1294,7 +1712,7 @@ class SQLiteStore(Store):
                 "ORDER BY c.first_id"
             )
             return [dict(zip(keys, r, strict=True)) for r in rows]
-        w = where + (" AND " if where else " WHERE ") + "e.place_pk IS NOT NULL"
+        w = where + " AND e.place_pk IS NOT NULL"
         # the bare columns (precision, the document's language) come from the row of
         # min(e.id): the first event stored
         rows = self._read(
@@ -1356,7 +1774,11 @@ class SQLiteStore(Store):
             if not key:
                 raise InputError("actor must not be empty")
             where.append("s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)")
-            params.append("{speaker speaker_role} : (" + fts_query(key) + ")")
+            known = actor_registry.find(key)
+            names = [key] if known is None else [known.label("fr"), known.label("en")]
+            # the speaker named in either language ("Russie" for "Russia")
+            either = " OR ".join(f"({fts_query(n)})" for n in dict.fromkeys(names))
+            params.append("{speaker speaker_role} : (" + either + ")")
         if place:
             pks = json.dumps(self._place_set(place))
             where.append(
@@ -1545,7 +1967,7 @@ class SQLiteStore(Store):
     def stats(self) -> dict:
         (row,) = self._read(
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM mentions), "
-            "(SELECT count(*) FROM events), (SELECT count(*) FROM statements), "
+            f"(SELECT count(*) FROM events e WHERE {_VISIBLE}), (SELECT count(*) FROM statements), "
             "(SELECT count(*) FROM places WHERE n_mentions > 0)"
         )
         return dict(
@@ -1558,7 +1980,10 @@ def _write_feature_range(db: str, out: str, lo: int, hi: int) -> int:
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     n = 0
     try:
-        cur = con.execute(f"{_FEATURE_SELECT} WHERE e.id >= ? AND e.id < ? ORDER BY e.id", (lo, hi))
+        cur = con.execute(
+            f"{_FEATURE_SELECT} WHERE {_VISIBLE} AND e.id >= ? AND e.id < ? ORDER BY e.id",
+            (lo, hi),
+        )
         with open(out, "w", encoding="utf-8", newline="") as fh:
             sep = ""
             while rows := cur.fetchmany(FETCH_CHUNK):

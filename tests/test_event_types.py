@@ -15,8 +15,8 @@ def _emitted() -> set[tuple[str, str]]:
     out = set()
     for path in TRIGGER_FILES:
         for row in read_tsv(path, ("pattern", "type", "subtype", "form")):
-            if row[3].startswith("block"):
-                continue  # contexts that block a trigger name no type
+            if row[1] == "-" or row[3].startswith("block"):
+                continue  # contexts (blocking a trigger, placing an event) name no type
             out.add((row[1], row[2]))
     return out
 

@@ -208,3 +208,68 @@ def test_exports_name_places_in_their_documents_language(store, gaz, tmp_path):
     assert (rows["afp-a"]["location"], rows["afp-a"]["country"]) == ("Alep", "Syrie")
     rafah = rows["en-rafah"]
     assert (rafah["location"], rafah["country"]) == ("Rafah", "Palestinian Territories")
+
+
+def test_csv_has_acled_codes_location_as_written_and_sources(store, gaz, tmp_path):
+    from tests.test_store import ALEPPO_PROVINCE, SOCHI, report
+
+    text = "Des hommes armés ont tué douze civils jeudi à Tin-Barkoudou, dans la région d'Alep."
+    store.add(
+        Extracted(
+            Document("vac", text, "fr", published="2024-03-08"),
+            "fr",
+            DateValue("2024-03-08", "day"),
+            (),
+            (
+                Event(
+                    "Violence against civilians",
+                    "Attack",
+                    text,
+                    0,
+                    len(text),
+                    date=DateValue("2024-03-07", "day", "jeudi"),
+                    actors=("hommes armés", "civils"),
+                    fatalities=12,
+                    place=gaz.get(ALEPPO_PROVINCE),
+                    place_precision="admin1",
+                    location="Tin-Barkoudou",
+                    geo_precision=3,
+                    fatalities_phrase="douze civils",
+                ),
+            ),  # fmt: skip
+            (),
+        )
+    )
+    store.add(report(gaz, "m1", "Rencontre à Sotchi mardi.", SOCHI, "2024-09-03", source="AFP"))
+    store.add(report(gaz, "m2", "Meeting in Sochi on Tuesday.", SOCHI, "2024-09-03"))
+    out = tmp_path / "e.csv"
+    export_events(store, "csv", out)
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = {r["doc_id"]: r for r in csv.DictReader(fh)}
+    vac = rows["vac"]
+    assert (vac["location"], vac["place_name"], vac["geo_precision"]) == (
+        "Tin-Barkoudou", "Alep", "3",
+    )  # fmt: skip
+    assert (
+        vac["disorder_type"] == "political violence" and vac["fatalities_phrase"] == "douze civils"
+    )
+    assert (vac["actor1"], vac["inter1"], vac["actor2"], vac["inter2"], vac["interaction"]) == (
+        "hommes armés", "3", "civils", "7", "37",
+    )  # fmt: skip
+    a = rows["afp-a"]  # Russia in Syria: an external force
+    assert (a["actor1"], a["inter1"], a["inter2"], a["interaction"]) == ("Russie", "8", "7", "78")
+    b = rows["afp-b"]  # a month-precise date
+    assert b["time_precision"] == "3" and b["actor1"] == "régime syrien"
+    # one meeting reported twice: one row with both sources
+    assert "m2" not in rows
+    assert (rows["m1"]["n_sources"], rows["m1"]["sources"]) == ("2", "m1; m2")
+    # GeoJSON and GeoPackage say the same
+    gj = json.loads("".join(iter_geojson(store)))
+    [m1] = [f for f in gj["features"] if f["properties"]["doc_id"] == "m1"]
+    assert m1["properties"]["sources"] == ["m1", "m2"]
+    # in Sochi: Russia at home (1), Turkey abroad (8)
+    assert m1["properties"]["interaction"] == 18 and m1["properties"]["time_precision"] == 1
+    export_events(store, "gpkg", tmp_path / "e.gpkg")
+    gdf = gpd.read_file(tmp_path / "e.gpkg", layer="events")
+    row = gdf[gdf["doc_id"] == "vac"].iloc[0]
+    assert (row["location"], row["geo_precision"], row["interaction"]) == ("Tin-Barkoudou", 3, 37)

@@ -611,3 +611,202 @@ def test_a_kill_during_add_leaves_no_partial_document(tmp_path):
     assert done.stdout.split() == ["adding", "added"]
     assert store.stats()["events"] == 10
     assert store.events(place=ALEPPO)[1] == 10
+
+
+# -- ACLED's fields, actors in either language, undated events ---------------------------------
+def test_acled_fields_are_stored_and_filled_when_missing(store, gaz):
+    text = "Des hommes armés ont tué douze civils jeudi à Tin-Barkoudou, dans la région d'Alep."
+    ev = Event(
+        "Violence against civilians", "Attack", text, 0, len(text),
+        date=DateValue("2024-03-07", "day", "jeudi"), actors=("hommes armés", "civils"),
+        fatalities=12, place=gaz.get("gn:170062"), place_precision="admin1",
+        location="Tin-Barkoudou", geo_precision=2, fatalities_phrase="douze civils",
+        why="lead sentence; toll stated",
+    )  # fmt: skip
+    store.add(extracted("acled", text, "2024-03-08", events=[ev]))
+    [row] = store.events(q="Barkoudou")[0]
+    assert row["location"] == "Tin-Barkoudou" and row["geo_precision"] == 2
+    assert row["time_precision"] == 1  # from the day-precise date
+    assert (row["actor1"], row["actor2"], row["interaction"]) == ("gunmen", "civilians", 37)
+    assert (row["fatalities_phrase"], row["why"]) == ("douze civils", "lead sentence; toll stated")
+    assert row["sources"] == ["acled"] and row["n_sources"] == 1 and row["merged_into"] is None
+    [a] = store.events(place=ALEPPO, type="Explosions/Remote violence")[0]
+    # Russia in Syria is an external force (8) against civilians (7)
+    assert (a["actor1"], a["actor2"], a["interaction"]) == ("russia", "civilians", 78)
+    assert a["geo_precision"] == 1 and a["location"] is None
+
+
+@pytest.mark.parametrize(
+    ("actor", "expected"),
+    [
+        ("Russia", ["afp-a"]),  # the event's label is "Russie"
+        ("russes", ["afp-a"]),
+        ("russia", ["afp-a"]),  # the registry's id
+        ("civilians", ["afp-a"]),
+        ("Syrian government", ["afp-b", "c"]),  # "armée syrienne", "régime syrien"
+        ("rebels", ["afp-b"]),
+        ("US", []),  # a whole label, not a part of "Russie"
+    ],
+)
+def test_actor_filter_takes_either_language(store, actor, expected):
+    assert ids(store.events(actor=actor)) == expected
+
+
+def test_statement_speaker_filter_takes_either_language(store, gaz):
+    text = "« Nous répondrons », a déclaré la Russie."
+    st = Statement("Nous répondrons", 2, 17, speaker="Russie", where_said=gaz.get(DAMASCUS))
+    store.add(extracted("ru", text, "2024-01-02", statements=[st]))
+    assert [s["doc_id"] for s in store.statements(actor="Russia")[0]] == ["ru"]
+
+
+def test_type_filter_takes_french_labels(store):
+    assert ids(store.events(type="Combats")) == ["afp-b"]
+    assert ids(store.events(type="Frappe aérienne ou de drone")) == ["afp-a"]
+
+
+def test_an_event_without_a_date_is_in_the_date_filters_of_its_publication(store, gaz):
+    text = "Un bombardement a frappé Alep."
+    ev = Event("Explosions/Remote violence", None, text, 0, len(text), place=gaz.get(ALEPPO))
+    store.add(extracted("undated", text, "2024-05-02", events=[ev]))
+    assert "undated" in ids(store.events(start="2024-05-01", end="2024-05-03"))
+    assert "undated" not in ids(store.events(start="2024-05-03"))
+    [row] = [r for r in store.events(start="2024-05-01")[0] if r["doc_id"] == "undated"]
+    assert row["date"] is None and row["time_precision"] is None  # unknown, not invented
+    got = ids(store.events(bbox=(36.0, 35.0, 38.0, 37.0), start="2024-05-01", end="2024-05-03"))
+    assert got == ["undated"]
+
+
+def test_a_schema_5_store_gets_acled_fields_and_sources(tmp_path, gaz):
+    path = tmp_path / "v5.sqlite"
+    store = open_store(path)
+    for x in sample_documents(gaz):
+        store.add(x)
+    store.close()
+    con = sqlite3.connect(path)  # back to schema 5: none of the new columns, no sources
+    con.execute("DROP TABLE event_sources")
+    for column in (
+        "location", "geo_precision", "time_precision", "actor1", "actor2", "interaction",
+        "fatalities_phrase", "why", "report_fatalities", "n_sources", "merged_into", "why_merged",
+    ):  # fmt: skip
+        con.execute(f"ALTER TABLE events DROP COLUMN {column}")
+    con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    store = open_store(path)
+    [a] = store.events(place=ALEPPO)[0]
+    assert (a["geo_precision"], a["time_precision"], a["actor1"], a["interaction"]) == (
+        1, 1, "russia", 78,
+    )  # fmt: skip
+    assert a["sources"] == ["afp-a"] and a["fatalities"] == 30
+    assert ids(store.events(actor="Russia")) == ["afp-a"]
+    [b] = store.events(place=IDLIB)[0]
+    assert b["time_precision"] == 3  # a month
+    store.close()
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+        str(SCHEMA_VERSION),
+    )
+    con.close()
+
+
+# -- one incident, one event --------------------------------------------------------------------
+SOCHI, ALEPPO_PROVINCE = "gn:491422", "gn:170062"
+
+
+def report(gaz, doc_id, text, place_id, day, type_="Diplomacy", subtype="Meeting/talks",
+           actors=("Russie", "Turquie"), fatalities=None, precision="city", source=None):  # fmt: skip
+    ev = Event(
+        type_, subtype, text, 0, len(text), date=DateValue(day, "day", "mardi"), actors=actors,
+        fatalities=fatalities, place=gaz.get(place_id), place_precision=precision,
+        confidence=0.8,
+    )  # fmt: skip
+    return extracted(doc_id, text, day, events=[ev], source=source)
+
+
+def test_two_reports_of_one_meeting_are_one_event_with_two_sources(tmp_path, gaz):
+    st = open_store(tmp_path / "m.sqlite")
+    st.add(report(gaz, "afp", "Poutine et Erdogan se sont rencontrés mardi à Sotchi.", SOCHI,
+                  "2024-09-03", source="AFP"))  # fmt: skip
+    en = "Putin met Erdogan in Sochi on Tuesday."
+    st.add(report(gaz, "reuters", en, SOCHI, "2024-09-03", actors=("Russia", "Turkey"),
+                  source="Reuters"))  # fmt: skip
+    rows, total = st.events()
+    assert total == 1 and st.stats()["events"] == 1
+    [ev] = rows
+    assert ev["sources"] == ["afp", "reuters"] and ev["n_sources"] == 2
+    assert "2 reports of one incident" in ev["why_merged"]
+    srcs = st.sources(ev["id"])
+    assert [s["doc_id"] for s in srcs] == ["afp", "reuters"]
+    assert "same family (diplomacy)" in srcs[1]["why_merged"]
+    assert "shared actor russia, turkey" in srcs[1]["why_merged"]
+    # each document still shows its own report, the second one saying where it went
+    [rep] = st.document("reuters")["events"]
+    assert rep["merged_into"] == ev["id"] and rep["why_merged"].startswith("same family")
+    # the map counts one event; the export writes one
+    assert sum(g["count"] for g in st.event_groups()) == 1
+    assert len(list(st.iter_events())) == 1
+    # a word of the second report finds the event
+    assert [r["id"] for r in st.events(q="Tuesday")[0]] == [ev["id"]]
+    st.close()
+
+
+def test_reports_of_different_days_stay_two_events(tmp_path, gaz):
+    st = open_store(tmp_path / "m.sqlite")
+    st.add(report(gaz, "a", "Rencontre à Sotchi mardi.", SOCHI, "2024-09-03"))
+    st.add(report(gaz, "b", "Nouvelle rencontre à Sotchi vendredi.", SOCHI, "2024-09-06"))
+    assert st.events()[1] == 2
+    st.close()
+
+
+@pytest.mark.parametrize(
+    ("second", "merged"),
+    [
+        ({"day": "2024-09-04"}, True),  # the next day: within a day
+        ({"type_": "Protests", "subtype": None}, False),  # another family
+        ({"subtype": "Phone call"}, False),  # diplomacy: another act
+        ({"actors": ("Iran",)}, False),  # no actor in common
+        ({"actors": ()}, True),  # no actor named: no contradiction
+        ({"place_id": ALEPPO}, False),  # far away
+    ],
+)
+def test_what_makes_two_reports_one_incident(tmp_path, gaz, second, merged):
+    st = open_store(tmp_path / "m.sqlite")
+    st.add(report(gaz, "a", "Rencontre à Sotchi mardi.", SOCHI, "2024-09-03"))
+    args = {"place_id": SOCHI, "day": "2024-09-03", **second}
+    st.add(report(gaz, "b", "Un autre récit.", args.pop("place_id"), args.pop("day"), **args))
+    assert st.events()[1] == (1 if merged else 2)
+    st.close()
+
+
+def test_a_city_report_merges_into_its_province_report_with_the_best_supported_toll(tmp_path, gaz):
+    st = open_store(tmp_path / "m.sqlite")
+    kw = {"type_": "Explosions/Remote violence", "subtype": "Air/drone strike",
+          "actors": ("Russie",)}  # fmt: skip
+    st.add(report(gaz, "a", "Raid dans la province d'Alep.", ALEPPO_PROVINCE, "2016-12-08",
+                  fatalities=15, precision="admin1", **kw))  # fmt: skip
+    st.add(report(gaz, "b", "Raid sur Alep: 12 morts.", ALEPPO, "2016-12-08", fatalities=12, **kw))
+    st.add(report(gaz, "c", "Air strike on Aleppo kills 12.", ALEPPO, "2016-12-09", fatalities=12,
+                  **{**kw, "actors": ("Russia",)}))  # fmt: skip
+    [ev], total = st.events()
+    assert total == 1 and ev["n_sources"] == 3 and ev["fatalities"] == 12
+    assert "toll: 12 killed in 2 of 3 reports" in ev["why_merged"]
+    why_b = st.sources(ev["id"])[1]["why_merged"]
+    assert "province (SY.09)" in why_b
+    # undo: the merged event gives back its reports, each with its own toll
+    assert st.unmerge(ev["id"]) == [ev["id"], ev["id"] + 1, ev["id"] + 2]
+    rows, total = st.events()
+    assert total == 3 and [r["fatalities"] for r in rows] == [15, 12, 12]
+    assert all(r["n_sources"] == 1 and r["why_merged"] is None for r in rows)
+    assert sum(g["count"] for g in st.event_groups()) == 3
+    assert len(st.events(bbox=(36.0, 35.0, 38.0, 37.0))[0]) == 3
+    with pytest.raises(InputError, match="not merged"):
+        st.unmerge(ev["id"])
+    with pytest.raises(NotFoundError):
+        st.unmerge(9999)
+    # and by hand again
+    st.merge(ev["id"] + 2, into=ev["id"] + 1)
+    assert st.events()[1] == 2
+    assert st.sources(ev["id"] + 1)[1]["why_merged"] == "merged by hand"
+    st.unmerge(ev["id"] + 2)  # one report detached
+    assert st.events()[1] == 3
+    st.close()
