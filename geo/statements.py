@@ -599,6 +599,16 @@ def _np_before(
         np = np[1:]
     if not np:
         return None
+    if len(np) > 2 and lx.has("lead", np[-1][2]) and not _is_cap(np[-1][2]):
+        # "X est arrivé lundi à Nairobi et a qualifié": the subject of the first verb
+        first = _np_after(lx, masked, np[0][0], np[-1][0])
+        if first:
+            return first
+    dateline = _DATELINE.match(masked, np[0][0], np[-1][1])  # "ISTANBUL (Reuters) - L'armée"
+    if dateline:
+        np = [t for t in np if t[0] >= dateline.end()]
+        if not np:
+            return None
     if appos and not _appos_ok(lx, masked, appos):
         appos = None
     return (np[0][0], np[-1][1]), appos
@@ -916,7 +926,12 @@ class _Speakers:
                 not after
                 and joined
                 and not genitive
-                and (not before_words or (m and m.start() <= before_words[0][0] + 1))
+                and (
+                    not before_words
+                    or (m and m.start() <= before_words[0][0] + 1)
+                    # "regional governor Oleh Synehubov", "Hamas official Basem Naim"
+                    or (m and not before[m.end() :].strip() and len(before_words) <= 4)
+                )
             ):
                 fulls = [self.names.full(n) for _, _, n in names]
                 ev.speaker = f" {lx.and_word} ".join(dict.fromkeys(fulls))
@@ -1091,6 +1106,9 @@ _NOUN_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_TRIM = " \n,;:.!?…—–-"
+_DATELINE = re.compile(
+    r"(?-i:[A-ZÀ-Þ][A-ZÀ-Þ .'/-]+)(?:,\s*[\w .'-]+)?\s*\([^)]{1,40}\)\s*[-–—]\s*"
+)
 _AGE = re.compile(r"(?:\d{1,3}\s+ans|(?:aged\s+)?\d{1,3}(?:\s+years?\s+old)?)", re.IGNORECASE)
 
 
@@ -1138,6 +1156,16 @@ def _find_events(
             events.append(_Event(ss, m.end(), "for", i))
     events.sort(key=lambda ev: ev.start)
     return events
+
+
+def _speakerlike(lx: Lexicon, masked: str, span: tuple[int, int]) -> bool:
+    """Whether a noun group can name a speaker: a name, a title, a role, a pronoun, a number."""
+    words = masked[span[0] : span[1]].split()
+    return bool(
+        lx.role_re.search(_fold(masked[span[0] : span[1]]))
+        or any(_is_cap(w) or w[0].isdigit() or lx.has("title", w) for w in words)
+        or any(lx.has("pronoun_sg", w) or lx.has("pronoun_pl", w) for w in words[:1])
+    )
 
 
 def _after_adjuncts(lx: Lexicon, masked: str, pos: int) -> int:
@@ -1193,6 +1221,9 @@ def _analyse(
             found = _np_after(lx, masked, _after_adjuncts(lx, masked, ev.end), se)
             if found and lx.clause_re.match(masked, (found[1] or found[0])[1]):
                 found = None
+            after_quote = re.search(rf"[{_QUOTE_MARKS}{_MASK}]\s*,?$", before)
+            if found and not after_quote and not _speakerlike(lx, masked, found[0]):
+                found = None  # "X, speaking in Geneva, said the fighting must stop"
         if found:
             ev.np, ev.appos = found
             ev.inverted = True
@@ -1209,8 +1240,8 @@ def _analyse(
         if before.endswith(","):
             ev.clause = (ss, ss + len(before) - 1)
     elif "que" in ev.flags:
-        if "obj" in ev.flags:
-            obj = _np_after(lx, masked, re.match(r"\s*", masked[pos:]).end() + pos, se)
+        if "obj" in ev.flags:  # "told reporters in Kyiv that"
+            obj = _np_after(lx, masked, re.match(r"\s*", masked[pos:]).end() + pos, se, loose=True)
             if obj:
                 pos = _after_adjuncts(lx, masked, (obj[1] or obj[0])[1])
         m = lx.clause_re.match(masked, pos)
@@ -1224,10 +1255,20 @@ def _analyse(
                     _is_cap(nxt.group(1))
                     or lx.has("det", nxt.group(1))
                     or nxt.group(1).lower() in lx.cues["clause_subject"]
+                    or nxt.group(1)[0].isdigit()  # "said 30 fighters had surrendered"
+                    or not (lx.has("stop", nxt.group(1)) or lx.has("boundary", nxt.group(1)))
+                    and nxt.group(1)[0].isalpha()  # "said heavy gunfire could be heard"
                 )
                 and len(masked[pos:se].split()) >= 4
             ):
                 ev.clause = (pos + nxt.start(1), se)
+        if (
+            ev.clause is None
+            and ev.np
+            and re.fullmatch(r"[\s.!?…]*", masked[pos:se])
+            and re.search(r",\s*$", masked[ss : ev.np[0]])
+        ):  # "Missiles struck Kharkiv, killing four, the governor said on Tuesday."
+            ev.clause = (ss, ss + masked[ss : ev.np[0]].rstrip().rfind(","))
         if ev.clause is None:  # "l'armée a dit vérifier ces faits"
             m = lx.infinitive_re.match(masked, pos, se)
             if m and not lx.has("adjunct", m.group().split()[-1]):
@@ -1522,6 +1563,10 @@ def extract_statements(
             if q is None:
                 assert ev is not None and ev.clause is not None
                 cs, ce = ev.clause
+                if ce <= ev.start and any(
+                    o is not ev and o.np and not o.inverted and cs <= o.np[0] < ce for o in evs
+                ):  # "Dimanche, le président, X avait évoqué ... : « ... », avait-il dit"
+                    continue
                 if ce <= ev.start:  # "A, a indiqué X, ainsi que B, selon Y": Y's words are B
                     cs = max(
                         [cs]
@@ -1549,6 +1594,8 @@ def extract_statements(
                     ce -= 1
                 while cs < ce and masked[cs] in _CLAUSE_TRIM:
                     cs += 1
+                dateline = _DATELINE.match(masked, cs, ce)  # "KYIV (Reuters) - "
+                cs = dateline.end() if dateline else cs
                 if (
                     len(text[cs:ce].split()) < MIN_INDIRECT_WORDS
                     or _coverage(quotes, cs, ce) >= 0.5
