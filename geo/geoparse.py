@@ -95,7 +95,7 @@ class Geoparser:
 
     def _given_spans(self, doc: Document, nt: NormalizedText, lang: str) -> list[Span]:
         """The user's spans, resolved as they are (no recognition)."""
-        from geo.recognize import _cue_before, locative_cues
+        from geo.recognize import cue_before, locative_cues
 
         loc_cues = locative_cues(lang)
         orig_to_norm = _inverse_map(nt)
@@ -107,9 +107,7 @@ class Geoparser:
                 phrase, lang=lang if get_language(lang) else None, limit=8, allow_common=True
             )
             spans.append(
-                Span(
-                    s, e, phrase, cands, locative=_cue_before(nt.text, s, loc_cues), source="given"
-                )
+                Span(s, e, phrase, cands, locative=cue_before(nt.text, s, loc_cues), source="given")
             )
         return spans
 
