@@ -85,14 +85,16 @@ def _absorb(into: Draft, d: Draft) -> None:
     if d.place and (into.place is None or richer or _finer(d, into)):
         _take_place(into, d, "a fuller report")  # the fuller report places the event
     into.date = into.date if into.date.value else d.date
-    if d.killed is not None and (into.killed is None or d.killed > into.killed):
+    if d.killed is not None and into.killed is None:
         into.phrase = d.phrase
     into.agent = into.agent or d.agent
     into.target = into.target or d.target
     into.actors += [a for a in d.actors if a not in into.actors]
     into.secondary += [s for s in d.secondary if s not in into.secondary]
-    into.killed = max(filter(None, (into.killed, d.killed)), default=None)
-    into.injured = max(filter(None, (into.injured, d.injured)), default=None)
+    # the first report's toll stands: a later, larger count is a total or another day's
+    if into.killed is None and d.killed is not None:
+        into.killed = d.killed
+    into.injured = into.injured if into.injured is not None else d.injured
     into.confidence = min(0.95, max(into.confidence, d.confidence) + 0.05)
     into.merged += 1
     into.seen.append(d.sent)

@@ -116,7 +116,12 @@ def victims(clause: str) -> str | None:
 
 
 def retype(
-    type_: str, subtype: str | None, trigger: str, clause: str, categories: list[str]
+    type_: str,
+    subtype: str | None,
+    trigger: str,
+    clause: str,
+    categories: list[str],
+    target_kind: str | None = None,
 ) -> tuple[str, str | None, str | None]:
     """The type of a draft event once its victims and actors are known, and why it changed.
 
@@ -130,6 +135,8 @@ def retype(
         The clause the event was read from.
     categories : list of str
         ACLED categories (or coarse kinds) of the clause's actors, the likely agent first.
+    target_kind : str, optional
+        The kind of the side acted upon (``state``, ``nonstate``, ``external``, ``civilians``).
 
     Returns
     -------
@@ -156,6 +163,8 @@ def retype(
         return type_, subtype, None
     if type_ == "Battles" and subtype == "Armed clash" or subtype == "@victims":
         who = victims(clause)
+        if who is None and target_kind in ("state", "nonstate", "external"):
+            who = "armed"  # "l'armée dit avoir tué 11 Kurdes de la milice YPG"
         if crowd and subtype == "@victims":
             return "Violence against civilians", "Attack", "protesters killed"
         if who == "armed":

@@ -122,8 +122,9 @@ def find_actors(text: str, mentions: Sequence[Mention]) -> list[tuple[int, int, 
 
 
 # Between a trigger and a date or an actor, these open another clause.
+# A short parenthesis ("(sud)", "(Reuters)") is no boundary; a long one is an aside.
 _CLAUSE = re.compile(
-    r"[;()]|\b(?:(?:tandis|alors|après|avant|pendant) qu(?:e\b|')|(?:while|whereas|after|before|"
+    r";|\((?=[^()]{30})|(?<=[^()]{30})\)|\b(?:(?:tandis|alors|après|avant|pendant) qu(?:e\b|')|(?:while|whereas|after|before|"
     r"mais|but)\b)",
     re.IGNORECASE,
 )
@@ -260,7 +261,8 @@ def sentence_draft(text, i, span, hits, actors, ments, dates, killed, injured, p
     base = {"verb": 0.6, "noun": 0.45, "weak": 0.35}[primary.trigger.form]
     kinds = [a[1] for a in actor_list]
     words = text[primary.start : primary.end]
-    ntype, nsub, reason = retype(ptype, subtype, words, text[span[0] : span[1]], kinds)
+    target_kind = next((k for label, k in actor_list if label == target), None)
+    ntype, nsub, reason = retype(ptype, subtype, words, text[span[0] : span[1]], kinds, target_kind)
     notes = [f"{ntype} ({reason})" if reason else f"{ntype} ({words!r})"]
     if ntype != ptype and f"{ptype}: {subtype}" not in secondary and subtype != "@victims":
         secondary.append(f"{ptype}: {subtype}" if subtype else ptype)

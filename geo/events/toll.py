@@ -62,7 +62,8 @@ _PERSONS = (
     r"civil|soldat|militaire|combattant|enfant|policier|civilian|soldier|fighter|child|person|"
     r"villageois|villagers|déplacés|fidèles|commerçants|passagers|élèves|étudiants|Palestiniens|"
     r"Palestinians|casques bleus|peacekeepers|employés|travailleurs|workers|employees|"
-    r"worshippers|passengers|students|displaced|"
+    r"worshippers|passengers|students|displaced|terroristes|assaillants|terrorists|attackers|"
+    r"assailants|casque bleu|peacekeeper|Kurdes|Kurds|"
     r"autres|others"
 )
 _KILLED = (
@@ -73,8 +74,9 @@ _INJURED = r"blessée?s?|blessant|wounded|injured|wounding|injuring|wounds?|inju
 _HARM = re.compile(
     rf"(?<![\w])(?:(?P<k>{_KILLED})|(?P<i>{_INJURED}))(?:(?<=')|(?![\w]))", re.IGNORECASE
 )
+_AND = re.compile(r"\s*(?:,|et|and)\s*")
 _COUNTED = re.compile(
-    rf"\s*(?:(?:autres|other|more|additional|de|d'|of)\s*)*(?:[\w-]+\s+){{0,2}}?(?:{_PERSONS}|{_KILLED}|{_INJURED})\b",
+    rf"\s*(?:(?:autres|other|more|additional|de|d'|of)\s*)*(?:[\w-]+\s+){{0,2}}?[\"«“]?\s*(?:{_PERSONS}|{_KILLED}|{_INJURED})\b",
     re.IGNORECASE,
 )
 _COUNTED_NOW = re.compile(rf"\s*(?:{_PERSONS}|{_KILLED}|{_INJURED})\b", re.IGNORECASE)
@@ -203,6 +205,11 @@ def toll(sentence: str, cumulative: bool = False) -> tuple[int | None, int | Non
                 and ";" not in sentence[n[1] : h.start()]
             ]
             pick = before[-1] if before else None
+            if pick is not None and len(before) > 1:
+                prev = before[-2]  # "un casque bleu et sept civils ont été tués": both count
+                if _AND.fullmatch(sentence, prev[3], pick[0]) and prev[0] not in used:
+                    used.add(prev[0])
+                    pick = (prev[0], pick[1], prev[2] + pick[2], pick[3])
         if pick is None:
             continue
         if not cumulative:
