@@ -242,7 +242,9 @@ def load_lexicon(lang: str = DEFAULT) -> Lexicon:
     # a place right after the verb: "a estimé jeudi à Paris que", "said in Geneva that"
     at_place = r"(?:à|au|en|in|at)\s+(?-i:[A-ZÀ-ÖØ-Þ][\w'-]*)(?:\s+(?-i:[A-ZÀ-ÖØ-Þ][\w'-]*))?"
     suffixes = [p[1:] for p in c("adjunct") if p.startswith("*")]  # "*ment": any adverb in -ment
-    adj = _alt([p for p in c("adjunct") if not p.startswith("*")]) + r"|\d{1,4}(?:er)?|" + at_place
+    words_adj = _alt([p for p in c("adjunct") if not p.startswith("*")])
+    # a day's number before a month ("jeudi 12 mars"), not a number of people ("said 30 of")
+    adj = words_adj + rf"|\d{{1,4}}(?:er)?(?=\s+(?:{words_adj})(?![\w-])|\s*[,.;:])|" + at_place
     adj += "".join(rf"|[^\W\d_]{{3,}}{re.escape(x)}(?![\w-])" for x in suffixes)
     # the audience: "à l'agence Anadolu", "à l'agence de presse Associated Press", "à Xinhua"
     cap = r"(?-i:[A-Z][\w'&.-]*)"

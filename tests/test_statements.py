@@ -23,7 +23,16 @@ BAKU = Place("gn:587084", "Baku", "city", 40.38, 49.89, "AZ")
 BELGRADE = Place("gn:792680", "Belgrade", "city", 44.80, 20.47, "RS")
 GENEVA = Place("gn:2660646", "Geneva", "city", 46.20, 6.14, "CH")
 ALEPPO = Place("gn:170063", "Aleppo", "city", 36.20, 37.16, "SY")
+NAIROBI = Place("gn:184745", "Nairobi", "city", -1.28, 36.82, "KE")
+KHARKIV = Place("gn:706483", "Kharkiv", "city", 49.98, 36.25, "UA")
+CAIRO = Place("gn:360630", "Cairo", "city", 30.06, 31.25, "EG")
+XINHUA = Place("gn:0", "Xinhua", "populated place", 23.0, 113.0, "CN")  # a town's name
 PLACES = {
+    "Nairobi": NAIROBI,
+    "Kharkiv": KHARKIV,
+    "Cairo": CAIRO,
+    "Le Caire": CAIRO,
+    "Xinhua": XINHUA,
     "Ankara": ANKARA,
     "Bakou": BAKU,
     "Belgrade": BELGRADE,
@@ -346,6 +355,168 @@ def test_empty_text():
     assert extract_statements("   ", [], nlp=False) == []
 
 
+@pytest.mark.parametrize(
+    "text, quote, speaker, indirect",
+    [
+        # "cette source", "la même source": the source named before
+        (
+            "Douze personnes ont été tuées, selon une source au sein de la police locale. Des "
+            "renforts ont été envoyés dans la zone, selon la même source.",
+            "Des renforts",
+            "source au sein de la police locale",
+            True,
+        ),
+        (
+            "Douze personnes ont été tuées, selon une source du ministère de l'Intérieur. « Les "
+            "corps ont été transportés à l'hôpital », a précisé cette source.",
+            "Les corps",
+            "source du ministère de l'Intérieur",
+            False,
+        ),
+        # reported words as an infinitive, or as the object of "faire état de", "annoncer"
+        ("L'armée a dit vérifier ces informations.", "vérifier ces informations", "armée", True),
+        (
+            "Le porte-parole de l'armée, Yusuf Demir, a fait état de violents combats autour de "
+            "la ville.",
+            "violents combats autour de la ville",
+            "Yusuf Demir",
+            True,
+        ),
+        ("L'armée a annoncé la mort de trois soldats.", "la mort de trois soldats", "armée", True),
+        # an age or a parenthesis in the apposition does not hide the speaker
+        (
+            "Abdullah Sani, 41 ans, habitant du village, a déclaré que trois membres de sa "
+            "famille avaient été tués. « Personne n'a dormi », a-t-il déclaré.",
+            "Personne n'a dormi",
+            "Abdullah Sani",
+            False,
+        ),
+        (
+            "Hamisu Faru, député de la circonscription de Kano (sud), a indiqué que les "
+            "assaillants avaient incendié le marché.",
+            "les assaillants",
+            "Hamisu Faru",
+            True,
+        ),
+        # a name that goes on in lower case up to its acronym; a role, then the name
+        (
+            "Huit civils ont été tués mardi, a déclaré le Haut Commissariat des Nations unies "
+            "pour les réfugiés (HCR).",
+            "Huit civils",
+            "Haut Commissariat des Nations unies pour les réfugiés (HCR)",
+            True,
+        ),
+        (
+            "« Nous sommes inquiets », a ajouté une porte-parole du HCR, Dalia Amri.",
+            "Nous sommes inquiets",
+            "Dalia Amri",
+            False,
+        ),
+        # the audience is not the speaker
+        (
+            "« Sept militaires ont été tués », a affirmé à l'agence Anadolu le gouverneur de la "
+            "région, Paul Atanga.",
+            "Sept militaires",
+            "Paul Atanga",
+            False,
+        ),
+        # "réagir" after a quotation; "son bureau" is the office of the speaker named before
+        (
+            "Les auteurs de l'attentat « seront punis », a réagi mardi le Premier ministre Ahmed "
+            "Karimi.",
+            "seront punis",
+            "Ahmed Karimi",
+            False,
+        ),
+        (
+            "M. Grundberg a déclaré qu'il rencontrerait les deux parties. Il s'est rendu jeudi à "
+            "Mascate pour discuter de la trêve, a indiqué son bureau.",
+            "Il s'est rendu",
+            "bureau de Grundberg",
+            True,
+        ),
+        # "A, a indiqué X, ainsi que B, selon Y": Y said B
+        (
+            "Les combats ont tué une centaine de rebelles, a indiqué le ministère de l'Intérieur, "
+            "ainsi que 21 soldats, selon le porte-parole du gouverneur.",
+            "ainsi que 21 soldats",
+            "porte-parole du gouverneur",
+            True,
+        ),
+        # a person named in the sentence of the pronoun, after the last speaker
+        (
+            "Selon l'agence officielle, les délégations sont arrivées. M. Berg est arrivé lundi "
+            "et a salué les discussions, qu'il a qualifiées de « pas décisif ».",
+            "pas décisif",
+            "Berg",
+            False,
+        ),
+    ],
+)
+def test_french_sources_and_speakers(nlp, text, quote, speaker, indirect):
+    st = only(run(text, nlp), quote)
+    assert st.indirect is indirect
+    assert st.speaker is not None and speaker in st.speaker, st.speaker
+
+
+@pytest.mark.parametrize(
+    "text, quote, where",
+    [
+        # presence at a place, said anywhere in the article
+        (
+            "La visite à Nairobi de Jean Dupont intervient après des combats.\n\n« Il n'y a plus "
+            "de temps à perdre », a déclaré M. Dupont.",
+            "Il n'y a plus",
+            NAIROBI,
+        ),
+        (
+            "M. Dupont, en visite à Nairobi, a rencontré le président.\n\n« Nous avançons », "
+            "a-t-il dit.",
+            "Nous avançons",
+            NAIROBI,
+        ),
+        # a paragraph opening on a place
+        (
+            "À Kharkiv, des journalistes ont vu des immeubles détruits. « On dormait », raconte "
+            "Olena Petrenko, 65 ans, devant sa maison.",
+            "On dormait",
+            KHARKIV,
+        ),
+        # a news medium after the verb is the audience, not a place
+        (
+            "Cinq personnes ont été tuées mardi, ont indiqué à Xinhua des sources militaires.",
+            "Cinq personnes",
+            None,
+        ),
+        # a place in the speaker's apposition says who, not where
+        (
+            "Jean Dupont, le maire d'une ville au Kenya, a affirmé que les combats avaient cessé.",
+            "les combats",
+            None,
+        ),
+    ],
+)
+def test_where_said_from_the_article(nlp, text, quote, where):
+    assert only(run(text, nlp), quote).where_said == where
+
+
+def test_headline_quote_takes_the_speaker_who_says_it_again(nlp):
+    text = (
+        "« Plus de temps à perdre » pour une trêve – un émissaire à Nairobi\n\n"
+        "L'émissaire Jean Dupont a déclaré mercredi à Nairobi qu'il n'y avait « plus de temps à "
+        "perdre »."
+    )
+    st = run(text, nlp)[0]
+    assert st.quote == "Plus de temps à perdre"
+    assert "Jean Dupont" in st.speaker and st.where_said == NAIROBI
+
+
+def test_a_dateline_is_neither_words_nor_speaker(nlp):
+    text = "ISTANBUL (Reuters) - L'armée turque a annoncé avoir tué onze combattants."
+    st = only(run(text, nlp), "avoir tué")
+    assert st.speaker == "armée turque"
+
+
 # --------------------------------------------------------------------------- English
 
 
@@ -401,6 +572,75 @@ def test_english_patterns(text, quote, speaker, indirect):
     st = only(run(text, lang="en"), quote)
     assert st.indirect is indirect
     assert st.speaker == speaker if speaker is None else speaker in (st.speaker or "")
+
+
+@pytest.mark.parametrize(
+    "text, quote, speaker, role, where",
+    [
+        # Reuters style: the sentence, then ", X said on Tuesday."
+        (
+            "KYIV (Reuters) - Russian missiles struck the city overnight, killing four people, "
+            "regional governor Oleh Synehubov said on Tuesday.",
+            "Russian missiles struck",
+            "Oleh Synehubov",
+            "regional governor",
+            None,
+        ),
+        (
+            '"We will not give up," Ukrainian President Volodymyr Zelenskiy told reporters in '
+            "Kharkiv on Wednesday.",
+            "We will not give up",
+            "Volodymyr Zelenskiy",
+            None,
+            KHARKIV,
+        ),
+        (
+            "U.N. Secretary-General Antonio Guterres, speaking in Geneva, said the fighting must "
+            "stop.",
+            "the fighting must stop",
+            "Antonio Guterres",
+            None,
+            GENEVA,
+        ),
+        (
+            "Hamas official Basem Naim, on a visit to Cairo, told Reuters the group had accepted "
+            "the proposal.",
+            "the group had accepted",
+            "Basem Naim",
+            "Hamas official",
+            CAIRO,
+        ),
+        (
+            "In Kharkiv, residents said heavy gunfire could be heard near the station.",
+            "heavy gunfire",
+            "residents",
+            None,
+            KHARKIV,
+        ),
+        (
+            "The Health Ministry said the death toll had risen to 40. Its spokesman said 30 of "
+            "the victims were children.",
+            "30 of the victims",
+            "spokesman of Health Ministry",
+            None,
+            None,
+        ),
+        (
+            "At least 12 civilians were killed, according to the Syrian Observatory for Human "
+            "Rights. The same source said the toll was likely to rise.",
+            "the toll was likely",
+            "Syrian Observatory for Human Rights",
+            None,
+            None,
+        ),
+    ],
+)
+def test_english_dispatches(text, quote, speaker, role, where):
+    st = only(run(text, lang="en"), quote)
+    assert speaker in (st.speaker or ""), st.speaker
+    if role is not None:
+        assert st.speaker_role == role
+    assert st.where_said == where
 
 
 def test_english_where_said_and_role():
