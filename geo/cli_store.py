@@ -1,5 +1,6 @@
-"""The store's commands: ``conflictmap ingest`` and ``conflictmap export``, and the ``--db``
-option every command that uses the store shares."""
+"""The store's commands: ``conflictmap ingest``, ``conflictmap export`` and ``conflictmap events``
+(the sources of a merged event, undoing and redoing a merge), and the ``--db`` option every
+command that uses the store shares."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from geo.cli_base import Command
+from geo.cli_base import Command, Group
 from geo.store import ENV_DB
 
 db_option = click.option(
@@ -87,7 +88,11 @@ def ingest_cmd(paths, db, published, source, workers, no_ner, quiet) -> None:
 @click.option("--start", default=None, metavar="DATE", help="First day (YYYY-MM-DD).")
 @click.option("--end", default=None, metavar="DATE", help="Last day (YYYY-MM-DD).")
 @click.option("--type", "type_", default=None, help="Event type or subtype.")
-@click.option("--actor", default=None, help="Part of an actor's name.")
+@click.option(
+    "--actor",
+    default=None,
+    help="An actor in either language (Russia finds Russie), or part of a label as written.",
+)
 @click.option("--place", default=None, help="A place id (gn:170063) or name (Alep).")
 @click.option("--q", default=None, help="Full-text query on the event sentences.")
 def export_cmd(fmt, output, db, bbox, start, end, type_, actor, place, q) -> None:
@@ -117,3 +122,59 @@ def export_cmd(fmt, output, db, bbox, start, end, type_, actor, place, q) -> Non
     finally:
         store.close()
     click.echo(f"{output}: {n} event(s) as {fmt}")
+
+
+@click.group("events", cls=Group)
+def events_group() -> None:
+    """One incident, one event: the reports an event was merged from, and undoing a merge."""
+
+
+@events_group.command("sources", cls=Command)
+@click.argument("event_id", type=int)
+@db_option
+def sources_cmd(event_id, db) -> None:
+    """List the reports (documents) of event EVENT_ID and why each was merged into it."""
+    from geo.store import open_store
+
+    store = open_store(db)
+    try:
+        rows = store.sources(event_id)
+    finally:
+        store.close()
+    for r in rows:
+        toll = "" if r["fatalities"] is None else f", {r['fatalities']} killed"
+        click.echo(f"{r['event_id']}\t{r['doc_id']}\t{r['date'] or 'date unknown'}{toll}")
+        if r["why_merged"]:
+            click.echo(f"\t{r['why_merged']}")
+
+
+@events_group.command("unmerge", cls=Command)
+@click.argument("event_id", type=int)
+@db_option
+def unmerge_cmd(event_id, db) -> None:
+    """Undo a merge: a merged event gives back its reports as events of their own, or the
+    report EVENT_ID alone leaves the event it was merged into."""
+    from geo.store import open_store
+
+    store = open_store(db)
+    try:
+        ids = store.unmerge(event_id)
+    finally:
+        store.close()
+    click.echo(f"event {ids[0]}: reports {', '.join(map(str, ids[1:]))} are events of their own")
+
+
+@events_group.command("merge", cls=Command)
+@click.argument("event_id", type=int)
+@click.option("--into", "into", type=int, required=True, help="The event it reports.")
+@db_option
+def merge_cmd(event_id, into, db) -> None:
+    """Merge event EVENT_ID into event INTO by hand: one incident, reported twice."""
+    from geo.store import open_store
+
+    store = open_store(db)
+    try:
+        store.merge(event_id, into)
+    finally:
+        store.close()
+    click.echo(f"event {event_id} is now a report of event {into}")

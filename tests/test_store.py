@@ -810,3 +810,29 @@ def test_a_city_report_merges_into_its_province_report_with_the_best_supported_t
     st.unmerge(ev["id"] + 2)  # one report detached
     assert st.events()[1] == 3
     st.close()
+
+
+def test_cli_lists_sources_and_unmerges(tmp_path, gaz):
+    from click.testing import CliRunner
+
+    from geo.cli import main
+
+    db = tmp_path / "m.sqlite"
+    st = open_store(db)
+    st.add(report(gaz, "a", "Rencontre à Sotchi mardi.", SOCHI, "2024-09-03"))
+    st.add(report(gaz, "b", "Meeting in Sochi on Tuesday.", SOCHI, "2024-09-03"))
+    [ev] = st.events()[0]
+    st.close()
+    runner = CliRunner()
+    out = runner.invoke(main, ["events", "sources", str(ev["id"]), "--db", str(db)])
+    assert out.exit_code == 0, out.output
+    assert "\ta\t2024-09-03" in out.output and "same family (diplomacy)" in out.output
+    out = runner.invoke(main, ["events", "unmerge", str(ev["id"]), "--db", str(db)])
+    assert out.exit_code == 0 and "are events of their own" in out.output
+    out = runner.invoke(main, ["events", "unmerge", str(ev["id"]), "--db", str(db)])
+    assert out.exit_code != 0 and "not merged" in out.output
+    out = runner.invoke(main, ["events", "merge", str(ev["id"] + 1), "--into", str(ev["id"]),
+                               "--db", str(db)])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    with open_store(db) as st:
+        assert st.events()[1] == 1

@@ -472,3 +472,80 @@ def test_map_language_is_validated_and_configurable(store, gazetteer_path):
     assert '<div class="cm-where">Aleppo <span' in html
     resp = client.get("/?lang=xx")
     assert resp.status_code == 400 and "lang" in resp.get_json()["error"]
+
+
+# -- ACLED's fields, actors in either language, one incident one event ---------------------------
+@pytest.fixture()
+def merged_client(gaz, gazetteer_path, tmp_path):
+    from geo.model import DateValue, Event
+    from tests.test_store import ALEPPO_PROVINCE, SOCHI, extracted, report
+
+    text = "Des hommes armés ont tué douze civils jeudi à Tin-Barkoudou, dans la région d'Alep."
+    vac = Event(
+        "Violence against civilians", "Attack", text, 0, len(text),
+        date=DateValue("2024-03-07", "day", "jeudi"), actors=("hommes armés", "civils"),
+        fatalities=12, place=gaz.get(ALEPPO_PROVINCE), place_precision="admin1",
+        location="Tin-Barkoudou", geo_precision=3, fatalities_phrase="douze civils",
+    )  # fmt: skip
+    docs = [
+        extracted("vac", text, "2024-03-08", events=[vac]),
+        report(gaz, "afp", "Poutine a rencontré Erdogan mardi à Sotchi.", SOCHI, "2024-09-03"),
+        report(
+            gaz,
+            "reuters",
+            "Putin met Erdogan in Sochi on Tuesday.",
+            SOCHI,
+            "2024-09-03",
+            actors=("Russia", "Turkey"),
+        ),  # fmt: skip
+    ]
+    store = make_store(tmp_path / "merged.sqlite", docs)
+    app = create_app(
+        {"STORE": store, "GAZETTEER": gazetteer_path, "API_TOKEN": TOKEN, "TESTING": True}
+    )
+    yield app.test_client()
+    store.close()
+
+
+def test_events_carry_acled_fields_and_sources(merged_client):
+    body = features(merged_client.get("/api/events"))
+    assert body["numberMatched"] == 2  # the meeting reported twice is one event
+    by_doc = {f["properties"]["doc_id"]: f["properties"] for f in body["features"]}
+    vac = by_doc["vac"]
+    assert (vac["location"], vac["geo_precision"], vac["time_precision"]) == (
+        "Tin-Barkoudou", 3, 1,
+    )  # fmt: skip
+    assert (vac["actor1"], vac["actor2"], vac["interaction"]) == ("gunmen", "civilians", 37)
+    meeting = by_doc["afp"]
+    assert meeting["sources"] == ["afp", "reuters"] and meeting["n_sources"] == 2
+    resp = merged_client.get(f"/api/events/{meeting['id']}/sources")
+    assert resp.status_code == 200
+    assert [s["doc_id"] for s in resp.get_json()["sources"]] == ["afp", "reuters"]
+    assert merged_client.get("/api/events/999/sources").status_code == 404
+
+
+@pytest.mark.parametrize("actor", ["Russia", "Russie", "russia", "Turkey"])
+def test_actor_filter_in_either_language(merged_client, actor):
+    body = features(merged_client.get(f"/api/events?actor={actor}"))
+    assert [f["properties"]["doc_id"] for f in body["features"]] == ["afp"]
+
+
+def test_unmerge_needs_the_token_and_splits_the_event(merged_client):
+    [meeting] = features(merged_client.get("/api/events?actor=Russia"))["features"]
+    url = f"/api/events/{meeting['id']}/unmerge"
+    assert merged_client.post(url).status_code == 401
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    resp = merged_client.post(url, headers=auth)
+    assert resp.status_code == 200 and resp.get_json()["event_id"] == meeting["id"]
+    assert features(merged_client.get("/api/events"))["numberMatched"] == 3
+    assert merged_client.post(url, headers=auth).status_code == 400  # nothing merged now
+
+
+def test_popup_says_what_a_province_marker_stands_for(merged_client):
+    data = map_data(merged_client)
+    popup = popup_of(data, "Tin-Barkoudou")
+    assert "Location: <b>Tin-Barkoudou</b>, shown at Alep" in popup
+    assert "stands for the whole province" in popup
+    assert "(“douze civils”)" in popup
+    meeting = popup_of(data, "Poutine")
+    assert "Also reported by" in meeting and "reuters" in meeting

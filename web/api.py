@@ -214,6 +214,15 @@ def document(doc_id: str):
     return jsonify(get_store().document(doc_id))
 
 
+@bp.get("/api/events/<int:event_id>/sources")
+def event_sources(event_id: int):
+    """The reports one event was merged from, its own first, each with why it was merged."""
+    from web import get_store
+
+    rows = get_store().sources(event_id)
+    return jsonify({"event_id": event_id, "sources": rows, "numberReturned": len(rows)})
+
+
 # -- writes -----------------------------------------------------------------------------------
 def check_token() -> None:
     """Raise :class:`AuthError` (401) unless the request carries the configured Bearer token."""
@@ -315,6 +324,17 @@ def post_document():
     resp.status_code = 201
     resp.headers["Location"] = url_for("api.document", doc_id=stored, _external=True)
     return resp
+
+
+@bp.post("/api/events/<event_id>/unmerge")
+def unmerge_event(event_id: str):
+    """Undo a merge (needs ``Authorization: Bearer <token>``): a merged event gives back its
+    reports as events of their own, or one report leaves the event it was merged into."""
+    from web import get_store
+
+    check_token()  # before anything else, whatever the id: a write says 401 first
+    ids = get_store().unmerge(parse_int("event id", event_id, 0, 0, 2**62))
+    return jsonify({"event_id": ids[0], "detached": ids[1:]})
 
 
 # -- export -----------------------------------------------------------------------------------

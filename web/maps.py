@@ -72,7 +72,12 @@ PLACE_POPUP_DOCUMENTS = 5  # documents listed in a place's popup on the map
 MAX_STATEMENTS = 2_000
 MAX_PLACES = 5_000
 MAP_PLACES = 1_000  # the most mentioned places drawn on the map (each with its popup)
-PRECISION_LABEL = {"city": "town", "admin1": "province level", "country": "country level"}
+PRECISION_LABEL = {
+    "city": "town",
+    "admin2": "district",
+    "admin1": "province level: the marker stands for the province",
+    "country": "country level: the marker stands for the country",
+}
 DEFAULT_LANG = DEFAULT  # the map's language when none is given: its places' names
 
 
@@ -130,11 +135,48 @@ def _doc_line(base: str, row: dict, title_key="doc_title", source_key="doc_sourc
     return " ".join(parts)
 
 
-def event_item_html(ev: dict, base: str = "") -> str:
-    """One event as a list item: sentence, date, actors, casualties, source document."""
-    bits = [f'<span class="cm-date">{e(ev.get("date") or "date unknown")}</span>']
+def _wide_area(ev: dict) -> str | None:
+    """ "province" or "country" when the event's marker stands for a whole province or country
+    (ACLED's geo precision 3), else None."""
+    prec = ev.get("geo_precision")
+    if prec is None:
+        prec = {"admin1": 3, "region": 3, "country": 3}.get(ev.get("precision") or "")
+    if prec != 3:
+        return None
+    return "country" if (ev.get("feature") or ev.get("precision")) == "country" else "province"
+
+
+def where_html(ev: dict, lang: str = DEFAULT_LANG) -> str:
+    """Where an event happened as the text says it, and what its marker stands for: the place
+    itself, or the whole province or country that holds a place the gazetteer lacks."""
+    placed = pick_name(ev, lang, prefix="place_") or ev.get("place_name")
+    written = ev.get("location")
+    area = _wide_area(ev)
+    out = ""
+    if written and fold(written) != fold(placed or ""):
+        out += f"Location: <b>{e(written)}</b>"
+        if placed:
+            out += f", shown at {e(placed)}"
+    if area and placed:
+        out += (". " if out else "") + (
+            f"This marker stands for the whole {area} ({e(placed)}): the text names no more "
+            "precise place the map knows"
+        )
+    return f'<div class="cm-loc">{out}</div>' if out else ""
+
+
+def event_item_html(ev: dict, base: str = "", lang: str = DEFAULT_LANG) -> str:
+    """One event as a list item: date, sub-type, where (as written, and what the marker stands
+    for), sentence, actors, casualties, the documents that reported it."""
+    date = ev.get("date")
+    if not date and ev.get("published"):
+        date_txt = f"date not stated (published {ev['published'][:10]})"
+    else:
+        date_txt = date or "date unknown"
+    bits = [f'<span class="cm-date">{e(date_txt)}</span>']
     if ev.get("subtype"):
         bits.append(f" <b>{e(ev['subtype'])}</b>")
+    bits.append(where_html(ev, lang))
     bits.append(f'<blockquote class="cm-sentence">{e(ev.get("sentence"))}</blockquote>')
     actors = ev.get("actors") or []
     if actors:
@@ -145,8 +187,15 @@ def event_item_html(ev: dict, base: str = "") -> str:
     if ev.get("injured") is not None:
         cas.append(f"{e(ev['injured'])} injured")
     if cas:
-        bits.append(f"<div>{', '.join(cas)}</div>")
+        words = ev.get("fatalities_phrase")
+        bits.append(f"<div>{', '.join(cas)}" + (f" (“{e(words)}”)" if words else "") + "</div>")
     bits.append(f'<div class="cm-doc">{_doc_line(base, ev)}</div>')
+    others = [d for d in ev.get("sources") or [] if d != ev.get("doc_id")]
+    if others:
+        links = ", ".join(
+            f'<a href="{e(doc_href(base, d))}" target="_top">{e(d)}</a>' for d in others
+        )
+        bits.append(f'<div class="cm-sources">Also reported by {links}</div>')
     return "<li>" + "".join(bits) + "</li>"
 
 
@@ -155,13 +204,14 @@ def event_group_html(group: dict, base: str = "") -> str:
     color, icon = event_style(group["type"])
     n = group["count"]
     prec = PRECISION_LABEL.get(group["precision"] or "", group["precision"] or "unknown")
+    lang = group.get("lang") or DEFAULT_LANG
     head = (
         f'<div class="cm-popup"><h4><i class="fa-solid fa-{e(icon)}" style="color:{e(color)}"></i> '
         f"{e(group['type'] or 'Event')}</h4>"
         f'<div class="cm-where">{e(group["place_name"])} <span class="cm-prec">({e(prec)})</span>'
         f" &middot; {n} event{'s' if n != 1 else ''}</div><ul>"
     )
-    items = "".join(event_item_html(ev, base) for ev in group["items"])
+    items = "".join(event_item_html(ev, base, lang) for ev in group["items"])
     more = ""
     if n > len(group["items"]):
         q = {"type": group["type"] or ""}
@@ -246,6 +296,7 @@ def group_events(
                 "place_name_fr": ev.get("place_name_fr"),
                 "place_name_en": ev.get("place_name_en"),
                 "precision": ev.get("precision"),
+                "lang": lang,
                 "count": 0,
                 "items": [],
             }

@@ -32,8 +32,20 @@ PARAMS: dict[str, dict] = {
     ),
     "start": _param("start", "First day included (YYYY-MM-DD).", DATE, "2024-01-01"),
     "end": _param("end", "Last day included (YYYY-MM-DD).", DATE, "2024-12-31"),
-    "type": _param("type", "Event type or subtype (exact, case-insensitive).", TEXT, "Battles"),
-    "actor": _param("actor", "Substring of an actor's name.", TEXT),
+    "type": _param(
+        "type",
+        "Event type or subtype, by its name or its French or English label (Battles, Combats, "
+        "Air/drone strike); the types are declared in geo/data/event_types.tsv.",
+        TEXT,
+        "Battles",
+    ),
+    "actor": _param(
+        "actor",
+        "An actor by its id or any of its names in either language (Russia and Russie find the "
+        "same events); a name the actor registry lacks matches part of an actor's label.",
+        TEXT,
+        "Russia",
+    ),
     "place": _param(
         "place",
         "A place id (gn:170063) or any of its names: French, English, or as a document wrote it "
@@ -99,6 +111,9 @@ def _collection(summary: str, filters: tuple[str, ...], props: str) -> dict:
             },
         }
     }
+
+
+_EVENT_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
 
 
 def spec(server_url: str = "") -> dict:
@@ -185,6 +200,53 @@ def spec(server_url: str = "") -> dict:
                         **ERRORS,
                     },
                 },
+            },
+            "/api/events/{id}/sources": {
+                "get": {
+                    "summary": "The reports an event was merged from, its own first.",
+                    "parameters": [_EVENT_ID],
+                    "responses": {
+                        "200": {
+                            "description": "The event's sources.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Sources"}
+                                }
+                            },
+                        },
+                        "404": {"$ref": "#/components/responses/NotFound"},
+                        **ERRORS,
+                    },
+                }
+            },
+            "/api/events/{id}/unmerge": {
+                "post": {
+                    "summary": "Undo a merge: the reports become events of their own again.",
+                    "security": [{"bearer": []}],
+                    "parameters": [_EVENT_ID],
+                    "responses": {
+                        "200": {
+                            "description": "The merged event and the reports detached from it.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "event_id": {"type": "integer"},
+                                            "detached": {
+                                                "type": "array",
+                                                "items": {"type": "integer"},
+                                            },
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "401": {"$ref": "#/components/responses/Unauthorized"},
+                        "404": {"$ref": "#/components/responses/NotFound"},
+                        **ERRORS,
+                    },
+                }
             },
             "/api/documents/{id}": {
                 "get": {
@@ -362,6 +424,60 @@ def spec(server_url: str = "") -> dict:
                         "sentence": {"type": "string"},
                         "doc_title": nullable_str,
                         "doc_url": nullable_str,
+                        "location": {
+                            **nullable_str,
+                            "description": "the place as the text names it (Tin-Barkoudou), "
+                            "even when the event is drawn at the province that holds it",
+                        },
+                        "geo_precision": {
+                            **nullable_int,
+                            "description": "ACLED's code: 1 the place itself, 2 a district or "
+                            "a nearby town, 3 a province or larger",
+                        },
+                        "time_precision": {
+                            **nullable_int,
+                            "description": "ACLED's code: 1 the day, 2 a week or a range, 3 a "
+                            "month or vaguer; null when the event has no date of its own (the "
+                            "date filters then take its document's publication date)",
+                        },
+                        "actor1": {**nullable_str, "description": "actor registry id"},
+                        "actor2": {**nullable_str, "description": "actor registry id"},
+                        "interaction": {**nullable_int, "description": "ACLED's code (17...)"},
+                        "fatalities_phrase": nullable_str,
+                        "why": nullable_str,
+                        "n_sources": {"type": "integer"},
+                        "sources": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": "ids of the documents that reported the event",
+                        },
+                        "merged_into": nullable_int,
+                        "why_merged": nullable_str,
+                    },
+                },
+                "Sources": {
+                    "type": "object",
+                    "properties": {
+                        "event_id": {"type": "integer"},
+                        "numberReturned": {"type": "integer"},
+                        "sources": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "event_id": {"type": "integer"},
+                                    "doc_id": {"type": "string"},
+                                    "doc_title": nullable_str,
+                                    "doc_source": nullable_str,
+                                    "doc_url": nullable_str,
+                                    "published": nullable_str,
+                                    "fatalities": nullable_int,
+                                    "date": nullable_str,
+                                    "sentence": {"type": "string"},
+                                    "why_merged": nullable_str,
+                                },
+                            },
+                        },
                     },
                 },
                 "Statement": {

@@ -124,6 +124,7 @@ def event_popup():
         "place_id": first.get("place_id"),
         "place_name": pick_name(first, lang, prefix="place_") or "",
         "precision": first.get("precision"),
+        "lang": lang,
         "count": total,
         "items": sorted(rows, key=lambda r: r.get("date") or "", reverse=True),
     }
