@@ -61,7 +61,7 @@ _CUE_KINDS = {
     "source", "for", "title", "pronoun_sg", "pronoun_pl", "pronoun_none", "det", "adjunct",
     "boundary", "relative", "lead", "stop", "connector", "venue", "venue_prep", "place_prep",
     "naming", "clause_subject", "anaphor", "presence", "infinitive", "possessive", "genitive",
-    "audience", "audience_prep", "medium",
+    "audience", "audience_prep", "medium", "copula",
 }  # fmt: skip
 _ROLE_KINDS = {"person", "group", "org"}
 _FLAGS = {"que", "incise", "refl", "obj", "noinv", "what"}
@@ -262,7 +262,7 @@ def load_lexicon(lang: str = DEFAULT) -> Lexicon:
     role_alt = "|".join(_role_pattern(p) for p in sorted(roles, key=lambda p: (-len(p), p)))
     titles = sorted(cues.get("title", ()), key=len, reverse=True)
     token = "|".join(re.escape(t) for t in titles if t.endswith("."))
-    token = (token + "|" if token else "") + r"[^\W\d_]+'|\w+(?:[-']\w+)*|\S"
+    token = (token + "|" if token else "") + r"[^\W\d_]+'s(?!\w)|[^\W\d_]+'|\w+(?:[-']\w+)*|\S"
     return Lexicon(
         lang=lang,
         and_word=spec.and_word,
@@ -599,6 +599,8 @@ def _np_before(
         np = np[1:]
     if np and np[0][2].lower() in ("et", "and", "mais", "but"):
         np = np[1:]
+    while len(np) > 1 and lx.has("adjunct", np[-1][2]) and not _is_cap(np[-1][2]):
+        np = np[:-1]  # "officials also said", "the officials earlier announced"
     if not np:
         return None
     if len(np) > 2 and lx.has("lead", np[-1][2]) and not _is_cap(np[-1][2]):
@@ -1104,7 +1106,8 @@ _PASSIVE_BEFORE = re.compile(
 )
 _NOUN_BEFORE = re.compile(
     r"(?:\b(?:le|la|les|un|une|des|du|de|sa|son|ses|leur|leurs|cette|ce|ces|à|en|sans|pour|par|sur|"
-    r"the|a|an|his|her|its|their|this|these|of|to|for)\s+|\b[ld]')$",
+    r"the|a|an|his|her|its|their|this|these|of|to|for)\s+|\b[ld]'"
+    r"|\b\d+(?:st|nd|rd|th|e|ème)?\s+)$",  # "the 40th confirmed death", "12 confirmed cases"
     re.IGNORECASE,
 )
 _CLAUSE_TRIM = " \n,;:.!?…—–-"
@@ -1137,6 +1140,8 @@ def _find_events(
         i = bisect.bisect_right(sent_starts, s) - 1
         if i < 0 or s >= sents[i][1]:
             continue
+        if m.group("v")[:1].isupper() and masked[sents[i][0] : m.start("v")].strip():
+            continue  # a capital inside a sentence: a name ("the United States Department")
         verb = _fold(" ".join(m.group("v").split()))
         pron = m.groupdict().get("pron")
         events.append(_Event(s, e, kind, i, lx.flags.get(verb, frozenset()), pron))
@@ -1234,6 +1239,13 @@ def _analyse(
             found = _np_before(lx, masked, max(ss, low), ev.start)
             if not found:
                 return False
+            np_words = masked[found[0][0] : found[0][1]].split()
+            if any(lx.has("copula", w) for w in np_words) or all(
+                lx.has("adjunct", w) for w in np_words
+            ):
+                return False  # "there have been 12 confirmed", "it was only reported": no subject
+            if ev.kind == "fin" and not _speakerlike(lx, masked, found[0]):
+                return False  # "all of which came from the eastern states of": a noun, no verb
             ev.np, ev.appos = found
     if "incise" in ev.flags and not ev.inverted:
         return False
