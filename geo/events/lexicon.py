@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from re import _constants as _C
+from re import _parser
 
 from geo.errors import ConfigError
 from geo.lang import language, read_tsv
@@ -74,6 +76,8 @@ class Trigger:
     subtype: str | None
     form: str
     comment: str = ""
+    # words one of which every match holds (lower case): a text with none is not searched
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,52 @@ class ActorEntry:
     label: str
     kind: str
     metonymic_only: bool = False
+    needs: tuple[str, ...] = ()
+
+
+MIN_NEED = 3  # shortest word worth a prefilter
+
+
+def _requirements(seq) -> list[tuple[str, ...]]:
+    """What every match of a parsed pattern holds: a list of sets of lower-case words, each
+    set one of whose words must appear (a literal run, or one word per alternative)."""
+    out: list[tuple[str, ...]] = []
+    cur = ""
+    for op, av in seq:
+        if op is _C.LITERAL:
+            cur += chr(av).lower()
+            continue
+        if cur.strip():
+            out.append((cur,))
+        cur = ""
+        if op is _C.SUBPATTERN:
+            out += _requirements(av[-1])
+        elif op is _C.BRANCH:
+            best = [_best(_requirements(b)) for b in av[1]]
+            if all(best):
+                out.append(tuple(w for b in best for w in b))
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and av[0] >= 1:
+            out += _requirements(av[2])
+    if cur.strip():
+        out.append((cur,))
+    return out
+
+
+def _best(options: list[tuple[str, ...]]) -> tuple[str, ...]:
+    usable = [o for o in options if min(len(w.strip()) for w in o) >= MIN_NEED]
+    return max(usable, key=lambda o: min(len(w) for w in o), default=())
+
+
+def needs(pattern: re.Pattern[str]) -> tuple[str, ...]:
+    """Words one of which every match of ``pattern`` holds, lower case (empty: no filter).
+
+    >>> needs(re.compile(r"(?<![\\w-])(?:frappes?\\s+aériennes?)"))
+    ('aérienne',)
+    """
+    try:
+        return _best(_requirements(_parser.parse(pattern.pattern, pattern.flags)))
+    except Exception:  # noqa: BLE001 - an unreadable pattern is simply never prefiltered
+        return ()
 
 
 def _compile(
@@ -127,7 +177,7 @@ def load_triggers(lang: str) -> tuple[Trigger, ...]:
                 raise ConfigError(f"{path}:{n}: unknown subtype {subtype!r} of {type_}")
         comment = row[4] if len(row) > 4 else ""
         compiled = _compile(path, n, pattern, aux=spec.event_aux)
-        out.append(Trigger(compiled, type_, subtype or None, form, comment))
+        out.append(Trigger(compiled, type_, subtype or None, form, comment, needs(compiled)))
     return tuple(out)
 
 
@@ -141,5 +191,5 @@ def load_actors() -> tuple[ActorEntry, ...]:
             raise ConfigError(f"{path}:{n}: expected pattern, label, kind in {ACTOR_KINDS}")
         flags = set(row[3].split(",")) if len(row) > 3 and row[3] else set()
         pat = _compile(path, n, row[0], case="cs" in flags)
-        out.append(ActorEntry(pat, row[1], row[2], "meto" in flags))
+        out.append(ActorEntry(pat, row[1], row[2], "meto" in flags, needs(pat)))
     return tuple(out)

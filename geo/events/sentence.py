@@ -81,7 +81,10 @@ def find_hits(text: str, lang: str) -> list[Hit]:
     blocked: list[tuple[int, int]] = []
     next_blocked: set[int] = set()
     hits = []
+    low = text.lower()
     for t in triggers:
+        if t.needs and not any(w in low for w in t.needs):
+            continue  # none of the words every match holds: the pattern cannot match
         for m in t.pattern.finditer(text):
             if t.form == "block":
                 blocked.append(m.span("b") if "b" in t.pattern.groupindex else m.span())
@@ -108,7 +111,10 @@ def find_hits(text: str, lang: str) -> list[Hit]:
 def find_actors(text: str, mentions: Sequence[Mention]) -> list[tuple[int, int, str, str]]:
     meto = [(m.start, m.end) for m in mentions if m.role == "metonymic"]
     found = []
+    low = text.lower()
     for a in load_actors():
+        if a.needs and not any(w in low for w in a.needs):
+            continue
         for m in a.pattern.finditer(text):
             if a.metonymic_only and not any(s < m.end() and m.start() < e for s, e in meto):
                 continue
