@@ -61,40 +61,10 @@ _CUE_KINDS = {
     "source", "for", "title", "pronoun_sg", "pronoun_pl", "pronoun_none", "det", "adjunct",
     "boundary", "relative", "lead", "stop", "connector", "venue", "venue_prep", "place_prep",
     "naming", "clause_subject", "anaphor", "presence", "infinitive", "possessive", "genitive",
-    "audience", "audience_prep", "medium", "copula",
+    "audience", "audience_prep", "medium", "copula", "function",
 }  # fmt: skip
 _ROLE_KINDS = {"person", "group", "org"}
 _FLAGS = {"que", "incise", "refl", "obj", "noinv", "what"}
-_FUNCTION_WORDS = frozenset(
-    [
-        "de",
-        "d'",
-        "du",
-        "des",
-        "la",
-        "le",
-        "l'",
-        "les",
-        "un",
-        "une",
-        "et",
-        "en",
-        "à",
-        "au",
-        "aux",
-        "pour",
-        "sur",
-        "the",
-        "of",
-        "a",
-        "an",
-        "and",
-        "for",
-        "in",
-        "on",
-        "to",
-    ]
-)
 
 
 # --------------------------------------------------------------------------- folding
@@ -285,8 +255,8 @@ def load_lexicon(lang: str = DEFAULT) -> Lexicon:
         naming_re=re.compile(rf"{b}(?:{_alt(c('naming'))})\s*(?:[:,]\s*)?$", re.IGNORECASE),
         presence_re=re.compile(rf"{b}(?:{_alt(c('presence'))})\s+", re.IGNORECASE),
         infinitive_re=re.compile(
-            rf"\s+(?:(?:{_alt(c('adjunct'))})\s+)*+(?-i:[a-zà-ÿ]{{2,}}(?:{_alt(c('infinitive'))}))"
-            rf"(?=\s+[\w'])",
+            rf"\s+(?:(?:{_alt(c('adjunct'))})\s+)*(?!(?:{_alt(c('adjunct'))})(?![\w-]))"
+            rf"(?-i:[a-zà-ÿ]{{2,}}(?:{_alt(c('infinitive'))}))(?=\s+[\w'])",
             re.IGNORECASE,
         ),
     )
@@ -1046,7 +1016,7 @@ class _Speakers:
             w
             for w in re.findall(r"[\w-]+'?", fold)
             if w not in role_words
-            and w not in _FUNCTION_WORDS
+            and not lx.has("function", w)
             and not lx.has("det", w)
             and not lx.has("anaphor", w)
         ]
@@ -1391,7 +1361,7 @@ def _is_naming(lx: Lexicon, masked: str, text: str, q: _Quote) -> bool:
     words = q.text(text).split()
     return (
         0 < len(words) <= 4
-        and all(_is_cap(w) or _fold(w) in _FUNCTION_WORDS for w in words)
+        and all(_is_cap(w) or lx.has("function", w) for w in words)
         and _is_cap(words[0])
     )
 
