@@ -33,10 +33,12 @@ __all__ = [
     "family",
     "get",
     "load",
+    "names_in_family",
     "resolve",
     "style",
     "subtypes_by_type",
     "type_of",
+    "weights",
 ]
 
 DATA_FILE = Path(__file__).parent / "data" / "event_types.tsv"
@@ -213,3 +215,22 @@ def family(type_: str | None) -> str | None:
     """
     t = get(type_)
     return t.family if t else None
+
+
+def names_in_family(family_name: str) -> tuple[str, ...]:
+    """The types of a family, in rank order (the extractor's ``VIOLENT`` is
+    ``names_in_family("political violence")``).
+
+    >>> names_in_family("demonstrations")
+    ('Protests', 'Riots')
+    """
+    return tuple(t.name for t in event_types() if t.family == family_name)
+
+
+def weights() -> dict[str, float]:
+    """``{type: weight}``: how much an event of each type counts for an article's main event.
+
+    >>> weights()["Diplomacy"], weights()["Battles"]
+    (1.0, 3.0)
+    """
+    return {t.name: t.weight for t in event_types()}

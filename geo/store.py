@@ -1257,7 +1257,7 @@ class SQLiteStore(Store):
         if r.day_min is None or event_types.family(r.type) is None:
             return []
         fam = event_types.family(r.type)
-        types = [t.name for t in event_types.event_types() if t.family == fam]
+        types = list(event_types.names_in_family(fam))
         dlat = incidents.MERGE_KM / 111.0
         dlon = dlat / max(math.cos(math.radians(r.lat)), 0.01)
         days = (r.day_min - incidents.MERGE_DAYS - 1, r.day_max + incidents.MERGE_DAYS + 1)
