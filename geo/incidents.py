@@ -10,7 +10,11 @@ A store merges a new report into an event already stored when
   that holds the other;
 * their dates are each a day (time precision 1) and at most :data:`MERGE_DAYS` apart;
 * their actors, when both name some, share one (by actor id, so "Russie" in a French
-  dispatch and "Russia" in an English one are one actor).
+  dispatch and "Russia" in an English one are one actor);
+* neither is placed only at a country (two strikes "in Ukraine" on one day may be any two),
+  and when either is drawn at an enclosing place (geo precision 2 or 3) the places their
+  texts name, if both name one, are the same name (two villages of one province are two
+  incidents, even when both are drawn at the province).
 
 The merged event keeps every report as a source, and its toll is the best-supported one: the
 value most reports give, ties going to the more confident report, then to the higher count.
@@ -55,6 +59,8 @@ class Report:
     day_max: float | None
     actors: frozenset[str] = frozenset()  # actor ids
     doc: object = None  # the document it comes from (any comparable key)
+    location: str | None = None  # the place as the text names it
+    geo_precision: int | None = None  # ACLED's code: 1 the place itself .. 3 a province
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -87,6 +93,12 @@ def actor_ids(labels: Iterable[str | None]) -> frozenset[str]:
     return frozenset(out)
 
 
+def _fold(name: str) -> str:
+    from gazetteer.normalize import fold
+
+    return fold(name)
+
+
 def _one_day(r: Report) -> bool:
     return r.day_min is not None and r.day_max is not None and r.day_max - r.day_min <= 1
 
@@ -116,6 +128,11 @@ def same_incident(new: Report, old: Report) -> str | None:
         return None
     shared = new.actors & old.actors
     if new.actors and old.actors and not shared:
+        return None
+    if "country" in (new.feature, old.feature):
+        return None
+    coarse = max(new.geo_precision or 1, old.geo_precision or 1) >= 2
+    if coarse and new.location and old.location and _fold(new.location) != _fold(old.location):
         return None
     km = haversine_km(new.lat, new.lon, old.lat, old.lon)
     if km <= MERGE_KM:

@@ -1160,7 +1160,8 @@ class SQLiteStore(Store):
             report = incidents.Report(
                 e.type, e.subtype, e.place.lat, e.place.lon, e.place.feature, e.place.admin1,
                 *(_day_span(emin, emax) if time_precision == 1 else (None, None)),
-                incidents.actor_ids([*labels, actor1, actor2]), doc_pk,
+                incidents.actor_ids([*labels, actor1, actor2]), doc_pk, e.location,
+                geo_precision,
             )  # fmt: skip
             if not self._merge_on_add(con, eid, report):
                 self._show_event(con, eid, kinds)
@@ -1239,16 +1240,18 @@ class SQLiteStore(Store):
         """``(id, Report)`` of the visible located events matching ``where``."""
         rows = con.execute(
             "SELECT e.id, e.type, e.subtype, p.lat, p.lon, p.feature, p.admin1, e.date_min, "
-            "e.date_max, e.time_precision, e.actors, e.actor1, e.actor2, e.doc_pk "
+            "e.date_max, e.time_precision, e.actors, e.actor1, e.actor2, e.doc_pk, e.location, "
+            "e.geo_precision "
             f"FROM events e {index} JOIN places p ON p.pk = e.place_pk "
             f"WHERE e.merged_into IS NULL AND {where}",
             params,
         ).fetchall()
         out = []
-        for eid, t, st, lat, lon, feat, adm1, dmin, dmax, tp, labels, a1, a2, doc in rows:
+        for eid, t, st, lat, lon, feat, adm1, dmin, dmax, tp, labels, a1, a2, doc, loc, gp in rows:
             days = _day_span(dmin, dmax) if tp == 1 else (None, None)
             ids = incidents.actor_ids([*_json_list(labels), a1, a2])
-            out.append((eid, incidents.Report(t, st, lat, lon, feat, adm1, *days, ids, doc)))
+            report = incidents.Report(t, st, lat, lon, feat, adm1, *days, ids, doc, loc, gp)
+            out.append((eid, report))
         return out
 
     def _incident_candidates(self, con: sqlite3.Connection, r: incidents.Report) -> list:

@@ -714,11 +714,12 @@ SOCHI, ALEPPO_PROVINCE = "gn:491422", "gn:170062"
 
 
 def report(gaz, doc_id, text, place_id, day, type_="Diplomacy", subtype="Meeting/talks",
-           actors=("Russie", "Turquie"), fatalities=None, precision="city", source=None):  # fmt: skip
+           actors=("Russie", "Turquie"), fatalities=None, precision="city", source=None,
+           **fields):  # fmt: skip
     ev = Event(
         type_, subtype, text, 0, len(text), date=DateValue(day, "day", "mardi"), actors=actors,
         fatalities=fatalities, place=gaz.get(place_id), place_precision=precision,
-        confidence=0.8,
+        confidence=0.8, **fields,
     )  # fmt: skip
     return extracted(doc_id, text, day, events=[ev], source=source)
 
@@ -750,6 +751,16 @@ def test_two_reports_of_one_meeting_are_one_event_with_two_sources(tmp_path, gaz
     st.close()
 
 
+def test_reports_placed_only_at_a_country_stay_two_events(tmp_path, gaz):
+    st = open_store(tmp_path / "m.sqlite")
+    kw = {"type_": "Explosions/Remote violence", "subtype": "Air/drone strike",
+          "actors": ("Russie",), "precision": "country"}  # fmt: skip
+    st.add(report(gaz, "a", "Des frappes russes en Syrie mardi.", SYRIA, "2024-09-03", **kw))
+    st.add(report(gaz, "b", "Russian strikes in Syria on Tuesday.", SYRIA, "2024-09-03", **kw))
+    assert st.events()[1] == 2
+    st.close()
+
+
 def test_reports_of_different_days_stay_two_events(tmp_path, gaz):
     st = open_store(tmp_path / "m.sqlite")
     st.add(report(gaz, "a", "Rencontre à Sotchi mardi.", SOCHI, "2024-09-03"))
@@ -767,11 +778,17 @@ def test_reports_of_different_days_stay_two_events(tmp_path, gaz):
         ({"actors": ("Iran",)}, False),  # no actor in common
         ({"actors": ()}, True),  # no actor named: no contradiction
         ({"place_id": ALEPPO}, False),  # far away
+        # two villages the gazetteer lacks, both drawn at one province: two incidents
+        ({"location": "Anzourou", "geo_precision": 3}, False),
+        ({"location": "tin barkoudou", "geo_precision": 3}, True),  # one village, spelt alike
     ],
 )
 def test_what_makes_two_reports_one_incident(tmp_path, gaz, second, merged):
     st = open_store(tmp_path / "m.sqlite")
-    st.add(report(gaz, "a", "Rencontre à Sotchi mardi.", SOCHI, "2024-09-03"))
+    first = {}
+    if "location" in second:  # both drawn at the province that holds the village named
+        first = {"location": "Tin-Barkoudou", "geo_precision": 3}
+    st.add(report(gaz, "a", "Rencontre à Sotchi mardi.", SOCHI, "2024-09-03", **first))
     args = {"place_id": SOCHI, "day": "2024-09-03", **second}
     st.add(report(gaz, "b", "Un autre récit.", args.pop("place_id"), args.pop("day"), **args))
     assert st.events()[1] == (1 if merged else 2)
