@@ -549,3 +549,12 @@ def test_popup_says_what_a_province_marker_stands_for(merged_client):
     assert "(“douze civils”)" in popup
     meeting = popup_of(data, "Poutine")
     assert "Also reported by" in meeting and "reuters" in meeting
+
+
+def test_document_page_says_where_its_event_was_merged(merged_client):
+    page = merged_client.get("/documents/reuters").get_data(as_text=True)
+    assert "merged into" in page and "/sources" in page and "same family (diplomacy)" in page
+    page = merged_client.get("/documents/afp").get_data(as_text=True)
+    assert 'Also reported by <a href="/documents/reuters">reuters</a>' in page
+    page = merged_client.get("/documents/vac").get_data(as_text=True)
+    assert "Tin-Barkoudou, shown at" in page and "(“douze civils”)" in page
