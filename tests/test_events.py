@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from geo.events import SUBTYPES, casualties, extract_events, load_actors, load_triggers
+from geo.events.roles import retype, victims
+from geo.events.toll import toll
 from geo.model import Mention
 from geo.text import clean
 
@@ -463,3 +465,80 @@ def test_seed_events(seed_events):
     for prefix in ("000", "001", "002", "003", "004"):
         for e in seed_events(prefix):
             assert e.place is None or e.place.name not in {"Damascus", "Ankara", "Moscow"}
+
+
+# --------------------------------------------------------------------------- who did what to whom
+
+
+@pytest.mark.parametrize(
+    ("clause", "expected"),
+    [
+        ("Des hommes armés ont tué douze civils dans le village de Tin-Barkoudou", "civilians"),
+        ("des jihadistes ont attaqué un village de la région de Mopti", "civilians"),
+        ("Au moins une dizaine de soldats ont été tués dans une embuscade", "armed"),
+        ("des jihadistes ont attaqué un poste de l'armée", "armed"),
+        ("Gunmen killed 12 villagers in an attack on a market", "civilians"),
+        ("Seven soldiers were killed in an ambush on an army convoy", "armed"),
+        ("An attack took place on Tuesday", None),
+    ],
+)
+def test_victims(clause, expected):
+    assert victims(clause) == expected
+
+
+@pytest.mark.parametrize(
+    ("type_", "subtype", "trigger", "clause", "expected"),
+    [
+        ("Battles", "Armed clash", "attaque", "une attaque contre un village a tué 12 villageois",
+         ("Violence against civilians", "Attack")),
+        ("Battles", "Armed clash", "attack", "an attack on an army post killed 7 soldiers",
+         ("Battles", "Armed clash")),
+        ("Explosions/Remote violence", "Air/drone strike", "frappe",
+         "une frappe a tué douze civils sur un marché", ("Explosions/Remote violence",
+                                                         "Air/drone strike")),
+        ("Battles", "Armed clash", "heurts", "des heurts entre grévistes et policiers",
+         ("Riots", None)),
+        ("Battles", "Armed clash", "clashes", "clashes between protesters and police",
+         ("Riots", None)),
+        ("Battles", "Non-state actor overtakes territory", "se sont emparés",
+         "les rebelles se sont emparés sans combat de la ville",
+         ("Strategic developments", "Non-violent transfer of territory")),
+        ("Battles", "Government regains territory", "retook",
+         "the army retook the town without a fight",
+         ("Strategic developments", "Non-violent transfer of territory")),
+        ("Violence against civilians", "@victims", "ont été tués",
+         "trois policiers ont été tués", ("Battles", "Armed clash")),
+    ],
+)  # fmt: skip
+def test_type_by_actors(type_, subtype, trigger, clause, expected):
+    assert retype(type_, subtype, trigger, clause, [])[:2] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Au moins une dizaine de soldats ont été tués.", (10, None, "Au moins une dizaine de soldats")),
+        ("Trente et une personnes ont été tuées.", (31, None, "Trente et une personnes")),
+        ("Dix-huit personnes ont été tuées et vingt autres blessées.", (18, 20, "Dix-huit personnes")),
+        ("Un casque bleu et sept civils ont été tués.", (8, None, "Un casque bleu et sept civils")),
+        ("Le conflit a fait plus de 300.000 morts depuis 2011.", (None, None, None)),
+        ("Twenty-one people were killed.", (21, None, "Twenty-one people")),
+        ("Dozens of villagers were killed.", (24, None, "Dozens of villagers")),
+        ("More than 400 people have died there since January.", (None, None, None)),
+    ],
+)  # fmt: skip
+def test_toll_of_the_event(sentence, expected):
+    assert toll(sentence) == expected
+
+
+def test_prefilter_words_are_in_every_match():
+    """A pattern is skipped on a text lacking its words: those words must be in every match."""
+    texts = [p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")]
+    texts.append(
+        "Un drone russe a frappé un marché. Des missiles ont touché Kharkiv. A drone struck a "
+        "market; rockets hit the town. Des hommes armés, des jihadistes et Boko Haram ont attaqué."
+    )
+    for t in [*load_triggers("fr"), *load_triggers("en"), *load_actors()]:
+        for text in texts:
+            for m in t.pattern.finditer(text):
+                assert not t.needs or any(w in m.group().lower() for w in t.needs), (t, m)

@@ -135,3 +135,134 @@ def test_statement_scores_through_the_cli(gazetteer_path, tmp_path):
     assert scores["recall"] >= 0.95
     assert scores["speaker_accuracy"] >= 0.90
     assert scores["where_said_correct"] in ("8/8", 8)
+
+
+# --------------------------------------------------------------------------- events a user checks
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "type_", "place", "location", "geo", "fatalities", "actor1", "actor2"),
+    [
+        (
+            "fr",
+            "Des hommes armés ont tué douze civils jeudi dans le village de Tin-Barkoudou, "
+            "dans la région de Tillabéri.",
+            "Violence against civilians", "Tillabéri", "Tin-Barkoudou", {2, 3}, 12,
+            "gunmen", "civilians",
+        ),
+        (
+            "en",
+            "Gunmen killed twelve villagers on Thursday in the village of Tin-Barkoudou, in "
+            "Niger's Tillaberi region.",
+            "Violence against civilians", "Tillabéri", "Tin-Barkoudou", {2, 3}, 12,
+            "gunmen", "civilians",
+        ),
+        (
+            "fr",
+            "Un drone russe a frappé mercredi un marché de Kramatorsk, tuant douze civils.",
+            "Explosions/Remote violence", "Kramatorsk", "Kramatorsk", {1}, 12, "russia",
+            "civilians",
+        ),
+        (
+            "en",
+            "A Russian drone struck a market in Kramatorsk on Wednesday, killing twelve civilians.",
+            "Explosions/Remote violence", "Kramatorsk", "Kramatorsk", {1}, 12, "russia",
+            "civilians",
+        ),
+        (
+            "fr",
+            "Sept soldats maliens ont été tués mardi dans une embuscade près de Douentza.",
+            "Battles", "Douentza", "Douentza", {2}, 7, None, "mali",
+        ),
+        (
+            "en",
+            "Seven Malian soldiers were killed on Tuesday in an ambush near Douentza.",
+            "Battles", "Douentza", "Douentza", {2}, 7, None, "mali",
+        ),
+        (
+            "fr",
+            "Les dockers du port de Marseille sont en grève depuis lundi.",
+            "Protests", "Marseille", "Marseille", {1}, None, "protesters", None,
+        ),
+        (
+            "en",
+            "Dockers in Marseille went on strike on Monday against the pension reform.",
+            "Protests", "Marseille", "Marseille", {1}, None, "protesters", None,
+        ),
+        (
+            "fr",
+            "Des heurts ont opposé jeudi des grévistes et la police à Marseille.",
+            "Riots", "Marseille", "Marseille", {1}, None, "protesters", "police",
+        ),
+    ],
+)  # fmt: skip
+def test_who_did_what_to_whom_and_where(
+    extractor, lang, text, type_, place, location, geo, fatalities, actor1, actor2
+):
+    x = extractor.extract(Document("t", text, lang, "2024-03-08"))
+    e = x.events[0]
+    assert e.type == type_, e.why
+    assert e.place is not None and place in (e.place.name, e.place.name_fr, e.place.name_en)
+    assert e.location == location and e.geo_precision in geo
+    assert e.fatalities == fatalities
+    assert (e.actor1, e.actor2) == (actor1, actor2)
+    assert e.why.startswith("main event")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "fatalities", "phrase"),
+    [
+        ("fr", "Au moins une dizaine de soldats ont été tués mardi dans une attaque à Gao.", 10,
+         "Au moins une dizaine de soldats"),
+        ("en", "Dozens of fighters were killed on Monday in clashes in Idlib.", 24,
+         "Dozens of fighters"),
+        ("fr", "Trente et une personnes ont été tuées dimanche dans une frappe aérienne à Gaza.",
+         31, "Trente et une personnes"),
+        # a cumulative toll is context, not the event's toll
+        ("fr", "Au moins 15 civils ont été tués vendredi dans une attaque à Djibo. Plus de 900 "
+         "personnes ont été tuées dans la région depuis janvier.", 15, "Au moins 15 civils"),
+        ("en", "At least three people were killed in an air strike on Aleppo on Friday; more than "
+         "400 have died there since January.", 3, "At least three people"),
+    ],
+)  # fmt: skip
+def test_the_events_own_toll_and_its_words(extractor, lang, text, fatalities, phrase):
+    e = extractor.extract(Document("t", text, lang, "2024-03-08")).events[0]
+    assert (e.fatalities, e.fatalities_phrase) == (fatalities, phrase)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "fr",
+            "Une frappe russe a touché un immeuble d'habitation à Kharkiv, faisant trois morts.",
+        ),
+        ("en", "A Russian strike hit an apartment block in Kharkiv, killing three people."),
+    ],
+)
+def test_an_undated_event_takes_the_publication_date(extractor, lang, text):
+    e = extractor.extract(Document("t", text, lang, "2024-03-08")).events[0]
+    assert (e.date.value, e.time_precision) == ("2024-03-08", 2)
+    assert "publication date" in e.why
+
+
+def test_a_dated_event_is_precise_to_the_day(extractor):
+    text = "Des combats ont opposé lundi l'armée et des rebelles à Goma."
+    e = extractor.extract(Document("t", text, "fr", "2024-03-08")).events[0]
+    assert (e.date.value, e.time_precision) == ("2024-03-04", 1)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "Au moins 20 civils ont été tués mardi dans une attaque dans le nord du Burkina "
+         "Faso.\n\nLe gouverneur a précisé que l'attaque a eu lieu dans la commune de Djibo."),
+        ("en", "At least 20 civilians were killed on Tuesday in an attack in northern Burkina "
+         "Faso.\n\nThe governor said the attack took place in the town of Djibo."),
+    ],
+)  # fmt: skip
+def test_the_lead_event_takes_the_town_a_later_sentence_names(extractor, lang, text):
+    e = extractor.extract(Document("t", text, lang, "2024-03-08")).events[0]
+    assert e.type == "Violence against civilians" and e.fatalities == 20
+    assert e.location == "Djibo" and e.geo_precision == 1
+    assert "placed at 'Djibo'" in e.why
