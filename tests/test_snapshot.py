@@ -106,3 +106,15 @@ def test_snapshot_endpoint(store, gazetteer_path):
     for bad in ("width=5", "bbox=1,2", "layers=nope", "start=2024-99-01"):
         r = c.get(f"/snapshot.png?{bad}")
         assert r.status_code == 400 and r.get_json()["error"], bad
+
+
+def test_legend_follows_the_declared_type_order(store, gaz):
+    # the types file ranks Explosions/Remote violence before Battles: so does the legend
+    from geo.event_types import event_types
+
+    buf = io.BytesIO()
+    render_snapshot(store, buf, fmt="svg", gazetteer=gaz)
+    svg = buf.getvalue().decode("utf-8")
+    shown = [t.name for t in event_types() if f"{t.name} (" in svg]
+    assert len(shown) >= 2, shown
+    assert sorted(shown, key=lambda n: svg.index(f"{n} (")) == shown
