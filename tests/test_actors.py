@@ -144,7 +144,7 @@ def test_every_non_obvious_actor_has_a_comment():
     for a in actors.actors():
         generic = a.label("en").islower()
         if (generic and a.category not in ("civilians", "rioters", "protesters", "rebels")) or (
-            a.category in ("political militias", "identity militias", "external forces")
-            and a.id not in ("nato",)
+            a.category in ("rebels", "political militias", "identity militias", "external forces")
+            and not generic
         ):
             assert a.comment, a.id
