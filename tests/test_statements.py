@@ -443,6 +443,22 @@ def test_empty_text():
             "porte-parole du gouverneur",
             True,
         ),
+        # a name closing the sentence after a long role; a name right after a role-only speaker
+        (
+            "Les villages ont été brûlés, a déclaré un responsable de la milice engagée aux côtés "
+            "de l'armée, Babakura Kolo.",
+            "Les villages",
+            "Babakura Kolo",
+            True,
+        ),
+        (
+            "Sept personnes ont été tuées jeudi, a déclaré le gouverneur de la région. Viatcheslav "
+            "Gladkov a ajouté que 18 autres ont été blessées. Quatre blessés sont sortis de "
+            "l'hôpital, a ajouté le gouverneur.",
+            "Quatre blessés",
+            "Viatcheslav Gladkov",
+            True,
+        ),
         # a person named in the sentence of the pronoun, after the last speaker
         (
             "Selon l'agence officielle, les délégations sont arrivées. M. Berg est arrivé lundi "

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from geo.model import Place
-from geo.statements.groups import _is_cap, _np_after, _np_before
+from geo.statements.groups import _is_cap, _np_after, _np_before, _starts_with_role
 from geo.statements.lexicon import _MASK, _QUOTE_MARKS, Lexicon, _fold
 
 
@@ -166,6 +166,17 @@ def _analyse(
         if found:
             ev.np, ev.appos = found
             ev.inverted = True
+            if ev.appos is None and _starts_with_role(lx, masked[ev.np[0] : ev.np[1]]):
+                # "a déclaré un responsable de la milice engagée aux côtés de l'armée, Babakura
+                # Kolo.": the name closing the sentence is the role's
+                tail = re.match(r"[^,;:()«»\"\ue000]{1,120}?,\s+", masked[ev.np[1] : se])
+                name = tail and _np_after(lx, masked, ev.np[1] + tail.end(), se)
+                if (
+                    name
+                    and _is_cap(masked[name[0][0] : name[0][1]].split()[0])
+                    and re.fullmatch(r"[\s.!?…]*", masked[name[0][1] : se])
+                ):
+                    ev.appos = name[0]
         else:
             low = prev.end if prev is not None and prev.sent == ev.sent else ss
             found = _np_before(lx, masked, max(ss, low), ev.start)

@@ -45,6 +45,7 @@ class _Speakers:
         self.para_starts = para_starts
         self.sent_starts = sent_starts or [0]
         self.history: list[_Said] = []
+        self.unnamed: tuple[int, str] | None = None  # the last speaker named by a role only
         # (speaker, is a person, folded description) -> sorted positions, for role coreference
         self.descs: dict[tuple[str, bool, str], list[int]] = {}
         self._scan_roles()
@@ -160,9 +161,30 @@ class _Speakers:
                     role = role or _strip_det(lx, appos_text)
                 ev.role = role or None
                 self._remember(ev, person=True)
+                unnamed = self.unnamed
+                if (
+                    unnamed is not None
+                    and not ev.role
+                    and not ev.plural
+                    and not ev.inverted
+                    and 0 < ev.start - unnamed[0] <= 400
+                    and bisect.bisect_right(self.para_starts, unnamed[0])
+                    == bisect.bisect_right(self.para_starts, ev.start)
+                ):  # "..., a déclaré le gouverneur de la région. Viatcheslav Gladkov a ajouté"
+                    self._describe(ev.start, ev.speaker, True, unnamed[1])
+                self.unnamed = None
                 return
         if appos_text:
             a_names = self.names.in_span(*ev.appos)
+            a_words = appos_text.split()
+            if (
+                not a_names
+                and 2 <= len(a_words) <= 4
+                and all(_is_cap(w) for w in a_words)
+                and _starts_with_role(lx, np_text)
+                and not self.names.on_place(*ev.appos)
+            ):  # "un responsable de la milice, Babakura Kolo" that NER did not tag
+                a_names = [(ev.appos[0], ev.appos[1], appos_text)]
             if a_names and a_names[0][0] - ev.appos[0] <= 4:
                 ev.speaker = self.names.full(a_names[0][2])
                 desc = _strip_det(lx, np_text)
@@ -223,6 +245,8 @@ class _Speakers:
         if appos_text and _starts_with_role(lx, appos_text):
             ev.role = _strip_det(lx, appos_text)
         self._remember(ev, person=bool(role and role.kind == "person"), desc=fold)
+        if role and role.kind == "person" and definite and not ev.plural:
+            self.unnamed = (ev.start, fold)  # a role without a name: the next name may be it
 
     def _anaphor(self, words: list[str], pos: int) -> _Said | None:
         """The speaker that "cette source", "la même ONG", "this official" refers back to: the
