@@ -9,6 +9,7 @@ from pathlib import Path
 from re import _constants as _C
 from re import _parser
 
+from geo import event_types
 from geo.errors import ConfigError
 from geo.lang import language, read_tsv
 
@@ -16,41 +17,12 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # where: words that say where the event just reported took place ("l'attaque a eu lieu près
 # de X"), read to place the lead's event, never an event of their own
 FORMS = ("verb", "noun", "weak", "block", "block_next", "where")
-SUBTYPES = {
-    "Explosions/Remote violence": (
-        "Air/drone strike",
-        "Shelling/artillery/missile attack",
-        "Remote explosive/landmine/IED",
-        "Suicide bomb",
-    ),
-    "Battles": (
-        "Armed clash",
-        "Government regains territory",
-        "Non-state actor overtakes territory",
-    ),
-    "Violence against civilians": ("Attack", "Abduction/forced disappearance"),
-    "Strategic developments": (
-        "Agreement",
-        "Arrests",
-        "Headquarters or base established",
-        "Non-violent transfer of territory",
-        "Change to group/activity",
-    ),
-    "Protests": (),
-    "Riots": (),
-    "Diplomacy": (
-        "Phone call",
-        "Meeting/talks",
-        "Visit",
-        "Ceasefire proposal or demand",
-        "Threat",
-        "Accusation",
-        "Cooperation",
-    ),
-}
+# The types and sub-types, their rank, families and weights: declared once in
+# geo/data/event_types.tsv (geo.event_types), read by the map and the store too.
+SUBTYPES: dict[str, tuple[str, ...]] = event_types.subtypes_by_type()
 TYPE_RANK = {t: i for i, t in enumerate(SUBTYPES)}
-VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians")
-TYPE_WEIGHT = {"Protests": 2.0, "Riots": 2.0, "Strategic developments": 1.5, "Diplomacy": 1.0}
+VIOLENT = event_types.names_in_family("political violence")
+TYPE_WEIGHT = event_types.weights()
 ACTOR_KINDS = ("state", "nonstate", "external", "civilians")
 # The level an event is placed at, by the feature of its place (a district is admin2).
 PRECISION = {"city": "city", "site": "city", "admin2": "admin2", "admin1": "admin1"}

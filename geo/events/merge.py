@@ -203,7 +203,7 @@ def salience(d: Draft, n_sent: int, text: str = "", lead: int = 0) -> tuple[floa
     clause (pluperfect, "since the start of the war") weighs against.
     """
     why: list[str] = []
-    score = 3.0 if d.type in VIOLENT else TYPE_WEIGHT[d.type]
+    score = TYPE_WEIGHT.get(d.type, 1.0)
     first = min(d.seen) - lead  # ``lead``: the first sentence that reports an event
     if first <= 1:
         score += 5.0

@@ -95,6 +95,16 @@ _CROWD = re.compile(
     re.IGNORECASE,
 )
 _CROWD_KINDS = {"protesters", "rioters"}
+_INTERVENTION = re.compile(
+    r"dispers\w*|gaz lacrymogènes?|interpell\w*|arrêté|matraqu\w*|tear ?gas|dispersed|"
+    r"arrested|batons?|water cannons?|canons? à eau",
+    re.IGNORECASE,
+)
+# Sub-types the type rules above give (no trigger names them)
+ROLE_SUBTYPES = frozenset(
+    {"Peaceful protest", "Protest with intervention", "Excessive force against protesters",
+     "Violent demonstration", "Non-violent transfer of territory"}
+)  # fmt: skip
 
 
 def victims(clause: str) -> str | None:
@@ -149,6 +159,12 @@ def retype(
     ('Violence against civilians', 'Attack', 'attack on civilians')
     """
     crowd = bool(_CROWD.search(clause)) or any(c in _CROWD_KINDS for c in categories)
+    if type_ == "Protests" and not subtype:
+        if _INTERVENTION.search(clause):
+            return type_, "Protest with intervention", "protesters dispersed or arrested"
+        return type_, "Peaceful protest", None
+    if type_ == "Riots" and not subtype:
+        return type_, "Violent demonstration", None
     if type_ == "Explosions/Remote violence":
         return type_, subtype, None
     if type_ == "Battles" and subtype and "territory" in subtype and _NO_FIGHT.search(clause):
@@ -159,14 +175,14 @@ def retype(
         )
     if type_ == "Battles" and _TWO_SIDED.search(trigger):
         if crowd:
-            return "Riots", None, "a clash with protesters"
+            return "Riots", "Violent demonstration", "a clash with protesters"
         return type_, subtype, None
     if type_ == "Battles" and subtype == "Armed clash" or subtype == "@victims":
         who = victims(clause)
         if who is None and target_kind in ("state", "nonstate", "external"):
             who = "armed"  # "l'armée dit avoir tué 11 Kurdes de la milice YPG"
         if crowd and subtype == "@victims":
-            return "Violence against civilians", "Attack", "protesters killed"
+            return "Protests", "Excessive force against protesters", "protesters killed"
         if who == "armed":
             return "Battles", "Armed clash", "armed men attacked" if subtype == "@victims" else None
         if who == "civilians":
