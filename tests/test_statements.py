@@ -459,6 +459,15 @@ def test_empty_text():
             "Viatcheslav Gladkov",
             True,
         ),
+        # a body named by its own name is not the body of that kind named before
+        (
+            "Le bilan est passé à 103 morts, a indiqué l'agence de presse officielle Irna. Selon "
+            "l'agence locale Tasnim, les bombes étaient « dissimulées dans deux sacs », selon la "
+            "même source.",
+            "dissimulées",
+            "Tasnim",
+            False,
+        ),
         # a person named in the sentence of the pronoun, after the last speaker
         (
             "Selon l'agence officielle, les délégations sont arrivées. M. Berg est arrivé lundi "

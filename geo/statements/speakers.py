@@ -230,7 +230,7 @@ class _Speakers:
             or words[0].isdigit()
         )
         if role and definite and not ev.plural:
-            ref = self._corefer(fold, m.group(), role, s)
+            ref = self._corefer(fold, m.group(), role, s, head)
             if ref:
                 ev.speaker = ref
                 ev.role = head if role.kind == "person" else None
@@ -276,7 +276,9 @@ class _Speakers:
     def _describe(self, pos: int, speaker: str, person: bool, desc: str) -> None:
         bisect.insort(self.descs.setdefault((speaker, person, desc), []), pos)
 
-    def _corefer(self, fold: str, matched: str, role: _Role, pos: int) -> str | None:
+    def _corefer(
+        self, fold: str, matched: str, role: _Role, pos: int, head: str = ""
+    ) -> str | None:
         """The named person or body that a definite role noun group refers to."""
         lx = self.lx
         role_words = set(matched.split())
@@ -287,6 +289,12 @@ class _Speakers:
             and not lx.has("function", w)
             and not lx.has("det", w)
             and not lx.has("anaphor", w)
+        ]
+        role_words_raw = set(matched.split())
+        names_in_head = [  # proper names after the role: "l'agence locale Tasnim"
+            w
+            for w in re.findall(r"[\w-]+", head)[1:]
+            if _is_cap(w) and _fold(w) not in role_words_raw and not lx.has("function", w)
         ]
         best, best_key = None, None
         for (speaker, person, desc), positions in self.descs.items():
@@ -305,6 +313,9 @@ class _Speakers:
             dwords = re.findall(r"[\w-]+", desc)
             hits = sum(any(_same_word(w, d) for d in dwords) for w in mods)
             if person and hits < len(mods):
+                continue
+            if any(_fold(w) not in dwords for w in names_in_head):
+                continue  # "l'agence locale Tasnim" is not the agency named before
                 continue
             key = (hits, p)
             if best_key is None or key > best_key:
