@@ -1,0 +1,298 @@
+"""One incident, one event, in the SQLite store: merging a new report into the event another
+document already gave, keeping its sources, and undoing it.
+
+:mod:`geo.incidents` decides whether two reports tell one incident; this mixin finds the
+candidates with the store's indexes (the R*Tree near the report in space and time, the dates
+index for the province that holds it), keeps the ``event_sources`` table, the counts and the
+R*Tree in step, and gives :class:`geo.store.Store`'s ``sources``, ``unmerge`` and ``merge``.
+Its host (``SQLiteStore``) gives ``_con``, ``_read``, ``_kind_code`` and ``_day_span``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+from datetime import date
+
+from geo import event_types, incidents
+from geo.errors import ConflictmapError, InputError, NotFoundError
+
+__all__ = ["IncidentsMixin"]
+
+
+def _iso_day(julian: float) -> str:
+    """The ISO date of a Julian day (as SQLite's julianday() counts them).
+
+    >>> _iso_day(2460556.5)
+    '2024-09-03'
+    """
+    return date.fromordinal(int(julian - 1721424.5)).isoformat()
+
+
+def _json_list(value: str | None) -> list:
+    return json.loads(value) if value else []
+
+
+class IncidentsMixin:
+    """The merge of reports into events, for an SQLite store (see the module's docstring)."""
+
+    def _show_event(self, con: sqlite3.Connection, eid: int, kinds: dict) -> None:
+        """Count a located event on the map and index it in space, time and kind."""
+        row = con.execute(
+            "SELECT e.place_pk, e.type, e.subtype, e.precision, e.date_min, e.date_max, p.lon, "
+            "p.lat FROM events e JOIN places p ON p.pk = e.place_pk WHERE e.id = ?",
+            (eid,),
+        ).fetchone()
+        if row is None:
+            return
+        pk, type_, subtype, precision, emin, emax, lon, lat = row
+        con.execute(
+            "INSERT INTO event_counts (place_pk, type, n, first_id, precision) "
+            "VALUES (?, ?, 1, ?, ?) ON CONFLICT (place_pk, type) DO UPDATE SET n = n + 1",
+            (pk, type_, eid, precision),
+        )
+        kind = self._kind_code(con, type_, subtype, kinds)
+        con.execute(
+            "INSERT INTO event_rtree VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (eid, lon, lon, lat, lat, *self._day_span(emin, emax), kind, kind),
+        )
+
+    def _hide_event(self, con: sqlite3.Connection, eid: int) -> None:
+        """Undo :meth:`_show_event` (the event becomes a source of another)."""
+        con.execute("DELETE FROM event_rtree WHERE id = ?", (eid,))
+        row = con.execute("SELECT place_pk, type FROM events WHERE id = ?", (eid,)).fetchone()
+        if row and row[0] is not None:
+            pk, type_ = row
+            first = con.execute(
+                "SELECT min(id) FROM events WHERE place_pk = ? AND type = ? AND id != ? "
+                "AND merged_into IS NULL",
+                (pk, type_, eid),
+            ).fetchone()[0]
+            if first is None:
+                con.execute("DELETE FROM event_counts WHERE place_pk = ? AND type = ?", row)
+            else:
+                con.execute(
+                    "UPDATE event_counts SET n = n - 1, first_id = ?, precision = "
+                    "(SELECT precision FROM events WHERE id = ?) WHERE place_pk = ? AND type = ?",
+                    (first, first, pk, type_),
+                )
+
+    def _incident_reports(
+        self, con: sqlite3.Connection, where: str, params: list, index: str = ""
+    ) -> list:
+        """``(id, Report)`` of the visible located events matching ``where``."""
+        rows = con.execute(
+            "SELECT e.id, e.type, e.subtype, p.lat, p.lon, p.feature, p.admin1, e.date_min, "
+            "e.date_max, e.time_precision, e.actors, e.actor1, e.actor2, e.doc_pk, e.location, "
+            "e.geo_precision "
+            f"FROM events e {index} JOIN places p ON p.pk = e.place_pk "
+            f"WHERE e.merged_into IS NULL AND {where}",
+            params,
+        ).fetchall()
+        out = []
+        for eid, t, st, lat, lon, feat, adm1, dmin, dmax, tp, labels, a1, a2, doc, loc, gp in rows:
+            days = self._day_span(dmin, dmax) if tp == 1 else (None, None)
+            ids = incidents.actor_ids([*_json_list(labels), a1, a2])
+            report = incidents.Report(t, st, lat, lon, feat, adm1, *days, ids, doc, loc, gp)
+            out.append((eid, report))
+        return out
+
+    def _incident_candidates(self, con: sqlite3.Connection, r: incidents.Report) -> list:
+        """Visible events that may tell the incident ``r`` tells: near it in space and time
+        (the R*Tree), or at the province that holds it / inside the province it is at."""
+        if r.day_min is None or event_types.family(r.type) is None:
+            return []
+        fam = event_types.family(r.type)
+        types = list(event_types.names_in_family(fam))
+        dlat = incidents.MERGE_KM / 111.0
+        dlon = dlat / max(math.cos(math.radians(r.lat)), 0.01)
+        days = (r.day_min - incidents.MERGE_DAYS - 1, r.day_max + incidents.MERGE_DAYS + 1)
+        near = [
+            row[0]
+            for row in con.execute(
+                "SELECT id FROM event_rtree WHERE min_lon >= ? AND max_lon <= ? AND min_lat >= ? "
+                "AND max_lat <= ? AND max_day >= ? AND min_day <= ?",
+                (r.lon - dlon, r.lon + dlon, r.lat - dlat, r.lat + dlat, *days),
+            )
+        ]
+        same = "e.type IN (SELECT value FROM json_each(?)) AND e.doc_pk != ?"
+        base = [json.dumps(types), r.doc]
+        found = []
+        if near:
+            found += self._incident_reports(
+                con,
+                f"e.id IN (SELECT value FROM json_each(?)) AND {same}",
+                [json.dumps(near), *base],
+            )
+        if r.admin1:  # nested: one is the province (admin-1) that holds the other
+            lo, hi = _iso_day(days[0]), _iso_day(days[1])
+            found += self._incident_reports(
+                con,
+                "e.date_min BETWEEN ? AND ? AND p.admin1 = ? AND (p.feature = 'admin1' OR ?) "
+                f"AND {same}",
+                [lo, hi, r.admin1, int(r.feature == "admin1"), *base],
+                # the events of three days, not every event of the province
+                index="INDEXED BY events_date",
+            )
+        return list({eid: rep for eid, rep in found}.items())
+
+    def _merge_on_add(self, con: sqlite3.Connection, eid: int, r: incidents.Report) -> bool:
+        """Merge the new event ``eid`` into the event of another document that tells the same
+        incident, if any (the nearest, then the closest in time, then the first stored)."""
+        best = None
+        for cid, c in self._incident_candidates(con, r):
+            why = incidents.same_incident(r, c)
+            if why is None:
+                continue
+            key = (
+                incidents.haversine_km(r.lat, r.lon, c.lat, c.lon),
+                abs((r.day_min or 0) - (c.day_min or 0)),
+                cid,
+            )
+            if best is None or key < best[0]:
+                best = (key, cid, why)
+        if best is None:
+            return False
+        _, cid, why = best
+        self._attach(con, cid, eid, why)
+        return True
+
+    def _attach(self, con: sqlite3.Connection, cid: int, eid: int, why: str) -> None:
+        """Make the report ``eid`` a source of the event ``cid``."""
+        con.execute(
+            "INSERT OR IGNORE INTO event_sources (event_id, report_id, doc_pk, why) "
+            "SELECT id, id, doc_pk, 'first report' FROM events WHERE id = ?",
+            (cid,),
+        )
+        con.execute(
+            "INSERT OR REPLACE INTO event_sources (event_id, report_id, doc_pk, why) "
+            "SELECT ?, id, doc_pk, ? FROM events WHERE id = ?",
+            (cid, why, eid),
+        )
+        con.execute(
+            "UPDATE events SET merged_into = ?, why_merged = ? WHERE id = ?", (cid, why, eid)
+        )
+        self._refresh_incident(con, cid)
+
+    @staticmethod
+    def _refresh_incident(con: sqlite3.Connection, cid: int) -> None:
+        """The event's number of sources and its toll: the best-supported of its reports."""
+        reports = con.execute(
+            "SELECT e.report_fatalities, e.confidence FROM event_sources s "
+            "JOIN events e ON e.id = s.report_id WHERE s.event_id = ? ORDER BY s.report_id",
+            (cid,),
+        ).fetchall()
+        if len(reports) <= 1:
+            con.execute("DELETE FROM event_sources WHERE event_id = ?", (cid,))
+            con.execute(
+                "UPDATE events SET n_sources = 1, fatalities = report_fatalities, "
+                "why_merged = NULL WHERE id = ?",
+                (cid,),
+            )
+            return
+        toll, why = incidents.best_toll(reports)
+        con.execute(
+            "UPDATE events SET n_sources = ?, fatalities = ?, why_merged = ? WHERE id = ?",
+            (len(reports), toll, f"{len(reports)} reports of one incident; toll: {why}", cid),
+        )
+
+    def unmerge(self, event_id: int) -> list[int]:
+        con = self._con
+        try:
+            con.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise ConflictmapError(f"database busy, try again: {exc}", status=503) from None
+        try:
+            row = con.execute(
+                "SELECT merged_into FROM events WHERE id = ?", (int(event_id),)
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"no event with id {event_id}")
+            if row[0] is not None:  # one report of a merged event: detach it
+                cid, detached = row[0], [int(event_id)]
+            else:  # a merged event: detach all its other reports
+                cid = int(event_id)
+                detached = [
+                    r[0]
+                    for r in con.execute(
+                        "SELECT report_id FROM event_sources WHERE event_id = ? AND report_id != ?"
+                        " ORDER BY report_id",
+                        (cid, cid),
+                    )
+                ]
+                if not detached:
+                    raise InputError(f"event {event_id} is not merged with another report")
+            kinds: dict[tuple, int] = {}
+            for rid in detached:
+                con.execute(
+                    "DELETE FROM event_sources WHERE event_id = ? AND report_id = ?", (cid, rid)
+                )
+                con.execute(
+                    "UPDATE events SET merged_into = NULL, why_merged = NULL, n_sources = 1, "
+                    "fatalities = report_fatalities WHERE id = ?",
+                    (rid,),
+                )
+                self._show_event(con, rid, kinds)
+            self._refresh_incident(con, cid)
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+        return [cid, *detached]
+
+    def merge(self, event_id: int, into: int) -> None:
+        con = self._con
+        try:
+            con.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise ConflictmapError(f"database busy, try again: {exc}", status=503) from None
+        try:
+            rows = dict(
+                con.execute(
+                    "SELECT id, merged_into FROM events WHERE id IN (?, ?)",
+                    (int(event_id), int(into)),
+                ).fetchall()
+            )
+            for i in (int(event_id), int(into)):
+                if i not in rows:
+                    raise NotFoundError(f"no event with id {i}")
+                if rows[i] is not None:
+                    raise InputError(f"event {i} is already a source of event {rows[i]}")
+            if int(event_id) == int(into):
+                raise InputError("an event cannot be merged into itself")
+            if con.execute(
+                "SELECT 1 FROM event_sources WHERE event_id = ? AND report_id != ?",
+                (int(event_id), int(event_id)),
+            ).fetchone():
+                raise InputError(f"event {event_id} has sources of its own: unmerge it first")
+            self._hide_event(con, int(event_id))
+            self._attach(con, int(into), int(event_id), "merged by hand")
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+
+    def sources(self, event_id: int) -> list[dict]:
+        rows = self._read(
+            "SELECT e.id, d.id, d.title, d.source, d.url, d.published, e.report_fatalities, "
+            "e.date, e.sentence, s.why FROM event_sources s JOIN events e ON e.id = s.report_id "
+            "JOIN documents d ON d.pk = s.doc_pk WHERE s.event_id = ? ORDER BY s.report_id",
+            (int(event_id),),
+        )
+        if not rows:  # not merged: the event is its own only report
+            rows = self._read(
+                "SELECT e.id, d.id, d.title, d.source, d.url, d.published, e.report_fatalities, "
+                "e.date, e.sentence, e.why_merged FROM events e JOIN documents d "
+                "ON d.pk = e.doc_pk WHERE e.id = ?",
+                (int(event_id),),
+            )
+            if not rows:
+                raise NotFoundError(f"no event with id {event_id}")
+        keys = (
+            "event_id", "doc_id", "doc_title", "doc_source", "doc_url", "published",
+            "fatalities", "date", "sentence", "why_merged",
+        )  # fmt: skip
+        return [dict(zip(keys, r, strict=True)) for r in rows]
