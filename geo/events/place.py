@@ -126,12 +126,51 @@ def _gap_ok(text: str, start: int, end: int, dates: Sequence) -> bool:
             for i in range(max(d.start, start), min(d.end, end)):
                 gap[i - start] = " "
     words = re.findall(r"[\w.'-]+", "".join(gap))
-    return all(w[0].isupper() or w.lower() in _GAP_WORDS or w.isdigit() for w in words)
+    return all(
+        w[0].isupper() or w.lower() in _GAP_WORDS or w.isdigit() or _PERSON_WORD.fullmatch(w)
+        for w in words
+    )
 
 
-def diplomacy_place(text, hits, ments, span, dates):
-    """A place tied to a diplomacy trigger, or where the participants are said to be."""
-    for h in hits:
+# Diplomatic words said somewhere: the place is where they were said, not their topic
+# ("a appelé à un cessez-le-feu à Gaza" is said elsewhere).
+_SAID = frozenset({"Ceasefire proposal or demand", "Accusation", "Threat"})
+_SAID_AT = re.compile(
+    r"\b(?:(?:a|ont)\s+(?:déclaré|affirmé|dit|annoncé|indiqué|estimé|appelé|exhorté)|said|told|"
+    r"called|urged|announced|declared)\s+(?:[\w']+\s+){0,2}?(?:à|en|au|in|at)\s+$",
+    re.IGNORECASE,
+)
+# A meeting held at a place named before its noun: "ont tenu dimanche à Astana une consultation".
+_HELD_AT = re.compile(
+    r"\b(?:tenue?s?|tenu|organisée?s?|accueilli|held|hosted|convened)\s+(?:[\w']+\s+){0,2}?"
+    r"(?:à|en|au|in|at)\s+$",
+    re.IGNORECASE,
+)
+# A nationality adjective or a title between a meeting verb and its place ("de rencontrer le
+# président azerbaïdjanais Ilham Aliev à Moscou").
+_PERSON_WORD = re.compile(
+    r"\w+(?:ais|aise|ien|ienne|ain|aine|ois|oise|an|ese|ish|i|ote)s?|premier|vice|envoyée?|"
+    r"émissaire|secrétaire|général|homologues?|délégations?|négociateurs?|représentants?|"
+    r"prime|foreign|secretary|envoy|delegations?|negotiators?|en",
+    re.IGNORECASE,
+)
+
+
+def diplomacy_place(text, hits, ments, span, dates, subtype=None):
+    """A place tied to a diplomacy trigger, or where the participants are said to be; for
+    words said (a call for a ceasefire, an accusation, a threat) where they were said."""
+    said = subtype in _SAID
+    for m in ments if said else ():
+        near = _SAID_AT.search(text, max(span[0], m.start - 60), m.start)
+        if eligible(m) and span[0] <= m.start < span[1] and near:
+            return m, None
+    for h in hits if not said else ():
+        for m in ments:
+            if not (span[0] <= m.start < h.start) or not eligible(m):
+                continue
+            if _HELD_AT.search(text, max(span[0], m.start - 40), m.start):
+                return m, locative(text, m, span[0])
+    for h in hits if not said else ():
         for m in ments:
             if not (h.end <= m.start <= h.end + 90) or not eligible(m):
                 continue

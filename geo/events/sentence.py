@@ -174,6 +174,12 @@ def reads_as_event(hit, span, actors, ments, text, dates, killed) -> bool:
 ACTOR_WINDOW = 120  # farthest an actor may be from the trigger, in characters
 
 
+# An actor who speaks rather than acts: "Damas a affirmé", "Moscow said", "selon l'armée".
+_SPEAKER = re.compile(
+    r"\s*(?:\S+\s+){0,2}?(?:a|ont)\s+(?:affirmé|annoncé|déclaré|accusé|indiqué|dit|assuré|"
+    r"démenti|revendiqué)|\s*(?:\S+\s+){0,2}?(?:said|says|announced|claimed|denied|accused)",
+    re.IGNORECASE,
+)
 # A count right before an actor's name: counted people are the victims ("sept soldats maliens").
 _COUNTED_BEFORE = re.compile(
     r"(?:\d+|une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt|dizaines?|"
@@ -212,7 +218,18 @@ def _ordered_actors(text: str, primary: Hit, actors, span):
         if (a[2], a[3]) not in out:
             out.append((a[2], a[3]))
     target = min(targets)[1] if targets else None
-    agent = next((label for label, kind in out if label != target and kind != "civilians"), None)
+    # the agent: the clause's subject, its first actor before the trigger that is neither the
+    # side hit nor a speaker ("Damas a affirmé que..."); else the actor attached to a noun
+    subject = [
+        a[2]
+        for a in sorted(actors)
+        if span[0] <= a[0] and a[1] <= primary.start and a[2] != target and a[3] != "civilians"
+        and not _SPEAKER.match(text, a[1]) and not _CLAUSE.search(text, a[1], primary.start)
+    ]  # fmt: skip
+    agent = subject[0] if subject else None
+    agent = agent or next(
+        (label for label, kind in out if label != target and kind != "civilians"), None
+    )
     if target is None:
         target = next((label for label, _ in out if label != agent), None)
     return out, agent, target
@@ -257,7 +274,7 @@ def sentence_draft(text, i, span, hits, actors, ments, dates, killed, injured, p
             secondary.append(label)
     same = [h for h in hits if h.trigger.type == ptype]
     if ptype == "Diplomacy":
-        place, loc = diplomacy_place(text, same, ments, span, dates)
+        place, loc = diplomacy_place(text, same, ments, span, dates, subtype)
     else:
         place, loc = violent_place(text, same, ments, span, dates)
     precision = precision_of(text, place, loc) if place else None
