@@ -76,13 +76,14 @@ def _compatible(a: Draft, b: Draft) -> bool:
 _ANAPHOR = re.compile(r"\b(?:ces|cette|ce|cet|these|this|those|les|the)\s+(?:\w+\s+)?$", re.I)
 
 
-def _absorb(into: Draft, d: Draft) -> None:
+def _absorb(into: Draft, d: Draft, text: str = "") -> None:
     richer = (d.place is not None) + (d.date.value is not None) > (into.place is not None) + (
         into.date.value is not None
     )
     if richer:
         into.hit, into.subtype, into.span, into.sent = d.hit, d.subtype, d.span, d.sent
-    if d.place and (into.place is None or richer or _finer(d, into)):
+    finer = _finer(d, into) and (not text or _same_event(into, d, text))
+    if d.place and (into.place is None or richer or finer):
         _take_place(into, d, "a fuller report")  # the fuller report places the event
     into.date = into.date if into.date.value else d.date
     if d.killed is not None and into.killed is None:
@@ -122,12 +123,18 @@ def merge(drafts: list[Draft], text: str) -> list[Draft]:
         if target is None:
             out.append(d)
         else:
-            _absorb(target, d)
+            _absorb(target, d, text)
     return out
 
 
 _DEFINITE = re.compile(
     r"\b(?:l'|la|le|les|cette|ce|cet|ces|the|this|these)\s*(?:\w+\s+)?$", re.IGNORECASE
+)
+
+
+_OTHER = re.compile(
+    r"\b(?:d'autres|autres?|une\s+autre|similaires?|other|another|similar|separate)\b",
+    re.IGNORECASE,
 )
 
 
@@ -139,6 +146,8 @@ def _same_event(e: Draft, d: Draft, text: str) -> bool:
         return False
     if d.date.value and e.date.value and d.date.value != e.date.value:
         return False
+    if _OTHER.search(text, max(0, d.hit.start - 40), d.hit.end + 30):
+        return False  # "d'autres frappes", "another strike": another event
     if d.killed and e.killed:
         return d.killed == e.killed
     if _DEFINITE.search(text, max(0, d.hit.start - 20), d.hit.start):
@@ -190,7 +199,8 @@ def merge_headline(events: list[Draft], first: int) -> list[Draft]:
 
 
 _BACKGROUND = re.compile(
-    r"\b(?:avait|avaient|had\s+(?:been\s+)?\w+ed|depuis\s+le\s+début|since\s+the\s+start)\b",
+    r"\b(?:(?:avait|avaient)\s+(?:\w+\s+)?\w+(?:é|ée|és|ées|is|it|u|us|ert)|had\s+(?:been\s+)?\w+ed|"
+    r"depuis\s+le\s+début|since\s+the\s+start)\b",
     re.IGNORECASE,
 )
 

@@ -33,9 +33,11 @@ _LOC = re.compile(
     rf"(?:[\w'-]+\s+){{0,6}}?"
     rf"(?P<geo>{_GEO_NOUN})\b(?:[\s,]+[\w-]+){{0,3}}?\s+{_OF}"
     rf"|(?P<dir>\b(?:{_DIR}))\s+{_OF}"
-    rf"|(?P<near>\b(?:près|non\s+loin|aux\s+abords|aux\s+environs|à\s+proximité|autour|near|"
+    rf"|(?P<near>\b(?:près|non\s+loin|aux\s+abords|aux\s+environs|à\s+proximité|autour|"
+    rf"à\s+la\s+sortie|aux\s+portes|à\s+l'entrée|à\s+la\s+périphérie|near|"
     rf"close\s+to|outside|on\s+the\s+outskirts\s+of|around))\s*{_OF}?"
     rf"|\b(?:capitale|capital|chef-lieu)\s+{_OF}[\w'-]+(?:\s+[\w'-]+)?,\s*"
+    r"|\b(?:dans|à|in|at)\s+(?:la\s+|sa\s+|the\s+|its\s+)?(?:capitale|capital)(?:\s+\w+)?,?\s+"
     r"|\b(?:à|au|aux|dans|en|in|at|into|inside)\s+(?:la\s+|l'|le\s+|les\s+|the\s+)?"
     r")$",
     re.IGNORECASE,
