@@ -600,6 +600,46 @@ def test_english_patterns(text, quote, speaker, indirect):
 
 
 @pytest.mark.parametrize(
+    "text, quote, speaker",
+    [
+        # the group before a relative clause or a post-modifier is the speaker
+        (
+            'An aid worker who visited the hospital called it a "horror scene".',
+            "horror",
+            "aid worker",
+        ),
+        ('Mark Kitsmore, 54, of Tyler said, "I am not too worried."', "I am not", "Mark Kitsmore"),
+        (
+            'David Darg, of Operation Blessing, wrote "The courtyard was full."',
+            "The court",
+            "David Darg",
+        ),
+        # "said the E.U. promised": the E.U. did not speak; the quotation is the minister's
+        (
+            "The foreign minister, Abdel Rahman Shalgham, said the E.U. promised to provide "
+            '"life-long treatment" to the children.',
+            "life-long",
+            "Abdel Rahman Shalgham",
+        ),
+        # a time phrase opening the subject; "it" for a body named before
+        (
+            "Last week the World Health Organization said the virus had reached pandemic level.",
+            "the virus",
+            "World Health Organization",
+        ),
+        (
+            "The ministry said 12 people had died on Monday. It added that 30 were injured.",
+            "30 were injured",
+            "ministry",
+        ),
+    ],
+)
+def test_english_subjects(text, quote, speaker):
+    st = only(run(text, lang="en"), quote)
+    assert st.speaker is not None and speaker in st.speaker, st.speaker
+
+
+@pytest.mark.parametrize(
     "text, quote, speaker, role, where",
     [
         # Reuters style: the sentence, then ", X said on Tuesday."

@@ -329,6 +329,18 @@ def extract_statements(
                 before = [o for o in evs if o.end <= q.open]
                 after = [o for o in evs if o.start >= q.close]
                 chosen = before[-1] if before else (after[0] if after else None)
+                outer = [  # "X said the E.U. promised « ... »": the words X reports are X's
+                    o
+                    for o in before
+                    if o is not chosen
+                    and o.clause
+                    and not o.inverted
+                    and chosen is not None
+                    and not (chosen.clause and chosen.clause[0] <= q.open)
+                    and o.clause[0] <= chosen.start
+                    and q.close <= o.clause[1]
+                ]
+                chosen = outer[-1] if outer else chosen
             if chosen is None and not any(
                 c.isalnum() for c in masked[sents[i][0] : sents[i][1]].replace(_MASK, "")
             ):

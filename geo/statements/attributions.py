@@ -163,6 +163,14 @@ def _analyse(
             after_quote = re.search(rf"[{_QUOTE_MARKS}{_MASK}]\s*,?$", before)
             if found and not after_quote and not _speakerlike(lx, masked, found[0]):
                 found = None  # "X, speaking in Geneva, said the fighting must stop"
+            if found and not after_quote:
+                nxt = re.match(r"\s+([\w'-]+)", masked[(found[1] or found[0])[1] : se])
+                w = nxt.group(1) if nxt else ""
+                if w[:1].islower() and not any(
+                    lx.has(kind, w)
+                    for kind in ("stop", "adjunct", "boundary", "relative", "place_prep", "lead")
+                ):
+                    found = None  # "X, the foreign minister, said the E.U. promised to"
         if found:
             ev.np, ev.appos = found
             ev.inverted = True

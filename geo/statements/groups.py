@@ -190,8 +190,40 @@ def _np_before(
             break
         k -= 1
     np = toks[k:][-MAX_NP_TOKENS:]
+    if (
+        k > 1
+        and np
+        and not _is_cap(np[0][2])
+        and not lx.has("det", np[0][2])
+        and not lx.has("title", np[0][2])
+        and not lx.role_re.match(_fold(masked[np[0][0] : np[-1][1]]))
+        and (lx.has("relative", toks[k - 1][2]) or toks[k - 1][2] == ",")
+    ):
+        # "An aid worker who visited the hospital called it", "Mark Kitsmore, 54, of Tyler
+        # said": the group before the relative clause or the apposition
+        j = k - 1
+        while j > 0 and toks[j - 1][2] != "," and not _AGE.fullmatch(toks[j - 1][2]):
+            if toks[j - 1][2] in (";", ":", ".", "!", "?") or toks[j - 1][2][0] in _MASK:
+                break
+            j -= 1
+        before = toks[j : k - 1] if lx.has("relative", toks[k - 1][2]) else []
+        if not before and toks[k - 1][2] == ",":  # "X, 54, of Tyler"
+            m = k - 1
+            if m >= 2 and _AGE.fullmatch(toks[m - 1][2]) and toks[m - 2][2] == ",":
+                m -= 2
+            j = m
+            while j > 0 and toks[j - 1][2] not in (",", ";", ":", ".", "!", "?"):
+                j -= 1
+            if lx.has("connector", np[0][2]) or lx.has("stop", np[0][2]):
+                before = toks[j:m]
+        if before and any(_is_cap(t[2]) or lx.has("det", t[2]) for t in before[:2]):
+            np = before
     while np and (lx.has("lead", np[0][2]) and not _is_cap(np[0][2]) or np[0][2] in "-–—"):
         np = np[1:]
+    for n in (2, 1):  # "Last week the World Health Organization said"
+        if len(np) > n and lx.has("adjunct", " ".join(t[2] for t in np[:n])):
+            np = np[n:]
+            break
     if np and np[0][2].lower() in ("et", "and", "mais", "but"):
         np = np[1:]
     while len(np) > 1 and lx.has("adjunct", np[-1][2]) and not _is_cap(np[-1][2]):

@@ -190,7 +190,9 @@ def load_lexicon(lang: str = DEFAULT) -> Lexicon:
     role_alt = "|".join(_role_pattern(p) for p in sorted(roles, key=lambda p: (-len(p), p)))
     titles = sorted(cues.get("title", ()), key=len, reverse=True)
     token = "|".join(re.escape(t) for t in titles if t.endswith("."))
-    token = (token + "|" if token else "") + r"[^\W\d_]+'s(?!\w)|[^\W\d_]+'|\w+(?:[-']\w+)*|\S"
+    token = (token + "|" if token else "") + (
+        r"(?:[A-Z]\.){2,}|[^\W\d_]+'s(?!\w)|[^\W\d_]+'|\w+(?:[-']\w+)*|\S"
+    )  # "E.U.", "U.S." one token; "Kingdom's"; "l'"
     return Lexicon(
         lang=lang,
         and_word=spec.and_word,
