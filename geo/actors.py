@@ -21,6 +21,7 @@ from pathlib import Path
 from gazetteer.normalize import fold
 from geo.errors import ConfigError
 from geo.lang import read_tsv
+from geo.model import DEFAULT_NAME_LANG
 
 __all__ = [
     "CATEGORIES",
@@ -90,7 +91,7 @@ class Actor:
         'régime syrien'
         """
         table = dict(self.labels)
-        return table.get((lang or "").lower()) or table.get("en") or self.labels[0][1]
+        return table.get((lang or "").lower()) or table.get(DEFAULT_NAME_LANG) or self.labels[0][1]
 
     def names(self) -> tuple[str, ...]:
         """Every name of the actor: its labels, then its aliases."""
@@ -123,12 +124,16 @@ def load(path: Path | str = DATA_FILE) -> tuple[tuple[Actor, ...], dict[str, Act
     table = read_tsv(path, ("id", "category", "label_fr", "label_en"))
     out: list[Actor] = []
     index: dict[str, Actor] = {}
+    label_columns = [c for c in table.columns if c.startswith("label_")]
     for n, row in table.rows:
-        cells = [c.strip() for c in row] + [""] * (6 - len(row))
-        id_, category, fr, en, country, aliases = cells[:6]
-        comment = cells[6] if len(cells) > 6 else ""
-        if not id_ or not fr or not en:
-            raise ConfigError(f"{table.where(n)}: an actor needs an id, label_fr and label_en")
+        cells = dict(zip(table.columns, (c.strip() for c in row), strict=False))
+        id_, category = cells.get("id", ""), cells.get("category", "")
+        country, aliases = cells.get("country", ""), cells.get("aliases", "")
+        comment = cells.get("comment", "")
+        # one label column per language: label_fr, label_en...
+        labels = tuple((c.removeprefix("label_"), cells.get(c, "")) for c in label_columns)
+        if not id_ or not all(label for _, label in labels):
+            raise ConfigError(f"{table.where(n)}: an actor needs an id and every label_ column")
         if category not in CATEGORIES:
             raise ConfigError(
                 f"{table.where(n)}: unknown category {category!r} (one of {', '.join(CATEGORIES)})"
@@ -136,7 +141,7 @@ def load(path: Path | str = DATA_FILE) -> tuple[tuple[Actor, ...], dict[str, Act
         actor = Actor(
             id=id_,
             category=category,
-            labels=(("fr", fr), ("en", en)),
+            labels=labels,
             country=country.upper() or None,
             aliases=tuple(a.strip() for a in aliases.split("|") if a.strip()),
             comment=comment,

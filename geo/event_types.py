@@ -106,13 +106,21 @@ def load(path: Path | str = DATA_FILE) -> tuple[EventType, ...]:
     """
     table = read_tsv(path, ("type", "subtype", "family", "weight", "colour", "icon"))
     types: list[dict] = []
+    label_columns = [c for c in table.columns if c.startswith("label_")]
     for n, row in table.rows:
-        cells = [c.strip() for c in row] + [""] * (9 - len(row))
-        name, sub, fam, weight, colour, icon, fr, en, comment = cells[:9]
+        cells = dict(zip(table.columns, (c.strip() for c in row), strict=False))
+        name, sub, fam = cells.get("type", ""), cells.get("subtype", ""), cells.get("family", "")
+        weight, colour, icon = (
+            cells.get("weight", ""),
+            cells.get("colour", ""),
+            cells.get("icon", ""),
+        )
+        comment = cells.get("comment", "")
         where = table.where(n)
-        if not name or not fr or not en:
-            raise ConfigError(f"{where}: a row needs a type, label_fr and label_en")
-        labels = (("fr", fr), ("en", en))
+        # one label column per language: label_fr, label_en...
+        labels = tuple((c.removeprefix("label_"), cells.get(c, "")) for c in label_columns)
+        if not name or not all(label for _, label in labels):
+            raise ConfigError(f"{where}: a row needs a type and every label_ column")
         if not sub:
             if any(t["name"] == name for t in types):
                 raise ConfigError(f"{where}: the type {name!r} is declared twice")

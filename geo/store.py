@@ -1513,7 +1513,7 @@ class SQLiteStore(IncidentsMixin, Store):
                 raise InputError("actor must not be empty")
             where.append("s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)")
             known = actor_registry.find(key)
-            names = [key] if known is None else [known.label("fr"), known.label("en")]
+            names = [key] if known is None else [label for _, label in known.labels]
             # the speaker named in either language ("Russie" for "Russia")
             either = " OR ".join(f"({fts_query(n)})" for n in dict.fromkeys(names))
             params.append("{speaker speaker_role} : (" + either + ")")

@@ -92,7 +92,7 @@ def test_the_map_reads_its_styles_from_the_file():
         ("X\t\tf\t1\tred\tbomb\tx\tx\n", "not #rrggbb"),
         ("X\t\tf\tmuch\t#000000\tbomb\tx\tx\n", "not a number"),
         ("X\t\tf\t1\t#000000\tbomb\tx\tx\nX\t\tf\t1\t#000001\tbomb\tx\tx\n", "declared twice"),
-        ("X\t\tf\t1\t#000000\tbomb\n", "label_fr and label_en"),
+        ("X\t\tf\t1\t#000000\tbomb\n", "every label_ column"),
     ],
 )
 def test_a_bad_row_is_reported(tmp_path, body, message):
