@@ -191,6 +191,8 @@ def _analyse(
             if not found:
                 return False
             np_words = masked[found[0][0] : found[0][1]].split()
+            if lx.has("preposition", np_words[0]):
+                return False  # "In the Northern Indian states of": a phrase, not a subject
             if any(lx.has("copula", w) for w in np_words) or all(
                 lx.has("adjunct", w) for w in np_words
             ):

@@ -139,12 +139,19 @@ def _strip_det(lx: Lexicon, s: str) -> str:
     return s
 
 
+def _acronym(tok: str) -> bool:
+    """An acronym ("WHO", "AS"), never the function word it spells."""
+    return len(tok) > 1 and tok.isupper()
+
+
 def _np_before(
     lx: Lexicon, masked: str, start: int, pos: int
 ) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
     """The subject noun group ending at ``pos`` (before a verb), with its apposition."""
     toks = _tokens(lx, masked, start, pos)
-    while toks and (lx.has("relative", toks[-1][2]) or toks[-1][2] == ","):
+    while toks and (
+        lx.has("relative", toks[-1][2]) and not _acronym(toks[-1][2]) or toks[-1][2] == ","
+    ):
         if toks[-1][2] == ",":
             break
         toks.pop()
@@ -184,8 +191,8 @@ def _np_before(
         elif depth == 0 and (
             t in (",", ";", ":", ".", "!", "?", "—", "–")
             or t[0] in _QUOTE_MARKS + _MASK
-            or lx.has("boundary", t)
-            or lx.has("relative", t)
+            or (lx.has("boundary", t) or lx.has("relative", t))
+            and not _acronym(t)
         ):
             break
         k -= 1
