@@ -119,6 +119,18 @@ def run(extractor, docs: list[Document]) -> tuple[dict[str, list[dict]], float, 
     return events, t1 - t0, t2 - t1
 
 
+def _counts(events: dict[str, list[dict]], into: dict | None = None) -> dict:
+    """How many events, and how many of them are unplaced, placed only in a country, undated."""
+    c = dict(into or {"documents": 0, "events": 0, "unplaced": 0, "country_only": 0, "undated": 0})
+    c["documents"] += len(events)
+    for evs in events.values():
+        c["events"] += len(evs)
+        c["unplaced"] += sum(e["place"] is None for e in evs)
+        c["country_only"] += sum((e["place"] or {}).get("feature") == "country" for e in evs)
+        c["undated"] += sum(e["date"]["value"] is None for e in evs)
+    return c
+
+
 def seeds_check(events: dict[str, list[dict]]) -> tuple[int, list[str]]:
     """How many of the seeds' expected events come out, and the missing ones."""
     by_prefix = {k[:3]: v for k, v in events.items()}
@@ -155,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     seeds = _docs(ROOT / "seeds", "fr")
     events, geo_s, extra_s = run(extractor, seeds)
     ok, missing = seeds_check(events)
+    counts = _counts(events)
     results["seeds"] = {"expected": ok, "of": len(SEED_EVENTS) + len(SEED_MAIN)}
     print(f"seeds: {ok}/{results['seeds']['of']} expected events" + (
         f" (missing: {'; '.join(missing)})" if missing else ""))  # fmt: skip
@@ -166,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         docs = _docs(docs_path, "fr")
         events, g, x = run(extractor, docs)
+        counts = _counts(events, counts)
         words += sum(len(d.text.split()) for d in docs)
         geo_t, extra_t = geo_t + g, extra_t + x
         project = score(gold, {k: (v[0] if v else None) for k, v in events.items()})
@@ -180,6 +194,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {'aim':24} {AIMS['place']:7.2f} {AIMS['type']:7.2f} {AIMS['fatalities']:11.2f}")
     else:
         print(f"French dev: skipped, {docs_path} not found (see ../shared/eval/dev/README.md)")
+    results["events"] = counts
+    print(
+        f"events: {counts['events']} in {counts['documents']} documents, "
+        f"{counts['unplaced']} unplaced, {counts['country_only']} placed only in a country, "
+        f"{counts['undated']} undated"
+    )
     cost = extra_t / geo_t if geo_t else 0.0
     results["cost"] = {
         "geoparse_words_per_s": round(words / geo_t) if geo_t else None,

@@ -266,3 +266,20 @@ def test_the_lead_event_takes_the_town_a_later_sentence_names(extractor, lang, t
     assert e.type == "Violence against civilians" and e.fatalities == 20
     assert e.location == "Djibo" and e.geo_precision == 1
     assert "placed at 'Djibo'" in e.why
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "Le Mali a connu une nouvelle attaque jihadiste. Sept soldats ont été tués mardi "
+         "dans une embuscade, selon l'armée malienne."),
+        ("en", "Mali has suffered another jihadist attack. Seven soldiers were killed on Tuesday "
+         "in an ambush, the Malian army said."),
+    ],
+)  # fmt: skip
+def test_an_unplaced_event_takes_the_articles_country(extractor, lang, text):
+    e = next(e for e in extractor.extract(Document("t", text, lang, "2024-03-08")).events
+             if e.fatalities == 7)  # fmt: skip
+    assert e.place is not None and e.place.feature == "country" and e.place.country_code == "ML"
+    assert e.geo_precision == 3 and e.location is None
+    assert "article's country" in e.why

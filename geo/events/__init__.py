@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from geo import actors as registry
 from geo.events.lexicon import SUBTYPES, load_actors, load_triggers
 from geo.events.merge import merge, merge_headline, refine_lead, salience
-from geo.events.place import geo_precision, precision_of, violent_place
+from geo.events.place import eligible, geo_precision, precision_of, violent_place
 from geo.events.sentence import (
     Hit,
     Window,
@@ -84,6 +84,7 @@ def extract_events(
 
         dates = find_dates(text, published, lang)
     ments = sorted((m for m in mentions if m.end <= len(text)), key=lambda m: m.start)
+    ments_all = ments
     actors = find_actors(text, mentions)
     hits = find_hits(text, lang)
     where_hits = [h for h in hits if h.trigger.form == "where"]
@@ -135,6 +136,11 @@ def extract_events(
         key=lambda x: (-x[0][0], x[1].span[0]),
     )
     main_date = next((d.date for _, d in ranked if d.date.value), None)
+    country = _main_country(ments_all)
+    for _, d in ranked:
+        if d.place is None and country is not None and d.type != "Diplomacy":
+            d.place, d.precision, d.geo, d.located = country, "country", 3, False
+            d.notes.append(f"placed in the article's country ({country.text!r}), geo precision 3")
     return [_event(d, text, k, why, published, main_date) for k, ((_, why), d) in enumerate(ranked)]
 
 
@@ -166,6 +172,26 @@ class Where:
     place: Mention
     precision: str
     geo: int
+
+
+def _main_country(ments) -> Mention | None:
+    """A mention of the country that most of the article's places lie in (more than half of
+    them, a country named counting twice), or None when the article spreads over several
+    countries or names none."""
+    codes: dict[str, int] = {}
+    for m in ments:
+        if eligible(m) and m.place.country_code:  # a country named counts twice
+            weight = 2 if m.place.feature == "country" else 1
+            codes[m.place.country_code] = codes.get(m.place.country_code, 0) + weight
+    if not codes:
+        return None
+    top = max(codes, key=codes.get)
+    if codes[top] * 2 <= sum(codes.values()):
+        return None
+    return next(
+        (m for m in ments if eligible(m) and m.place.feature == "country"
+         and m.place.country_code == top), None,
+    )  # fmt: skip
 
 
 # ACLED's time precision of a date's precision: 1 the day, 2 a week, 3 a month or vaguer.
@@ -213,7 +239,7 @@ def _event(d, text: str, rank: int, why: list[str], published, main_date) -> Eve
         place_precision=d.precision,
         secondary_types=tuple(d.secondary),
         confidence=round(d.confidence, 3),
-        location=d.place.text if d.place else None,
+        location=d.place.text if d.place and d.located else None,
         geo_precision=d.geo if place else None,
         time_precision=time_prec,
         actor1=actor1,

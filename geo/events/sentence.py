@@ -61,6 +61,7 @@ class Draft:
     target: str | None = None  # the label of the side acted upon
     kinds: list[str] = field(default_factory=list)  # the kinds of ``actors``
     notes: list[str] = field(default_factory=list)  # why the type, place or rank
+    located: bool = True  # False: placed in the article's country, the text names no place
 
 
 # --------------------------------------------------------------------------- extraction
