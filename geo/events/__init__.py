@@ -85,6 +85,10 @@ def extract_events(
         dates = find_dates(text, published, lang)
     ments = sorted((m for m in mentions if m.end <= len(text)), key=lambda m: m.start)
     ments_all = ments
+    countries: dict[str, int] = {}
+    for m in ments:
+        if eligible(m) and m.place.country_code:
+            countries[m.place.country_code] = countries.get(m.place.country_code, 0) + 1
     actors = find_actors(text, mentions)
     hits = find_hits(text, lang)
     where_hits = [h for h in hits if h.trigger.form == "where"]
@@ -117,7 +121,7 @@ def extract_events(
             ]
             if ch:
                 d = sentence_draft(
-                    text, i, clause, ch, actors, ments, dates, killed, injured, phrase
+                    text, i, clause, ch, actors, ments, dates, killed, injured, phrase, countries
                 )
                 d.span = spans[i]
                 drafts.append(d)
@@ -128,7 +132,7 @@ def extract_events(
         first = 0  # a real sentence comes before: the headline and lead are the first ones
     if first <= LEAD_START:  # the headline, or the first sentence after page furniture
         merged = merge_headline(merged, first)
-    wheres = where_places(text, spans, where_hits, near)
+    wheres = where_places(text, spans, where_hits, near, countries)
     refine_lead(merged, text, wheres, lead=max(1, first + 1) if first <= LEAD_START else 1)
     lead = first if first <= LEAD_START else 0
     ranked = sorted(
@@ -148,7 +152,7 @@ FURNITURE = 100  # longest line of page furniture (bylines, "Partager", a date l
 LEAD_START = 5  # page furniture (bylines, "Partager", a date line) may come before the headline
 
 
-def where_places(text, spans, hits, near) -> list:
+def where_places(text, spans, hits, near, countries=None) -> list:
     """The places of sentences that say where the event just reported took place."""
     out = []
     for h in hits:
@@ -156,7 +160,7 @@ def where_places(text, spans, hits, near) -> list:
         if k is None:
             continue
         ments, dates, _ = near.around(spans[k])
-        place, loc = violent_place(text, [h], ments, (h.start, spans[k][1]), dates)
+        place, loc = violent_place(text, [h], ments, (h.start, spans[k][1]), dates, countries)
         if place is None:
             continue
         prec = precision_of(text, place, loc)

@@ -209,9 +209,11 @@ def _object_gap(text: str, start: int, end: int, dates: Sequence) -> bool:
     return all(w in _OBJ_WORDS for w in words)
 
 
-def violent_place(text, hits, ments, span, dates):
+def violent_place(text, hits, ments, span, dates, doc_countries=None):
     """The most precise located mention of the sentence, nearest the primary trigger; a place
-    in another country than every other place around is a doubtful reading and comes last."""
+    in another country than every other place around is a doubtful reading and comes last,
+    and the article's only place in its country (``doc_countries``: how many of the article's
+    places lie in each country) is not taken."""
     best = None
     countries = [m.place.country_code for m in ments if eligible(m) and m.place.country_code]
     common = max(set(countries), key=countries.count) if countries else None
@@ -237,6 +239,9 @@ def violent_place(text, hits, ments, span, dates):
             continue
         prec = precision_of(text, m, loc)
         stray = common is not None and m.place.country_code not in (None, common)
+        share = doc_countries.get(m.place.country_code, 0) if doc_countries else 0
+        if doc_countries and share <= 1 < max(doc_countries.values()):
+            continue  # the article's one place in that country: a name read as another place
         key = (stray, *place_key(m, loc, prec), min(abs(m.start - h.end) for h in hits))
         if best is None or key < best[0]:
             best = (key, m, loc)

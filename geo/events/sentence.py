@@ -251,7 +251,9 @@ def _subtype(hit: Hit, actors, span, text: str) -> str | None:
     return TERRITORY["state" if retake else "nonstate"]
 
 
-def sentence_draft(text, i, span, hits, actors, ments, dates, killed, injured, phrase=None):
+def sentence_draft(
+    text, i, span, hits, actors, ments, dates, killed, injured, phrase=None, countries=None
+):
     rank = lambda h: (  # noqa: E731
         TYPE_RANK[h.trigger.type],
         SUBTYPES[h.trigger.type].index(h.trigger.subtype)
@@ -277,7 +279,7 @@ def sentence_draft(text, i, span, hits, actors, ments, dates, killed, injured, p
     if ptype == "Diplomacy":
         place, loc = diplomacy_place(text, same, ments, span, dates, subtype)
     else:
-        place, loc = violent_place(text, same, ments, span, dates)
+        place, loc = violent_place(text, same, ments, span, dates, countries)
     precision = precision_of(text, place, loc) if place else None
     actor_list, agent, target = _ordered_actors(text, primary, actors, span)
     date = _nearest_date(text, dates, primary, span)

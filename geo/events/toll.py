@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from geo.events.lexicon import READING_WINDOW
+TOLL_WINDOW = 150  # farthest a count may stand before its harm word ("31 personnes dans ... tuées")
 
 # --------------------------------------------------------------------------- casualties
 
@@ -199,7 +199,7 @@ def toll(sentence: str, cumulative: bool = False) -> tuple[int | None, int | Non
                 n
                 for n in nums
                 if n[1] <= h.start()
-                and h.start() - n[1] <= READING_WINDOW
+                and h.start() - n[1] <= TOLL_WINDOW
                 and n[0] not in used
                 and not _HARM.search(sentence, n[1], h.start())
                 and ";" not in sentence[n[1] : h.start()]
