@@ -459,6 +459,26 @@ def test_empty_text():
             "Viatcheslav Gladkov",
             True,
         ),
+        # "a-t-on appris de source sécuritaire": the source speaks
+        (
+            "Trois soldats ont été tués près de Gao, a-t-on appris vendredi de source sécuritaire.",
+            "Trois soldats",
+            "source sécuritaire",
+            True,
+        ),
+        (
+            "Les assaillants sont arrivés à moto, a indiqué à l'AFP un responsable local sous "
+            "couvert d'anonymat.",
+            "Les assaillants",
+            "responsable local",
+            True,
+        ),
+        (
+            "Selon un correspondant de l'AFP sur place, des tirs nourris ont été entendus.",
+            "des tirs nourris",
+            "correspondant de l'AFP",
+            True,
+        ),
         # a body named by its own name is not the body of that kind named before
         (
             "Le bilan est passé à 103 morts, a indiqué l'agence de presse officielle Irna. Selon "

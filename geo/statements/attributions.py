@@ -133,7 +133,9 @@ def _analyse(
             )
             return bool(has_cue and re.match(r"\s*,\s*[«\"]", after))
         lead_only = all(lx.has("lead", w) for w in before.split())
-        comma = re.match(r"\s*,\s*", after)
+        comma = re.match(r"\s*,\s*", after) or re.match(
+            r"(?:\s+(?-i:[a-zà-ÿ][\w'-]*)){1,3}\s*,\s*", after
+        )  # "Selon un correspondant de l'AFP sur place, ..."
         if lead_only and comma:
             ev.clause = (np_end + comma.end(), se)
         elif before.endswith(",") and re.fullmatch(r"[\s.!?…]*", after):
@@ -153,6 +155,12 @@ def _analyse(
         ev.parent = prev
     elif ev.pron:
         ev.inverted = True
+        if lx.has("pronoun_none", ev.pron):  # "a-t-on appris de source sécuritaire"
+            at = _after_adjuncts(lx, masked, ev.end)
+            src = re.match(r"\s+(?:auprès\s+(?:des|du|de|d')|de|d'|from)(?!\w)\s*", masked[at:se])
+            found = src and _np_after(lx, masked, at + src.end(), se, loose=True)
+            if found:
+                ev.np, ev.appos, ev.pron = found[0], found[1], None
     else:
         incise = not before or before[-1] in ",—–" + _QUOTE_MARKS + _MASK
         found = None

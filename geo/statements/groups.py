@@ -269,8 +269,9 @@ def _appos_ok(lx: Lexicon, masked: str, span: tuple[int, int]) -> bool:
     return _is_cap(first) or lx.has("title", first) or _starts_with_role(lx, a_text)
 
 
-_DATELINE = re.compile(
+_DATELINE = re.compile(  # "KYIV (Reuters) - ", "ADEN, 18 janvier (Reuters) - ", "(Belga) "
     r"(?-i:[A-ZÀ-Þ][A-ZÀ-Þ .'/-]+)(?:,\s*[\w .'-]+)?\s*\([^)]{1,40}\)\s*[-–—]\s*"
+    r"|\((?-i:[A-Z][\w.-]{1,20})\)\s*[-–—]?\s*"
 )
 
 
