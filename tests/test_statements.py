@@ -26,11 +26,13 @@ ALEPPO = Place("gn:170063", "Aleppo", "city", 36.20, 37.16, "SY")
 NAIROBI = Place("gn:184745", "Nairobi", "city", -1.28, 36.82, "KE")
 KHARKIV = Place("gn:706483", "Kharkiv", "city", 49.98, 36.25, "UA")
 CAIRO = Place("gn:360630", "Cairo", "city", 30.06, 31.25, "EG")
+GAO = Place("gn:2457163", "Gao", "city", 16.27, -0.04, "ML")
 XINHUA = Place("gn:0", "Xinhua", "populated place", 23.0, 113.0, "CN")  # a town's name
 PLACES = {
     "Nairobi": NAIROBI,
     "Kharkiv": KHARKIV,
     "Cairo": CAIRO,
+    "Gao": GAO,
     "Le Caire": CAIRO,
     "Xinhua": XINHUA,
     "Ankara": ANKARA,
@@ -527,6 +529,12 @@ def test_french_sources_and_speakers(nlp, text, quote, speaker, indirect):
             "On dormait",
             KHARKIV,
         ),
+        # "depuis Gao" between the verb and its inverted subject
+        (
+            "Trois soldats ont été tués, a indiqué par téléphone depuis Gao un officier malien.",
+            "Trois soldats",
+            GAO,
+        ),
         # a news medium after the verb is the audience, not a place
         (
             "Cinq personnes ont été tuées mardi, ont indiqué à Xinhua des sources militaires.",
@@ -693,6 +701,13 @@ def test_english_subjects(text, quote, speaker):
             "the group had accepted",
             "Basem Naim",
             "Hamas official",
+            CAIRO,
+        ),
+        (
+            "The attack killed 15 people, two security sources told Reuters by phone from Cairo.",
+            "The attack killed",
+            "two security sources",
+            None,
             CAIRO,
         ),
         (

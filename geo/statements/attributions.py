@@ -107,6 +107,11 @@ def _speakerlike(lx: Lexicon, masked: str, span: tuple[int, int]) -> bool:
     )
 
 
+def _venue_preps(lx: Lexicon) -> str:
+    """The language's "from" words ("depuis", "from") as a regex alternation."""
+    return "|".join(re.escape(p) for p in sorted(lx.cues.get("venue_prep", ()))) or "(?!)"
+
+
 def _after_adjuncts(lx: Lexicon, masked: str, pos: int) -> int:
     m = lx.adjuncts_re.match(masked, pos)
     return m.end() if m else pos
@@ -240,9 +245,14 @@ def _analyse(
         if (
             ev.clause is None
             and ev.np
-            and re.fullmatch(r"[\s.!?…]*", masked[pos:se])
+            and re.fullmatch(
+                rf"(?:\s+(?:(?i:{_venue_preps(lx)}))"
+                r"(?:\s+(?-i:[A-ZÀ-Þ][\w'-]*)){1,3})?[\s.!?…]*",
+                masked[pos:se],
+            )
             and re.search(r",\s*$", masked[ss : ev.np[0]])
         ):  # "Missiles struck Kharkiv, killing four, the governor said on Tuesday."
+            # "..., two security sources told Reuters by phone from Mogadishu."
             ev.clause = (ss, ss + masked[ss : ev.np[0]].rstrip().rfind(","))
         if ev.clause is None:  # "l'armée a dit vérifier ces faits"
             m = lx.infinitive_re.match(masked, pos, se)

@@ -168,7 +168,8 @@ def load_lexicon(lang: str = DEFAULT) -> Lexicon:
 
     pron = _alt(c("pronoun_sg") + c("pronoun_pl") + c("pronoun_none"))
     # a place right after the verb: "a estimé jeudi à Paris que", "said in Geneva that"
-    at_place = r"(?:à|au|en|in|at)\s+(?-i:[A-ZÀ-ÖØ-Þ][\w'-]*)(?:\s+(?-i:[A-ZÀ-ÖØ-Þ][\w'-]*))?"
+    preps = _alt(c("place_prep") + c("venue_prep"))  # "à Paris", "in Geneva", "depuis Gao"
+    at_place = rf"(?:{preps})\s+(?-i:[A-ZÀ-ÖØ-Þ][\w'-]*)(?:\s+(?-i:[A-ZÀ-ÖØ-Þ][\w'-]*))?"
     suffixes = [p[1:] for p in c("adjunct") if p.startswith("*")]  # "*ment": any adverb in -ment
     words_adj = _alt([p for p in c("adjunct") if not p.startswith("*")])
     # a day's number before a month ("jeudi 12 mars"), not a number of people ("said 30 of")

@@ -24,7 +24,7 @@ def _attribution_span(
     if ev.inverted or ev.pron or ev.kind in ("ger", "source", "for"):
         end = ev.clause[0] if ev.clause and ev.clause[0] > ev.start else se
         return ev.start, max(ev.end, min(end, quote_after))
-    end = ev.clause[0] if ev.clause else se
+    end = ev.clause[0] if ev.clause and ev.clause[0] > ev.start else se
     start = ev.np[0] if ev.np else ss
     if re.fullmatch(r"[^,]*,\s*", masked[ss:start]):  # "Parlant à Belgrade, X a affirmé"
         start = ss
