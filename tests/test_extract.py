@@ -283,3 +283,22 @@ def test_an_unplaced_event_takes_the_articles_country(extractor, lang, text):
     assert e.place is not None and e.place.feature == "country" and e.place.country_code == "ML"
     assert e.geo_precision == 3 and e.location is None
     assert "article's country" in e.why
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "place", "geo"),
+    [
+        ("en", "Air strikes killed at least 20 people in rebel-held eastern Aleppo on Thursday.",
+         "Aleppo", 1),
+        ("en", "Islamic State militants attacked army positions near the city of Palmyra on "
+         "Friday, killing 11 soldiers.", "Tadmur", 2),
+        ("fr", "Des frappes aériennes ont tué jeudi au moins 20 personnes dans les quartiers "
+         "rebelles d'Alep.", "Aleppo", 1),
+        ("fr", "Des jihadistes ont attaqué vendredi un poste de l'armée près de Palmyre, tuant "
+         "onze soldats.", "Tadmur", 2),
+    ],
+)  # fmt: skip
+def test_place_and_its_precision(extractor, lang, text, place, geo):
+    e = extractor.extract(Document("t", text, lang, "2016-10-14")).events[0]
+    assert e.place is not None and place in (e.place.name, e.place.name_en), e.why
+    assert e.geo_precision == geo

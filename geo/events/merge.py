@@ -180,12 +180,16 @@ def merge_headline(events: list[Draft], first: int) -> list[Draft]:
     the lead's words (fuller than a headline's) type it, the finer place places it."""
     out = list(events)
     for h in events:
-        if min(h.seen) != first or not h.killed:
+        if min(h.seen) != first:
             continue
         for d in events:
             if d is h or d not in out or min(d.seen) != first + 1 or d.killed != h.killed:
                 continue
             if (d.type in VIOLENT) != (h.type in VIOLENT):
+                continue
+            if not h.killed and (d.type, d.subtype) != (h.type, h.subtype):
+                continue  # with no toll to match, only the same kind of event
+            if h.date.value and d.date.value and h.date.value != d.date.value:
                 continue
             if _finer(h, d):
                 _take_place(d, h, "the headline")

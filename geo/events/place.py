@@ -12,10 +12,11 @@ from geo.model import Mention
 # --------------------------------------------------------------------------- places
 
 _GEO_NOUN = (
-    r"villes?|localités?|villages?|bourgades?|province|région|gouvernorat|banlieue|quartiers?|"
+    r"villes?|localités?|villages?|bourgades?|provinces?|régions?|gouvernorat|banlieue|quartiers?|"
     r"zone|secteur|district|périphérie|état|etat|territoire|commune|cercle|département|"
-    r"préfecture|municipalité|camp|île|city|town|villages?|province|region|governorate|"
-    r"suburbs?|outskirts|area|neighbou?rhoods?|state|territory|county|municipality|island|"
+    r"préfecture|municipalité|camp|île|city|towns?|villages?|provinces?|regions?|governorate|"
+    r"suburbs?|outskirts|areas?|neighbou?rhoods?|state|territory|county|municipality|island|"
+    r"districts?|secteurs?|zones?|"
     r"camp|oblast|port|aéroport|marché|market|airport|harbou?r"
 )
 # Nouns of a first-level division: a city named after one ("la région de Raqa") stands for it.
@@ -39,6 +40,9 @@ _LOC = re.compile(
     rf"|\b(?:capitale|capital|chef-lieu)\s+{_OF}[\w'-]+(?:\s+[\w'-]+)?,\s*"
     r"|\b(?:dans|à|in|at)\s+(?:la\s+|sa\s+|the\s+|its\s+)?(?:capitale|capital)(?:\s+\w+)?,?\s+"
     r"|\b(?:à|au|aux|dans|en|in|at|into|inside)\s+(?:la\s+|l'|le\s+|les\s+|the\s+)?"
+    # "in rebel-held east Aleppo", "in southwestern Aleppo"
+    r"(?:[\w]+-(?:held|controlled|run)\s+)?(?:(?:north|south|east|west|central|"
+    r"north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+)?"
     r")$",
     re.IGNORECASE,
 )
@@ -99,6 +103,9 @@ def precision_of(text: str, m: Mention, loc: re.Match[str] | None) -> str:
     return prec
 
 
+_NEAR_PREP = re.compile(r"(?:near|outside|around|close\s+to)\b", re.IGNORECASE)
+
+
 def geo_precision(m: Mention, loc: re.Match[str] | None, prec: str) -> int:
     """ACLED's geo precision of an event placed by mention ``m``.
 
@@ -109,7 +116,9 @@ def geo_precision(m: Mention, loc: re.Match[str] | None, prec: str) -> int:
     """
     if m.precision in ("admin1", "country") or prec in ("admin1", "country"):
         return 3
-    near = loc is not None and (loc.groupdict().get("near") or loc.groupdict().get("dir"))
+    near = loc is not None and (
+        loc.groupdict().get("near") or loc.groupdict().get("dir") or _NEAR_PREP.match(loc.group())
+    )
     if m.precision == "admin2" or prec == "admin2" or near:
         return 2
     return 1
