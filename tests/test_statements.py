@@ -461,6 +461,13 @@ def test_empty_text():
             "Viatcheslav Gladkov",
             True,
         ),
+        (
+            "Dix soldats ont été tués, selon des sources sécuritaires. Une patrouille est tombée "
+            "dans une embuscade, ont fait savoir les mêmes sources.",
+            "Une patrouille",
+            "sources sécuritaires",
+            True,
+        ),
         # "a-t-on appris de source sécuritaire": the source speaks
         (
             "Trois soldats ont été tués près de Gao, a-t-on appris vendredi de source sécuritaire.",
@@ -551,6 +558,11 @@ def test_french_sources_and_speakers(nlp, text, quote, speaker, indirect):
 )
 def test_where_said_from_the_article(nlp, text, quote, where):
     assert only(run(text, nlp), quote).where_said == where
+
+
+def test_the_writers_on_is_no_speaker(nlp):
+    text = "Le nord du pays, rappelle-t-on, abrite depuis 2012 plusieurs groupes armés."
+    assert run(text, nlp) == []
 
 
 def test_headline_quote_takes_the_speaker_who_says_it_again(nlp):

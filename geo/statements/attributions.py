@@ -166,6 +166,8 @@ def _analyse(
             found = src and _np_after(lx, masked, at + src.end(), se, loose=True)
             if found:
                 ev.np, ev.appos, ev.pron = found[0], found[1], None
+            else:
+                return False  # "rappelle-t-on": the writer, no speaker
     else:
         incise = not before or before[-1] in ",—–" + _QUOTE_MARKS + _MASK
         found = None
