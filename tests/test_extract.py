@@ -290,8 +290,8 @@ def test_an_unplaced_event_takes_the_articles_country(extractor, lang, text):
     [
         ("en", "Air strikes killed at least 20 people in rebel-held eastern Aleppo on Thursday.",
          "Aleppo", 1),
-        ("en", "Islamic State militants attacked army positions near the city of Palmyra on "
-         "Friday, killing 11 soldiers.", "Tadmur", 2),
+        ("en", "Islamic State militants attacked army positions near the city of Deir al-Zor "
+         "on Friday, killing 11 soldiers.", "Deir ez-Zor", 2),
         ("fr", "Des frappes aériennes ont tué jeudi au moins 20 personnes dans les quartiers "
          "rebelles d'Alep.", "Aleppo", 1),
         ("fr", "Des jihadistes ont attaqué vendredi un poste de l'armée près de Palmyre, tuant "
