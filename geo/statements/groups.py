@@ -83,8 +83,17 @@ def _np_after(
             pass
         elif _is_cap(t) or lx.has("title", t):
             seen_name = True
-        elif seen_name and not (
-            lx.has("connector", t) and any(_is_cap(x[2]) for x in toks[i + 1 : i + 3])
+        elif (
+            seen_name
+            and not (
+                lx.has("connector", t)
+                and any(_is_cap(x[2]) for x in toks[i + 1 : i + 3])
+                or any(  # "the U.N. aid chief": a modifier, then the role
+                    rs <= x[0] and x[1] <= re_
+                    for x in toks[i + 1 : i + 2]
+                    for rs, re_ in role_spans
+                )
+            )
         ):
             # "le Haut Commissariat des Nations unies pour les réfugiés (HCR)": a name that
             # goes on in lower case up to its acronym
