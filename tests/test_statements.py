@@ -661,6 +661,11 @@ def test_english_patterns(text, quote, speaker, indirect):
             "life-long",
             "Abdel Rahman Shalgham",
         ),
+        (
+            '"The situation is dire," said Martin Griffiths, the U.N. aid chief.',
+            "The sit",
+            "Griffiths",
+        ),
         # a time phrase opening the subject; "it" for a body named before
         (
             "Last week the World Health Organization said the virus had reached pandemic level.",

@@ -88,7 +88,9 @@ def _np_after(
             and not (
                 lx.has("connector", t)
                 and any(_is_cap(x[2]) for x in toks[i + 1 : i + 3])
-                or any(  # "the U.N. aid chief": a modifier, then the role
+                or not lx.has("det", t)
+                and not lx.has("function", t)
+                and any(  # "the U.N. aid chief": a modifier, then the role
                     rs <= x[0] and x[1] <= re_
                     for x in toks[i + 1 : i + 2]
                     for rs, re_ in role_spans
