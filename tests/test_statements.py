@@ -542,6 +542,12 @@ def test_french_sources_and_speakers(nlp, text, quote, speaker, indirect):
             "Trois soldats",
             GAO,
         ),
+        # a place in the reported words is not where they were said, even after "arrivé à"
+        (
+            "Jean Dupont a déclaré que les avions arrivés à Nairobi seraient fouillés.",
+            "les avions",
+            None,
+        ),
         # a news medium after the verb is the audience, not a place
         (
             "Cinq personnes ont été tuées mardi, ont indiqué à Xinhua des sources militaires.",
@@ -726,6 +732,13 @@ def test_english_subjects(text, quote, speaker):
             "two security sources",
             None,
             CAIRO,
+        ),
+        (
+            "Missiles hit targets in Kharkiv overnight, the regional governor said.",
+            "Missiles hit targets",
+            "regional governor",
+            None,
+            None,
         ),
         (
             "In Kharkiv, residents said heavy gunfire could be heard near the station.",

@@ -26,8 +26,9 @@ def _attribution_span(
         return ev.start, max(ev.end, min(end, quote_after))
     end = ev.clause[0] if ev.clause and ev.clause[0] > ev.start else se
     start = ev.np[0] if ev.np else ss
-    if re.fullmatch(r"[^,]*,\s*", masked[ss:start]):  # "Parlant à Belgrade, X a affirmé"
-        start = ss
+    before_clause = ev.clause is not None and ev.clause[1] <= ev.start  # "..., X said."
+    if not before_clause and re.fullmatch(r"[^,]*,\s*", masked[ss:start]):
+        start = ss  # "Parlant à Belgrade, X a affirmé"
     return start, max(ev.end, min(end, quote_after))
 
 
@@ -144,6 +145,9 @@ def _situate(
         if person is None:  # "X, en visite à Kiev", "X est arrivé à Nairobi"
             before = names.in_span(ss, m.start())
             person = before[0] if before else None
+            between = re.findall(r"[\w']+", masked[person[1] : m.start()]) if person else []
+            if any(lx.has("boundary", w) or lx.has("relative", w) for w in between):
+                person = None  # "X stated that all aircraft arriving in Nigeria": not X
         if person is not None:
             where_of.setdefault(_name_key(names.full(person[2])), set()).add(place.place)
     # paragraphs that open on a place
