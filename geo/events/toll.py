@@ -74,6 +74,9 @@ _INJURED = r"blessée?s?|blessant|wounded|injured|wounding|injuring|wounds?|inju
 _HARM = re.compile(
     rf"(?<![\w])(?:(?P<k>{_KILLED})|(?P<i>{_INJURED}))(?:(?<=')|(?![\w]))", re.IGNORECASE
 )
+_MORE = re.compile(r"\s+(?:autres|encore|de\s+plus|others|more)\b", re.IGNORECASE)
+# "plusieurs autres ont été portés disparus": a clause of its own, not an elided "tués"
+_OWN_VERB = re.compile(r"\s+(?:ont|sont|a|est|étaient|were|was|have|had|are)\b", re.IGNORECASE)
 _AND = re.compile(r"\s*(?:,|et|and)\s*")
 _COUNTED = re.compile(
     rf"\s*(?:(?:autres|other|more|additional|de|d'|of)\s*)*(?:[\w-]+\s+){{0,2}}?[\"«“]?\s*(?:{_PERSONS}|{_KILLED}|{_INJURED})\b",
@@ -221,6 +224,16 @@ def toll(sentence: str, cumulative: bool = False) -> tuple[int | None, int | Non
         if kind not in found or pick[2] > found[kind][2]:
             found[kind] = pick
     k, i = found.get("k"), found.get("i")
+    if k is not None:  # "deux tués à A, quatre autres à B et quatre encore à C": ten
+        extra = 0
+        for m in _NUMBER.finditer(sentence, k[1]):
+            more = _MORE.match(sentence, m.end())
+            if more and m.start() not in used and not _OWN_VERB.match(sentence, more.end()):
+                own = _HARM.search(sentence, m.end(), min(len(sentence), m.end() + 40))
+                if own is None:
+                    extra += _value(m)
+        if extra:
+            k = (k[0], k[1], k[2] + extra, k[3])
     phrase = None
     if k is not None:
         q = _QUALIFIED.search(sentence, max(0, k[0] - 14), k[0])
