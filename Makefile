@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_geoparse.py
 	$(BIN)/python benchmarks/bench_store.py
 	$(BIN)/python benchmarks/eval_geoparse.py
+	$(BIN)/python benchmarks/eval_statements.py
 
 # Long reliability runs, not part of `make test`: the reliability tests at full size (50 MB and
 # 2,000,000-character files, more kills), hypothesis with many more examples, then schemathesis
