@@ -169,6 +169,13 @@ def refine_lead(events: list[Draft], text: str, wheres=(), lead: int = 1) -> Non
         for d in later:
             if _same_event(e, d, text) and _finer(d, e):
                 _take_place(e, d, "a later report of the same event")
+        if e.place is None:  # the headline's place stands for the lead's unplaced event
+            before = [
+                d for d in events if d.place is not None and min(d.seen) < min(e.seen)
+                and (d.type in VIOLENT) == (e.type in VIOLENT)
+            ]  # fmt: skip
+            if before:
+                _take_place(e, min(before, key=lambda d: min(d.seen)), "the headline")
         for w in wheres if e.place is None or e.geo == 3 else ():
             if 0 < w.sent - min(e.seen) <= LEAD_SENTENCES and _finer(w, e):
                 _take_place(e, w, "a sentence saying where it took place")
@@ -204,7 +211,9 @@ def merge_headline(events: list[Draft], first: int) -> list[Draft]:
 
 _BACKGROUND = re.compile(
     r"\b(?:(?:avait|avaient)\s+(?:\w+\s+)?\w+(?:é|ée|és|ées|is|it|u|us|ert)|had\s+(?:been\s+)?\w+ed|"
-    r"depuis\s+le\s+début|since\s+the\s+start)\b",
+    r"depuis\s+(?:le\s+début|la\s+semaine|le\s+mois|des\s+(?:semaines|mois|années)|plusieurs)|"
+    r"since\s+(?:the\s+start|last)|for\s+(?:weeks|months|years)|régulièrement|fréquemment|"
+    r"regularly|frequently|routinely)\b",
     re.IGNORECASE,
 )
 
@@ -214,7 +223,7 @@ def salience(d: Draft, n_sent: int, text: str = "", lead: int = 0) -> tuple[floa
 
     Position weighs most (the headline and the lead report the main event), then a stated
     toll, repetition across the text, a precise place, named actors and a date; a background
-    clause (pluperfect, "since the start of the war") weighs against.
+    clause (pluperfect, "since the start of the war", "for weeks", "regularly") weighs against.
     """
     why: list[str] = []
     score = TYPE_WEIGHT.get(d.type, 1.0)
