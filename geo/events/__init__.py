@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from geo import actors as registry
 from geo.events.lexicon import SUBTYPES, load_actors, load_triggers
-from geo.events.merge import merge, merge_headline, refine_lead, salience
+from geo.events.merge import DEFINITE, OTHER, merge, merge_headline, refine_lead, salience
 from geo.events.place import eligible, geo_precision, precision_of, violent_place
 from geo.events.sentence import (
     Hit,
@@ -132,7 +132,7 @@ def extract_events(
         first = 0  # a real sentence comes before: the headline and lead are the first ones
     if first <= LEAD_START:  # the headline, or the first sentence after page furniture
         merged = merge_headline(merged, first)
-    wheres = where_places(text, spans, where_hits, near, countries)
+    wheres = where_places(text, spans, where_hits, near, countries, hits)
     refine_lead(merged, text, wheres, lead=max(1, first + 1) if first <= LEAD_START else 1)
     lead = first if first <= LEAD_START else 0
     ranked = sorted(
@@ -152,19 +152,23 @@ FURNITURE = 100  # longest line of page furniture (bylines, "Partager", a date l
 LEAD_START = 5  # page furniture (bylines, "Partager", a date line) may come before the headline
 
 
-def where_places(text, spans, hits, near, countries=None) -> list:
+def where_places(text, spans, hits, near, countries=None, events_hits=()) -> list:
     """The places of sentences that say where the event just reported took place."""
     out = []
     for h in hits:
         k = next((i for i, sp in enumerate(spans) if sp[0] <= h.start < sp[1]), None)
-        if k is None:
-            continue
+        if k is None or OTHER.search(text, max(spans[k][0], h.start - 60), h.start):
+            continue  # "d'autres frappes survenues près de X": another event's place
         ments, dates, _ = near.around(spans[k])
         place, loc = violent_place(text, [h], ments, (h.start, spans[k][1]), dates, countries)
         if place is None:
             continue
         prec = precision_of(text, place, loc)
-        out.append(Where(k, place, prec, geo_precision(place, loc, prec)))
+        definite = bool(DEFINITE.search(text, max(spans[k][0], h.start - 40), h.start)) or any(
+            0 <= h.start - t.end <= 40
+            for t in events_hits  # "des bombardements ont eu lieu"
+        )
+        out.append(Where(k, place, prec, geo_precision(place, loc, prec), definite))
     return out
 
 
@@ -176,6 +180,7 @@ class Where:
     place: Mention
     precision: str
     geo: int
+    definite: bool = False  # "l'attaque a eu lieu", "the attack took place": the event just told
 
 
 def _main_country(ments) -> Mention | None:

@@ -127,12 +127,12 @@ def merge(drafts: list[Draft], text: str) -> list[Draft]:
     return out
 
 
-_DEFINITE = re.compile(
-    r"\b(?:l'|la|le|les|cette|ce|cet|ces|the|this|these)\s*(?:\w+\s+)?$", re.IGNORECASE
+DEFINITE = re.compile(
+    r"(?:\b(?:la|le|les|cette|ce|cet|ces|the|this|these)\s+|\bl')(?:\w+\s+){0,2}$", re.IGNORECASE
 )
 
 
-_OTHER = re.compile(
+OTHER = re.compile(
     r"\b(?:d'autres|autres?|une\s+autre|similaires?|other|another|similar|separate)\b",
     re.IGNORECASE,
 )
@@ -146,11 +146,11 @@ def _same_event(e: Draft, d: Draft, text: str) -> bool:
         return False
     if d.date.value and e.date.value and d.date.value != e.date.value:
         return False
-    if _OTHER.search(text, max(0, d.hit.start - 40), d.hit.end + 30):
+    if OTHER.search(text, max(0, d.hit.start - 40), d.hit.end + 30):
         return False  # "d'autres frappes", "another strike": another event
     if d.killed and e.killed:
         return d.killed == e.killed
-    if _DEFINITE.search(text, max(0, d.hit.start - 20), d.hit.start):
+    if DEFINITE.search(text, max(0, d.hit.start - 20), d.hit.start):
         return True
     return d.subtype == e.subtype and d.date.value is not None and d.date.value == e.date.value
 
@@ -177,7 +177,8 @@ def refine_lead(events: list[Draft], text: str, wheres=(), lead: int = 1) -> Non
             if before:
                 _take_place(e, min(before, key=lambda d: min(d.seen)), "the headline")
         for w in wheres if e.place is None or e.geo == 3 else ():
-            if 0 < w.sent - min(e.seen) <= LEAD_SENTENCES and _finer(w, e):
+            gap = w.sent - min(e.seen)  # a sentence right after, or "l'attaque a eu lieu" later
+            if 0 < gap <= (LEAD_SENTENCES if w.definite else 2) and _finer(w, e):
                 _take_place(e, w, "a sentence saying where it took place")
                 break
 
