@@ -219,6 +219,9 @@ _BACKGROUND = re.compile(
 )
 
 
+_QUOTED = re.compile(r"\s*[«\"“]")
+
+
 def salience(d: Draft, n_sent: int, text: str = "", lead: int = 0) -> tuple[float, list[str]]:
     """How much an event is what the article reports, and the reasons, strongest first.
 
@@ -245,6 +248,9 @@ def salience(d: Draft, n_sent: int, text: str = "", lead: int = 0) -> tuple[floa
     if d.geo == 1:
         why.append("precise place")
     score += 0.5 * bool(d.actors)
+    if text and first >= 1 and _QUOTED.match(text, d.span[0]):
+        score -= 1.0  # a source's words after a headline: the headline sums up the news
+        why.append("quoted")
     if text and _BACKGROUND.search(text, d.hit.start - 60 if d.hit.start > 60 else 0, d.hit.end):
         score -= 1.5
         why.append("background clause")
