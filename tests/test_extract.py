@@ -302,3 +302,21 @@ def test_place_and_its_precision(extractor, lang, text, place, geo):
     e = extractor.extract(Document("t", text, lang, "2016-10-14")).events[0]
     assert e.place is not None and place in (e.place.name, e.place.name_en), e.why
     assert e.geo_precision == geo
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "actor1", "actor2"),
+    [
+        ("en", "Islamic State militants ambushed an Iraqi army convoy near Tikrit, killing nine "
+         "soldiers.", "islamic-state", "iraq-government"),
+        ("fr", "Des combattants de l'EI ont attaqué mardi un convoi de l'armée irakienne près de "
+         "Tikrit, tuant neuf soldats.", "islamic-state", "iraq-government"),
+        ("en", "Syrian government forces backed by Russian air power recaptured the town of Khan "
+         "Tuman on Thursday.", "syria-government", None),
+        ("fr", "Damas a affirmé jeudi que des raids russes avaient frappé la ville d'Alep.",
+         "russia", None),
+    ],
+)  # fmt: skip
+def test_the_side_that_acted_and_the_side_acted_upon(extractor, lang, text, actor1, actor2):
+    e = extractor.extract(Document("t", text, lang, "2016-08-12")).events[0]
+    assert (e.actor1, e.actor2) == (actor1, actor2), e.actors

@@ -16,7 +16,7 @@ _GEO_NOUN = (
     r"zone|secteur|district|périphérie|état|etat|territoire|commune|cercle|département|"
     r"préfecture|municipalité|camp|île|city|towns?|villages?|provinces?|regions?|governorate|"
     r"suburbs?|outskirts|areas?|neighbou?rhoods?|state|territory|county|municipality|island|"
-    r"districts?|secteurs?|zones?|"
+    r"districts?|secteurs?|zones?|enclaves?|fiefs?|bastions?|strongholds?|"
     r"camp|oblast|port|aéroport|marché|market|airport|harbou?r"
 )
 # Nouns of a first-level division: a city named after one ("la région de Raqa") stands for it.
@@ -30,9 +30,10 @@ _DIR = (
 _OF = r"(?:de\s+(?:la\s+|l')?|d'|du\s+|des\s+|of\s+(?:the\s+)?)"
 _LOC = re.compile(
     rf"(?:\b(?:dans|à|au|aux|en|sur|contre|vers|du|des|de\s+la|in|at|inside|into|on|near|"
-    rf"outside|against)\s+"
+    rf"outside|against|of)\s+"
     rf"(?:[\w'-]+\s+){{0,6}}?"
     rf"(?P<geo>{_GEO_NOUN})\b(?:[\s,]+[\w-]+){{0,3}}?\s+{_OF}"
+    r"(?:(?:north|south|east|west|central)(?:ern)?\s+)?"
     rf"|(?P<dir>\b(?:{_DIR}))\s+{_OF}"
     rf"|(?P<near>\b(?:près|non\s+loin|aux\s+abords|aux\s+environs|à\s+proximité|autour|"
     rf"à\s+la\s+sortie|aux\s+portes|à\s+l'entrée|à\s+la\s+périphérie|near|"
@@ -69,7 +70,11 @@ _OBJ_WORDS = frozenset(
         "région bastion clé key stratégique strategic rebel rebelle totalité whole entire "
         "marché market immeuble immeubles building buildings hôpital hospital école school "
         "maison house quartier résidentiel residential zone area centre center gare station "
-        "port aéroport airport mosquée mosque église church camp d'habitation apartment block"
+        "port aéroport airport mosquée mosque église church camp d'habitation apartment block "
+        "last dernier derniers dernières eastern western northern southern east west north "
+        "south est ouest nord sud districts neighbourhoods neighborhoods areas enclave fief "
+        "stronghold capital capitale de facto group group's siege assiégé besieged its their "
+        "sa ses leur leurs"
     )
 )
 _ENDS_WITH_PREP = re.compile(r"(?:à|en|au|aux|in|to)$", re.IGNORECASE)
@@ -204,9 +209,14 @@ def diplomacy_place(text, hits, ments, span, dates, subtype=None):
 # A strike verb and its target: "ont visé jeudi la ville de Raqa", "shelled Idlib".
 _TARGET = re.compile(
     r"\b(?:visée?s?|frappée?s?|ciblée?s?|pilonnée?s?|bombardée?s?|attaquée?s?|targeted|hit|struck|"
-    r"pounded|bombed|shelled|attacked)\b",
+    r"pounded|bombed|shelled|attacked|pounds?|hits|bombs?|shells?|targets?|attacks?|strikes?|"
+    r"on|sur|contre|against|of|de|d')\b",
     re.IGNORECASE,
 )
+
+
+# "IS-held", "rebel-held", "government-controlled", "the group's": words of a target's owner
+_HELD = re.compile(r"-(?:held|controlled|run)$|'s$|^(?:rebelles?|rebel|jihadist|insurgent)$")
 
 
 def _object_gap(text: str, start: int, end: int, dates: Sequence) -> bool:
@@ -214,8 +224,8 @@ def _object_gap(text: str, start: int, end: int, dates: Sequence) -> bool:
         " " if any(d.start <= i < d.end for d in dates) else c
         for i, c in enumerate(text[start:end], start)
     )
-    words = re.findall(r"[\w-]+'?|'", gap.lower())
-    return all(w in _OBJ_WORDS for w in words)
+    words = re.findall(r"[\w-]+'?s?|'", gap.lower())
+    return all(w in _OBJ_WORDS or _HELD.search(w) for w in words)
 
 
 def violent_place(text, hits, ments, span, dates, doc_countries=None):

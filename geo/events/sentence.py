@@ -231,8 +231,9 @@ def _ordered_actors(text: str, primary: Hit, actors, span):
     agent = agent or next(
         (label for label, kind in out if label != target and kind != "civilians"), None
     )
-    if target is None:
-        target = next((label for label, _ in out if label != agent), None)
+    if target is None:  # the other side named after the trigger, not an ally before it
+        after = {a[2] for a in actors if span[0] <= a[0] < span[1] and a[0] >= primary.end}
+        target = next((label for label, _ in out if label != agent and label in after), None)
     return out, agent, target
 
 
