@@ -1,19 +1,29 @@
 """Events in French and English conflict news: type, actors, toll, date and place.
 
-The types follow ACLED's backbone (Battles, Explosions/Remote violence, Violence against
-civilians, Strategic developments, Protests, Riots) plus ``Diplomacy``, which ACLED leaves out.
-Triggers and actors are reviewed data (each language's ``geo/lang/<code>/events_triggers.tsv``,
-and ``geo/data/events_actors.tsv`` for every language). A sentence with triggers gives one event: the trigger of the
-highest-ranked type is primary and the others are kept in ``secondary_types`` as
-``"Type: Subtype"``. A noun trigger counts only with an event reading nearby (an actor, a
-located place, a date or a toll); hypothetical and negated contexts are blocked by the lexicon.
+The types and sub-types are ACLED's plus ``Diplomacy``, declared once in
+``geo/data/event_types.tsv`` (:mod:`geo.event_types`). Triggers are each language's reviewed
+``geo/lang/<code>/events_triggers.tsv``, actors ``geo/data/events_actors.tsv`` (labels of the
+:mod:`geo.actors` registry). The stages, one module each:
 
-The place is a resolved mention of the sentence that is literal or a country, never a
-metonymic one, reached by a locative cue ("à", "dans la région de", "au nord de", "in",
-"near"); the most precise wins. Diplomacy events take only a place tied to the trigger
-("rencontre à Hambourg", "se rendra à Paris") or where the participants are said to be.
-Duplicates (same type, same place, compatible dates, or "ces frappes" pointing back) are
-merged, and events come out by salience: lead position, violence and details weigh.
+- :mod:`~geo.events.lexicon` reads the lexicons (each pattern knows the words one of which
+  every match holds, so a text lacking them is not searched);
+- :mod:`~geo.events.sentence` turns a clause with triggers into a draft event: the primary
+  trigger, the actors with the side that acted and the side acted upon, the date, the place;
+- :mod:`~geo.events.roles` types it by who did what to whom (an attack on villagers is
+  Violence against civilians, on soldiers a Battle; strikes from the air or by artillery stay
+  Explosions/Remote violence; a clash with protesters is a Riot);
+- :mod:`~geo.events.toll` reads the toll of the event, not of the war (a count since a date is
+  context; "une dizaine", "dozens" give their minimum; the words are kept);
+- :mod:`~geo.events.place` places it as ACLED does: the most precise place the text gives,
+  with ``location`` (the name as written) and ``geo_precision`` (1 the place, 2 near it or its
+  district, 3 a province or more);
+- :mod:`~geo.events.merge` merges reports of one event, lets the lead's event take the finer
+  place a later report or "the attack took place in X" gives, and ranks events (headline and
+  lead, toll, repetition, precision; background clauses weigh less), saying why in ``why``.
+
+An event without its own date takes the publication date (time precision 2), or the article's
+main date (3); an event the text does not place (diplomacy aside) is placed in the article's
+country when most of its places lie there (geo precision 3), else stays unplaced.
 """
 
 from __future__ import annotations

@@ -117,6 +117,9 @@ def victims(clause: str) -> str | None:
     >>> victims("Au moins une dizaine de soldats ont été tués dans une embuscade")
     'armed'
     >>> victims("des jihadistes ont attaqué un poste de l'armée")
+    'armed'
+    >>> victims("L'attaque a eu lieu mardi") is None
+    True
     """
     armed = _VICTIMS_ARMED.search(clause)
     civil = _VICTIMS_CIVIL.search(clause)
