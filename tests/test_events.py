@@ -319,6 +319,10 @@ def test_toll_attached_to_the_event(mentions_of):
         ("The terrorist threat remains high.", "en"),
         ("The conflict has dragged on for years.", "en"),
         ("They called for an end to the fighting.", "en"),
+        ("Un accident de car a fait 14 morts lundi au Kenya : 14 personnes ont été tuées.", "fr"),
+        ("Trois personnes sont mortes dans un séisme lundi en Turquie.", "fr"),
+        ("A bus crash killed 14 people in Kenya on Monday.", "en"),
+        ("Twelve people died in floods in Bangladesh on Sunday.", "en"),
     ],
 )
 def test_no_event(mentions_of, text, lang):

@@ -102,7 +102,18 @@ def extract_events(
     actors = find_actors(text, mentions)
     hits = find_hits(text, lang)
     where_hits = [h for h in hits if h.trigger.form == "where"]
-    hits = [h for h in hits if h.trigger.form != "where"]
+    causes = [h for h in hits if h.trigger.form == "cause"]
+    hits = [
+        h
+        for h in hits
+        if h.trigger.form not in ("where", "cause")
+        # a killing known only by its toll, beside a crash or an earthquake, is no violence
+        and not (
+            h.trigger.subtype == "@victims"
+            and h.trigger.form == "weak"
+            and any(abs(c.start - h.start) < CAUSE_WINDOW for c in causes)
+        )
+    ]
     spans = sentences(text)
     by_sent: dict[int, list[Hit]] = {}
     j = 0
@@ -158,6 +169,7 @@ def extract_events(
     return [_event(d, text, k, why, published, main_date) for k, ((_, why), d) in enumerate(ranked)]
 
 
+CAUSE_WINDOW = 120  # characters between a killing and the accident or disaster that caused it
 FURNITURE = 100  # longest line of page furniture (bylines, "Partager", a date line)
 LEAD_START = 5  # page furniture (bylines, "Partager", a date line) may come before the headline
 

@@ -16,7 +16,9 @@ from geo.lang import language, read_tsv
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # where: words that say where the event just reported took place ("l'attaque a eu lieu près
 # de X"), read to place the lead's event, never an event of their own
-FORMS = ("verb", "noun", "weak", "block", "block_next", "where")
+# cause: a cause of death that is no act of violence (a crash, an earthquake): a killing read
+# only from its toll ("14 people were killed") is no event beside it
+FORMS = ("verb", "noun", "weak", "block", "block_next", "where", "cause")
 # The types and sub-types, their rank, families and weights: declared once in
 # geo/data/event_types.tsv (geo.event_types), read by the map and the store too.
 SUBTYPES: dict[str, tuple[str, ...]] = event_types.subtypes_by_type()
@@ -142,7 +144,7 @@ def load_triggers(lang: str) -> tuple[Trigger, ...]:
         pattern, type_, subtype, form = row[:4]
         if form not in FORMS:
             raise ConfigError(f"{path}:{n}: unknown form {form!r}")
-        if not form.startswith("block") and form != "where":
+        if not form.startswith("block") and form not in ("where", "cause"):
             if type_ not in SUBTYPES:
                 raise ConfigError(f"{path}:{n}: unknown event type {type_!r}")
             if subtype not in (*SUBTYPES[type_], "@territory", "@victims", ""):
