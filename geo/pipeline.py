@@ -107,7 +107,9 @@ class Extractor:
             statements = extract_statements(text, mentions, lang=lang, dates=found, entities=ents)
         else:  # no NER (English, --no-ner): names from capitalisation only
             statements = extract_statements(text, mentions, lang=lang, dates=found, nlp=False)
-        events = extract_events(text, mentions, lang=lang, dates=found, published=published.value)
+        events = extract_events(
+            text, mentions, lang=lang, dates=found, published=published.value, title=doc.title
+        )
         return Extracted(
             doc=doc,
             lang=parsed.lang,

@@ -320,3 +320,20 @@ def test_place_and_its_precision(extractor, lang, text, place, geo):
 def test_the_side_that_acted_and_the_side_acted_upon(extractor, lang, text, actor1, actor2):
     e = extractor.extract(Document("t", text, lang, "2016-08-12")).events[0]
     assert (e.actor1, e.actor2) == (actor1, actor2), e.actors
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "text"),
+    [
+        ("fr", "Frappe de drone meurtrière à Kramatorsk",
+         "Le président ukrainien a rencontré lundi son homologue polonais à Varsovie. Par "
+         "ailleurs, un drone russe a frappé mercredi un marché de Kramatorsk, tuant douze civils."),
+        ("en", "Deadly drone strike on Kramatorsk",
+         "The Ukrainian president met his Polish counterpart in Warsaw on Monday. Separately, a "
+         "Russian drone struck a market in Kramatorsk on Wednesday, killing twelve civilians."),
+    ],
+)  # fmt: skip
+def test_a_separate_headline_names_the_main_event(extractor, lang, title, text):
+    x = extractor.extract(Document("t", text, lang, "2024-03-08", title=title))
+    assert x.events[0].type == "Explosions/Remote violence"
+    assert "named in the headline" in x.events[0].why

@@ -61,6 +61,7 @@ def extract_events(
     lang: str = DEFAULT,
     dates: Sequence | None = None,
     published: str | None = None,
+    title: str | None = None,
 ) -> list[Event]:
     """Events reported in a text, most salient first.
 
@@ -76,6 +77,9 @@ def extract_events(
         Date mentions of ``text``; found with :func:`geo.dates.find_dates` when omitted.
     published : str, optional
         ISO publication date that relative dates are resolved against.
+    title : str, optional
+        The headline when the text does not begin with it: events of the kinds and places it
+        names rank first.
 
     Returns
     -------
@@ -156,8 +160,9 @@ def extract_events(
     wheres = where_places(text, spans, where_hits, near, countries, hits)
     refine_lead(merged, text, wheres, lead=max(1, first + 1) if first <= LEAD_START else 1)
     lead = first if first <= LEAD_START else 0
+    headline = _headline(title, text, lang)
     ranked = sorted(
-        ((salience(d, len(spans), text, lead), d) for d in merged),
+        ((_with_headline(salience(d, len(spans), text, lead), d, headline), d) for d in merged),
         key=lambda x: (-x[0][0], x[1].span[0]),
     )
     main_date = next((d.date for _, d in ranked if d.date.value), None)
@@ -203,6 +208,25 @@ class Where:
     precision: str
     geo: int
     definite: bool = False  # "l'attaque a eu lieu", "the attack took place": the event just told
+
+
+def _headline(title: str | None, text: str, lang: str) -> tuple[set[str], str] | None:
+    """The event types a separate headline names, and its words folded (None without one, or
+    when the text begins with it)."""
+    if not title or text.lstrip().startswith(title.strip()[:40]):
+        return None
+    types = {h.trigger.type for h in find_hits(title, lang) if h.trigger.form in ("verb", "noun")}
+    return types, title.lower()
+
+
+def _with_headline(scored, d, headline):
+    """Salience plus the weight of a separate headline naming the event's kind or place."""
+    score, why = scored
+    if headline is None:
+        return score, why
+    types, words = headline
+    named = d.type in types or (d.place is not None and d.place.text.lower() in words)
+    return (score + 3.0, [*why, "named in the headline"]) if named else (score, why)
 
 
 def _main_country(ments) -> Mention | None:
