@@ -201,6 +201,9 @@ def merge_headline(events: list[Draft], first: int) -> list[Draft]:
                 continue
             if _finer(h, d):
                 _take_place(d, h, "the headline")
+            if h.typed and not d.typed:  # the victims the headline names type the event
+                d.type, d.subtype, d.typed = h.type, h.subtype, True
+                d.notes.append(f"typed {h.type} by the headline's victims")
             d.merged += h.merged
             d.seen = sorted({*d.seen, *h.seen})
             d.notes.append("the headline reports it too")

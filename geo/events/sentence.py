@@ -61,6 +61,7 @@ class Draft:
     target: str | None = None  # the label of the side acted upon
     kinds: list[str] = field(default_factory=list)  # the kinds of ``actors``
     notes: list[str] = field(default_factory=list)  # why the type, place or rank
+    typed: bool = False  # the type comes from the victims and actors, not the trigger alone
     located: bool = True  # False: placed in the article's country, the text names no place
 
 
@@ -297,7 +298,7 @@ def sentence_draft(
         primary, ntype, nsub, i, span, secondary, date, [a[0] for a in actor_list],
         killed, injured, place, precision, min(0.95, base + 0.1 * details), seen=[i],
         geo=geo_precision(place, loc, precision) if place else None, phrase=phrase,
-        agent=agent, target=target, kinds=kinds, notes=notes,
+        agent=agent, target=target, kinds=kinds, notes=notes, typed=reason is not None,
     )  # fmt: skip
 
 

@@ -216,8 +216,14 @@ def toll(sentence: str, cumulative: bool = False) -> tuple[int | None, int | Non
         if pick is None:
             continue
         if not cumulative:
-            stop = _STOP.search(sentence, max(h.end(), pick[1]))
-            lo, hi = min(pick[0], h.start()), stop.start() if stop else len(sentence)
+            # "depuis janvier" right after the toll, or opening its clause, makes it a total;
+            # "(des FSR,) en conflit avec l'armée depuis 2023" farther on is about something else
+            end = max(h.end(), pick[1])
+            stop = _STOP.search(sentence, end)
+            comma = sentence.find(",", end)
+            hi = min(x for x in (stop.start() if stop else len(sentence), end + 50) if x >= 0)
+            hi = min(hi, comma) if comma >= 0 else hi
+            lo = min(pick[0], h.start())
             if _CUMULATIVE.search(sentence, max(0, lo - 90), hi):
                 continue
         used.add(pick[0])
