@@ -192,7 +192,7 @@ def test_statement_scores_through_the_cli(gazetteer_path, tmp_path):
         (
             "fr",
             "Des heurts ont opposé jeudi des grévistes et la police à Marseille.",
-            "Riots", "Marseille", "Marseille", {1}, None, "protesters", "police",
+            "Riots", "Marseille", "Marseille", {1}, None, "rioters", "police",
         ),
     ],
 )  # fmt: skip
@@ -337,3 +337,25 @@ def test_a_separate_headline_names_the_main_event(extractor, lang, title, text):
     x = extractor.extract(Document("t", text, lang, "2024-03-08", title=title))
     assert x.events[0].type == "Explosions/Remote violence"
     assert "named in the headline" in x.events[0].why
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "type_", "subtype", "actor1", "actor2"),
+    [
+        ("en", "Al-Shabaab gunmen stormed a hotel in Mogadishu on Friday, killing at least 15 "
+         "people, police said.", "Violence against civilians", "Attack", "al-shabaab",
+         "civilians"),
+        ("fr", "Des shebab ont pris d'assaut vendredi un hôtel de Mogadiscio, tuant au moins 15 "
+         "personnes, selon la police.", "Violence against civilians", "Attack", "al-shabaab",
+         "civilians"),
+        ("en", "Police arrested 40 protesters during a demonstration in Dakar on Saturday.",
+         "Protests", "Protest with intervention", "protesters", "police"),
+        ("fr", "La police a interpellé samedi 40 manifestants lors d'une manifestation à Dakar.",
+         "Protests", "Protest with intervention", "protesters", "police"),
+    ],
+)  # fmt: skip
+def test_storming_a_building_and_arrests_at_a_protest(
+    extractor, lang, text, type_, subtype, actor1, actor2
+):
+    e = extractor.extract(Document("t", text, lang, "2024-03-08")).events[0]
+    assert (e.type, e.subtype, e.actor1, e.actor2) == (type_, subtype, actor1, actor2), e.why

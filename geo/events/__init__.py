@@ -253,6 +253,10 @@ def _main_country(ments) -> Mention | None:
 TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "season": 3, "year": 3}
 
 
+# The crowd of a demonstration, by type: ACLED's first actor of protests and riots.
+CROWD = {"Protests": "manifestants", "Riots": "émeutiers"}
+
+
 def _actor_id(label: str | None) -> str | None:
     actor = registry.find(label) if label else None
     return actor.id if actor else None
@@ -273,8 +277,10 @@ def _event(d, text: str, rank: int, why: list[str], published, main_date) -> Eve
     agent, target = d.agent, d.target
     if d.type == "Violence against civilians" and target is None:
         target = "civils"  # ACLED's second actor of violence against civilians
-    if d.type == "Protests" and agent is None:
-        agent = "manifestants"
+    if d.type in CROWD:  # ACLED: the crowd first, the side that met it second
+        crowd = CROWD[d.type]
+        others = [a for a in d.actors if a not in CROWD.values()]
+        agent, target = crowd, (others[0] if others else None)
     actor1, actor2 = _actor_id(agent), _actor_id(target)
     interaction = registry.interaction_of(
         agent if actor1 else None, target if actor2 else None, place.country_code if place else None

@@ -17,7 +17,7 @@ _GEO_NOUN = (
     r"préfecture|municipalité|camp|île|city|towns?|villages?|provinces?|regions?|governorate|"
     r"suburbs?|outskirts|areas?|neighbou?rhoods?|state|territory|county|municipality|island|"
     r"districts?|secteurs?|zones?|enclaves?|fiefs?|bastions?|strongholds?|"
-    r"camp|oblast|port|aéroport|marché|market|airport|harbou?r"
+    r"camp|oblast|port|aéroport|marché|market|airport|harbou?r|hôtel|hotel"
 )
 # Nouns of a first-level division: a city named after one ("la région de Raqa") stands for it.
 _REGION_NOUN = re.compile(
@@ -74,7 +74,7 @@ _OBJ_WORDS = frozenset(
         "last dernier derniers dernières eastern western northern southern east west north "
         "south est ouest nord sud districts neighbourhoods neighborhoods areas enclave fief "
         "stronghold capital capitale de facto group group's siege assiégé besieged its their "
-        "sa ses leur leurs"
+        "sa ses leur leurs hôtel hotel"
     )
 )
 _ENDS_WITH_PREP = re.compile(r"(?:à|en|au|aux|in|to)$", re.IGNORECASE)

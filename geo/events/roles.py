@@ -95,6 +95,14 @@ _CROWD = re.compile(
     re.IGNORECASE,
 )
 _CROWD_KINDS = {"protesters", "rioters"}
+# A building right after a capture verb: "ont pris d'assaut un hôtel", "stormed a school".
+_BUILDING = re.compile(
+    r"\s*(?:\S+\s+){0,3}?(?:hôtels?|hotels?|écoles?|schools?|mosquées?|mosques?|églises?|"
+    r"churches?|hôpita(?:l|ux)|hospitals?|prisons?|restaurants?|centres? commerci\w+|malls?|"
+    r"marchés?|markets?|bâtiments?|buildings?|maisons?|houses?|bureaux|offices?|ambassades?|"
+    r"embassy|embassies|universités?|universit(?:y|ies))\b",
+    re.IGNORECASE,
+)
 _INTERVENTION = re.compile(
     r"dispers\w*|gaz lacrymogènes?|interpell\w*|arrêté|matraqu\w*|tear ?gas|dispersed|"
     r"arrested|batons?|water cannons?|canons? à eau",
@@ -170,12 +178,14 @@ def retype(
         return type_, "Violent demonstration", None
     if type_ == "Explosions/Remote violence":
         return type_, subtype, None
-    if type_ == "Battles" and subtype and "territory" in subtype and _NO_FIGHT.search(clause):
-        return (
-            "Strategic developments",
-            "Non-violent transfer of territory",
-            "taken without a fight",
-        )
+    if type_ == "Battles" and subtype and "territory" in subtype:
+        if _NO_FIGHT.search(clause):
+            return "Strategic developments", "Non-violent transfer of territory", "no fight"
+        at = clause.lower().find(trigger.lower())
+        if at >= 0 and _BUILDING.match(clause, at + len(trigger)):
+            if victims(clause) == "armed":  # "stormed a hotel": an attack, not a capture
+                return "Battles", "Armed clash", "a building stormed, armed men hit"
+            return "Violence against civilians", "Attack", "a building stormed"
     if type_ == "Battles" and _TWO_SIDED.search(trigger):
         if crowd:
             return "Riots", "Violent demonstration", "a clash with protesters"

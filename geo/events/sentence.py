@@ -176,6 +176,8 @@ def reads_as_event(hit, span, actors, ments, text, dates, killed) -> bool:
 ACTOR_WINDOW = 120  # farthest an actor may be from the trigger, in characters
 
 
+# A source named after the event: "selon la police", "according to the army".
+_SOURCE = re.compile(r"(?:selon|d'après|according\s+to|said|a\s+indiqué)\s+(?:\S+\s+)?$", re.I)
 # An actor who speaks rather than acts: "Damas a affirmé", "Moscow said", "selon l'armée".
 _SPEAKER = re.compile(
     r"\s*(?:\S+\s+){0,2}?(?:a|ont)\s+(?:affirmé|annoncé|déclaré|accusé|indiqué|dit|assuré|"
@@ -213,6 +215,8 @@ def _ordered_actors(text: str, primary: Hit, actors, span):
         keyed.append(((tier, len(between)), a))
         cue = _TARGET_CUE.search(text, max(span[0], a[0] - 25), a[0])
         counted = _COUNTED_BEFORE.search(text, max(span[0], a[0] - 30), a[0])
+        if _SOURCE.search(text, max(span[0], a[0] - 30), a[0]) or _SPEAKER.match(text, a[1]):
+            continue  # "selon la police", "police said": who told, not who was hit
         if a[3] == "civilians" or counted or (after and (cue or primary.trigger.form == "verb")):
             targets.append(((a[3] != "civilians", len(between)), a[2]))
     out: list[tuple[str, str]] = []
@@ -233,7 +237,13 @@ def _ordered_actors(text: str, primary: Hit, actors, span):
         (label for label, kind in out if label != target and kind != "civilians"), None
     )
     if target is None:  # the other side named after the trigger, not an ally before it
-        after = {a[2] for a in actors if span[0] <= a[0] < span[1] and a[0] >= primary.end}
+        after = {
+            a[2]
+            for a in actors
+            if span[0] <= a[0] < span[1] and a[0] >= primary.end
+            and not _SOURCE.search(text, max(span[0], a[0] - 30), a[0])
+            and not _SPEAKER.match(text, a[1])
+        }  # fmt: skip
         target = next((label for label, _ in out if label != agent and label in after), None)
     return out, agent, target
 
@@ -265,6 +275,9 @@ def sentence_draft(
     )
     hits = sorted(hits, key=rank)
     primary = hits[0]
+    protest = next((h for h in hits if h.trigger.type == "Protests"), None)
+    if primary.trigger.subtype == "Arrests" and protest is not None:
+        primary = protest  # arrests at a demonstration: a protest met with intervention
     ptype = primary.trigger.type
     subtype = _subtype(primary, actors, span, text)
     secondary = []
