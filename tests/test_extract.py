@@ -359,3 +359,18 @@ def test_storming_a_building_and_arrests_at_a_protest(
 ):
     e = extractor.extract(Document("t", text, lang, "2024-03-08")).events[0]
     assert (e.type, e.subtype, e.actor1, e.actor2) == (type_, subtype, actor1, actor2), e.why
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "location", "actor1"),
+    [
+        ("fr", "Des rebelles des ADF ont tué mardi huit civils dans le quartier de Mabakanga, à "
+         "Beni, dans le Nord-Kivu.", "Mabakanga", "adf"),
+        ("fr", "Un kamikaze s'est fait exploser jeudi dans un quartier de Mossoul, tuant cinq "
+         "personnes.", "Mossoul", None),
+    ],
+)  # fmt: skip
+def test_a_neighbourhood_of_a_known_city(extractor, lang, text, location, actor1):
+    e = extractor.extract(Document("t", text, lang, "2024-03-08")).events[0]
+    assert (e.location, e.geo_precision, e.actor1) == (location, 1, actor1)
+    assert e.place is not None and e.place.feature == "city"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from web.api import LANGS, MAX_LIMIT, MAX_OFFSET, MAX_TEXT_PARAM
+from web.ogcapi.openapi import paths as ogcapi_paths
 
 
 def _param(name: str, description: str, schema: dict, example: Any = None) -> dict:
@@ -326,6 +327,7 @@ def spec(server_url: str = "") -> dict:
                     },
                 }
             },
+            **ogcapi_paths(),  # OGC API – Features, from its collections' declaration
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},

@@ -108,6 +108,7 @@ def precision_of(text: str, m: Mention, loc: re.Match[str] | None) -> str:
     return prec
 
 
+_QUARTER = re.compile(r"quartiers?|neighbou?rhoods?|districts?|secteurs?", re.IGNORECASE)
 _NEAR_PREP = re.compile(r"(?:near|outside|around|close\s+to)\b", re.IGNORECASE)
 
 
@@ -121,6 +122,9 @@ def geo_precision(m: Mention, loc: re.Match[str] | None, prec: str) -> int:
     """
     if m.precision in ("admin1", "country") or prec in ("admin1", "country"):
         return 3
+    geo = loc.groupdict().get("geo") if loc is not None else None
+    if geo and _QUARTER.fullmatch(geo) and m.place.feature in ("city", "site"):
+        return 1  # a neighbourhood of a known city: ACLED codes the city, precisely
     near = loc is not None and (
         loc.groupdict().get("near") or loc.groupdict().get("dir") or _NEAR_PREP.match(loc.group())
     )

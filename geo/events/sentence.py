@@ -176,6 +176,8 @@ def reads_as_event(hit, span, actors, ments, text, dates, killed) -> bool:
 ACTOR_WINDOW = 120  # farthest an actor may be from the trigger, in characters
 
 
+# Labels of actors the text does not name: a named group beside them is the actor.
+_GENERIC = frozenset({"rebelles", "jihadistes", "hommes armés", "milices communautaires"})
 # A source named after the event: "selon la police", "according to the army".
 _SOURCE = re.compile(r"(?:selon|d'après|according\s+to|said|a\s+indiqué)\s+(?:\S+\s+)?$", re.I)
 # An actor who speaks rather than acts: "Damas a affirmé", "Moscow said", "selon l'armée".
@@ -227,12 +229,15 @@ def _ordered_actors(text: str, primary: Hit, actors, span):
     # the agent: the clause's subject, its first actor before the trigger that is neither the
     # side hit nor a speaker ("Damas a affirmé que..."); else the actor attached to a noun
     subject = [
-        a[2]
+        a
         for a in sorted(actors)
         if span[0] <= a[0] and a[1] <= primary.start and a[2] != target and a[3] != "civilians"
         and not _SPEAKER.match(text, a[1]) and not _CLAUSE.search(text, a[1], primary.start)
+        and not _SOURCE.search(text, max(span[0], a[0] - 30), a[0])
     ]  # fmt: skip
-    agent = subject[0] if subject else None
+    agent = subject[0][2] if subject else None
+    if agent in _GENERIC and len(subject) > 1 and subject[1][0] - subject[0][1] <= 12:
+        agent = subject[1][2]  # "des rebelles des ADF", "des jihadistes de l'EI": the group
     agent = agent or next(
         (label for label, kind in out if label != target and kind != "civilians"), None
     )
