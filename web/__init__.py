@@ -155,7 +155,7 @@ def create_app(config: dict | None = None) -> Flask:
         Serve it with waitress (``conflictmap serve``); never with Flask's debug server.
     """
     from geo.errors import ConflictmapError
-    from web import api, assets, pages, snapshot
+    from web import api, assets, ogcapi, pages, snapshot
 
     app = Flask(__name__, static_folder=None)
     app.config.update(DEFAULTS)
@@ -172,6 +172,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(snapshot.bp)
+    app.register_blueprint(ogcapi.bp)
 
     @app.errorhandler(ConflictmapError)
     def _conflictmap_error(exc: ConflictmapError):
