@@ -339,7 +339,11 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
     chosen = {i: c[1].place for i, c in choice.items()}
     for i in list(choice):
         p = choice[i][1].place
-        if p.feature not in ("city", "site") or p.population >= LONE_PLACE_POPULATION:
+        small = p.population < LONE_PLACE_POPULATION
+        # or a foreign spelling among a big town's alternate names (Mambasa, a town of Ituri,
+        # is an alternate name of Mombasa, Kenya)
+        foreign_alt = choice[i][1].match_kind == "alt" and not p.capital
+        if p.feature not in ("city", "site") or not (small or foreign_alt):
             continue
         named, implied, _anchors = context_of(keys[i])
         others = [
