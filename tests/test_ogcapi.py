@@ -1,11 +1,13 @@
 """OGC API – Features under /ogcapi: the conformance rules through Flask's test client, then the
 real clients a GIS user has (GDAL's OAPIF driver in the pyogrio wheel, OWSLib) against the app
-served by waitress on a loopback port."""
+served by waitress on a loopback port (in a process of its own)."""
 
 from __future__ import annotations
 
 import re
-import threading
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -351,22 +353,42 @@ def test_the_item_page_shows_its_properties_and_links_only_http_addresses(client
 
 
 # -- real clients --------------------------------------------------------------------------------
+# GDAL holds the interpreter's lock while it reads, so the app is served by another process.
+SERVE = """
+import sys
+from waitress.server import create_server
+from web import create_app
+app = create_app({"DB": sys.argv[1], "GAZETTEER": sys.argv[2]})
+srv = create_server(app, host="127.0.0.1", port=0, threads=4)
+print(srv.effective_port, flush=True)
+srv.run()
+"""
+
+
 @pytest.fixture(scope="module")
 def server(gaz, gazetteer_path, tmp_path_factory):
-    waitress_server = pytest.importorskip("waitress.server")
+    pytest.importorskip("waitress.server")
     path = tmp_path_factory.mktemp("ogc-served") / "store.sqlite"
     st = make_store(path, build_extracted(gaz))
-    config = {"GAZETTEER": gazetteer_path}
     if isinstance(st, MemoryStore):
-        config["STORE"] = st
-    else:  # the SQLite store: one connection per server thread
-        st.close()
-        config["DB"] = str(path)
-    srv = waitress_server.create_server(create_app(config), host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.effective_port}"
-    srv.close()
+        pytest.skip("a store in memory cannot be served by another process")
+    st.close()
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SERVE, str(path), gazetteer_path],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        port = int(proc.stdout.readline())
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 def test_gdal_oapif_lists_the_collections_and_reads_every_event(server, store):
