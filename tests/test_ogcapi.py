@@ -453,3 +453,34 @@ def test_owslib_collections_items_with_a_datetime_and_bbox_paging_and_one_item(s
     assert one["id"] == rows[0]["id"] and one["properties"]["type"] == rows[0]["type"]
     place = api.collection_item("places", "gn:170063")
     assert place["properties"]["id"] == "gn:170063"
+
+
+def test_the_html_pages_draw_their_map_in_a_browser_under_the_csp(server, store):
+    from tests.test_web_map import XSS_MARK, Browser, chromium_binary
+
+    binary = chromium_binary()
+    if binary is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    rows, _ = store.events(limit=1000)
+    located = [r for r in rows if r["lon"] is not None]
+    hostile = [r for r in rows if HOSTILE in str(r) or HOSTILE_IMG in str(r)] or located[:1]
+    browser = Browser(binary)
+    try:
+        browser.send("Runtime.evaluate", expression="0")
+        pages = [
+            ("/ogcapi/collections/events/items?f=html&limit=1000", len(located)),
+            *[(f"/ogcapi/collections/events/items/{r['id']}?f=html", 1) for r in hostile],
+        ]
+        for url, markers in pages:
+            browser.events.clear()
+            browser.open(server + url)
+            count = "document.querySelectorAll('#ogc-map path.leaflet-interactive').length"
+            browser.wait_for(f"{count} >= {markers}")
+            # the countries from /data/countries.geojson are drawn too (no tiles)
+            browser.wait_for(f"{count} > {markers} + 100")
+            assert browser.eval("document.querySelectorAll('.leaflet-tile').length") == 0
+            assert [c for c in browser.console() if c.startswith("EXCEPTION")] == []
+            assert not any(XSS_MARK in c for c in browser.console()) and not browser.dialogs()
+            assert all(u.startswith(server) for u in browser.requests())
+    finally:
+        browser.close()
