@@ -484,3 +484,19 @@ def test_the_html_pages_draw_their_map_in_a_browser_under_the_csp(server, store)
             assert all(u.startswith(server) for u in browser.requests())
     finally:
         browser.close()
+
+
+def test_a_report_merged_into_another_event_is_no_item_of_its_own(gaz, gazetteer_path, tmp_path):
+    st = make_store(tmp_path / "merged.sqlite", build_extracted(gaz))
+    try:
+        rows, total = st.events(limit=1000)
+        report, into = rows[-1]["id"], rows[-2]["id"]
+        st.merge(report, into)
+        client = create_app({"STORE": st, "GAZETTEER": gazetteer_path}).test_client()
+        assert client.get(f"/ogcapi/collections/events/items/{report}").status_code == 404
+        merged = get_json(client, f"/ogcapi/collections/events/items/{into}")
+        assert merged["properties"]["n_sources"] == 2
+        listed = [f["id"] for f in all_items(client, "/ogcapi/collections/events/items?limit=5")]
+        assert len(listed) == total - 1 and report not in listed
+    finally:
+        st.close()

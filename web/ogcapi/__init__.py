@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import time
 from typing import Any
 from urllib.parse import urlencode
 
@@ -125,16 +126,23 @@ def _store():
     return get_store()
 
 
+EXTENT_RECHECK_S = 30.0  # how long an extent is served before the store's counts are read again
+
+
 def _extent(coll: Collection) -> dict:
-    """The collection's extent, computed once per state of the store (its counts)."""
+    """The collection's extent, computed again only when the store's counts have changed (and
+    those are read at most every :data:`EXTENT_RECHECK_S` seconds)."""
     store = _store()
     cache = current_app.extensions.setdefault("ogcapi_extents", {})
-    key = (coll.id, tuple(sorted(store.stats().items())))
-    if key not in cache:
-        if len(cache) > 64:
-            cache.clear()
-        cache[key] = extent(coll, store)
-    return cache[key]
+    now = time.monotonic()
+    seen = cache.get(coll.id)
+    if seen is not None and now - seen[0] < EXTENT_RECHECK_S:
+        return seen[2]
+    counts = tuple(sorted(store.stats().items()))
+    if seen is None or seen[1] != counts:
+        seen = (now, counts, extent(coll, store))
+    cache[coll.id] = (now, counts, seen[2])
+    return seen[2]
 
 
 @bp.errorhandler(ConflictmapError)

@@ -128,11 +128,21 @@ COLLECTIONS: dict[str, Collection] = {
 def get_item(coll: Collection, store, fid: Any) -> dict:
     """The row of the feature ``fid``, or :class:`NotFoundError`.
 
-    Places are found by the store's ``place`` filter. Events and statements are listed in
-    increasing id order, so the row is found by searching the offset whose row has that id
-    (interpolation steps alternating with halvings: a few one-row pages).
+    Places are found by the store's ``place`` filter; an event among its document's events
+    (the document named by the event's sources; a report merged into another event is no item
+    of its own). Statements are listed in increasing id order, so the row is found by searching
+    the offset whose row has that id (interpolation steps alternating with halvings: a few
+    one-row pages).
     """
     missing = NotFoundError(f"no {coll.id[:-1]} with id {str(fid)[:40]!r} in {coll.id}")
+    if coll.id == "events":
+        for doc_id in dict.fromkeys(s["doc_id"] for s in store.sources(fid)):
+            for ev in store.document(doc_id)["events"]:
+                if ev["id"] == fid:
+                    if ev.get("merged_into") is not None:
+                        raise missing
+                    return ev
+        raise missing
     if coll.id == "places":
         rows, _ = coll.query(store, place=str(fid), limit=1)
         if rows and rows[0].get("id") == fid:
