@@ -181,9 +181,8 @@ def test_paging_by_next_and_prev_links_reaches_every_item_once(client, store):
 
 
 def test_limit_has_a_default_a_maximum_and_a_minimum(client):
-    big = get_json(client, "/ogcapi/collections/events/items?limit=1000000")
-    assert big["numberReturned"] == big["numberMatched"]  # lowered to the maximum, no error
-    for bad in ("0", "-1", "x", "1.5"):
+    assert get_json(client, "/ogcapi/collections/events/items?limit=10000")["numberReturned"]
+    for bad in ("0", "-1", "x", "1.5", "10001"):
         assert client.get(f"/ogcapi/collections/events/items?limit={bad}").status_code == 400
 
 
@@ -258,6 +257,7 @@ def test_an_unknown_parameter_is_400(client):
     assert "colour" in resp.get_json()["description"]
     assert client.get("/ogcapi/collections/places/items?type=Battles").status_code == 400
     assert client.get("/ogcapi/conformance?f=xml").status_code == 400
+    assert client.get("/ogcapi/conformance?f=").status_code == 400
 
 
 def test_queryables_filter_like_the_api_does(client):

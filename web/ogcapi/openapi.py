@@ -55,8 +55,8 @@ DATETIME = _query(
 )
 LIMIT = _query(
     "limit",
-    f"Features per page: {params.DEFAULT_LIMIT} by default, at most {params.MAX_LIMIT} (a "
-    "larger value is lowered to it). Follow the response's next link for the next page.",
+    f"Features per page: {params.DEFAULT_LIMIT} by default, at most {params.MAX_LIMIT}. Follow "
+    "the response's next link for the next page.",
     {
         "type": "integer",
         "minimum": 1,
@@ -79,7 +79,7 @@ BBOX_CRS = _query(
 OFFSET = _query(
     "offset",
     "Features to skip (the next and prev links set it).",
-    {"type": "integer", "minimum": 0, "default": 0},
+    {"type": "integer", "minimum": 0, "maximum": params.MAX_OFFSET, "default": 0},
 )
 
 
