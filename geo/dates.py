@@ -180,9 +180,17 @@ def _lang(code: str) -> _Lang:
 # --------------------------------------------------------------------------- scanning
 
 
-def _scan(text: str, lx: _Lang) -> list[tuple[str, re.Match[str]]]:
-    """Date expressions of ``text``; where two overlap, the longer one wins."""
-    found = [(kind, m) for kind, pat in lx.patterns for m in pat.finditer(text)]
+def _scan(
+    text: str, lx: _Lang, kinds: frozenset[str] | None = None
+) -> list[tuple[str, re.Match[str]]]:
+    """Date expressions of ``text`` (of ``kinds`` only, when given); where two overlap, the
+    longer one wins."""
+    found = [
+        (kind, m)
+        for kind, pat in lx.patterns
+        if kinds is None or kind in kinds
+        for m in pat.finditer(text)
+    ]
     found.sort(key=lambda km: (km[1].start("core") - km[1].end("core"), km[1].start("core")))
     taken = bytearray(len(text) + 1)
     kept = []
@@ -592,13 +600,16 @@ def _html_date(html: str) -> DateValue | None:
     return None
 
 
+_DAYDATE = frozenset({"daydate"})
+
+
 def _text_date(text: str, today: date) -> DateValue | None:
     """A publication day read from explicit dates of the text (see infer_publication_date)."""
     weekday_dates: list[tuple[date, str]] = []
     full_dates: list[tuple[date, str]] = []
     for lang in LANGUAGES:
         lx = _lang(lang)
-        for kind, m in _scan(text, lx):
+        for kind, m in _scan(text, lx, _DAYDATE):
             if kind != "daydate":
                 continue
             g = {k: v for k, v in m.groupdict().items() if v}
