@@ -20,7 +20,6 @@ import math
 import os
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 if __name__ == "__main__":
@@ -28,7 +27,7 @@ if __name__ == "__main__":
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.documents import read_inputs  # noqa: E402
+from benchmarks.devsets import fr_dev_dir, read_docs  # noqa: E402
 from geo.errors import DocumentError  # noqa: E402
 from geo.model import Document  # noqa: E402
 
@@ -45,11 +44,6 @@ SEED_EVENTS = (
     ("001", "Diplomacy", "Phone call", "2016-11-30", None, None, None),
 )  # fmt: skip
 SEED_MAIN = {"002": "Air/drone strike", "001": "Phone call"}
-
-
-def fr_dev_dir(override: str | None = None) -> Path:
-    """The rebuilt French dev set: ``override``, ``$CONFLICTMAP_FR_DEV`` or ``../devdata/fr``."""
-    return Path(override or os.environ.get("CONFLICTMAP_FR_DEV") or ROOT.parent / "devdata/fr")
 
 
 def _km(a: dict, b: dict) -> float:
@@ -97,16 +91,6 @@ def score(gold: dict, main: dict[str, dict | None]) -> dict:
         "fatalities": round(fat / max(1, fat_n), 3),
         "fatalities_exact": f"{fat}/{fat_n}",
     }
-
-
-def _docs(path: Path, lang: str) -> list[Document]:
-    out = []
-    for d in read_inputs([str(path)]):
-        if isinstance(d, DocumentError):
-            print(f"error: {d.message}", file=sys.stderr)
-        else:
-            out.append(replace(d, lang=d.lang or lang))
-    return out
 
 
 def run(extractor, docs: list[Document]) -> tuple[dict[str, list[dict]], float, float]:
@@ -164,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     extractor = Extractor()
     extractor.extract(Document("warm-up", "Des frappes ont tué 3 civils à Alep.", "fr"))  # models
     results: dict = {}
-    seeds = _docs(ROOT / "seeds", "fr")
+    seeds = read_docs(ROOT / "seeds", "fr")
     events, geo_s, extra_s = run(extractor, seeds)
     ok, missing = seeds_check(events)
     counts = _counts(events)
@@ -177,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     words, geo_t, extra_t = sum(len(d.text.split()) for d in seeds), geo_s, extra_s
     if gold_path.exists() and docs_path.exists():
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        docs = _docs(docs_path, "fr")
+        docs = read_docs(docs_path, "fr")
         events, g, x = run(extractor, docs)
         counts = _counts(events, counts)
         words += sum(len(d.text.split()) for d in docs)

@@ -13,12 +13,11 @@ Usage: python benchmarks/eval_geoparse.py [--sets seeds,fr,geovirus] [--json OUT
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import sys
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 if __name__ == "__main__":
@@ -26,7 +25,7 @@ if __name__ == "__main__":
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.documents import read_inputs  # noqa: E402
+from benchmarks.devsets import eval_dir, fr_dev_dir, read_docs, shared_scorer  # noqa: E402
 from geo.errors import DocumentError  # noqa: E402
 from geo.model import Document  # noqa: E402
 
@@ -43,6 +42,11 @@ AIM_NER_RATIO = 0.8  # project with NER / spaCy NER alone
 AIM_NO_NER_WPS = 40_000
 
 
+def load_scorer(folder: Path):
+    """The shared geoparsing scorer's ``score(gold, preds)``."""
+    return shared_scorer(folder, "score_geoparse")
+
+
 @dataclass
 class EvalSet:
     """One development set: its documents (ids as in the gold) and the gold file's content."""
@@ -51,34 +55,6 @@ class EvalSet:
     lang: str
     docs: list[Document]
     gold: dict
-
-
-def eval_dir(override: str | None = None) -> Path:
-    """The shared evaluation folder: ``override``, ``$CONFLICTMAP_EVAL_DIR`` or ``../shared/eval``."""
-    return Path(override or os.environ.get("CONFLICTMAP_EVAL_DIR") or ROOT.parent / "shared/eval")
-
-
-def fr_dev_dir(override: str | None = None) -> Path:
-    """The rebuilt French dev set: ``override``, ``$CONFLICTMAP_FR_DEV`` or ``../devdata/fr``."""
-    return Path(override or os.environ.get("CONFLICTMAP_FR_DEV") or ROOT.parent / "devdata/fr")
-
-
-def load_scorer(folder: Path):
-    """The shared scorer's ``score(gold, preds)`` function, imported from ``folder``."""
-    spec = importlib.util.spec_from_file_location("score_geoparse", folder / "score_geoparse.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.score
-
-
-def _read(path: Path, lang: str) -> list[Document]:
-    docs = []
-    for d in read_inputs([str(path)]):
-        if isinstance(d, DocumentError):
-            print(f"error: {d.message}", file=sys.stderr)
-        else:
-            docs.append(replace(d, lang=d.lang or lang))
-    return docs
 
 
 def load_set(name: str, evals: Path, fr_dev: Path) -> EvalSet | str:
@@ -113,7 +89,7 @@ def load_set(name: str, evals: Path, fr_dev: Path) -> EvalSet | str:
         )
     if missing:
         return f"{name}: skipped, {missing} not found"
-    return EvalSet(name, lang, _read(texts, lang), json.loads(gold.read_text(encoding="utf-8")))
+    return EvalSet(name, lang, read_docs(texts, lang), json.loads(gold.read_text(encoding="utf-8")))
 
 
 def project_preds(parser, docs: list[Document]) -> list[dict]:
@@ -220,7 +196,7 @@ def evaluate(sets: list[EvalSet], score) -> dict:
     # models, lexicons and indexes are loaded outside the timings; each timed pass starts
     # with an empty lookup cache, so no configuration gains from the one before it
     for p in (parser, fast):
-        project_preds(p, _read(ROOT / "seeds", "fr"))
+        project_preds(p, read_docs(ROOT / "seeds", "fr"))
     results: dict = {}
     plain: dict = {}
     for s in sets:

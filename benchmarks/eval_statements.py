@@ -15,20 +15,17 @@ Usage: python benchmarks/eval_statements.py [--sets seeds,fr] [--json OUT]
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
-import os
 import re
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.devsets import eval_dir, fr_dev_dir, read_docs, shared_scorer  # noqa: E402
 from geo import dates as dates_mod  # noqa: E402
-from geo.documents import read_inputs  # noqa: E402
 from geo.errors import DocumentError  # noqa: E402
 from geo.lang import get_language  # noqa: E402
 from geo.model import Document  # noqa: E402
@@ -39,24 +36,9 @@ PERSON = {"PER", "PERSON"}
 _QUOTE = re.compile(r"«\s*([^«»]+?)\s*»|\"([^\"]+)\"|“([^”]+)”")
 
 
-def eval_dir(override: str | None = None) -> Path:
-    """The shared evaluation folder: ``override``, ``$CONFLICTMAP_EVAL_DIR`` or ``../shared/eval``."""
-    return Path(override or os.environ.get("CONFLICTMAP_EVAL_DIR") or ROOT.parent / "shared/eval")
-
-
-def fr_dev_dir(override: str | None = None) -> Path:
-    """The rebuilt French dev set: ``override``, ``$CONFLICTMAP_FR_DEV`` or ``../devdata/fr``."""
-    return Path(override or os.environ.get("CONFLICTMAP_FR_DEV") or ROOT.parent / "devdata/fr")
-
-
 def load_scorer(folder: Path):
-    """The shared scorer's ``score(gold, preds)`` function, imported from ``folder``."""
-    spec = importlib.util.spec_from_file_location(
-        "score_statements", folder / "score_statements.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.score
+    """The shared statements scorer's ``score(gold, preds)``."""
+    return shared_scorer(folder, "score_statements")
 
 
 def load_set(name: str, evals: Path, fr_dev: Path) -> tuple[list[Document], dict] | str:
@@ -74,13 +56,7 @@ def load_set(name: str, evals: Path, fr_dev: Path) -> tuple[list[Document], dict
             f"{name}: skipped, {missing} not found (the French dev set is rebuilt as"
             " ../shared/eval/dev/README.md says; --fr-dev or CONFLICTMAP_FR_DEV points at it)"
         )
-    docs = []
-    for d in read_inputs([str(texts)]):
-        if isinstance(d, DocumentError):
-            print(f"error: {d.message}", file=sys.stderr)
-        else:
-            docs.append(replace(d, lang=d.lang or "fr"))
-    return docs, json.loads(gold.read_text(encoding="utf-8"))
+    return read_docs(texts, "fr"), json.loads(gold.read_text(encoding="utf-8"))
 
 
 def _statement_inputs(parsed):
