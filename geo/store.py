@@ -1010,16 +1010,21 @@ class SQLiteStore(IncidentsMixin, Store):
     _day_span = staticmethod(_day_span)  # for IncidentsMixin: the R*Tree's days of a date span
 
     # -- writes ---------------------------------------------------------------------------------
+    @staticmethod
+    def _begin_write(con: sqlite3.Connection) -> None:
+        """Take the store's write lock, or answer that it is busy (503: try again)."""
+        try:
+            con.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise ConflictmapError(f"database busy, try again: {exc}", status=503) from None
+
     def has_text(self, text: str) -> bool:
         return bool(self._read("SELECT 1 FROM documents WHERE hash = ?", (text_hash(text),)))
 
     def add(self, x: Extracted) -> str | None:
         h = text_hash(x.doc.text)
         con = self._con
-        try:
-            con.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise ConflictmapError(f"database busy, try again: {exc}", status=503) from None
+        self._begin_write(con)
         try:
             if con.execute("SELECT 1 FROM documents WHERE hash = ?", (h,)).fetchone():
                 con.execute("ROLLBACK")

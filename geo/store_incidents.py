@@ -16,7 +16,7 @@ import sqlite3
 from datetime import date
 
 from geo import event_types, incidents
-from geo.errors import ConflictmapError, InputError, NotFoundError
+from geo.errors import InputError, NotFoundError
 
 __all__ = ["IncidentsMixin"]
 
@@ -199,10 +199,7 @@ class IncidentsMixin:
 
     def unmerge(self, event_id: int) -> list[int]:
         con = self._con
-        try:
-            con.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise ConflictmapError(f"database busy, try again: {exc}", status=503) from None
+        self._begin_write(con)
         try:
             row = con.execute(
                 "SELECT merged_into FROM events WHERE id = ?", (int(event_id),)
@@ -244,10 +241,7 @@ class IncidentsMixin:
 
     def merge(self, event_id: int, into: int) -> None:
         con = self._con
-        try:
-            con.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise ConflictmapError(f"database busy, try again: {exc}", status=503) from None
+        self._begin_write(con)
         try:
             rows = dict(
                 con.execute(
