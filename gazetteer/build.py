@@ -620,14 +620,18 @@ def _curated_places(admin_names: dict[str, str]) -> list[Record]:
             admin1=a1 or None,
             population=int(pop or 0),
         )
-        rec.names.append((en_name, "pref", "en"))
-        if fr_name:
-            rec.names.append((fr_name, "pref", "fr"))
-        for n in others.split("|"):
-            if n:
-                rec.names.append((n, "alias", None))
+        _curated_names(rec, en_name, fr_name, others)
         out.append(rec)
     return out
+
+
+def _curated_names(rec: Record, en_name: str, fr_name: str, others: str) -> None:
+    """A curated place's names: English and French preferred, the others (``|``-separated)
+    as aliases."""
+    rec.names.append((en_name, "pref", "en"))
+    if fr_name:
+        rec.names.append((fr_name, "pref", "fr"))
+    rec.names.extend((n, "alias", None) for n in others.split("|") if n)
 
 
 def _physical_features() -> list[Record]:
@@ -648,11 +652,7 @@ def _physical_features() -> list[Record]:
             lon=float(lon),
             country_code=cc or None,
         )
-        rec.names.append((en_name, "pref", "en"))
-        rec.names.append((fr_name, "pref", "fr"))
-        for n in others.split("|"):
-            if n:
-                rec.names.append((n, "alias", None))
+        _curated_names(rec, en_name, fr_name, others)
         out.append(rec)
     return out
 
