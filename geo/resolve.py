@@ -18,11 +18,12 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 from gazetteer.lookup import haversine_km
 from gazetteer.normalize import fold
 from geo.model import Candidate, Mention
-from geo.recognize import Span
+from geo.recognize import Span, load_cues, word_after
 
 HINT_BONUS = 2.0
 DOC_COUNTRY_BONUS = 0.4
@@ -91,17 +92,10 @@ def _softmax(scores: list[float]) -> list[float]:
     return [x / total for x in exps]
 
 
-_GOVERNMENT_OF = None
-
-
+@lru_cache(maxsize=1)
 def _government_nouns() -> frozenset[str]:
     """Nouns after which "de Damas" is the government, not the city (régime, délégation...)."""
-    global _GOVERNMENT_OF
-    if _GOVERNMENT_OF is None:
-        from geo.recognize import load_cues
-
-        _GOVERNMENT_OF = frozenset(w for ws in load_cues().government.values() for w in ws)
-    return _GOVERNMENT_OF
+    return frozenset(w for ws in load_cues().government.values() for w in ws)
 
 
 _OF_BEFORE = re.compile(r"(?i)([\w'’\-]+)\s+(?:de|d['’]|du|des|of)\s*$")
@@ -291,6 +285,10 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
             others = [r for r in ranked if r[1].place.id != winner]
             choice[i] = (mine[0], mine[1], mine[2], others)
 
+    def others_of(i: int, chosen: dict[int, object]) -> list:
+        """The places chosen for the document's other names (not its own other mentions)."""
+        return [q for j, q in chosen.items() if keys[j][0] != keys[i][0]]
+
     # a typo match needs the document's support: its country, or another of its places nearby
     chosen = {i: c[1].place for i, c in choice.items()}
     for i in range(len(spans)):
@@ -300,18 +298,17 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
         p = choice[i][1].place
         if p.feature in ("country", "continent", "region"):
             continue
-        others = [q for j, q in chosen.items() if keys[j][0] != keys[i][0]]
+        others = others_of(i, chosen)
         near = any(
             haversine_km(p.lat, p.lon, q.lat, q.lon) <= SUPPORT_KM
             for q in others
             if q.feature not in ("country", "continent", "region")
         )
         countries = named | implied | {q.country_code for q in others}
-        if choice[i][1].match_kind == "fuzzy":
-            if others and p.country_code not in countries and not near:
-                del choice[i]  # Bāramūla beside Srinagar stays; Mombasa in Ituri does not
-            elif not others and p.population < STRONG_FUZZY_POPULATION:
-                del choice[i]  # alone, only a big place is worth a typo
+        if others and p.country_code not in countries and not near:
+            del choice[i]  # Bāramūla beside Srinagar stays; Mombasa in Ituri does not
+        elif not others and p.population < STRONG_FUZZY_POPULATION:
+            del choice[i]  # alone, only a big place is worth a typo
 
     # a town's name inside the name of a street or a building elsewhere ("rue de Rivoli",
     # "bassin de la Joliette", "Grand Port maritime de Marseille") is not that town
@@ -322,11 +319,11 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
         if p.feature not in ("city", "site", "admin1", "admin2") or spans[i].institution:
             continue
         named, implied, _anchors = context_of(keys[i])
-        others = [q for j, q in chosen.items() if keys[j][0] != keys[i][0]]
+        others = others_of(i, chosen)
         if not others or p.country_code in named | implied | {q.country_code for q in others}:
             continue
         inside = bool(_facility_before().search(text, max(0, spans[i].start - 40), spans[i].start))
-        inside = inside or fold(_word_after(text, spans[i].end)) in facilities
+        inside = inside or fold(word_after(text, spans[i].end)) in facilities
         k = position[id(spans[i])]
         if not inside and k + 1 < len(spans) and k + 1 in chosen:
             gap = text[spans[i].end : spans[k + 1].start]
@@ -346,11 +343,7 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
         if p.feature not in ("city", "site") or not (small or foreign_alt):
             continue
         named, implied, _anchors = context_of(keys[i])
-        others = [
-            q
-            for j, q in chosen.items()
-            if keys[j][0] != keys[i][0] and q.feature not in ("continent", "region")
-        ]
+        others = [q for q in others_of(i, chosen) if q.feature not in ("continent", "region")]
         if len(others) < 2 or p.country_code in named | implied | {q.country_code for q in others}:
             continue
         if all(
@@ -425,33 +418,20 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
 _OF_PLACE = re.compile(r"^(?:\s+[a-zà-ÿ\-]+){1,2}\s+(?:de\s+la\s+|de\s+l['’]|de\s+|d['’]|du\s+)$")
 
 
+@lru_cache(maxsize=1)
 def _facility_words() -> frozenset[str]:
-    from geo.recognize import load_cues
-
     return frozenset(w for ws in load_cues().facility.values() for w in ws)
 
 
-_FACILITY_RE = None
-
-
-def _facility_before():
+@lru_cache(maxsize=1)
+def _facility_before() -> re.Pattern[str]:
     """A street or building word in lower case, then an article, right before a name."""
-    global _FACILITY_RE
-    if _FACILITY_RE is None:
-        from geo.recognize import load_cues
-
-        words = sorted({w for ws in load_cues().facility_raw.values() for w in ws}, key=len)
-        alt = "|".join(re.escape(w) for w in reversed(words))
-        _FACILITY_RE = re.compile(
-            rf"(?<![\w])(?:{alt})(?:\s+[a-zà-ÿ\-]+)?\s+"
-            r"(?:de\s+la\s+|de\s+l['’]|de\s+|d['’]|du\s+|des\s+)?$"
-        )
-    return _FACILITY_RE
-
-
-def _word_after(text: str, end: int) -> str:
-    m = re.match(r"\s*([\w'’\-]+)", text[end : end + 40])
-    return m.group(1) if m else ""
+    words = sorted({w for ws in load_cues().facility_raw.values() for w in ws}, key=len)
+    alt = "|".join(re.escape(w) for w in reversed(words))
+    return re.compile(
+        rf"(?<![\w])(?:{alt})(?:\s+[a-zà-ÿ\-]+)?\s+"
+        r"(?:de\s+la\s+|de\s+l['’]|de\s+|d['’]|du\s+|des\s+)?$"
+    )
 
 
 _CONTAINER_GAP = re.compile(r"^(?:\s*,\s*|\s*\(\s*)$")

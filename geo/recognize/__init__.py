@@ -12,12 +12,14 @@ from geo.recognize.cues import (
     load_institutions,
     locative_cues,
     stop_words,
+    word_after,
 )
 from geo.recognize.ner import run_ner
 from geo.recognize.recognizer import Recognizer
 from geo.recognize.spans import Span
 
 __all__ = [
+    "word_after",
     "Cues",
     "Recognizer",
     "Span",
