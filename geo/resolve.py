@@ -239,7 +239,7 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
 
     def container_of(span: Span) -> list[Candidate]:
         """The divisions and countries the name right after it offers: "Dublin, Ga.",
-        "Athens, Ohio", "Kaiga (province du Lac)"."""
+        "Athens, Ohio", "Bol (province du Lac)"."""
         k = position[id(span)]
         if k + 1 >= len(spans):
             return []
@@ -306,7 +306,7 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
         )
         countries = named | implied | {q.country_code for q in others}
         if others and p.country_code not in countries and not near:
-            del choice[i]  # Bāramūla beside Srinagar stays; Mombasa in Ituri does not
+            del choice[i]  # a typo beside a town of its country stays; one abroad does not
         elif not others and p.population < STRONG_FUZZY_POPULATION:
             del choice[i]  # alone, only a big place is worth a typo
 
@@ -337,8 +337,8 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
     for i in list(choice):
         p = choice[i][1].place
         small = p.population < LONE_PLACE_POPULATION
-        # or a foreign spelling among a big town's alternate names (Mambasa, a town of Ituri,
-        # is an alternate name of Mombasa, Kenya)
+        # or a foreign spelling among a big town's alternate names: a small town of the story's
+        # country written like one of them is not that town abroad
         foreign_alt = choice[i][1].match_kind == "alt" and not p.capital
         if p.feature not in ("city", "site") or not (small or foreign_alt):
             continue

@@ -232,9 +232,9 @@ class Recognizer:
                 ]  # fmt: skip
                 if strays:
                     unmatched.append(group)  # a place only if the text says so (a list, a cue)
-                    continue  # Vladimir Poutine, Bab al-Sharqi: a name that contains a place name
+                    continue  # Vladimir Poutine, Bab al-Hawa: a name that contains a place name
                 if any(b == a2 and group[a2].tight for _, b, _ in matches for a2, _, _ in matches):
-                    unmatched.append(group)  # Musa Qala in a list of places is one place
+                    unmatched.append(group)  # "Nahr-e Saraj" in a list of places is one place
                     continue  # Paris Hilton, Jack London: two names side by side make a person
             spans.extend(s for _, _, s in matches)
 
@@ -307,7 +307,7 @@ class Recognizer:
                     a
                     for a in left
                     if only_lower(text[a:gs])
-                    and not re.match(r"[dl]['’]", text[a:gs])  # d'el-Facher: el-Facher
+                    and not re.match(r"[dl]['’]", text[a:gs])  # d'el-Obeid: el-Obeid
                     and all(fold(w) in known for w in re.findall(r"[^\W\d_]{2,}", text[a:gs]))
                 }
             )
@@ -406,7 +406,7 @@ class Recognizer:
         The model also calls peoples, armed groups and some persons places (les Houthis, des
         Kurdes), so a name the gazetteer lacks needs the text's word that it is a place: a
         locative or generic word before it (à, près de, le village de), a dateline, or a list
-        it shares with another place ("Ghadfa et Kansafra").
+        it shares with another place ("Baghran et Washir").
         """
         thing_before, thing_after = things
         taken = sorted((s.start, s.end) for s in [*spans, *blocked])
@@ -419,7 +419,7 @@ class Recognizer:
         for s, e, kind in kinds:
             cue = SETTLEMENT_BEFORE.search(text, max(0, s - 60), s)
             if kind == "person" and cue and OF_END.search(cue.group()):
-                kind = "place"  # "le quartier de Mariam Bek": the model reads a person
+                kind = "place"  # "le quartier de Hay Tarek": the model reads a person
             if kind != "place":
                 continue
             s, e = trim_entity(text, s, e, stops)

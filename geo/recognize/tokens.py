@@ -111,7 +111,7 @@ _ARTICLE_GAP = re.compile(r"^\s*(?:al|el|ad|ar|as|ash|ach|an|ez|az|ed|es|at|ul)-
 
 
 def article_joined(text: str, group: list[Token], k: int) -> bool:
-    """True when token ``k`` is joined to its neighbour by an Arabic article: Bab al-Sharqi."""
+    """True when token ``k`` is joined to its neighbour by an Arabic article: Bab al-Hawa."""
     t = group[k]
     if k > 0 and _ARTICLE_GAP.match(text[group[k - 1].end : t.start]):
         return True

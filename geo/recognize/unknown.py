@@ -41,7 +41,7 @@ NOT_PLACE_BEFORE = frozenset(
 
 
 # A generic word of a settlement or a site before a name, with up to three words between:
-# "le village frontalier de Rmaych", "le camp de réfugiés de Nousseirat", "the town of".
+# "le village frontalier de Kfar Hamam", "le camp de réfugiés de Bouraïdj", "the town of".
 SETTLEMENT_BEFORE = re.compile(
     r"(?i)\b(?:village|villages|localité|localités|bourgade|bourgades|commune|quartier|"
     r"quartiers|camp|district|zone|secteur|comté|île|ile|ville|villes|région|régions|province|"
@@ -51,7 +51,7 @@ SETTLEMENT_BEFORE = re.compile(
 )
 
 
-# "du Nord du Wollo": a direction of the name that follows, not a name itself
+# "du Nord du Kivu": a direction of the name that follows, not a name itself
 OF_NAME_AFTER = re.compile(
     r"\s+(?:et\s+(?:du|de\s+l['’])\s+\w+\s+)?(?:du|de|des|d['’]|of)\s*[A-ZÀ-Þ]"
 )
@@ -62,12 +62,12 @@ _LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+(?:et|ou|and|or)\s+|\s*,\s*(?:et|and)\s+
 
 def cued_unknowns(text, groups, spans, kinds, stops, org_names) -> list[Span]:
     """Names the gazetteer and the NER both miss, that the text itself calls places: right
-    after a word of settlement ("le camp de réfugiés de Nousseirat", "la localité de Sollé"),
-    or in a list of three names or more that holds a place ("Sangin, Nowzad, Kajaki et Musa
-    Qala")."""
+    after a word of settlement ("le camp de réfugiés de Bouraïdj", "la localité de Tounfafi"),
+    or in a list of three names or more that holds a place ("Sangin, Baghran, Washir et
+    Nahr-e Saraj")."""
     taken = sorted((s.start, s.end) for s in spans)
     # the NER's organisations always win; its persons and miscellanea lose to the text's own
-    # word (a settlement noun, a list of places): it reads "Kajaki" or "Nousseirat" as people
+    # word (a settlement noun, a list of places): it reads "Washir" or "Bouraïdj" as people
     named = [(s, e) for s, e, kind in kinds if kind in ("org", "group")]
     persons = [(s, e) for s, e, kind in kinds if kind == "person"]
     out: list[Span] = []
@@ -132,8 +132,8 @@ def free_of(ranges: list[tuple[int, int]], a: int, b: int) -> bool:
 
 
 def listed_with(span: Span, others: list[Span], text: str) -> bool:
-    """True when ``span`` stands in a list beside a place: "Ghadfa et Kansafra", "Sangin,
-    Nowzad, Kajaki et Musa Qala"."""
+    """True when ``span`` stands in a list beside a place: "Baghran et Washir", "Sangin,
+    Baghran, Washir et Nahr-e Saraj"."""
     for o in others:
         if o is span:
             continue

@@ -43,7 +43,7 @@ How it reads a document:
    presse à Ankara``), after ``depuis``/``from``, or right after the verb or the speaker
    (``a déclaré M. X à Ankara``, ``said in Geneva``); else the speaker's presence that the
    article states (``X, en visite à Kiev``, ``la visite à Beyrouth de X``, ``on a visit to
-   Cairo``) or the place a paragraph opens on (``À Gandja, ...``); kept for the same speaker's
+   Cairo``) or the place a paragraph opens on (``À Kherson, ...``); kept for the same speaker's
    other statements of the same day.
 """
 

@@ -108,7 +108,7 @@ def _situate(
     - A person's presence at a place ("X, en visite à Kiev", "la visite à Beyrouth de X", "X
       est arrivé à Nairobi", "X, on a visit to Kyiv") is where X's statements were made when
       the article puts X at no other place.
-    - A paragraph that opens on a place ("À Gandja, des journalistes ont vu ...", "In Kharkiv,
+    - A paragraph that opens on a place ("À Kherson, des journalistes ont vu ...", "In Kharkiv,
       ...") is where the statements of that paragraph were made, when they say no place.
     """
     if not out:
