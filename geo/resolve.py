@@ -39,7 +39,7 @@ DISTANT_KM = 1500.0
 STRONG_FUZZY_POPULATION = 100_000
 SUPPORT_KM = 300.0
 LONE_PLACE_POPULATION = 50_000
-LONE_PLACE_KM = 500.0
+LONE_PLACE_KM = 250.0
 DISTANT_MALUS = 0.6
 
 # "province d'Idleb", "la région septentrionale de Raqa", "la ville clé de Saraqeb"
@@ -340,7 +340,10 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
         # or a foreign spelling among a big town's alternate names: a small town of the story's
         # country written like one of them is not that town abroad
         foreign_alt = choice[i][1].match_kind == "alt" and not p.capital
-        if p.feature not in ("city", "site") or not (small or foreign_alt):
+        # a district is named for its town: abroad and far from the story, it is a namesake too
+        if p.feature == "admin2":
+            small = True
+        elif p.feature not in ("city", "site") or not (small or foreign_alt):
             continue
         named, implied, _anchors = context_of(keys[i])
         others = [q for q in others_of(i, chosen) if q.feature not in ("continent", "region")]
@@ -371,7 +374,12 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
             place, precision, why = best_of_name[fold(span.text)]
             reason = f"[{span.source}] not in the gazetteer; {why}"
             if span.candidates:
-                reason = f"[{span.source}] typo match {span.candidates[0].place.name!r} unsupported by the document; {why}"
+                top = span.candidates[0]
+                kind = "typo match" if top.match_kind == "fuzzy" else "namesake"
+                reason = (
+                    f"[{span.source}] {kind} {top.place.name!r} ({top.place.country_code}) "
+                    f"unsupported by the document; {why}"
+                )
             mentions.append(
                 Mention(
                     span.start, span.end, span.text, place, "literal",

@@ -281,6 +281,37 @@ def test_a_small_namesake_far_from_the_story_is_not_taken(parser):
     assert found["Gakurdi"].place is not None and found["Gakurdi"].place.country_code == "NG"
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Des hommes armés venus de l'État voisin de Kabalo ont attaqué deux villages de "
+         "l'État du Jonglei, au Soudan du Sud, tuant neuf personnes.", "fr"),
+        ("Gunmen from the neighbouring state of Kabalo attacked two villages in Jonglei "
+         "State, South Sudan, killing nine people.", "en"),
+    ],
+)  # fmt: skip
+def test_a_district_abroad_far_from_the_story_is_a_namesake(parser, text, lang):
+    found = {m.text: m for m in parser.parse(Document("t", text, lang)).mentions}
+    # Kabalo is a district of Congo, 1,500 km away: here it is a state of South Sudan
+    assert found["Kabalo"].place.country_code == "SS"
+    assert "namesake 'Kabalo' (CD)" in found["Kabalo"].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Des rebelles ont tué six civils dans un village du nord-est de la République "
+        "démocratique du Congo.",
+        "Les combats ont repris dans l'est de la République démocratique du Congo (RDC).",
+    ],
+)
+def test_a_country_name_with_lower_case_words_inside_is_one_name(parser, text):
+    mentions = parser.parse(Document("t", text, "fr")).mentions
+    whole = [m for m in mentions if m.text == "République démocratique du Congo"]
+    assert whole and whole[0].place.country_code == "CD"
+    assert not [m for m in mentions if m.text in ("Congo", "République")]
+
+
 def test_a_place_the_gazetteer_lacks_with_nothing_around_it_has_no_place(parser):
     text = "Les habitants ont fui le village de Ouarkoyeborodou mardi."
     found = {m.text: m for m in parser.parse(Document("t", text, "fr")).mentions}

@@ -36,6 +36,7 @@ from geo.recognize.tokens import (
     LOWER_BEFORE,
     LOWER_NEAR_AFTER,
     LOWER_NEAR_BEFORE,
+    NEXT_CAPITAL,
     NEUTRAL,
     Token,
     article_joined,
@@ -146,6 +147,8 @@ class Recognizer:
 
         for group in tokens(text):
             first = group[0]
+            if spans and first.start < spans[-1].end:
+                continue  # already inside a longer name ("République démocratique du Congo")
             headline = title_case_line(text, first.start, headlines)
             before = word_before(text, first.start)
             if before in person_cues or before in org_cues:
@@ -298,6 +301,9 @@ class Recognizer:
                 if fold(w.group(1)) not in known:
                     break
                 rights.append(ge + w.end())
+            # "République démocratique du Congo": the lower-case words join the next name
+            if len(rights) > 1 and (following := NEXT_CAPITAL.match(text, rights[-1])):
+                rights.append(following.end())
         starts = [gs]
         if left:
             # every start of a run of lower-case words of names that ends at the group

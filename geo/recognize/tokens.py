@@ -125,6 +125,10 @@ LOWER_BEFORE = re.compile(r"(?<![\w\-])[a-zà-ÿ]+(?:['’\-]|\s+)")
 LOWER_AFTER = re.compile(r"(?:(?:[ \-]|['’])[a-zà-ÿ]+){1,3}")
 
 
+# The capitalised word right after a run of lower-case words ("démocratique du Congo").
+NEXT_CAPITAL = re.compile(r" [A-ZÀ-ÖØ-ÞŒŠŽ][^\W\d_]*(?:['\-][^\W\d_]+)*")
+
+
 LAST_LOWER = re.compile(r"([a-zà-ÿ]+)['’\s\-]+$")
 
 
