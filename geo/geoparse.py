@@ -17,6 +17,7 @@ from gazetteer.lookup import Gazetteer, get_gazetteer
 from geo.errors import DocumentError
 from geo.lang import DEFAULT, get_language
 from geo.model import Document, Mention
+from geo.parts import with_parts
 from geo.recognize import Recognizer, Span
 from geo.resolve import resolve
 from geo.text import (
@@ -79,10 +80,13 @@ class Geoparser:
         else:
             spans = self.recognizer.recognize(nt.text, lang, ents)
         mentions = []
-        resolved = resolve(spans, nt.text)
+        resolved = with_parts(resolve(spans, nt.text), nt.text, lang, self.gaz)
         for m in resolved:
             start, end = nt.to_original(m.start, m.end)
-            mentions.append(replace(m, start=start, end=end, text=doc.text[start:end]))
+            part_start = nt.to_original(m.part_start, m.end)[0] if m.part is not None else None
+            mentions.append(
+                replace(m, start=start, end=end, text=doc.text[start:end], part_start=part_start)
+            )
         ran_ner = self.recognizer.has_ner(lang) and doc.spans is None
         return Parsed(
             doc=doc,

@@ -127,6 +127,10 @@ class Mention:
     # how precisely ``place`` stands for the name: ``exact`` (the place itself), or, for a name
     # the gazetteer lacks, the level of the enclosing place it was given (admin2, admin1, country)
     precision: str = "exact"
+    # a country named as a compass part of it ("le sud du Liban"): the division of that name
+    # (geo.parts) and where the phrase begins; events there are placed at the division
+    part: Place | None = None
+    part_start: int | None = None
 
     def to_dict(self, explain: bool = False) -> dict[str, Any]:
         place = None
@@ -143,6 +147,8 @@ class Mention:
         }
         if explain:
             d["reason"] = self.reason
+            if self.part is not None:
+                d["part"] = {"id": self.part.id, "name": self.part.name, "start": self.part_start}
             d["runners_up"] = [
                 {"id": c.place.id, "name": c.place.name, "score": round(c.score, 4)}
                 for c in self.runners_up

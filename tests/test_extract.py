@@ -305,6 +305,37 @@ def test_place_and_its_precision(extractor, lang, text, place, geo):
 
 
 @pytest.mark.parametrize(
+    ("lang", "text", "division", "location"),
+    [
+        ("fr", "Deux civils ont été tués mardi par une frappe de drone dans le sud du Liban.",
+         "South Governorate", "sud du Liban"),
+        ("en", "Gunmen killed 14 villagers in northern Burkina Faso on Sunday.", "Nord",
+         "northern Burkina Faso"),
+        ("en", "Militants attacked a market in the north of Cameroon, killing six people.",
+         "North Province", "north of Cameroon"),
+    ],
+)  # fmt: skip
+def test_a_compass_part_of_a_country_is_placed_at_its_division(
+    extractor, lang, text, division, location
+):
+    e = extractor.extract(Document("t", text, lang, "2024-03-08")).events[0]
+    assert e.place is not None and e.place.feature == "admin1" and e.place.name == division
+    assert (e.location, e.geo_precision, e.place_precision) == (location, 3, "admin1")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "Des soldats ont été tués dans l'est de la République démocratique du Congo."),
+        ("en", "Two soldiers were killed north of Lebanon's border, the army said."),
+    ],
+)
+def test_a_part_the_country_has_no_division_for_stays_the_country(extractor, lang, text):
+    e = extractor.extract(Document("t", text, lang, "2024-03-08")).events[0]
+    assert e.place is None or e.place.feature == "country"
+
+
+@pytest.mark.parametrize(
     ("lang", "text", "actor1", "actor2"),
     [
         ("en", "Islamic State militants ambushed an Iraqi army convoy near Tikrit, killing nine "

@@ -274,6 +274,13 @@ def _event(d, text: str, rank: int, why: list[str], published, main_date) -> Eve
         date, time_prec = main_date, 3
         notes.append("date: the article's main date (no date phrase), time precision 3")
     place = d.place.place if d.place else None
+    precision, location = d.precision, d.place.text if d.place and d.located else None
+    if d.place is not None and d.precision == "country" and d.place.part is not None:
+        # "le sud du Liban": the country's division of that name, at province precision
+        place, precision = d.place.part, "admin1"
+        if d.located:
+            location = text[d.place.part_start : d.place.end]
+        notes.append(f"in the part of the country the text names: {place.name}, geo precision 3")
     agent, target = d.agent, d.target
     if d.type == "Violence against civilians" and target is None:
         target = "civils"  # ACLED's second actor of violence against civilians
@@ -297,10 +304,10 @@ def _event(d, text: str, rank: int, why: list[str], published, main_date) -> Eve
         fatalities=d.killed,
         injured=d.injured,
         place=place,
-        place_precision=d.precision,
+        place_precision=precision,
         secondary_types=tuple(d.secondary),
         confidence=round(d.confidence, 3),
-        location=d.place.text if d.place and d.located else None,
+        location=location,
         geo_precision=d.geo if place else None,
         time_precision=time_prec,
         actor1=actor1,

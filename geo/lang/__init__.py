@@ -62,6 +62,7 @@ LEXICONS: dict[str, tuple[str, ...]] = {
     "text_abbreviations": ("abbr",),
     "text_boilerplate": ("kind", "pattern"),
     "geoparse_cues": ("kind", "phrase"),
+    "geoparse_directions": ("kind", "phrase", "direction"),
 }
 
 
