@@ -4,7 +4,7 @@ document already gave, keeping its sources, and undoing it.
 :mod:`geo.incidents` decides whether two reports tell one incident; this mixin finds the
 candidates with the store's indexes (the R*Tree near the report in space and time, the dates
 index for the province that holds it), keeps the ``event_sources`` table, the counts and the
-R*Tree in step, and gives :class:`geo.store.Store`'s ``sources``, ``unmerge`` and ``merge``.
+R*Tree in step, and gives :class:`geo.store.base.Store`'s ``sources``, ``unmerge`` and ``merge``.
 Its host (``SQLiteStore``) gives ``_con``, ``_read``, ``_kind_code`` and ``_day_span``.
 """
 

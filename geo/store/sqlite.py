@@ -1,4 +1,4 @@
-"""Where extracted documents live: the :class:`Store` interface and its SQLite implementation.
+"""The SQLite backend of the store: the embedded default, one file.
 
 One SQLite file in WAL mode holds the documents (text, hash of the normalised text, metadata),
 the gazetteer places they use, their mentions, events and statements, an R*Tree index on the
@@ -11,7 +11,7 @@ document, and several processes can write the same file at once (each waits its 
 
 Example
 -------
->>> store = open_store("news.sqlite")                               # doctest: +SKIP
+>>> store = SQLiteStore("news.sqlite")                              # doctest: +SKIP
 >>> store.add(Extractor().extract(doc))                              # doctest: +SKIP
 'afp-001'
 >>> rows, total = store.events(bbox=(35.0, 35.0, 38.0, 37.0), type="Battles")  # doctest: +SKIP
@@ -19,12 +19,8 @@ Example
 
 from __future__ import annotations
 
-import abc
-import calendar
-import hashlib
 import json
 import os
-import re
 import sqlite3
 import threading
 import time
@@ -35,20 +31,34 @@ from typing import TYPE_CHECKING, Any
 
 from gazetteer.normalize import fold
 from geo import actors as actor_registry
-from geo import event_types, incidents
+from geo import incidents
 from geo.errors import ConfigError, ConflictmapError, InputError, NotFoundError
 from geo.model import DEFAULT_NAME_LANG, NAME_FIELDS, ROLES, DateValue, Place, pick_name
-from geo.store_incidents import IncidentsMixin
+from geo.store.base import (
+    BUSY_TIMEOUT_MS,
+    EVENT_KEYS,
+    FETCH_CHUNK,
+    GEO_PRECISION_CODES,
+    MAX_PLACE_DOCUMENTS,
+    MAX_PLACE_NAMES,
+    SCHEMA_VERSION,
+    STATEMENT_KEYS,
+    TIME_PRECISION_CODES,
+    Store,
+    check_day,
+    check_page,
+    date_bounds,
+    json_list,
+    parse_bbox,
+    search_terms,
+    text_hash,
+    type_name,
+)
+from geo.store.sqlite_incidents import IncidentsMixin
 
 if TYPE_CHECKING:  # pragma: no cover
     from geo.pipeline import Extracted
 
-ENV_DB = "CONFLICTMAP_DB"
-SCHEMA_VERSION = 6
-BUSY_TIMEOUT_MS = 60_000
-FETCH_CHUNK = 256
-MAX_PLACE_DOCUMENTS = 20
-MAX_PLACE_NAMES = 20  # names as written listed per place
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -177,149 +187,18 @@ CREATE VIRTUAL TABLE IF NOT EXISTS statements_fts USING fts5 (
 """
 
 
-# -- helpers shared with callers ----------------------------------------------------------------
-def default_db_path() -> Path:
-    """``$CONFLICTMAP_DB``, else ``conflictmap.sqlite`` in the user data directory."""
-    env = os.environ.get(ENV_DB)
-    if env:
-        return Path(env).expanduser()
-    from gazetteer.lookup import default_home
-
-    return default_home() / "conflictmap.sqlite"
-
-
-_WS = re.compile(r"\s+")
-
-
-def text_hash(text: str) -> str:
-    """The sha256 of the normalised text: the same article with other quotes, spaces or line
-    breaks has the same hash.
-
-    Example
-    -------
-    >>> text_hash("L\\u2019armée  a frappé.\\r\\n") == text_hash("L'armée a frappé.")
-    True
-    """
-    from geo.text import normalize
-
-    key = _WS.sub(" ", normalize(text).text).strip()
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def parse_bbox(value: str | tuple | list | None) -> tuple[float, float, float, float] | None:
-    """``(min_lon, min_lat, max_lon, max_lat)`` from ``"35.0,35.5,38,37"`` or a sequence.
-
-    ``min_lon > max_lon`` is a box crossing the antimeridian (RFC 7946 section 5.2).
-
-    Raises
-    ------
-    InputError
-        Not four numbers, a latitude or longitude out of range, or ``min_lat > max_lat``.
-    """
-    if value is None:
-        return None
-    parts = value.split(",") if isinstance(value, str) else list(value)
-    if len(parts) != 4:
-        raise InputError("bbox must be four numbers: min_lon,min_lat,max_lon,max_lat")
-    try:
-        w, s, e, n = (float(p) for p in parts)
-    except (TypeError, ValueError):
-        raise InputError(f"bbox must be four numbers, not {value!r}") from None
-    if not all(v == v and abs(v) != float("inf") for v in (w, s, e, n)):
-        raise InputError("bbox values must be finite numbers")
-    if not (-180 <= w <= 180 and -180 <= e <= 180 and -90 <= s <= 90 and -90 <= n <= 90):
-        raise InputError("bbox out of range: longitudes in [-180, 180], latitudes in [-90, 90]")
-    if s > n:
-        raise InputError("bbox min_lat is greater than max_lat")
-    return (w, s, e, n)
-
-
-def _check_day(value: str | None, name: str) -> str | None:
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise InputError(f"{name} must be a date YYYY-MM-DD, not {value!r}")
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"{name} is not a valid date: {value!r}") from None
-    return value
-
-
-def _check_page(limit: int, offset: int) -> tuple[int, int]:
-    for name, v in (("limit", limit), ("offset", offset)):
-        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-            raise InputError(f"{name} must be a non-negative integer, not {v!r}")
-    return limit, offset
-
-
-_SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 2)}
-
-
-def date_bounds(value: str | None) -> tuple[str | None, str | None]:
-    """The first and last day a date value covers: ``"2016-12"`` -> 2016-12-01..2016-12-31.
-
-    Handles days, months, years, ISO weeks (``2016-W49``) and seasons (``2016-winter`` runs
-    into February of the next year); ``(None, None)`` for an unknown or unreadable value.
-    """
-    if not value:
-        return None, None
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            date.fromisoformat(value)
-            return value, value
-        if m := re.fullmatch(r"(\d{4})-(\d{2})", value):
-            y, mo = int(m[1]), int(m[2])
-            last = calendar.monthrange(y, mo)[1]
-            return f"{y:04d}-{mo:02d}-01", f"{y:04d}-{mo:02d}-{last:02d}"
-        if re.fullmatch(r"\d{4}", value):
-            return f"{value}-01-01", f"{value}-12-31"
-        if m := re.fullmatch(r"(\d{4})-W(\d{2})", value):
-            y, w = int(m[1]), int(m[2])
-            return date.fromisocalendar(y, w, 1).isoformat(), date.fromisocalendar(
-                y, w, 7
-            ).isoformat()
-        if (m := re.fullmatch(r"(\d{4})-([a-z]+)", value)) and m[2] in _SEASONS:
-            y, (a, b) = int(m[1]), _SEASONS[m[2]]
-            y2 = y + 1 if b < a else y
-            return f"{y:04d}-{a:02d}-01", f"{y2:04d}-{b:02d}-{calendar.monthrange(y2, b)[1]:02d}"
-        if re.match(r"\d{4}-\d{2}-\d{2}", value):  # a date-time
-            return date_bounds(value[:10])
-    except ValueError:
-        pass
-    return None, None
-
-
-_FTS_TERM = re.compile(r'"([^"]*)"?|(\S+)')
-
-
 def fts_query(q: str) -> str:
-    """A safe FTS5 query from what a person typed: every word (or ``"quoted phrase"``) must
-    appear; a word ending in ``*`` is a prefix. FTS5 operators are taken as plain words.
-
-    Raises
-    ------
-    InputError
-        When nothing searchable is left (only punctuation).
+    """A safe FTS5 query from what a person typed (:func:`geo.store.base.search_terms`):
+    every word (or ``"quoted phrase"``) must appear; a word ending in ``*`` is a prefix.
 
     Example
     -------
     >>> fts_query('Alep "frappes russes" bomb*')
     '"Alep" AND "frappes russes" AND "bomb"*'
     """
-    terms = []
-    for m in _FTS_TERM.finditer(q):
-        phrase, word = m.group(1), m.group(2)
-        prefix = False
-        if word is not None:
-            prefix = word.endswith("*")
-            phrase = word.rstrip("*").replace('"', " ")
-        if not re.search(r"\w", phrase or ""):
-            continue
-        terms.append('"' + phrase.strip() + '"' + ("*" if prefix else ""))
-    if not terms:
-        raise InputError(f"q has no word to search for: {q!r}")
-    return " AND ".join(terms)
+    return " AND ".join(
+        '"' + phrase + '"' + ("*" if prefix else "") for phrase, prefix in search_terms(q)
+    )
 
 
 _KIND_BLOCK = 4096  # event kind codes: type number * 4096 + subtype number
@@ -337,24 +216,6 @@ def _day_span(dmin: str | None, dmax: str | None) -> tuple[float, float]:
     return _julian_day(dmin), _julian_day(dmax)
 
 
-def _type_name(value: str) -> str:
-    """The declared name of the type or sub-type a filter names in any language ("Combats",
-    "Frappe aérienne ou de drone"); a name not declared is kept as given (exact, any case).
-
-    >>> _type_name("combats"), _type_name("Rencontre/pourparlers"), _type_name(" Other kind ")
-    ('Battles', 'Meeting/talks', 'Other kind')
-    """
-    found = event_types.resolve(str(value).strip())
-    if found is None:
-        return str(value).strip()
-    return found[1] or found[0]
-
-
-# ACLED's codes for the stored precisions, for events whose extractor did not give them: geo
-# 1 = the place itself, 2 = a district or nearby town, 3 = a province or larger; time 1 = the
-# day, 2 = a week or a range of days, 3 = a month or vaguer.
-GEO_PRECISION_CODES = {"city": 1, "site": 1, "admin2": 2, "admin1": 3, "region": 3, "country": 3}
-TIME_PRECISION_CODES = {"day": 1, "week": 2, "range": 2, "month": 3, "season": 3, "year": 3}
 # the columns schema 6 added to events, for the migration of older stores
 _EVENT_COLUMNS_6 = (
     ("location", "TEXT"), ("geo_precision", "INTEGER"), ("time_precision", "INTEGER"),
@@ -369,164 +230,6 @@ def _case_sql(column: str, codes: dict[str, int]) -> str:
     """SQL mapping a column's text values to codes (NULL for others)."""
     whens = " ".join(f"WHEN '{k}' THEN {v}" for k, v in codes.items() if k.isalpha())
     return f"CASE {column} {whens} END"
-
-
-def _json_list(value: str | None) -> list:
-    return json.loads(value) if value else []
-
-
-# -- the interface ------------------------------------------------------------------------------
-class Store(abc.ABC):
-    """Documents, mentions, places, events and statements; SQLite by default, PostGIS later.
-
-    Every list method takes ``limit``/``offset`` and returns ``(rows, total)``; rows are plain
-    JSON-serialisable dicts (shapes in the README's "Store" section).
-    """
-
-    @abc.abstractmethod
-    def add(self, x: Extracted) -> str | None:
-        """Store one extracted document in one transaction; its id, or None if already stored."""
-
-    @abc.abstractmethod
-    def has_text(self, text: str) -> bool:
-        """True when a document with the same normalised text is stored."""
-
-    @abc.abstractmethod
-    def documents(
-        self, *, q=None, start=None, end=None, limit=100, offset=0
-    ) -> tuple[list[dict], int]:
-        """Documents, newest publication first."""
-
-    @abc.abstractmethod
-    def document(self, doc_id: str) -> dict:
-        """One document with its text, mentions, events and statements (NotFoundError)."""
-
-    @abc.abstractmethod
-    def events(
-        self,
-        *,
-        bbox=None,
-        start=None,
-        end=None,
-        type=None,
-        actor=None,
-        place=None,
-        q=None,
-        limit=100,
-        offset=0,
-    ) -> tuple[list[dict], int]:
-        """Events matching every filter given, in the order they were stored."""
-
-    @abc.abstractmethod
-    def iter_events(self, **filters) -> Iterator[dict]:
-        """Every event matching the filters of :meth:`events`, streamed."""
-
-    def iter_event_features(self, **filters) -> Iterator[str]:
-        """Every event matching the filters of :meth:`events` as one GeoJSON Feature (RFC 7946)
-        in compact JSON text, streamed; a backend may build the text itself, faster."""
-        from geo.export import geojson_feature
-
-        events = self.iter_events(**filters)  # an invalid filter fails here, not when read
-        return (
-            json.dumps(geojson_feature(ev), ensure_ascii=False, separators=(",", ":"))
-            for ev in events
-        )
-
-    def event_groups(self, **filters) -> list[dict]:
-        """Events matching the filters of :meth:`events`, counted by place and type.
-
-        One dict per (place, type): ``place_id``, ``place_name`` (in the language of the first
-        event's document), ``place_name_fr``, ``place_name_en``, ``lat``, ``lon``, ``type``,
-        ``precision`` (of the first event stored) and ``count``; events with no place are left
-        out. The map draws one marker per group, so it never reads every event.
-        """
-        groups: dict[tuple, dict] = {}
-        for ev in self.iter_events(**filters):
-            if ev.get("lat") is None or ev.get("lon") is None:
-                continue
-            key = (ev.get("place_id"), (ev.get("type") or "").casefold())
-            g = groups.get(key)
-            if g is None:
-                g = groups[key] = {
-                    "place_id": ev.get("place_id"), "place_name": ev.get("place_name"),
-                    "place_name_fr": ev.get("place_name_fr"),
-                    "place_name_en": ev.get("place_name_en"),
-                    "lat": ev["lat"], "lon": ev["lon"], "type": ev.get("type"),
-                    "precision": ev.get("precision"), "count": 0,
-                }  # fmt: skip
-            g["count"] += 1
-        return list(groups.values())
-
-    @abc.abstractmethod
-    def sources(self, event_id: int) -> list[dict]:
-        """The reports an event was merged from, its own first (one when it is not merged):
-        ``event_id`` (the report's), ``doc_id``, ``doc_title``, ``doc_source``, ``doc_url``,
-        ``published``, ``fatalities`` (the report's), ``date``, ``sentence``, ``why_merged``."""
-
-    @abc.abstractmethod
-    def unmerge(self, event_id: int) -> list[int]:
-        """Undo merges: a report of a merged event becomes an event of its own again; a merged
-        event gives back all its other reports. Returns the ids of the events concerned (the
-        merged one first). NotFoundError for an unknown id, InputError if nothing is merged."""
-
-    @abc.abstractmethod
-    def merge(self, event_id: int, into: int) -> None:
-        """Make the event ``event_id`` a report of the event ``into`` by hand (the reverse of
-        :meth:`unmerge`); ``why_merged`` says so."""
-
-    @abc.abstractmethod
-    def statements(
-        self,
-        *,
-        bbox=None,
-        start=None,
-        end=None,
-        actor=None,
-        place=None,
-        q=None,
-        limit=100,
-        offset=0,
-    ) -> tuple[list[dict], int]:
-        """Statements matching every filter given."""
-
-    @abc.abstractmethod
-    def places(
-        self, *, bbox=None, start=None, end=None, q=None, place=None, limit=100, offset=0
-    ) -> tuple[list[dict], int]:
-        """Places mentioned, most mentioned first."""
-
-    @abc.abstractmethod
-    def country_counts(self, *, start=None, end=None) -> dict[str, int]:
-        """Mentions per ISO country code."""
-
-    @abc.abstractmethod
-    def stats(self) -> dict:
-        """Counts of documents, mentions, events, statements and places."""
-
-    @abc.abstractmethod
-    def close(self) -> None:
-        """Release the store's connections."""
-
-    def optimize(self) -> None:  # noqa: B027 - optional for a backend
-        """Refresh the query planner's statistics after many writes (optional)."""
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-
-def open_store(path: str | os.PathLike | None = None) -> Store:
-    """The store in the SQLite file ``path`` (created when missing; default
-    :func:`default_db_path`).
-
-    Raises
-    ------
-    ConfigError
-        The file is not a conflictmap database, or was written by a newer version.
-    """
-    return SQLiteStore(path if path is not None else default_db_path())
 
 
 # -- SQLite -------------------------------------------------------------------------------------
@@ -599,51 +302,6 @@ SELECT '{{"type":"Feature","id":' || e.id || ',"geometry":'
   || ',"sources":' || {_SOURCES_SQL} || '}}}}'
 {_EVENT_FROM}
 """
-_EVENT_KEYS = [
-    "id",
-    "doc_id",
-    "type",
-    "subtype",
-    "secondary_types",
-    "date",
-    "date_precision",
-    "date_phrase",
-    "actors",
-    "fatalities",
-    "injured",
-    "place_id",
-    "place_name",
-    "lat",
-    "lon",
-    "feature",
-    "country_code",
-    "admin1",
-    "precision",
-    "sentence",
-    "start",
-    "end",
-    "confidence",
-    "doc_title",
-    "doc_source",
-    "doc_url",
-    "published",
-    "admin1_name",
-    "place_name_fr",
-    "place_name_en",
-    "doc_lang",
-    "location",
-    "geo_precision",
-    "time_precision",
-    "actor1",
-    "actor2",
-    "interaction",
-    "fatalities_phrase",
-    "why",
-    "n_sources",
-    "merged_into",
-    "why_merged",
-    "sources",
-]
 
 _STATEMENT_SELECT = f"""
 SELECT s.id, d.id, s.quote, s.speaker, s.speaker_role, s.indirect, s.date, s.date_precision,
@@ -651,35 +309,13 @@ SELECT s.id, d.id, s.quote, s.speaker, s.speaker_role, s.indirect, s.date, s.dat
        p.name_fr, p.name_en, d.lang
 FROM statements s JOIN documents d ON d.pk = s.doc_pk LEFT JOIN places p ON p.pk = s.where_pk
 """
-_STATEMENT_KEYS = [
-    "id",
-    "doc_id",
-    "quote",
-    "speaker",
-    "speaker_role",
-    "indirect",
-    "date",
-    "date_precision",
-    "where_id",
-    "where_name",
-    "where_lat",
-    "where_lon",
-    "start",
-    "end",
-    "doc_title",
-    "doc_source",
-    "doc_url",
-    "where_name_fr",
-    "where_name_en",
-    "doc_lang",
-]
 
 
 def _event_row(r: tuple) -> dict:
-    d = dict(zip(_EVENT_KEYS, r, strict=True))
-    d["secondary_types"] = _json_list(d["secondary_types"])
-    d["actors"] = _json_list(d["actors"])
-    d["sources"] = _json_list(d["sources"])
+    d = dict(zip(EVENT_KEYS, r, strict=True))
+    d["secondary_types"] = json_list(d["secondary_types"])
+    d["actors"] = json_list(d["actors"])
+    d["sources"] = json_list(d["sources"])
     return d
 
 
@@ -911,7 +547,7 @@ class SQLiteStore(IncidentsMixin, Store):
                     con.executemany(
                         "UPDATE events SET actor1 = ?, actor2 = ?, interaction = ? WHERE id = ?",
                         [
-                            (*actor_registry.acled_fields(_json_list(labels), country_code=cc), eid)
+                            (*actor_registry.acled_fields(json_list(labels), country_code=cc), eid)
                             for eid, labels, cc in chunk
                         ],
                     )
@@ -1277,7 +913,7 @@ class SQLiteStore(IncidentsMixin, Store):
 
     @staticmethod
     def _dates_sql(alias: str, start, end) -> tuple[list[str], list]:
-        start, end = _check_day(start, "start"), _check_day(end, "end")
+        start, end = check_day(start, "start"), check_day(end, "end")
         if start and end and start > end:
             raise InputError(f"start {start} is after end {end}")
         where, params = [], []
@@ -1300,7 +936,7 @@ class SQLiteStore(IncidentsMixin, Store):
                 p += [_julian_day(start) if start else _NO_DAY[0]]
                 p += [_julian_day(end) if end else _NO_DAY[1]]
             if type:  # and of the kind asked for (the codes' range; SQL below is exact)
-                t = _type_name(type)
+                t = type_name(type)
                 lo, hi = self._read(
                     "SELECT min(code), max(code) FROM event_kinds WHERE type = ? OR subtype = ?",
                     (t, t),
@@ -1311,7 +947,7 @@ class SQLiteStore(IncidentsMixin, Store):
             params += p
         if type:
             where.append("(e.type = ? OR e.subtype = ?)")
-            params += [_type_name(type)] * 2
+            params += [type_name(type)] * 2
         if actor:
             key = fold(str(actor))
             if not key:
@@ -1354,7 +990,7 @@ class SQLiteStore(IncidentsMixin, Store):
         limit=100,
         offset=0,
     ) -> tuple[list[dict], int]:
-        limit, offset = _check_page(limit, offset)
+        limit, offset = check_page(limit, offset)
         where, params = self._event_filters(bbox, start, end, type, actor, place, q)
         total, rows = self._read_page(
             f"SELECT count(*) FROM events e{where}",
@@ -1416,7 +1052,7 @@ class SQLiteStore(IncidentsMixin, Store):
         root = str(Path(__file__).resolve().parent.parent)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         code = (
-            "import sys; from geo.store import _write_feature_range as w; "
+            "import sys; from geo.store.sqlite import _write_feature_range as w; "
             "print(w(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])))"
         )
         procs = [
@@ -1469,7 +1105,7 @@ class SQLiteStore(IncidentsMixin, Store):
 
     # -- statements -----------------------------------------------------------------------------
     def _statement_rows(self, rows: list[tuple]) -> list[dict]:
-        out = [dict(zip(_STATEMENT_KEYS, r, strict=True)) for r in rows]
+        out = [dict(zip(STATEMENT_KEYS, r, strict=True)) for r in rows]
         by_id = {}
         for s in out:
             s["indirect"] = bool(s["indirect"])
@@ -1503,7 +1139,7 @@ class SQLiteStore(IncidentsMixin, Store):
         limit=100,
         offset=0,
     ) -> tuple[list[dict], int]:
-        limit, offset = _check_page(limit, offset)
+        limit, offset = check_page(limit, offset)
         where, params = self._dates_sql("s", start, end)
         if bbox is not None:
             sql, p = self._bbox_sql("place_rtree", "s.where_pk", bbox)
@@ -1554,7 +1190,7 @@ class SQLiteStore(IncidentsMixin, Store):
     def places(
         self, *, bbox=None, start=None, end=None, q=None, place=None, limit=100, offset=0
     ) -> tuple[list[dict], int]:
-        limit, offset = _check_page(limit, offset)
+        limit, offset = check_page(limit, offset)
         pwhere, pparams = ["p.n_mentions > 0"], []
         if bbox is not None:
             sql, p = self._bbox_sql("place_rtree", "p.pk", bbox)
@@ -1637,7 +1273,7 @@ class SQLiteStore(IncidentsMixin, Store):
     def documents(
         self, *, q=None, start=None, end=None, limit=100, offset=0
     ) -> tuple[list[dict], int]:
-        limit, offset = _check_page(limit, offset)
+        limit, offset = check_page(limit, offset)
         where, params = self._doc_filters(start, end, q)
         w = (" WHERE " + " AND ".join(where)) if where else ""
         total, rows = self._read_page(

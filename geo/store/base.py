@@ -1,0 +1,480 @@
+"""The store's contract: what every backend (SQLite, PostGIS) gives and what callers may use.
+
+The web app, the exports and the snapshot see only this: the :class:`Store` interface, the shapes
+of its rows (:data:`EVENT_KEYS`, :data:`STATEMENT_KEYS`), one :class:`EventFilter` for the
+filters of events, and the checks of what a caller gives (a bbox, a day, a page). No SQL here:
+each backend turns a filter into its own dialect (FTS5 or ``tsvector``, an R*Tree or a GiST
+index).
+"""
+
+from __future__ import annotations
+
+import abc
+import calendar
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from geo import event_types
+from geo.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from geo.pipeline import Extracted
+
+ENV_DB = "CONFLICTMAP_DB"
+SCHEMA_VERSION = 6
+BUSY_TIMEOUT_MS = 60_000
+FETCH_CHUNK = 256
+MAX_PLACE_DOCUMENTS = 20
+MAX_PLACE_NAMES = 20  # names as written listed per place
+
+
+# -- helpers shared with callers ----------------------------------------------------------------
+def default_db_path() -> Path:
+    """``$CONFLICTMAP_DB``, else ``conflictmap.sqlite`` in the user data directory."""
+    env = os.environ.get(ENV_DB)
+    if env:
+        return Path(env).expanduser()
+    from gazetteer.lookup import default_home
+
+    return default_home() / "conflictmap.sqlite"
+
+
+_WS = re.compile(r"\s+")
+
+
+def text_hash(text: str) -> str:
+    """The sha256 of the normalised text: the same article with other quotes, spaces or line
+    breaks has the same hash.
+
+    Example
+    -------
+    >>> text_hash("L\\u2019armée  a frappé.\\r\\n") == text_hash("L'armée a frappé.")
+    True
+    """
+    from geo.text import normalize
+
+    key = _WS.sub(" ", normalize(text).text).strip()
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def parse_bbox(value: str | tuple | list | None) -> tuple[float, float, float, float] | None:
+    """``(min_lon, min_lat, max_lon, max_lat)`` from ``"35.0,35.5,38,37"`` or a sequence.
+
+    ``min_lon > max_lon`` is a box crossing the antimeridian (RFC 7946 section 5.2).
+
+    Raises
+    ------
+    InputError
+        Not four numbers, a latitude or longitude out of range, or ``min_lat > max_lat``.
+    """
+    if value is None:
+        return None
+    parts = value.split(",") if isinstance(value, str) else list(value)
+    if len(parts) != 4:
+        raise InputError("bbox must be four numbers: min_lon,min_lat,max_lon,max_lat")
+    try:
+        w, s, e, n = (float(p) for p in parts)
+    except (TypeError, ValueError):
+        raise InputError(f"bbox must be four numbers, not {value!r}") from None
+    if not all(v == v and abs(v) != float("inf") for v in (w, s, e, n)):
+        raise InputError("bbox values must be finite numbers")
+    if not (-180 <= w <= 180 and -180 <= e <= 180 and -90 <= s <= 90 and -90 <= n <= 90):
+        raise InputError("bbox out of range: longitudes in [-180, 180], latitudes in [-90, 90]")
+    if s > n:
+        raise InputError("bbox min_lat is greater than max_lat")
+    return (w, s, e, n)
+
+
+def check_day(value: str | None, name: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise InputError(f"{name} must be a date YYYY-MM-DD, not {value!r}")
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{name} is not a valid date: {value!r}") from None
+    return value
+
+
+def check_page(limit: int, offset: int) -> tuple[int, int]:
+    for name, v in (("limit", limit), ("offset", offset)):
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+            raise InputError(f"{name} must be a non-negative integer, not {v!r}")
+    return limit, offset
+
+
+_SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 2)}
+
+
+def date_bounds(value: str | None) -> tuple[str | None, str | None]:
+    """The first and last day a date value covers: ``"2016-12"`` -> 2016-12-01..2016-12-31.
+
+    Handles days, months, years, ISO weeks (``2016-W49``) and seasons (``2016-winter`` runs
+    into February of the next year); ``(None, None)`` for an unknown or unreadable value.
+    """
+    if not value:
+        return None, None
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            date.fromisoformat(value)
+            return value, value
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", value):
+            y, mo = int(m[1]), int(m[2])
+            last = calendar.monthrange(y, mo)[1]
+            return f"{y:04d}-{mo:02d}-01", f"{y:04d}-{mo:02d}-{last:02d}"
+        if re.fullmatch(r"\d{4}", value):
+            return f"{value}-01-01", f"{value}-12-31"
+        if m := re.fullmatch(r"(\d{4})-W(\d{2})", value):
+            y, w = int(m[1]), int(m[2])
+            return date.fromisocalendar(y, w, 1).isoformat(), date.fromisocalendar(
+                y, w, 7
+            ).isoformat()
+        if (m := re.fullmatch(r"(\d{4})-([a-z]+)", value)) and m[2] in _SEASONS:
+            y, (a, b) = int(m[1]), _SEASONS[m[2]]
+            y2 = y + 1 if b < a else y
+            return f"{y:04d}-{a:02d}-01", f"{y2:04d}-{b:02d}-{calendar.monthrange(y2, b)[1]:02d}"
+        if re.match(r"\d{4}-\d{2}-\d{2}", value):  # a date-time
+            return date_bounds(value[:10])
+    except ValueError:
+        pass
+    return None, None
+
+
+def type_name(value: str) -> str:
+    """The declared name of the type or sub-type a filter names in any language ("Combats",
+    "Frappe aérienne ou de drone"); a name not declared is kept as given (exact, any case).
+
+    >>> type_name("combats"), type_name("Rencontre/pourparlers"), type_name(" Other kind ")
+    ('Battles', 'Meeting/talks', 'Other kind')
+    """
+    found = event_types.resolve(str(value).strip())
+    if found is None:
+        return str(value).strip()
+    return found[1] or found[0]
+
+
+# ACLED's codes for the stored precisions, for events whose extractor did not give them: geo
+# 1 = the place itself, 2 = a district or nearby town, 3 = a province or larger; time 1 = the
+# day, 2 = a week or a range of days, 3 = a month or vaguer.
+GEO_PRECISION_CODES = {"city": 1, "site": 1, "admin2": 2, "admin1": 3, "region": 3, "country": 3}
+TIME_PRECISION_CODES = {"day": 1, "week": 2, "range": 2, "month": 3, "season": 3, "year": 3}
+
+EVENT_KEYS = [
+    "id",
+    "doc_id",
+    "type",
+    "subtype",
+    "secondary_types",
+    "date",
+    "date_precision",
+    "date_phrase",
+    "actors",
+    "fatalities",
+    "injured",
+    "place_id",
+    "place_name",
+    "lat",
+    "lon",
+    "feature",
+    "country_code",
+    "admin1",
+    "precision",
+    "sentence",
+    "start",
+    "end",
+    "confidence",
+    "doc_title",
+    "doc_source",
+    "doc_url",
+    "published",
+    "admin1_name",
+    "place_name_fr",
+    "place_name_en",
+    "doc_lang",
+    "location",
+    "geo_precision",
+    "time_precision",
+    "actor1",
+    "actor2",
+    "interaction",
+    "fatalities_phrase",
+    "why",
+    "n_sources",
+    "merged_into",
+    "why_merged",
+    "sources",
+]
+
+STATEMENT_KEYS = [
+    "id",
+    "doc_id",
+    "quote",
+    "speaker",
+    "speaker_role",
+    "indirect",
+    "date",
+    "date_precision",
+    "where_id",
+    "where_name",
+    "where_lat",
+    "where_lon",
+    "start",
+    "end",
+    "doc_title",
+    "doc_source",
+    "doc_url",
+    "where_name_fr",
+    "where_name_en",
+    "doc_lang",
+]
+
+
+_SEARCH_TERM = re.compile(r'"([^"]*)"?|(\S+)')
+
+
+def search_terms(q: str) -> list[tuple[str, bool]]:
+    """What a person typed in a search box as ``(words, prefix)`` terms that must all appear:
+    each word, or ``"quoted phrase"``; a word ending in ``*`` is a prefix. Operators of any
+    search syntax are plain words; each backend writes the terms in its own syntax.
+
+    Raises
+    ------
+    InputError
+        When nothing searchable is left (only punctuation).
+
+    Example
+    -------
+    >>> search_terms('Alep "frappes russes" bomb* -')
+    [('Alep', False), ('frappes russes', False), ('bomb', True)]
+    """
+    terms = []
+    for m in _SEARCH_TERM.finditer(str(q)):
+        phrase, word = m.group(1), m.group(2)
+        prefix = False
+        if word is not None:
+            prefix = word.endswith("*")
+            phrase = word.rstrip("*").replace('"', " ")
+        if not re.search(r"\w", phrase or ""):
+            continue
+        terms.append((phrase.strip(), prefix))
+    if not terms:
+        raise InputError(f"q has no word to search for: {q!r}")
+    return terms
+
+
+def json_list(value: str | None) -> list:
+    return json.loads(value) if value else []
+
+
+# -- one filter object for events ---------------------------------------------------------------
+@dataclass(frozen=True)
+class EventFilter:
+    """The filters of :meth:`Store.events`, checked once: ``bbox`` as four floats, ``start`` and
+    ``end`` as ISO days in order, ``type`` as its declared name, the page as two integers.
+
+    Example
+    -------
+    >>> f = EventFilter.of(bbox="35,35,38,37", start="2016-12-01", type="combats", limit=10)
+    >>> f.bbox, f.type, f.limit
+    ((35.0, 35.0, 38.0, 37.0), 'Battles', 10)
+    >>> EventFilter.of(colour="red")
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: unknown event filter(s): colour
+    """
+
+    bbox: tuple[float, float, float, float] | None = None
+    start: str | None = None
+    end: str | None = None
+    type: str | None = None
+    actor: str | None = None
+    place: str | None = None
+    q: str | None = None
+    limit: int = 100
+    offset: int = 0
+
+    @classmethod
+    def of(cls, **filters: Any) -> EventFilter:
+        """The checked filter from keyword arguments; InputError for an unknown name or value."""
+        unknown = set(filters) - set(EVENT_FILTERS) - {"limit", "offset"}
+        if unknown:
+            raise InputError(f"unknown event filter(s): {', '.join(sorted(unknown))}")
+        start = check_day(filters.get("start"), "start")
+        end = check_day(filters.get("end"), "end")
+        if start and end and start > end:
+            raise InputError(f"start {start} is after end {end}")
+        limit, offset = check_page(filters.get("limit", 100), filters.get("offset", 0))
+        t = filters.get("type")
+        return cls(
+            bbox=parse_bbox(filters.get("bbox")),
+            start=start,
+            end=end,
+            type=type_name(t) if t else None,
+            actor=str(filters["actor"]) if filters.get("actor") else None,
+            place=str(filters["place"]) if filters.get("place") else None,
+            q=str(filters["q"]) if filters.get("q") else None,
+            limit=limit,
+            offset=offset,
+        )
+
+    def where(self) -> dict[str, Any]:
+        """The filters given (no page), as keyword arguments of :meth:`Store.events`."""
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name in EVENT_FILTERS and getattr(self, f.name) is not None
+        }
+
+
+# the names of the filters of events (EventFilter's, less the page)
+EVENT_FILTERS = ("bbox", "start", "end", "type", "actor", "place", "q")
+
+
+# -- the interface ------------------------------------------------------------------------------
+class Store(abc.ABC):
+    """Documents, mentions, places, events and statements; SQLite by default, PostGIS later.
+
+    Every list method takes ``limit``/``offset`` and returns ``(rows, total)``; rows are plain
+    JSON-serialisable dicts (shapes in the README's "Store" section).
+    """
+
+    @abc.abstractmethod
+    def add(self, x: Extracted) -> str | None:
+        """Store one extracted document in one transaction; its id, or None if already stored."""
+
+    @abc.abstractmethod
+    def has_text(self, text: str) -> bool:
+        """True when a document with the same normalised text is stored."""
+
+    @abc.abstractmethod
+    def documents(
+        self, *, q=None, start=None, end=None, limit=100, offset=0
+    ) -> tuple[list[dict], int]:
+        """Documents, newest publication first."""
+
+    @abc.abstractmethod
+    def document(self, doc_id: str) -> dict:
+        """One document with its text, mentions, events and statements (NotFoundError)."""
+
+    @abc.abstractmethod
+    def events(
+        self,
+        *,
+        bbox=None,
+        start=None,
+        end=None,
+        type=None,
+        actor=None,
+        place=None,
+        q=None,
+        limit=100,
+        offset=0,
+    ) -> tuple[list[dict], int]:
+        """Events matching every filter given, in the order they were stored."""
+
+    @abc.abstractmethod
+    def iter_events(self, **filters) -> Iterator[dict]:
+        """Every event matching the filters of :meth:`events`, streamed."""
+
+    def iter_event_features(self, **filters) -> Iterator[str]:
+        """Every event matching the filters of :meth:`events` as one GeoJSON Feature (RFC 7946)
+        in compact JSON text, streamed; a backend may build the text itself, faster."""
+        from geo.export import geojson_feature
+
+        events = self.iter_events(**filters)  # an invalid filter fails here, not when read
+        return (
+            json.dumps(geojson_feature(ev), ensure_ascii=False, separators=(",", ":"))
+            for ev in events
+        )
+
+    def event_groups(self, **filters) -> list[dict]:
+        """Events matching the filters of :meth:`events`, counted by place and type.
+
+        One dict per (place, type): ``place_id``, ``place_name`` (in the language of the first
+        event's document), ``place_name_fr``, ``place_name_en``, ``lat``, ``lon``, ``type``,
+        ``precision`` (of the first event stored) and ``count``; events with no place are left
+        out. The map draws one marker per group, so it never reads every event.
+        """
+        groups: dict[tuple, dict] = {}
+        for ev in self.iter_events(**filters):
+            if ev.get("lat") is None or ev.get("lon") is None:
+                continue
+            key = (ev.get("place_id"), (ev.get("type") or "").casefold())
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = {
+                    "place_id": ev.get("place_id"), "place_name": ev.get("place_name"),
+                    "place_name_fr": ev.get("place_name_fr"),
+                    "place_name_en": ev.get("place_name_en"),
+                    "lat": ev["lat"], "lon": ev["lon"], "type": ev.get("type"),
+                    "precision": ev.get("precision"), "count": 0,
+                }  # fmt: skip
+            g["count"] += 1
+        return list(groups.values())
+
+    @abc.abstractmethod
+    def sources(self, event_id: int) -> list[dict]:
+        """The reports an event was merged from, its own first (one when it is not merged):
+        ``event_id`` (the report's), ``doc_id``, ``doc_title``, ``doc_source``, ``doc_url``,
+        ``published``, ``fatalities`` (the report's), ``date``, ``sentence``, ``why_merged``."""
+
+    @abc.abstractmethod
+    def unmerge(self, event_id: int) -> list[int]:
+        """Undo merges: a report of a merged event becomes an event of its own again; a merged
+        event gives back all its other reports. Returns the ids of the events concerned (the
+        merged one first). NotFoundError for an unknown id, InputError if nothing is merged."""
+
+    @abc.abstractmethod
+    def merge(self, event_id: int, into: int) -> None:
+        """Make the event ``event_id`` a report of the event ``into`` by hand (the reverse of
+        :meth:`unmerge`); ``why_merged`` says so."""
+
+    @abc.abstractmethod
+    def statements(
+        self,
+        *,
+        bbox=None,
+        start=None,
+        end=None,
+        actor=None,
+        place=None,
+        q=None,
+        limit=100,
+        offset=0,
+    ) -> tuple[list[dict], int]:
+        """Statements matching every filter given."""
+
+    @abc.abstractmethod
+    def places(
+        self, *, bbox=None, start=None, end=None, q=None, place=None, limit=100, offset=0
+    ) -> tuple[list[dict], int]:
+        """Places mentioned, most mentioned first."""
+
+    @abc.abstractmethod
+    def country_counts(self, *, start=None, end=None) -> dict[str, int]:
+        """Mentions per ISO country code."""
+
+    @abc.abstractmethod
+    def stats(self) -> dict:
+        """Counts of documents, mentions, events, statements and places."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release the store's connections."""
+
+    def optimize(self) -> None:  # noqa: B027 - optional for a backend
+        """Refresh the query planner's statistics after many writes (optional)."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
