@@ -473,6 +473,144 @@ def _event_rows(
     return {"event_places": places, "events": rows}, search
 
 
+# The page's JSON endpoints (served by web/timeline.py): declared once, read by both.
+LAYERS_PATH = "/map/layers.json"  # the layers' data for a period, without reloading the page
+TIMELINE_PATH = "/map/timeline.json"  # matching events by day, week or month
+COUNTRIES_PATH = "/map/countries.json"  # events and fatalities by country in the view
+UNLISTED_PATH = "/map/unlisted"  # the matching events with no place or no date, as a list
+
+
+def _filters(**given: Any) -> dict:
+    """The store filters given (None left out)."""
+    return {k: v for k, v in given.items() if v is not None and k in FILTER_NAMES}
+
+
+FILTER_NAMES = ("bbox", "start", "end", "type", "actor", "place", "q")
+
+
+def filter_query(filters: dict, lang: str | None = None) -> str:
+    """The filters as a URL query (``bbox`` as four comma-separated numbers)."""
+    pairs = [(k, ",".join(map(str, v)) if k == "bbox" else v) for k, v in filters.items() if v]
+    if lang:
+        pairs.append(("lang", lang))
+    return urlencode(pairs)
+
+
+def map_data(
+    store,
+    *,
+    bbox: tuple[float, float, float, float] | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    type: str | None = None,  # noqa: A002 - the API's parameter name
+    actor: str | None = None,
+    place: str | None = None,
+    q: str | None = None,
+    base_url: str = "",
+    max_events: int = MAX_MAP_EVENTS,
+    lang: str = DEFAULT_LANG,
+) -> dict:
+    """What the page's script draws for these filters: the event groups, the statements, the
+    places, the search list and the choropleth's counts, every piece of text from the store
+    escaped here (popups, layer labels) or marked raw (names set with ``.textContent``).
+
+    The map page carries it in its JSON block; ``/map/layers.json`` answers it for a period
+    of the timeline, so the page redraws its layers without reloading.
+
+    Example
+    -------
+    >>> data = map_data(store, start="2024-03-01", end="2024-03-31")   # doctest: +SKIP
+    >>> data["events_shown"], data["events_matching"]                  # doctest: +SKIP
+    (3, 4)
+    """
+    filters = _filters(bbox=bbox, start=start, end=end, actor=actor, place=place, q=q)
+    ev_filters = {**filters, **({"type": type} if type else {})}
+    # One marker per place and type, counted by the store: the page never carries every event.
+    ev_groups = store.event_groups(**ev_filters)
+    for g in ev_groups:
+        g["place_name"] = pick_name(g, lang, prefix="place_") or ""
+    n_read = n_total = sum(g["count"] for g in ev_groups)
+    truncated = False
+    inline = len(ev_groups) <= INLINE_POPUPS and n_read <= INLINE_EVENTS
+    if inline:  # small maps: the newest events of each group written into its popup
+        ev_groups, n_read, truncated = group_events(
+            store.iter_events(**ev_filters), base_url, max_events, lang
+        )
+    _, n_matching = store.events(**ev_filters, limit=0)
+    statements, n_statements = store.statements(**filters, limit=MAX_STATEMENTS)
+    place_filters = {k: v for k, v in filters.items() if k != "actor"}
+    places, n_places = store.places(**place_filters, limit=MAP_PLACES)
+    counts = store.country_counts(**{k: v for k, v in filters.items() if k in ("start", "end")})
+
+    types = sorted({g["type"] or "" for g in ev_groups}, key=type_order)
+    per_type_count = dict.fromkeys(types, 0)
+    for g in ev_groups:
+        per_type_count[g["type"] or ""] += g["count"]
+    type_index = {t: i for i, t in enumerate(types)}
+    event_rows, event_search = _event_rows(ev_groups, type_index, base_url if inline else None)
+    return {
+        "event_types": [
+            {
+                "key": f"events:{i}",
+                "type": e(t or "other"),
+                "name": t,  # raw: only ever put in a URL's query or compared
+                "color": event_style(t)[0],
+                "icon": event_style(t)[1],
+                "count": per_type_count[t],
+            }
+            for i, t in enumerate(types)
+        ],
+        # Popups inline while the page stays small; past that the page fetches each popup
+        # from popup_url when it opens (the same escaped HTML, built by event_group_html).
+        **event_rows,
+        "popup_query": filter_query(ev_filters, lang),
+        "events_total": n_total,  # events with a place (the markers' counts add up to it)
+        "events_shown": n_read,
+        "events_matching": n_matching,  # every event matching, placed or not
+        "truncated": truncated,
+        "statements": [
+            [
+                st["where_lat"],
+                st["where_lon"],
+                [
+                    [p["lat"], p["lon"]]
+                    for p in st.get("places") or []
+                    if p.get("lat") is not None and p.get("lon") is not None
+                ],
+                _statement_html(st, base_url, lang),
+            ]
+            for st in statements
+            if st.get("where_lat") is not None and st.get("where_lon") is not None
+        ],
+        "statements_total": n_statements,
+        "places": [
+            [p["lat"], p["lon"], p.get("mentions") or 0, _place_html(p, base_url, lang), p["id"]]
+            for p in places
+            if p.get("lat") is not None and p.get("lon") is not None
+        ],
+        "places_total": n_places,
+        # raw text: the script sets it with .value / .textContent, never as HTML. Each place
+        # once per name (French, English, as written): [name, lat, lon, id, name shown].
+        "search": sorted(
+            {
+                entry
+                for p in places
+                if p.get("lat") is not None
+                for entry in search_entries(
+                    pick_name(p, lang),
+                    [p.get("name_fr"), p.get("name_en"), p.get("name"), *(p.get("names") or [])],
+                    p["lat"],
+                    p["lon"],
+                    p.get("id"),
+                )
+            }
+            | event_search
+        ),
+        "counts": counts,
+        "breaks": _breaks(list(counts.values())),
+    }
+
+
 def build_map(
     store,
     *,
@@ -526,6 +664,8 @@ def build_map(
     -------
     folium.Map
         Call ``.get_root().render()`` or ``.save(path)``; the page needs the app's assets.
+        Under the map, the page draws the timeline of the matching events, the counts by
+        country of the view and keeps the view in its URL (see ``web/static/conflictmap.js``).
     """
     assets.configure_folium()
     shown = set(DEFAULT_LAYERS if layers is None else layers)
@@ -534,25 +674,8 @@ def build_map(
         from geo.errors import InputError
 
         raise InputError(f"unknown layer(s): {', '.join(sorted(unknown))}; use {', '.join(LAYERS)}")
-    filters = {"bbox": bbox, "start": start, "end": end, "actor": actor, "place": place, "q": q}
-    filters = {k: v for k, v in filters.items() if v is not None}
-
-    ev_filters = {**filters, **({"type": type} if type else {})}
-    # One marker per place and type, counted by the store: the page never carries every event.
-    ev_groups = store.event_groups(**ev_filters)
-    for g in ev_groups:
-        g["place_name"] = pick_name(g, lang, prefix="place_") or ""
-    n_read = n_total = sum(g["count"] for g in ev_groups)
-    truncated = False
-    inline = len(ev_groups) <= INLINE_POPUPS and n_read <= INLINE_EVENTS
-    if inline:  # small maps: the newest events of each group written into its popup
-        ev_groups, n_read, truncated = group_events(
-            store.iter_events(**ev_filters), base_url, max_events, lang
-        )
-    statements, n_statements = store.statements(**filters, limit=MAX_STATEMENTS)
-    place_filters = {k: v for k, v in filters.items() if k != "actor"}
-    places, n_places = store.places(**place_filters, limit=MAP_PLACES)
-    counts = store.country_counts(**{k: v for k, v in filters.items() if k in ("start", "end")})
+    filters = _filters(bbox=bbox, start=start, end=end, type=type, actor=actor, place=place, q=q)
+    data = map_data(store, **filters, base_url=base_url, max_events=max_events, lang=lang)
 
     m = folium.Map(
         location=list(center) if center else [30, 30],
@@ -575,22 +698,20 @@ def build_map(
         ).add_to(m)
 
     groups: dict[str, folium.FeatureGroup] = {"countries": base}
-    types = sorted({g["type"] or "" for g in ev_groups}, key=type_order)
-    per_type_count = dict.fromkeys(types, 0)
-    for g in ev_groups:
-        per_type_count[g["type"] or ""] += g["count"]
-    for i, t in enumerate(types):
-        color, icon = event_style(t)
+    for t in data["event_types"]:
         label = (
-            f'<i class="fa-solid fa-{e(icon)}" style="color:{e(color)}"></i> '
-            f"Events: {e(t or 'other')} ({per_type_count[t]})"
+            f'<i class="fa-solid fa-{e(t["icon"])}" style="color:{e(t["color"])}"></i> '
+            f"Events: {t['type']} ({t['count']})"
         )
         fg = folium.FeatureGroup(name=label, show="events" in shown)
         fg.add_to(m)
-        groups[f"events:{i}"] = fg
+        groups[t["key"]] = fg
     layer_defs = [
-        ("statements", f'<i class="fa-solid fa-comment"></i> Statements ({n_statements})'),
-        ("places", f'<i class="fa-solid fa-circle"></i> Places mentioned ({n_places})'),
+        (
+            "statements",
+            f'<i class="fa-solid fa-comment"></i> Statements ({data["statements_total"]})',
+        ),
+        ("places", f'<i class="fa-solid fa-circle"></i> Places mentioned ({data["places_total"]})'),
         ("heatmap", '<i class="fa-solid fa-fire-flame-curved"></i> Heatmap of events'),
         ("choropleth", '<i class="fa-solid fa-earth-africa"></i> Mentions by country'),
     ]
@@ -599,84 +720,36 @@ def build_map(
         fg.add_to(m)
         groups[key] = fg
 
-    type_index = {t: i for i, t in enumerate(types)}
-    event_rows, event_search = _event_rows(ev_groups, type_index, base_url if inline else None)
-    data = {
-        "base": base_url,
-        "countries_url": countries_url or f"{base_url}/data/countries.geojson",
-        "credits": CREDITS_HTML,
-        "filters": {k: v for k, v in {"start": start, "end": end, "type": type}.items() if v},
-        "fit": center is None,
-        "focus": focus,
-        "embed_code": embed_code,
-        "event_types": [
-            {
-                "key": f"events:{i}",
-                "type": e(t or "other"),
-                "name": t,  # raw: only ever put in a URL's query
-                "color": event_style(t)[0],
-                "icon": event_style(t)[1],
-                "count": per_type_count[t],
-            }
-            for i, t in enumerate(types)
-        ],
-        "type_options": list(EVENT_STYLES),  # raw text: set with .textContent
-        # Popups inline while the page stays small; past that the page fetches each popup
-        # from popup_url when it opens (the same escaped HTML, built by event_group_html).
-        **event_rows,
-        "popup_url": f"{base_url}/map/popup/events",
-        "popup_query": urlencode(
-            [(k, ",".join(map(str, v)) if k == "bbox" else v) for k, v in filters.items()]
-            + [("lang", lang)]
-        ),
-        "events_total": n_total,
-        "events_shown": n_read,
-        "truncated": truncated,
-        "statements": [
-            [
-                st["where_lat"],
-                st["where_lon"],
-                [
-                    [p["lat"], p["lon"]]
-                    for p in st.get("places") or []
-                    if p.get("lat") is not None and p.get("lon") is not None
-                ],
-                _statement_html(st, base_url, lang),
-            ]
-            for st in statements
-            if st.get("where_lat") is not None and st.get("where_lon") is not None
-        ],
-        "statements_total": n_statements,
-        "places": [
-            [p["lat"], p["lon"], p.get("mentions") or 0, _place_html(p, base_url, lang), p["id"]]
-            for p in places
-            if p.get("lat") is not None and p.get("lon") is not None
-        ],
-        # raw text: the script sets it with .value / .textContent, never as HTML. Each place
-        # once per name (French, English, as written): [name, lat, lon, id, name shown].
-        "search": sorted(
-            {
-                entry
-                for p in places
-                if p.get("lat") is not None
-                for entry in search_entries(
-                    pick_name(p, lang),
-                    [p.get("name_fr"), p.get("name_en"), p.get("name"), *(p.get("names") or [])],
-                    p["lat"],
-                    p["lon"],
-                    p.get("id"),
-                )
-            }
-            | event_search
-        ),
-        "lang": lang,
-        "name_keys": list(name_fields(lang)),  # the country outlines' names, best first
-        "counts": counts,
-        "breaks": _breaks(list(counts.values())),
-        "colors": list(CHOROPLETH_COLORS),
-        "place_color": PLACE_COLOR,
-        "statement_color": STATEMENT_STYLE[0],
-    }
+    from web import snapshot  # imports this module: read when a page is built
+
+    data.update(
+        {
+            "base": base_url,
+            "countries_url": countries_url or f"{base_url}/data/countries.geojson",
+            "credits": CREDITS_HTML,
+            "filters": {k: v for k, v in {"start": start, "end": end, "type": type}.items() if v},
+            # the page's filters as a query: every fetch of the page starts from it
+            "query": filter_query(filters, lang),
+            "fit": center is None,
+            "focus": focus,
+            "embed_code": embed_code,
+            "type_options": list(EVENT_STYLES),  # raw text: set with .textContent
+            "popup_url": f"{base_url}/map/popup/events",
+            "layers_url": base_url + LAYERS_PATH,
+            "timeline_url": base_url + TIMELINE_PATH,
+            "country_counts_url": base_url + COUNTRIES_PATH,
+            "unlisted_url": base_url + UNLISTED_PATH,
+            "snapshot_url": f"{base_url}/snapshot",
+            "snapshot_formats": list(snapshot.FORMATS),
+            "snapshot_layers": list(snapshot.SNAPSHOT_LAYERS),
+            "overlays": list(LAYERS),
+            "lang": lang,
+            "name_keys": list(name_fields(lang)),  # the country outlines' names, best first
+            "colors": list(CHOROPLETH_COLORS),
+            "place_color": PLACE_COLOR,
+            "statement_color": STATEMENT_STYLE[0],
+        }
+    )
     _MapData(groups, data).add_to(m)
     if assets.available("fullscreen"):
         from folium.plugins import Fullscreen

@@ -338,6 +338,35 @@ class EventFilter:
 EVENT_FILTERS = ("bbox", "start", "end", "type", "actor", "place", "q")
 
 
+# -- the timeline and the counts of a view ------------------------------------------------------
+HISTOGRAM_UNITS = ("day", "week", "month", "year")
+LACKING = ("place", "date")  # what an event may lack: events_lacking's ``what``
+
+
+def check_unit(unit: str) -> str:
+    """``unit`` when it is one of :data:`HISTOGRAM_UNITS`, else InputError."""
+    if unit not in HISTOGRAM_UNITS:
+        raise InputError(f"unit must be one of {', '.join(HISTOGRAM_UNITS)}, not {unit!r}")
+    return unit
+
+
+def bin_start(day: str, unit: str) -> str:
+    """The first day of the ``unit`` holding ``day`` (a week starts on Monday, as ISO's).
+
+    >>> [bin_start("2024-03-14", u) for u in HISTOGRAM_UNITS]
+    ['2024-03-14', '2024-03-11', '2024-03-01', '2024-01-01']
+    """
+    check_unit(unit)
+    d = date.fromisoformat(day)
+    if unit == "week":
+        d = date.fromordinal(d.toordinal() - d.weekday())
+    elif unit == "month":
+        d = d.replace(day=1)
+    elif unit == "year":
+        d = d.replace(month=1, day=1)
+    return d.isoformat()
+
+
 # -- the interface ------------------------------------------------------------------------------
 class Store(abc.ABC):
     """Documents, mentions, places, events and statements; SQLite by default, PostGIS later.
@@ -420,6 +449,71 @@ class Store(abc.ABC):
             g["count"] += 1
         return list(groups.values())
 
+    def date_histogram(self, unit: str, **filters) -> dict:
+        """Events matching the filters of :meth:`events` counted by ``unit`` (one of
+        :data:`HISTOGRAM_UNITS`), with their fatalities: the timeline under the map.
+
+        Returns ``{"unit": unit, "bins": [[first day, events, fatalities], ...], "undated":
+        [events, fatalities]}``: the bins holding events, in date order. An event counts in the
+        bin of its first day (one dated to a month, on its first); one with no date of its own
+        at its document's publication date, where the date filters find it; ``undated``, those
+        with neither. Built on :meth:`iter_events`; a backend may count in its own query.
+
+        Example
+        -------
+        >>> store.date_histogram("month", type="Battles")              # doctest: +SKIP
+        {'unit': 'month', 'bins': [['2024-01-01', 12, 0], ['2024-03-01', 1, 0]], 'undated': [0, 0]}
+        """
+        check_unit(unit)
+        bins: dict[str, list[int]] = {}
+        undated = [0, 0]
+        for ev in self.iter_events(**filters):
+            first = date_bounds(ev.get("date"))[0] or date_bounds(ev.get("published"))[0]
+            b = undated if first is None else bins.setdefault(bin_start(first, unit), [0, 0])
+            b[0] += 1
+            b[1] += ev.get("fatalities") or 0
+        return {
+            "unit": unit,
+            "bins": [[k, *v] for k, v in sorted(bins.items())],
+            "undated": undated,
+        }
+
+    def country_totals(self, **filters) -> list[dict]:
+        """Events matching the filters of :meth:`events` and their fatalities by the country of
+        their place, most events first: ``country_code``, ``place_id`` (the country as a place
+        of the store, which the ``place`` filter takes; None when the store does not hold it),
+        ``events``, ``fatalities``. Events with no place count under ``country_code`` None.
+        """
+        totals: dict[str | None, list] = {}
+        for ev in self.iter_events(**filters):
+            cc = ev.get("country_code") if ev.get("lat") is not None else None
+            t = totals.setdefault(cc, [None, 0, 0])
+            if ev.get("feature") == "country" and t[0] is None:
+                t[0] = ev.get("place_id")
+            t[1] += 1
+            t[2] += ev.get("fatalities") or 0
+        rows = [
+            {"country_code": cc, "place_id": pid, "events": n, "fatalities": f}
+            for cc, (pid, n, f) in totals.items()
+        ]
+        return sorted(rows, key=lambda r: (-r["events"], r["country_code"] or "~"))
+
+    def events_lacking(self, what: str, *, limit: int = 100, **filters) -> tuple[list[dict], int]:
+        """Events matching the filters of :meth:`events` that have no place (``what="place"``)
+        or no date of their own (``"date"``): the first ``limit`` in the order stored, and how
+        many there are. The map cannot draw the first, the timeline shows the others at their
+        document's publication date; the map's legend links to their list."""
+        if what not in LACKING:
+            raise InputError(f"what must be one of {', '.join(LACKING)}, not {what!r}")
+        check_page(limit, 0)
+        rows, n = [], 0
+        for ev in self.iter_events(**filters):
+            if not (ev.get("lat") is not None if what == "place" else ev.get("date")):
+                n += 1
+                if len(rows) < limit:
+                    rows.append(ev)
+        return rows, n
+
     @abc.abstractmethod
     def sources(self, event_id: int) -> list[dict]:
         """The reports an event was merged from, its own first (one when it is not merged):
@@ -469,6 +563,11 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def close(self) -> None:
         """Release the store's connections."""
+
+    @property
+    def location(self) -> str:
+        """Where the store is, for messages: its file, or its server's URL without password."""
+        return type(self).__name__
 
     def optimize(self) -> None:  # noqa: B027 - optional for a backend
         """Refresh the query planner's statistics after many writes (optional)."""

@@ -55,6 +55,7 @@ from geo.store.base import (
     type_name,
 )
 from geo.store.sqlite_incidents import IncidentsMixin
+from geo.store.sqlite_timeline import TimelineMixin
 
 if TYPE_CHECKING:  # pragma: no cover
     from geo.pipeline import Extracted
@@ -319,7 +320,7 @@ def _event_row(r: tuple) -> dict:
     return d
 
 
-class SQLiteStore(IncidentsMixin, Store):
+class SQLiteStore(IncidentsMixin, TimelineMixin, Store):
     """The store in one SQLite file; safe to share between threads (one connection each) and
     between processes (WAL, ``BEGIN IMMEDIATE``, a busy timeout).
 
@@ -341,6 +342,10 @@ class SQLiteStore(IncidentsMixin, Store):
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._init_schema()
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
 
     # -- connections ----------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:

@@ -41,7 +41,7 @@
     L.DomEvent.disableScrollPropagation(node);
   }
 
-  var cm = {layers: {}, places: Object.create(null), counts: {}};
+  var cm = {layers: {}, places: Object.create(null), counts: {}, view: {period: null, search: ""}};
 
   // Timings for the benchmarks (performance.getEntriesByType("mark")).
   function mark(name) {
@@ -109,6 +109,18 @@
       this.data = data;
       this._zooms = Object.create(null);
       this._shown = Object.create(null);
+    },
+
+    // New rows (the events of another period): clusters are made again, markers redrawn.
+    setRows: function (rows) {
+      this.rows = rows;
+      this._zooms = Object.create(null);
+      this._x = null;
+      if (this._fg) {
+        this._fg.clearLayers();
+        this._shown = Object.create(null);
+        this._draw();
+      }
     },
 
     // [lat, lng] of every place of this layer (its markers at the last zoom).
@@ -258,10 +270,9 @@
   });
 
   function addEvents(map, groups, data, bounds) {
-    var rows = data.event_types.map(function () { return []; });
+    var rows = rowsByType(data, data);
     var lat0 = 90, lat1 = -90, lon0 = 180, lon1 = -180;
     data.events.forEach(function (row) {
-      rows[row[2]].push(row);
       if (row[0] < lat0) lat0 = row[0];
       if (row[0] > lat1) lat1 = row[0];
       if (row[1] < lon0) lon0 = row[1];
@@ -273,6 +284,21 @@
     });
     cm.counts.eventMarkers = data.events.length;
   }
+
+  // The event rows of `got` (the page's data or a period's) for each type of the page, in the
+  // page's order: the types are matched by name.
+  function rowsByType(page, got) {
+    var at = Object.create(null), rows = page.event_types.map(function (t, i) {
+      at[t.name] = i;
+      return [];
+    });
+    got.events.forEach(function (row) {
+      var i = at[got.event_types[row[2]].name];
+      if (i !== undefined) rows[i].push(row);
+    });
+    return rows;
+  }
+
 
   // Drawn once the map has its first view: clusters are made for that zoom only.
   function drawEvents(groups, data) {
@@ -287,6 +313,7 @@
   }
 
   function makeHeat(groups, data) {
+    if (cm.layers.heatmap) groups.heatmap.removeLayer(cm.layers.heatmap);
     var top = 1;
     var pts = data.events.map(function (row) {
       var w = Math.log(1 + row[3]);
@@ -305,6 +332,7 @@
       className: "cm-event", iconSize: [24, 24], iconAnchor: [12, 24], popupAnchor: [0, -22]
     });
     var markers = [];
+    groups.statements.clearLayers();
     data.statements.forEach(function (row) {
       var where = [row[0], row[1]];
       row[2].forEach(function (p) {
@@ -321,6 +349,8 @@
 
   function addPlaces(groups, data, bounds) {
     var circles = [];
+    groups.places.clearLayers();
+    cm.places = Object.create(null);
     data.places.forEach(function (row) {
       var r = Math.min(30, 4 + 3 * Math.sqrt(row[2]));
       var c = L.circleMarker([row[0], row[1]], {
@@ -354,20 +384,8 @@
         pane: "cm-base", interactive: false,
         style: {color: "#a0a0a0", weight: 0.7, fillColor: "#f3f0e8", fillOpacity: 1}
       }).addTo(groups.countries);
-      if (groups.choropleth) {
-        L.geoJSON(fc, {
-          pane: "cm-choropleth",
-          filter: function (f) { return !!data.counts[f.properties.iso]; },
-          style: function (f) {
-            return {color: "#7a4a1a", weight: 0.6, fillOpacity: 0.75,
-              fillColor: classColor(data.counts[f.properties.iso], data)};
-          },
-          onEachFeature: function (f, layer) {
-            layer.bindTooltip(esc(countryName(f.properties, data)) + ": " +
-              esc(data.counts[f.properties.iso]) + " mentions");
-          }
-        }).addTo(groups.choropleth);
-      }
+      cm.outlines = fc;
+      drawChoropleth(groups, data);
       document.body.setAttribute("data-cm-countries", String(fc.features.length));
     }).catch(function (err) {
       document.body.setAttribute("data-cm-countries", "error");
@@ -375,37 +393,84 @@
     });
   }
 
+  // Mentions by country (data.counts): drawn again for each period of the timeline.
+  function drawChoropleth(groups, data) {
+    if (!groups.choropleth || !cm.outlines) return;
+    groups.choropleth.clearLayers();
+    L.geoJSON(cm.outlines, {
+      pane: "cm-choropleth",
+      filter: function (f) { return !!data.counts[f.properties.iso]; },
+      style: function (f) {
+        return {color: "#7a4a1a", weight: 0.6, fillOpacity: 0.75,
+          fillColor: classColor(data.counts[f.properties.iso], data)};
+      },
+      onEachFeature: function (f, layer) {
+        layer.bindTooltip(esc(countryName(f.properties, data)) + ": " +
+          esc(data.counts[f.properties.iso]) + " mentions");
+      }
+    }).addTo(groups.choropleth);
+  }
+
+  // A link to the map's data for the page's filters and the timeline's period.
+  function periodQuery(extra) {
+    var q = new URLSearchParams(cm.data.query);
+    var p = cm.view.period;
+    if (p) { q.set("start", p[0]); q.set("end", p[1]); }
+    for (var k in extra || {}) q.set(k, extra[k]);
+    return q.toString();
+  }
+
+  function fillLegend(box, data) {
+    var html = "<h4>Legend</h4>";
+    data.event_types.forEach(function (t) {
+      html += '<div><span class="cm-swatch" style="background:' + t.color +
+        '"><i class="fa-solid fa-' + t.icon + '"></i></span> ' + t.type +
+        ' <span class="cm-n">' + t.count + "</span></div>";
+    });
+    html += '<div><span class="cm-swatch" style="background:' + data.statement_color +
+      '"><i class="fa-solid fa-comment"></i></span> statement, dashed lines to the places it names</div>';
+    html += '<div><span class="cm-circle" style="border-color:' + data.place_color +
+      '"></span> place mentioned (size: mentions)</div>';
+    html += '<div><span class="cm-swatch cm-imprecise" style="background:#999"></span> ' +
+      "located at province or country level only</div>";
+    if (data.breaks.length) {
+      html += '<div class="cm-scale">Mentions by country: ';
+      var lo = 1;
+      data.breaks.forEach(function (b, i) {
+        html += '<span class="cm-class" style="background:' +
+          data.colors[Math.min(i + 1, data.colors.length - 1)] + '">' + lo +
+          (b > lo ? "&ndash;" + b : "") + "</span>";
+        lo = b + 1;
+      });
+      html += "</div>";
+    }
+    box.innerHTML = html;
+    // What is counted and what is not: the events on the map out of those matching, and the
+    // ones the map cannot draw (no place; no date: not in the timeline) one click away.
+    var n = el("div", "cm-n cm-mapped", box);
+    n.textContent = data.events_shown + " of " + data.events_matching + " matching events on the map" +
+      (data.truncated ? ": narrow the dates or the area to see all" : "");
+    var unplaced = data.events_matching - data.events_total;
+    var undated = cm.view.period || !cm.timeline ? 0 : cm.timeline.no_date;
+    if (unplaced > 0 || undated > 0) {
+      var line = el("div", "cm-n cm-unlisted", box);
+      var parts = [];
+      if (unplaced > 0) parts.push(unplaced + " with no place");
+      if (undated > 0) parts.push(undated + " with no date");
+      line.appendChild(document.createTextNode(parts.join(", ") + ": "));
+      var a = el("a", null, line, "list them");
+      a.href = data.unlisted_url + "?" + periodQuery();
+      a.target = "_top";
+    }
+  }
+
   function legend(map, data) {
     var ctl = L.control({position: "bottomright"});
     ctl.onAdd = function () {
       var box = L.DomUtil.create("div", "cm-legend leaflet-bar");
       quiet(box);
-      var html = "<h4>Legend</h4>";
-      data.event_types.forEach(function (t) {
-        html += '<div><span class="cm-swatch" style="background:' + t.color +
-          '"><i class="fa-solid fa-' + t.icon + '"></i></span> ' + t.type +
-          ' <span class="cm-n">' + t.count + "</span></div>";
-      });
-      html += '<div><span class="cm-swatch" style="background:' + data.statement_color +
-        '"><i class="fa-solid fa-comment"></i></span> statement, dashed lines to the places it names</div>';
-      html += '<div><span class="cm-circle" style="border-color:' + data.place_color +
-        '"></span> place mentioned (size: mentions)</div>';
-      html += '<div><span class="cm-swatch cm-imprecise" style="background:#999"></span> ' +
-        "located at province or country level only</div>";
-      if (data.breaks.length) {
-        html += '<div class="cm-scale">Mentions by country: ';
-        var lo = 1;
-        data.breaks.forEach(function (b, i) {
-          html += '<span class="cm-class" style="background:' +
-            data.colors[Math.min(i + 1, data.colors.length - 1)] + '">' + lo +
-            (b > lo ? "&ndash;" + b : "") + "</span>";
-          lo = b + 1;
-        });
-        html += "</div>";
-      }
-      html += '<div class="cm-n">' + data.events_shown + " of " + data.events_total +
-        " events" + (data.truncated ? ": narrow the dates or the area to see all" : "") + "</div>";
-      box.innerHTML = html;
+      cm.legendBox = box;
+      fillLegend(box, data);
       return box;
     };
     ctl.addTo(map);
@@ -419,13 +484,17 @@
       var form = el("form", null, box);
       form.method = "get";
       form.setAttribute("aria-label", "Filter by date and type");
-      var params = new URLSearchParams(window.location.search);
-      ["start", "end", "type", "offset", "lat", "lon", "zoom", "focus"].forEach(function (k) {
-        params.delete(k);
-      });
-      params.forEach(function (v, k) {
-        var h = el("input", null, form);
-        h.type = "hidden"; h.name = k; h.value = v;
+      var hidden = el("div", null, form);
+      form.addEventListener("submit", function () {
+        // the view's other parameters as they are now; a new range drops the period
+        hidden.textContent = "";
+        var params = new URLSearchParams(window.location.search);
+        ["start", "end", "type", "offset", "lat", "lon", "zoom", "focus", "period"].forEach(
+          function (k) { params.delete(k); });
+        params.forEach(function (v, k) {
+          var h = el("input", null, hidden);
+          h.type = "hidden"; h.name = k; h.value = v;
+        });
       });
       el("div", "cm-title", form, "Time");
       var row = el("div", "cm-row", form);
@@ -460,6 +529,7 @@
       // place would put thousands of options in the page. A place is listed under each of
       // its names (French, English, as a document wrote it): [name, lat, lon, id, shown as].
       var names = null, typed = null;
+      cm.resetSearch = function () { names = null; typed = null; };
       function suggest() {
         var v = folded(input.value);
         if (v === typed) return;
@@ -490,8 +560,19 @@
         });
         if (!hit) { input.classList.add("cm-miss"); return; }
         input.classList.remove("cm-miss");
+        cm.view.search = input.value;
         cm.show(hit[3], hit[1], hit[2], hit[4] || hit[0]);
+        saveView();
       }
+      cm.findPlace = function (text) {  // a view's search, restored: its popup, no move
+        input.value = text;
+        var v = folded(text), hit = null;
+        data.search.forEach(function (s) { if (!hit && folded(s[0]) === v) hit = s; });
+        if (!hit) return;
+        cm.view.search = text;
+        L.popup({autoPan: false}).setLatLng([hit[1], hit[2]])
+          .setContent("<b>" + esc(hit[4] || hit[0]) + "</b>").openOn(map);
+      };
       input.addEventListener("change", go);
       input.addEventListener("keydown", function (ev) { if (ev.key === "Enter") go(); });
       return box;
@@ -511,24 +592,496 @@
       el("div", "cm-title", panel, "Embed this map");
       var ta = el("textarea", null, panel);
       ta.readOnly = true; ta.rows = 3; ta.value = data.embed_code; ta.id = "cm-embed-code";
-      var q = new URLSearchParams(window.location.search);
-      ["lat", "lon", "zoom", "focus"].forEach(function (k) { q.delete(k); });
-      var qs = q.toString() ? "?" + q.toString() : "";
+      function exp(fmt) {
+        return function () { return data.base + "/export/events." + fmt + "?" + periodQuery(); };
+      }
       var links = [
         ["Documents", data.base + "/documents"],
-        ["Events GeoJSON", data.base + "/export/events.geojson" + qs],
-        ["Events CSV", data.base + "/export/events.csv" + qs],
-        ["Events GeoPackage", data.base + "/export/events.gpkg" + qs],
-        ["Snapshot PNG", data.base + "/snapshot.png" + qs],
+        ["Events GeoJSON", exp("geojson")],
+        ["Events CSV", exp("csv")],
+        ["Events GeoPackage", exp("gpkg")],
         ["API (OpenAPI)", data.base + "/openapi.json"]
       ];
       var ul = el("ul", null, panel);
-      links.forEach(function (l) { var a = el("a", null, el("li", null, ul), l[0]); a.href = l[1]; });
+      links.forEach(function (l) {
+        var a = el("a", null, el("li", null, ul), l[0]);
+        if (typeof l[1] === "function") viewLink(a, l[1]); else a.href = l[1];
+      });
+      var li = el("li", null, ul);
+      li.appendChild(document.createTextNode("Snapshot of this view: "));
+      snapshotLinks(li);
       el("div", "cm-credits", panel).innerHTML = data.credits;
       btn.addEventListener("click", function () { panel.classList.toggle("cm-hidden"); });
       return box;
     };
     ctl.addTo(map);
+  }
+
+  // -- the view in the URL ----------------------------------------------------------------------
+  // lat, lon, zoom, period (first/last day), layers (overlays shown), types (event types shown,
+  // when not all), search: history.replaceState keeps them, so a copied link opens this view.
+  var DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+  function readView(data) {
+    var q = new URLSearchParams(window.location.search), view = {period: null, search: "",
+      types: q.has("types") ? q.getAll("types") : null};
+    var p = (q.get("period") || "").split("/");
+    var lo = data.filters.start || "0000-01-01", hi = data.filters.end || "9999-12-31";
+    if (p.length === 2 && DAY.test(p[0]) && DAY.test(p[1]) && p[0] <= p[1] && p[1] >= lo &&
+        p[0] <= hi) {
+      view.period = [p[0] < lo ? lo : p[0], p[1] > hi ? hi : p[1]];
+    }
+    view.search = (q.get("search") || "").slice(0, 200);
+    return view;
+  }
+
+  function shownTypes() {
+    return cm.data.event_types.filter(function (t) {
+      return cm.map.hasLayer(cm.groups[t.key]);
+    }).map(function (t) { return t.name; });
+  }
+
+  function shownOverlays() {
+    return cm.data.overlays.filter(function (k) {
+      if (k === "events") return shownTypes().length > 0;
+      return !!cm.groups[k] && cm.map.hasLayer(cm.groups[k]);
+    });
+  }
+
+  function wrapLng(x) {
+    return x >= -180 && x <= 180 ? x : ((x + 180) % 360 + 360) % 360 - 180;
+  }
+
+  // The map's bounds as w,s,e,n (a box across the antimeridian has w > e); null: the world.
+  function viewBox() {
+    var b = cm.map.getBounds(), w = b.getWest(), e = b.getEast();
+    if (e - w >= 360) return null;
+    var r = function (x) { return Math.round(x * 1e4) / 1e4; };
+    return [r(wrapLng(w)), r(Math.max(-90, b.getSouth())), r(wrapLng(e)),
+      r(Math.min(90, b.getNorth()))];
+  }
+
+  function viewQuery() {
+    var q = new URLSearchParams(window.location.search), map = cm.map, c = map.getCenter().wrap();
+    q.set("lat", Math.max(-90, Math.min(90, c.lat)).toFixed(5));
+    q.set("lon", c.lng.toFixed(5));
+    q.set("zoom", String(Math.round(map.getZoom())));
+    q.delete("focus");
+    if (cm.view.period) q.set("period", cm.view.period.join("/")); else q.delete("period");
+    q.set("layers", shownOverlays().join(","));
+    q.delete("types");
+    var types = shownTypes();
+    if (types.length && types.length < cm.data.event_types.length) {
+      types.forEach(function (t) { q.append("types", t); });
+    }
+    if (cm.view.search) q.set("search", cm.view.search); else q.delete("search");
+    return q.toString();
+  }
+
+  function saveView() {
+    if (!cm.ready) return;
+    try {
+      window.history.replaceState(null, "", window.location.pathname + "?" + viewQuery());
+    } catch (err) { /* too many calls at once: the next change writes it */ }
+    updateLinks();
+  }
+
+  // Links that follow the view (exports, snapshots, this view): their href made again on change.
+  var viewLinks = [];
+
+  function viewLink(a, href) {
+    viewLinks.push([a, href]);
+    if (cm.ready) a.href = href();
+  }
+
+  function updateLinks() {
+    viewLinks.forEach(function (l) { l[0].href = l[1](); });
+  }
+
+  function pageHref() {  // the full page (an embed's link opens it, not the iframe's /map)
+    return cm.data.base + "/?" + viewQuery();
+  }
+
+  // The snapshot of what the map shows: the filters, the period, the map's bounds (within the
+  // filter's bbox), the overlays a snapshot draws, the one event type shown when others are off.
+  function snapshotHref(fmt) {
+    var q = new URLSearchParams(periodQuery()), b = viewBox();
+    var f = (q.get("bbox") || "").split(",").map(Number);
+    if (b && f.length === 4 && b[0] <= b[2] && f[0] <= f[2]) {
+      b = [Math.max(b[0], f[0]), Math.max(b[1], f[1]), Math.min(b[2], f[2]), Math.min(b[3], f[3])];
+      if (b[0] > b[2] || b[1] > b[3]) b = f;
+    }
+    if (b) q.set("bbox", b.join(","));
+    var layers = shownOverlays().filter(function (k) { return cm.data.snapshot_layers.indexOf(k) >= 0; });
+    if (layers.length) q.set("layers", layers.join(","));
+    var types = shownTypes();
+    if (!q.get("type") && types.length === 1 && cm.data.event_types.length > 1) q.set("type", types[0]);
+    return cm.data.snapshot_url + "." + fmt + "?" + q.toString();
+  }
+
+  function snapshotLinks(parent) {
+    cm.data.snapshot_formats.forEach(function (fmt, i) {
+      if (i) parent.appendChild(document.createTextNode(" "));
+      var a = el("a", "cm-snapshot", parent, fmt.toUpperCase());
+      a.setAttribute("download", "");
+      a.setAttribute("data-format", fmt);
+      viewLink(a, function () { return snapshotHref(fmt); });
+    });
+  }
+
+  // -- a period of the timeline: the layers redrawn from /map/layers.json -------------------------
+  function setLabelCount(prefix, n) {
+    var labels = document.querySelectorAll(".leaflet-control-layers-overlays label");
+    Array.prototype.forEach.call(labels, function (l) {
+      if (l.textContent.trim().indexOf(prefix) !== 0) return;
+      var walk = document.createTreeWalker(l, NodeFilter.SHOW_TEXT), node, last = null;
+      while ((node = walk.nextNode())) if (/\(\d+\)\s*$/.test(node.nodeValue)) last = node;
+      if (last) last.nodeValue = last.nodeValue.replace(/\(\d+\)(\s*)$/, "(" + n + ")$1");
+    });
+  }
+
+  function applyLayers(d) {
+    var data = cm.data, groups = cm.groups, map = cm.map;
+    expandEvents(d);
+    var rows = rowsByType(data, d), count = Object.create(null);
+    d.event_types.forEach(function (t) { count[t.name] = t.count; });
+    ["events", "statements", "places", "search", "counts", "breaks", "events_total", "events_shown",
+      "events_matching", "truncated", "popup_query", "statements_total", "places_total"]
+      .forEach(function (k) { data[k] = d[k]; });
+    cm.layers.events.forEach(function (c, i) {
+      c.type.count = count[c.type.name] || 0;
+      c.layer.setRows(rows[i]);
+      setLabelCount("Events: " + (c.type.name || "other") + " (", c.type.count);
+    });
+    setLabelCount("Statements (", data.statements_total);
+    setLabelCount("Places mentioned (", data.places_total);
+    if (groups.heatmap && typeof L.heatLayer === "function") {
+      if (map.hasLayer(groups.heatmap)) makeHeat(groups, data);
+      else if (cm.layers.heatmap) {
+        groups.heatmap.removeLayer(cm.layers.heatmap);
+        cm.layers.heatmap = null;
+        groups.heatmap.once("add", function () { makeHeat(groups, data); });
+      }
+    }
+    addStatements(groups, data, []);
+    addPlaces(groups, data, []);
+    drawChoropleth(groups, data);
+    if (cm.resetSearch) cm.resetSearch();
+    if (cm.legendBox) fillLegend(cm.legendBox, data);
+  }
+
+  function loadPeriod() {
+    if (cm.loading) cm.loading.abort();
+    var ctl = cm.loading = new AbortController(), body = document.body;
+    body.setAttribute("data-cm-loading", "1");
+    return fetch(cm.data.layers_url + "?" + periodQuery(), {credentials: "same-origin",
+      signal: ctl.signal}).then(function (r) {
+      if (!r.ok) throw new Error("layers: HTTP " + r.status);
+      return r.json();
+    }).then(function (d) {
+      if (ctl !== cm.loading) return;
+      applyLayers(d);
+      cm.loads = (cm.loads || 0) + 1;
+      body.removeAttribute("data-cm-loading");
+      body.setAttribute("data-cm-period", cm.view.period ? cm.view.period.join("/") : "");
+      body.setAttribute("data-cm-loads", String(cm.loads));
+      if (cm.timelineLabel) cm.timelineLabel();
+      saveView();
+      refreshCounts();
+    }).catch(function (err) {
+      if (err.name === "AbortError") return;
+      body.removeAttribute("data-cm-loading");
+      if (cm.timelineLabel) cm.timelineLabel("could not load this period");
+      if (window.console) console.warn(String(err));
+    });
+  }
+
+  // -- the timeline under the map ---------------------------------------------------------------
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  var STEP_MS = 900; // a step of the play button shows its bin this long once drawn
+  var BAR_H = 48, AXIS_H = 14;
+
+  function svgEl(tag, attrs, parent) {
+    var node = document.createElementNS(SVG_NS, tag);
+    for (var k in attrs) node.setAttribute(k, attrs[k]);
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+
+  function timelineBar(map, data) {
+    var box = el("div", "cm-timeline", document.body);
+    box.id = "cm-timeline";
+    box.setAttribute("aria-label", "Timeline of the matching events");
+    var head = el("div", "cm-tl-head", box);
+    var play = el("button", "cm-tl-play", head, "\u25B6 Play");
+    play.type = "button"; play.title = "step through the period, one bar at a time";
+    var all = el("button", "cm-tl-all", head, "All dates");
+    all.type = "button"; all.title = "show every date";
+    var unit = el("select", "cm-tl-unit", head);
+    unit.title = "one bar per";
+    var label = el("span", "cm-tl-label", head);
+    label.id = "cm-period";
+    var links = el("span", "cm-tl-links", head);
+    var here = el("a", null, links, "Link to this view");
+    here.id = "cm-view-link"; here.target = "_top";
+    viewLink(here, pageHref);
+    links.appendChild(document.createTextNode(" \u00b7 Snapshot of this view: "));
+    snapshotLinks(links);
+    var svg = svgEl("svg", {"class": "cm-tl-chart", role: "img"}, box);
+    var bins = [], bw = 1, drag = null, playing = null, resume = null;
+
+    function range() {  // the bins of the period: [first, last] indices
+      var p = cm.view.period;
+      if (!p || !bins.length) return null;
+      var i = 0, j = bins.length - 1;
+      while (i < j && bins[i][1] < p[0]) i++;
+      while (j > i && bins[j][0] > p[1]) j--;
+      return [i, j];
+    }
+
+    function clip(a, b) {
+      var lo = data.filters.start, hi = data.filters.end;
+      return [lo && lo > a ? lo : a, hi && hi < b ? hi : b];
+    }
+
+    function markBars(current) {
+      var r = range(), brush = svg.querySelector(".cm-brush");
+      Array.prototype.forEach.call(svg.querySelectorAll(".cm-bar"), function (bar, i) {
+        bar.classList.toggle("cm-out", !!r && (i < r[0] || i > r[1]));
+        bar.classList.toggle("cm-current", current === i);
+      });
+      if (!brush) return;
+      if (!r) { brush.setAttribute("width", 0); return; }
+      brush.setAttribute("x", r[0] * bw);
+      brush.setAttribute("width", (r[1] - r[0] + 1) * bw);
+    }
+
+    cm.timelineLabel = function (msg) {
+      var p = cm.view.period, t = cm.timeline;
+      var text = p ? (p[0] === p[1] ? p[0] : p[0] + " \u2013 " + p[1]) : "All dates";
+      text += msg ? ": " + msg : ": " + data.events_matching + " events, " + data.events_shown +
+        " on the map";
+      if (!p && t && t.undated.events) text += ", " + t.undated.events + " with no date at all";
+      label.textContent = text;
+    };
+
+    function draw() {
+      var t = cm.timeline;
+      bins = t.bins;
+      svg.textContent = "";
+      var W = svg.clientWidth || box.clientWidth || 600, n = bins.length;
+      svg.setAttribute("viewBox", "0 0 " + W + " " + (BAR_H + AXIS_H));
+      svg.setAttribute("aria-label", n + " bars, one per " + t.unit);
+      svg.setAttribute("data-unit", t.unit);
+      if (!n) {
+        svgEl("text", {x: 4, y: BAR_H / 2, "class": "cm-axis"}, svg).textContent = "No dated event";
+        return;
+      }
+      bw = W / n;
+      var top = Math.max.apply(null, bins.map(function (b) { return b[2]; })) || 1;
+      var gap = bw > 4 ? 1 : 0, every = Math.max(1, Math.ceil(70 / bw)), lastLabel = -every;
+      bins.forEach(function (b, i) {
+        var h = b[2] ? Math.max(2, Math.round(b[2] / top * (BAR_H - 4))) : 0;
+        var bar = svgEl("rect", {"class": "cm-bar", x: i * bw + gap / 2, y: BAR_H - h,
+          width: Math.max(1, bw - gap), height: h, "data-start": b[0], "data-end": b[1],
+          "data-count": b[2], "data-fatalities": b[3]}, svg);
+        svgEl("title", {}, bar).textContent = (b[0] === b[1] ? b[0] : b[0] + " \u2013 " + b[1]) +
+          ": " + b[2] + " event" + (b[2] === 1 ? "" : "s") + ", " + b[3] + " killed";
+        // a label where the year (or, for days and weeks, the month) changes, spaced out
+        var key = t.unit === "day" || t.unit === "week" ? b[0].slice(0, 7) : b[0].slice(0, 4);
+        var prev = i ? (t.unit === "day" || t.unit === "week" ? bins[i - 1][0].slice(0, 7) :
+          bins[i - 1][0].slice(0, 4)) : null;
+        if ((i === 0 || key !== prev) && i - lastLabel >= every) {
+          lastLabel = i;
+          svgEl("line", {x1: i * bw, x2: i * bw, y1: BAR_H, y2: BAR_H + 4, "class": "cm-tick"}, svg);
+          svgEl("text", {x: i * bw + 2, y: BAR_H + AXIS_H - 2, "class": "cm-axis"}, svg)
+            .textContent = key;
+        }
+      });
+      svgEl("line", {x1: 0, x2: W, y1: BAR_H, y2: BAR_H, "class": "cm-tick"}, svg);
+      svgEl("rect", {"class": "cm-brush", x: 0, y: 0, width: 0, height: BAR_H}, svg);
+      markBars(playing ? playing.cur : null);
+    }
+
+    function at(ev) {
+      var x = ev.clientX - svg.getBoundingClientRect().left;
+      return Math.max(0, Math.min(bins.length - 1, Math.floor(x / bw)));
+    }
+
+    function choose(i, j) {  // the period of bins i..j (every bin: every date)
+      stop(); resume = null;
+      cm.view.period = i === 0 && j === bins.length - 1 ? null : clip(bins[i][0], bins[j][1]);
+      markBars(null);
+      return loadPeriod();
+    }
+    cm.choose = choose;
+
+    svg.addEventListener("pointerdown", function (ev) {
+      if (!bins.length || ev.button !== 0) return;
+      drag = at(ev);
+      svg.setPointerCapture(ev.pointerId);
+      var brush = svg.querySelector(".cm-brush");
+      brush.setAttribute("x", drag * bw); brush.setAttribute("width", bw);
+    });
+    svg.addEventListener("pointermove", function (ev) {
+      if (drag === null) return;
+      var i = at(ev), brush = svg.querySelector(".cm-brush");
+      brush.setAttribute("x", Math.min(drag, i) * bw);
+      brush.setAttribute("width", (Math.abs(i - drag) + 1) * bw);
+    });
+    svg.addEventListener("pointerup", function (ev) {
+      if (drag === null) return;
+      var i = at(ev), a = Math.min(drag, i), b = Math.max(drag, i);
+      drag = null;
+      choose(a, b);
+    });
+
+    function stop() {
+      if (!playing) return;
+      clearTimeout(playing.timer);
+      resume = playing;
+      playing = null;
+      play.textContent = "\u25B6 Play";
+    }
+
+    function step() {
+      if (!playing) return;
+      if (playing.cur > playing.range[1]) {  // done: back to the whole period
+        var saved = playing.saved;
+        stop(); resume = null;
+        cm.view.period = saved;
+        markBars(null);
+        loadPeriod();
+        return;
+      }
+      var b = bins[playing.cur], run = playing;
+      cm.view.period = clip(b[0], b[1]);
+      markBars(playing.cur);
+      loadPeriod().then(function () {
+        if (playing !== run) return;
+        run.cur++;
+        run.timer = setTimeout(step, STEP_MS);
+      });
+    }
+
+    play.addEventListener("click", function () {
+      if (playing) { stop(); return; }
+      if (!bins.length) return;
+      var p = cm.view.period;
+      if (resume && p && resume.cur <= resume.range[1] &&
+          p[0] === clip(bins[resume.cur][0], bins[resume.cur][1])[0]) {
+        playing = resume;  // go on from the bar it stopped at
+      } else {
+        playing = {range: range() || [0, bins.length - 1], saved: p};
+        playing.cur = playing.range[0];
+      }
+      resume = null;
+      play.textContent = "\u275A\u275A Pause";
+      step();
+    });
+    all.addEventListener("click", function () { choose(0, bins.length - 1); });
+
+    function load(u) {
+      var q = new URLSearchParams(data.query);
+      if (u) q.set("unit", u);
+      return fetch(data.timeline_url + "?" + q.toString(), {credentials: "same-origin"})
+        .then(function (r) {
+          if (!r.ok) throw new Error("timeline: HTTP " + r.status);
+          return r.json();
+        }).then(function (t) {
+          cm.timeline = t;
+          unit.textContent = "";
+          t.units.forEach(function (name) {
+            var o = el("option", null, unit, "by " + name);
+            o.value = name;
+            if (name === t.unit) o.selected = true;
+          });
+          draw();
+          cm.timelineLabel();
+          if (cm.legendBox) fillLegend(cm.legendBox, data);
+          document.body.setAttribute("data-cm-timeline", String(t.bins.length));
+        }).catch(function (err) {
+          label.textContent = "The timeline could not be loaded.";
+          if (window.console) console.warn(String(err));
+        });
+    }
+    unit.addEventListener("change", function () { stop(); load(unit.value); });
+    window.addEventListener("resize", function () { if (cm.timeline) draw(); });
+    load(null);
+  }
+
+  // -- events and fatalities by country, for the view -------------------------------------------
+  function countsPanel(map, data) {
+    var ctl = L.control({position: "bottomleft"});
+    ctl.onAdd = function () {
+      var box = L.DomUtil.create("div", "cm-counts leaflet-bar");
+      quiet(box);
+      box.id = "cm-counts";
+      var btn = el("button", "cm-title", box, "Events by country in view");
+      btn.type = "button";
+      btn.setAttribute("aria-expanded", "true");
+      var body = cm.countsBody = el("div", "cm-counts-body", box);
+      btn.addEventListener("click", function () {
+        var hidden = body.classList.toggle("cm-hidden");
+        btn.setAttribute("aria-expanded", String(!hidden));
+      });
+      return box;
+    };
+    ctl.addTo(map);
+    var timer = null;
+    map.on("moveend", function () {
+      clearTimeout(timer);
+      timer = setTimeout(refreshCounts, 250);
+    });
+  }
+
+  // The map filtered to a country: its place in the store, else its outline's bounds.
+  function countryHref(row) {
+    var q = new URLSearchParams(window.location.search);
+    ["lat", "lon", "zoom", "focus", "search"].forEach(function (k) { q.delete(k); });
+    if (row.place) q.set("place", row.place);
+    else if (row.bbox) q.set("bbox", row.bbox.join(","));
+    else return null;
+    return window.location.pathname + "?" + q.toString();
+  }
+
+  function refreshCounts() {
+    var body = cm.countsBody;
+    if (!body) return;
+    if (cm.countsLoading) cm.countsLoading.abort();
+    var ctl = cm.countsLoading = new AbortController(), b = viewBox();
+    fetch(cm.data.country_counts_url + "?" + periodQuery(b ? {view: b.join(",")} : {}),
+      {credentials: "same-origin", signal: ctl.signal}).then(function (r) {
+      if (!r.ok) throw new Error("counts: HTTP " + r.status);
+      return r.json();
+    }).then(function (res) {
+      body.textContent = "";
+      el("div", "cm-counts-total", body, res.events + " events, " + res.fatalities + " killed");
+      var table = el("table", null, body), head = el("tr", null, el("thead", null, table));
+      ["Country", "Events", "Killed"].forEach(function (h) { el("th", null, head, h); });
+      var tbody = el("tbody", null, table);
+      res.countries.forEach(function (row) {
+        var tr = el("tr", null, tbody), td = el("td", null, tr), href = countryHref(row);
+        if (href) {
+          var a = el("a", null, td, row.name);
+          a.href = href; a.target = "_top"; a.title = "show only " + row.name;
+        } else td.textContent = row.name;
+        tr.setAttribute("data-iso", row.iso || "");
+        el("td", "cm-num", tr, String(row.events));
+        el("td", "cm-num", tr, String(row.fatalities));
+      });
+      if (res.unplaced) {
+        var tr = el("tr", "cm-unplaced", tbody), a = el("a", null, el("td", null, tr), "no place");
+        a.href = cm.data.unlisted_url + "?" + periodQuery() + "#no-place"; a.target = "_top";
+        el("td", "cm-num", tr, String(res.unplaced.events));
+        el("td", "cm-num", tr, String(res.unplaced.fatalities));
+      }
+      document.body.setAttribute("data-cm-counts", String(res.events) + "@" + (b || "world"));
+    }).catch(function (err) {
+      if (err.name === "AbortError") return;
+      body.textContent = "Could not count the events of this view.";
+      if (window.console) console.warn(String(err));
+    });
   }
 
   cm.show = function (id, lat, lon, name) {
@@ -557,6 +1110,12 @@
     cm.map = map;
     cm.groups = groups;
     cm.data = data;
+    cm.view = readView(data);
+    // the timeline takes the bottom of the page: the map is sized before it is fitted
+    document.body.classList.add("cm-with-timeline");
+    var c0 = map.getCenter(), z0 = map.getZoom();
+    map.invalidateSize({animate: false, pan: false});
+    map.setView(c0, z0, {animate: false});  // the centre the page was opened at, exactly
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     map.attributionControl.addAttribution(data.credits);
     // Fit the events; statements or places only when there is no event (a country's
@@ -580,10 +1139,22 @@
     searchControl(map, data);
     legend(map, data);
     embedControl(map, data);
+    countsPanel(map, data);
+    timelineBar(map, data);
     mark("cm-controls");
+    if (cm.view.types) {  // the event types of the view (the others unticked)
+      data.event_types.forEach(function (t) {
+        if (cm.view.types.indexOf(t.name) < 0) map.removeLayer(groups[t.key]);
+      });
+    }
     if (data.focus && cm.places[data.focus] && map.hasLayer(groups.places)) {
       cm.places[data.focus].openPopup();
     }
+    if (cm.view.search) cm.findPlace(cm.view.search);
+    cm.ready = true;
+    updateLinks();
+    if (cm.view.period) loadPeriod(); else refreshCounts();
+    map.on("moveend overlayadd overlayremove", saveView);
     document.body.setAttribute("data-cm-ready", "1");
   };
 
