@@ -244,7 +244,8 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
         if k + 1 >= len(spans):
             return []
         nxt = spans[k + 1]
-        if not _CONTAINER_GAP.match(text[span.end : nxt.start]):
+        gap = text[span.end : nxt.start]
+        if not (_CONTAINER_GAP.match(gap) or _IN_GAP.match(gap)):
             return []
         return [c for c in nxt.candidates if c.place.feature in ("admin1", "country")]
 
@@ -443,6 +444,8 @@ def _facility_before() -> re.Pattern[str]:
 
 
 _CONTAINER_GAP = re.compile(r"^(?:\s*,\s*|\s*\(\s*)$")
+# "Ariha in Idlib province", "Tessit, dans la région de Gao": in a division or a country
+_IN_GAP = re.compile(r"(?i)^\s*,?\s*(?:in|dans|en)(?:\s+[a-zà-ÿ'’\-]+){0,4}\s*['’]?\s*$")
 _LIST_GAP = re.compile(
     r"(?i)^(?:\s*,\s*|\s+(?:et|ou|and|or)\s+|\s*,\s*(?:et|and)\s+)"
     r"(?:(?:du|de la|de|des|d['’]|l['’]|la|le|les|the)\s*)?$"

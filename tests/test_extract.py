@@ -304,6 +304,36 @@ def test_place_and_its_precision(extractor, lang, text, place, geo):
     assert e.geo_precision == geo
 
 
+def test_a_town_in_the_province_named_after_it_is_that_province_s_town(extractor):
+    text = (
+        "BEIRUT (Reuters) - Syrian government forces shelled the town of Ariha in Idlib "
+        "province on Saturday, killing five civilians, rescue workers said."
+    )
+    e = extractor.extract(Document("t", text, "en", "2023-05-14")).events[0]
+    # Ariha is also Jericho's Arabic name: "in Idlib province" says which
+    assert e.place is not None and e.place.country_code == "SY" and e.geo_precision == 1
+
+
+def test_a_meeting_in_a_resort_is_placed_at_the_resort(extractor):
+    text = (
+        "The Turkish and Russian foreign ministers met in the Mediterranean resort of Antalya "
+        "on Saturday to discuss the situation in Syria."
+    )
+    e = extractor.extract(Document("t", text, "en", "2019-06-02")).events[0]
+    assert e.type == "Diplomacy" and e.place is not None and e.place.name == "Antalya"
+
+
+def test_a_capture_after_clashes_is_one_event_near_the_town(extractor):
+    text = (
+        "Islamic State militants took control of a village south of Kirkuk on Wednesday after "
+        "clashes with Iraqi security forces that killed three police officers."
+    )
+    events = extractor.extract(Document("t", text, "en", "2020-01-09")).events
+    assert len(events) == 1, [(e.type, e.subtype) for e in events]
+    e = events[0]
+    assert (e.type, e.place.name, e.geo_precision, e.fatalities) == ("Battles", "Kirkuk", 2, 3)
+
+
 @pytest.mark.parametrize(
     ("lang", "text", "division", "location"),
     [

@@ -118,6 +118,19 @@ def merge(drafts: list[Draft], text: str) -> list[Draft]:
                 if d.sent - max(o.seen) <= 2 and (o.type in VIOLENT) == (d.type in VIOLENT)
             ]
             target = same[-1] if same else (kin[-1] if kin else None)
+        if target is None and d.place is None:
+            # "took the village after clashes that killed three policemen": the sentence's
+            # unplaced clause of the same kind is the same incident, whoever it names
+            target = next(
+                (
+                    o
+                    for o in out
+                    if o.type == d.type
+                    and o.sent == d.sent
+                    and not OTHER.search(text, max(d.span[0], d.hit.start - 40), d.hit.end)
+                ),
+                None,
+            )
         if target is None:
             target = next((o for o in out if _compatible(o, d)), None)
         if target is None:

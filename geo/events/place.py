@@ -17,7 +17,8 @@ _GEO_NOUN = (
     r"préfecture|municipalité|camp|île|city|towns?|villages?|provinces?|regions?|governorate|"
     r"suburbs?|outskirts|areas?|neighbou?rhoods?|state|territory|county|municipality|island|"
     r"districts?|secteurs?|zones?|enclaves?|fiefs?|bastions?|strongholds?|"
-    r"camp|oblast|port|aéroport|marché|market|airport|harbou?r|hôtel|hotel"
+    r"camp|oblast|port|aéroport|marché|market|airport|harbou?r|hôtel|hotel|"
+    r"resorts?|station\s+balnéaire"
 )
 # Nouns of a first-level division: a city named after one ("la région de Raqa") stands for it.
 _REGION_NOUN = re.compile(
@@ -108,6 +109,7 @@ def precision_of(text: str, m: Mention, loc: re.Match[str] | None) -> str:
     return prec
 
 
+_DIR_END = re.compile(rf"\b(?:{_DIR})\s+{_OF}$", re.IGNORECASE)
 _QUARTER = re.compile(r"quartiers?|neighbou?rhoods?|districts?|secteurs?", re.IGNORECASE)
 _NEAR_PREP = re.compile(r"(?:near|outside|around|close\s+to)\b", re.IGNORECASE)
 
@@ -126,7 +128,10 @@ def geo_precision(m: Mention, loc: re.Match[str] | None, prec: str) -> int:
     if geo and _QUARTER.fullmatch(geo) and m.place.feature in ("city", "site"):
         return 1  # a neighbourhood of a known city: ACLED codes the city, precisely
     near = loc is not None and (
-        loc.groupdict().get("near") or loc.groupdict().get("dir") or _NEAR_PREP.match(loc.group())
+        loc.groupdict().get("near")
+        or loc.groupdict().get("dir")
+        or _NEAR_PREP.match(loc.group())
+        or _DIR_END.search(loc.group())  # "a village south of Kirkuk": near it, not in it
     )
     if m.precision == "admin2" or prec == "admin2" or near:
         return 2
