@@ -139,7 +139,12 @@ def test_layers_json_gives_a_period_and_keeps_text_escaped(client):
     assert d["events_matching"] == d["events_shown"] == 1
     popups = json.dumps([row[4] for row in d["events"]])
     assert "<script>" not in popups and "&lt;script&gt;" in popups
+    assert d["places"] and d["places_total"] == len(d["places"])
+    # the places mentioned left out (their layer hidden): the rest is the same
+    lean = client.get("/map/layers.json?start=2024-04-01&end=2024-04-30&places=0").json
+    assert lean["places"] is None and lean["events"] == d["events"]
     assert client.get("/map/layers.json?start=2024-05-01&end=2024-04-01").status_code == 400
+    assert client.get("/map/layers.json?places=yes").status_code == 400
 
 
 def test_unlisted_page_lists_what_the_map_cannot_draw(client):

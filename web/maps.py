@@ -509,13 +509,16 @@ def map_data(
     base_url: str = "",
     max_events: int = MAX_MAP_EVENTS,
     lang: str = DEFAULT_LANG,
+    with_places: bool = True,
 ) -> dict:
     """What the page's script draws for these filters: the event groups, the statements, the
     places, the search list and the choropleth's counts, every piece of text from the store
     escaped here (popups, layer labels) or marked raw (names set with ``.textContent``).
 
     The map page carries it in its JSON block; ``/map/layers.json`` answers it for a period
-    of the timeline, so the page redraws its layers without reloading.
+    of the timeline, so the page redraws its layers without reloading. ``with_places=False``
+    leaves the places mentioned out (``places`` None), the slowest part for a period: the
+    page asks for them only while their layer is shown.
 
     Example
     -------
@@ -539,7 +542,9 @@ def map_data(
     _, n_matching = store.events(**ev_filters, limit=0)
     statements, n_statements = store.statements(**filters, limit=MAX_STATEMENTS)
     place_filters = {k: v for k, v in filters.items() if k != "actor"}
-    places, n_places = store.places(**place_filters, limit=MAP_PLACES)
+    places, n_places = (
+        store.places(**place_filters, limit=MAP_PLACES) if with_places else ([], None)
+    )
     counts = store.country_counts(**{k: v for k, v in filters.items() if k in ("start", "end")})
 
     types = sorted({g["type"] or "" for g in ev_groups}, key=type_order)
@@ -587,7 +592,9 @@ def map_data(
             [p["lat"], p["lon"], p.get("mentions") or 0, _place_html(p, base_url, lang), p["id"]]
             for p in places
             if p.get("lat") is not None and p.get("lon") is not None
-        ],
+        ]
+        if with_places
+        else None,
         "places_total": n_places,
         # raw text: the script sets it with .value / .textContent, never as HTML. Each place
         # once per name (French, English, as written): [name, lat, lon, id, name shown].

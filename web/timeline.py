@@ -4,7 +4,8 @@ and the list of the events the map cannot draw.
 - ``/map/timeline.json``: the matching events by day, week or month (the unit chosen from the
   range unless ``unit`` is given), every bin of the range listed, empty ones too;
 - ``/map/layers.json``: what the page draws (:func:`web.maps.map_data`) for the filters, the
-  timeline's period being the ``start`` and ``end``: the page redraws without reloading;
+  timeline's period being the ``start`` and ``end``: the page redraws without reloading
+  (``places=0``: without the places mentioned, asked for only while their layer is shown);
 - ``/map/countries.json``: events and fatalities by country for the filters within ``view``
   (the map's bounds), each with the ``place`` value that filters the map to it;
 - ``/map/unlisted``: an HTML list of the matching events with no place or no date.
@@ -125,9 +126,16 @@ def timeline():
 
 @bp.get(maps.LAYERS_PATH)
 def layers():
-    """The layers' data of the map for these filters (the page's period as start and end)."""
+    """The layers' data of the map for these filters (the page's period as start and end);
+    ``places=0`` leaves the places mentioned out."""
     filters = api.parse_filters(request.args, api.FILTERS["events"])
-    return jsonify(maps.map_data(get_store(), **filters, lang=page_lang(request.args)))
+    places = request.args.get("places", "1")
+    if places not in ("0", "1"):
+        raise InputError("places must be 0 or 1")
+    data = maps.map_data(
+        get_store(), **filters, lang=page_lang(request.args), with_places=places == "1"
+    )
+    return jsonify(data)
 
 
 def _within(view: tuple, bbox: tuple | None) -> tuple | None:

@@ -745,16 +745,21 @@
     expandEvents(d);
     var rows = rowsByType(data, d), count = Object.create(null);
     d.event_types.forEach(function (t) { count[t.name] = t.count; });
-    ["events", "statements", "places", "search", "counts", "breaks", "events_total", "events_shown",
-      "events_matching", "truncated", "popup_query", "statements_total", "places_total"]
+    ["events", "statements", "counts", "breaks", "events_total", "events_shown",
+      "events_matching", "truncated", "popup_query", "statements_total"]
       .forEach(function (k) { data[k] = d[k]; });
+    // the places mentioned come only while their layer is shown (the slowest part to count)
+    cm.placesStale = d.places == null;
+    if (!cm.placesStale) {
+      ["places", "search", "places_total"].forEach(function (k) { data[k] = d[k]; });
+    }
     cm.layers.events.forEach(function (c, i) {
       c.type.count = count[c.type.name] || 0;
       c.layer.setRows(rows[i]);
       setLabelCount("Events: " + (c.type.name || "other") + " (", c.type.count);
     });
     setLabelCount("Statements (", data.statements_total);
-    setLabelCount("Places mentioned (", data.places_total);
+    if (!cm.placesStale) setLabelCount("Places mentioned (", data.places_total);
     if (groups.heatmap && typeof L.heatLayer === "function") {
       if (map.hasLayer(groups.heatmap)) makeHeat(groups, data);
       else if (cm.layers.heatmap) {
@@ -764,7 +769,7 @@
       }
     }
     addStatements(groups, data, []);
-    addPlaces(groups, data, []);
+    if (!cm.placesStale) addPlaces(groups, data, []);
     drawChoropleth(groups, data);
     if (cm.resetSearch) cm.resetSearch();
     if (cm.legendBox) fillLegend(cm.legendBox, data);
@@ -774,7 +779,8 @@
     if (cm.loading) cm.loading.abort();
     var ctl = cm.loading = new AbortController(), body = document.body;
     body.setAttribute("data-cm-loading", "1");
-    return fetch(cm.data.layers_url + "?" + periodQuery(), {credentials: "same-origin",
+    var places = cm.groups.places && cm.map.hasLayer(cm.groups.places) ? {} : {places: "0"};
+    return fetch(cm.data.layers_url + "?" + periodQuery(places), {credentials: "same-origin",
       signal: ctl.signal}).then(function (r) {
       if (!r.ok) throw new Error("layers: HTTP " + r.status);
       return r.json();
@@ -1011,6 +1017,7 @@
   }
 
   // -- events and fatalities by country, for the view -------------------------------------------
+  var SMALL_MAP = 600; // map pixels high: below (an 800x600 embed), the panel starts folded
   function countsPanel(map, data) {
     var ctl = L.control({position: "bottomleft"});
     ctl.onAdd = function () {
@@ -1021,6 +1028,10 @@
       btn.type = "button";
       btn.setAttribute("aria-expanded", "true");
       var body = cm.countsBody = el("div", "cm-counts-body", box);
+      if (map.getSize().y < SMALL_MAP) {  // a small embed shows its data first
+        body.classList.add("cm-hidden");
+        btn.setAttribute("aria-expanded", "false");
+      }
       btn.addEventListener("click", function () {
         var hidden = body.classList.toggle("cm-hidden");
         btn.setAttribute("aria-expanded", String(!hidden));
@@ -1155,6 +1166,9 @@
     updateLinks();
     if (cm.view.period) loadPeriod(); else refreshCounts();
     map.on("moveend overlayadd overlayremove", saveView);
+    if (groups.places) {  // places left out of a period while hidden: asked for when shown
+      groups.places.on("add", function () { if (cm.placesStale) loadPeriod(); });
+    }
     document.body.setAttribute("data-cm-ready", "1");
   };
 
