@@ -95,11 +95,14 @@ def test_sqlite_counts_as_the_contract_does(store, unit, filters):
 
 
 def test_counts_by_country_and_the_events_the_map_cannot_draw(store):
+    def key(r):
+        return (r["country_code"], r.get("admin1"), r["events"], r["fatalities"])
+
     fast = store.country_totals()
-    slow = Store.country_totals(store)
-    assert [(r["country_code"], r["events"], r["fatalities"]) for r in fast] == [
-        (r["country_code"], r["events"], r["fatalities"]) for r in slow
-    ]
+    assert list(map(key, fast)) == list(map(key, Store.country_totals(store)))
+    divisions = store.admin1_totals()
+    assert list(map(key, divisions)) == list(map(key, Store.admin1_totals(store)))
+    assert sum(d["events"] for d in divisions) == 17  # every placed event, once
     by_cc = {r["country_code"]: r for r in fast}
     assert by_cc["SY"]["events"] == 16 and by_cc["DE"]["events"] == 1
     assert by_cc[None] == {"country_code": None, "place_id": None, "events": 1, "fatalities": 20}
@@ -167,6 +170,10 @@ def test_countries_json_counts_the_view(client):
     assert (world["events"], world["fatalities"]) == (18, 25)
     syria = world["countries"][0]
     assert syria["name"] == "Syrie" and syria["place"] and syria["bbox"] is None
+    # its first-level divisions add up to it
+    assert sum(d["events"] for d in syria["divisions"]) == 16
+    assert sum(d["fatalities"] for d in syria["divisions"]) == 5
+    assert ("Damascus Governorate", 12) in [(d["name"], d["events"]) for d in syria["divisions"]]
     germany = world["countries"][1]  # not a place of the store: filtered by its outline
     assert germany["place"] is None and germany["bbox"][0] < 10 < germany["bbox"][2]
     view = client.get("/map/countries.json?view=30,30,45,40&lang=en&start=2024-03-01").json
@@ -350,14 +357,25 @@ def test_counts_panel_counts_the_view_and_each_country_filters_the_map(server, b
     open_map(browser, server + "/?lat=30&lon=20&zoom=2")  # the whole world in view
     browser.wait_for("(document.body.getAttribute('data-cm-counts') || '').endsWith('@world')")
     rows = browser.eval(
-        "Array.from(document.querySelectorAll('#cm-counts tbody tr'), tr =>"
-        " Array.from(tr.cells, td => td.textContent))"
+        "Array.from(document.querySelectorAll('#cm-counts tbody tr:not(.cm-division)'), tr =>"
+        " Array.from(tr.cells, td => td.textContent.replace(/^[\u25b8\u25be]/, '')))"
     )
     expected = {r["country_code"]: r for r in store.country_totals()}
     assert rows == [
         ["Syrie", str(expected["SY"]["events"]), str(expected["SY"]["fatalities"])],
         ["Allemagne", "1", "0"],
         ["no place", "1", "20"],
+    ]
+    # a country unfolds into its first-level divisions, as the store counts them
+    assert browser.eval("document.querySelectorAll('#cm-counts tr.cm-division:not(.cm-hidden)')"
+                        ".length") == 0  # fmt: skip
+    browser.eval("document.querySelector('#cm-counts tr[data-iso=SY] .cm-fold').click()")
+    divisions = browser.eval(
+        "Array.from(document.querySelectorAll('#cm-counts tr.cm-division:not(.cm-hidden)'),"
+        " tr => [tr.cells[0].textContent, +tr.cells[1].textContent])"
+    )
+    assert divisions == [
+        [d["admin1_name"], d["events"]] for d in store.admin1_totals() if d["country_code"] == "SY"
     ]
     total = browser.eval("document.querySelector('#cm-counts .cm-counts-total').textContent")
     assert total == "18 events, 25 killed"
@@ -370,14 +388,14 @@ def test_counts_panel_counts_the_view_and_each_country_filters_the_map(server, b
     # the view moves to Germany: the panel counts what is in it
     browser.eval("void conflictmap.map.setView([51, 10], 6, {animate: false})")
     browser.wait_for("!(document.body.getAttribute('data-cm-counts') || '').endsWith('@world')")
-    browser.wait_for("document.querySelectorAll('#cm-counts tbody tr').length === 1")
+    browser.wait_for("document.querySelectorAll('#cm-counts tbody tr.cm-country').length === 1")
     assert browser.eval("document.querySelector('#cm-counts tbody tr').textContent") == (
-        "Allemagne10"
+        "\u25b8Allemagne10"
     )
     # a country's link filters the map to it
     browser.open(server + "/?lat=30&lon=20&zoom=2")
-    browser.wait_for("document.querySelectorAll('#cm-counts tbody a').length === 3")
-    href = browser.eval("document.querySelector('#cm-counts tbody a').href")
+    browser.wait_for("document.querySelectorAll('#cm-counts tbody tr.cm-country').length === 2")
+    href = browser.eval("document.querySelector('#cm-counts tr[data-iso=SY] a').href")
     place = parse_qs(urlsplit(href).query)["place"][0]
     open_map(browser, href)
     legend = browser.eval("document.querySelector('.cm-legend .cm-mapped').textContent")

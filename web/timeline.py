@@ -6,8 +6,9 @@ and the list of the events the map cannot draw.
 - ``/map/layers.json``: what the page draws (:func:`web.maps.map_data`) for the filters, the
   timeline's period being the ``start`` and ``end``: the page redraws without reloading
   (``places=0``: without the places mentioned, asked for only while their layer is shown);
-- ``/map/countries.json``: events and fatalities by country for the filters within ``view``
-  (the map's bounds), each with the ``place`` value that filters the map to it;
+- ``/map/countries.json``: events and fatalities by country and first-level division for the
+  filters within ``view`` (the map's bounds), each with the ``place`` value that filters the
+  map to it;
 - ``/map/unlisted``: an HTML list of the matching events with no place or no date.
 
 Each takes the map's filters (``bbox``, ``start``, ``end``, ``type``, ``actor``, ``place``,
@@ -37,6 +38,7 @@ AUTO_UNITS = ((92, "day"), (3 * 366, "week"), (40 * 366, "month"))
 UNLISTED_ROWS = 200  # events listed per kind on /map/unlisted (the count says how many)
 MAX_BINS = 3_000  # bars of a timeline at most (a unit too fine for the range is refused)
 MAX_COUNTRIES = 60  # rows of the counts panel (the rest summed in one "other countries" row)
+MAX_DIVISIONS = 12  # first-level divisions listed under a country (the rest summed)
 
 
 def bin_end(first: str, unit: str) -> str:
@@ -167,6 +169,34 @@ def _bounds(geometry: dict) -> list[float]:
     return [round(v, 3) for v in shape(geometry).bounds]
 
 
+def _divisions(rows: list[dict]) -> list[dict]:
+    """A country's first-level divisions for the panel, most events first: ``name`` (raw
+    text), ``events``, ``fatalities``, ``place`` (the value of the ``place`` filter, None when
+    the store does not hold the division as a place); past :data:`MAX_DIVISIONS`, one row sums
+    the rest."""
+    out = [
+        {
+            "name": r["admin1_name"] or r["admin1"] or "no first-level division",
+            "events": r["events"],
+            "fatalities": r["fatalities"],
+            "place": r["place_id"],
+        }
+        for r in rows
+    ]
+    if len(out) > MAX_DIVISIONS:
+        rest = out[MAX_DIVISIONS - 1 :]
+        out = out[: MAX_DIVISIONS - 1]
+        out.append(
+            {
+                "name": f"{len(rest)} other divisions",
+                "events": sum(r["events"] for r in rest),
+                "fatalities": sum(r["fatalities"] for r in rest),
+                "place": None,
+            }
+        )
+    return out
+
+
 @bp.get(maps.COUNTRIES_PATH)
 def countries():
     """Events and fatalities by country for the filters in the map's ``view`` (w,s,e,n)."""
@@ -178,7 +208,11 @@ def countries():
         if box is None:
             return jsonify({"countries": [], "events": 0, "fatalities": 0, "unplaced": None})
         filters["bbox"] = box
-    rows = get_store().country_totals(**filters)
+    store = get_store()
+    rows = store.country_totals(**filters)
+    divisions: dict[str, list[dict]] = {}
+    for d in store.admin1_totals(**filters):
+        divisions.setdefault(d["country_code"], []).append(d)
     outlines = _countries(lang)
     out, unplaced = [], None
     for r in rows:
@@ -196,6 +230,7 @@ def countries():
             # the bounds of its outline
             "place": r["place_id"],
             "bbox": None if r["place_id"] or not c else _bounds(c["geometry"]),
+            "divisions": _divisions(divisions.get(cc, [])),
         }
         out.append(row)
     if len(out) > MAX_COUNTRIES:
@@ -209,6 +244,7 @@ def countries():
                 "fatalities": sum(r["fatalities"] for r in rest),
                 "place": None,
                 "bbox": None,
+                "divisions": [],
             }
         )
     return jsonify(

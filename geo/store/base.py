@@ -498,6 +498,33 @@ class Store(abc.ABC):
         ]
         return sorted(rows, key=lambda r: (-r["events"], r["country_code"] or "~"))
 
+    def admin1_totals(self, **filters) -> list[dict]:
+        """Events matching the filters of :meth:`events` and their fatalities by the
+        first-level division of their place, most events first: ``country_code``, ``admin1``
+        (its code, ``SY.09``), ``admin1_name``, ``place_id`` (the division as a place of the
+        store, which the ``place`` filter takes; None when the store does not hold it),
+        ``events``, ``fatalities``. Events with no place are left out; those at a place with
+        no division (a country) count under ``admin1`` None.
+        """
+        totals: dict[tuple, list] = {}
+        for ev in self.iter_events(**filters):
+            if ev.get("lat") is None:
+                continue
+            key = (ev.get("country_code"), ev.get("admin1"))
+            t = totals.setdefault(key, [ev.get("admin1_name"), None, 0, 0])
+            if ev.get("feature") == "admin1" and t[1] is None:
+                t[1] = ev.get("place_id")
+            t[2] += 1
+            t[3] += ev.get("fatalities") or 0
+        rows = [
+            {"country_code": cc, "admin1": a1, "admin1_name": name, "place_id": pid,
+             "events": n, "fatalities": f}
+            for (cc, a1), (name, pid, n, f) in totals.items()
+        ]  # fmt: skip
+        return sorted(
+            rows, key=lambda r: (-r["events"], r["country_code"] or "~", r["admin1"] or "~")
+        )
+
     def events_lacking(self, what: str, *, limit: int = 100, **filters) -> tuple[list[dict], int]:
         """Events matching the filters of :meth:`events` that have no place (``what="place"``)
         or no date of their own (``"date"``): the first ``limit`` in the order stored, and how

@@ -1,7 +1,7 @@
 """The map's timeline and its counts in the SQLite store, each in one query.
 
-:class:`geo.store.base.Store` builds :meth:`date_histogram`, :meth:`country_totals` and
-:meth:`events_lacking` on ``iter_events`` (every backend has them); here SQLite counts with
+:class:`geo.store.base.Store` builds :meth:`date_histogram`, :meth:`country_totals`,
+:meth:`admin1_totals` and :meth:`events_lacking` on ``iter_events`` (every backend has them); here SQLite counts with
 ``GROUP BY`` over the same filters, so the page asks for the timeline of a million events
 without reading them. Its host (``SQLiteStore``) gives ``_checked_event_filters`` and ``_read``.
 """
@@ -68,6 +68,33 @@ class TimelineMixin:
             for cc, n, f in rows
         ]
         return sorted(out, key=lambda r: (-r["events"], r["country_code"] or "~"))
+
+    def admin1_totals(self, **filters) -> list[dict]:
+        where, params = self._checked_event_filters(filters)
+        rows = self._read(
+            "SELECT p.country_code, p.admin1, max(p.admin1_name), count(*), "
+            f"coalesce(sum(e.fatalities), 0) FROM events e JOIN places p ON p.pk = e.place_pk"
+            f"{where} GROUP BY p.country_code, p.admin1",
+            params,
+        )
+        codes = sorted({a1 for _, a1, _, _, _ in rows if a1})
+        ids = {}
+        if codes:  # the division as a place of the store, the most mentioned when several
+            marks = ",".join("?" * len(codes))
+            for cc, a1, pid in self._read(
+                "SELECT country_code, admin1, id FROM places WHERE feature = 'admin1' "
+                f"AND admin1 IN ({marks}) ORDER BY n_mentions",
+                codes,
+            ):
+                ids[(cc, a1)] = pid
+        out = [
+            {"country_code": cc, "admin1": a1, "admin1_name": name,
+             "place_id": ids.get((cc, a1)), "events": n, "fatalities": f}
+            for cc, a1, name, n, f in rows
+        ]  # fmt: skip
+        return sorted(
+            out, key=lambda r: (-r["events"], r["country_code"] or "~", r["admin1"] or "~")
+        )
 
     def events_lacking(self, what: str, *, limit: int = 100, **filters) -> tuple[list[dict], int]:
         from geo.store.sqlite import _EVENT_SELECT, _event_row  # the host's module

@@ -1072,14 +1072,37 @@
       ["Country", "Events", "Killed"].forEach(function (h) { el("th", null, head, h); });
       var tbody = el("tbody", null, table);
       res.countries.forEach(function (row) {
-        var tr = el("tr", null, tbody), td = el("td", null, tr), href = countryHref(row);
+        var tr = el("tr", "cm-country", tbody), td = el("td", null, tr), href = countryHref(row);
+        var subs = (row.divisions || []).map(function (d) {
+          var sub = el("tr", "cm-division cm-hidden", null), cell = el("td", null, sub);
+          var h = countryHref({place: d.place});
+          if (h) {
+            var a = el("a", null, cell, d.name);
+            a.href = h; a.target = "_top"; a.title = "show only " + d.name;
+          } else cell.textContent = d.name;
+          el("td", "cm-num", sub, String(d.events));
+          el("td", "cm-num", sub, String(d.fatalities));
+          return sub;
+        });
+        if (subs.length) {  // the country's first-level divisions, folded
+          var more = el("button", "cm-fold", td, "\u25B8");
+          more.type = "button"; more.title = "by first-level division";
+          more.setAttribute("aria-expanded", "false");
+          more.addEventListener("click", function () {
+            var open = more.getAttribute("aria-expanded") !== "true";
+            more.setAttribute("aria-expanded", String(open));
+            more.textContent = open ? "\u25BE" : "\u25B8";
+            subs.forEach(function (sub) { sub.classList.toggle("cm-hidden", !open); });
+          });
+        }
         if (href) {
           var a = el("a", null, td, row.name);
           a.href = href; a.target = "_top"; a.title = "show only " + row.name;
-        } else td.textContent = row.name;
+        } else td.appendChild(document.createTextNode(row.name));
         tr.setAttribute("data-iso", row.iso || "");
         el("td", "cm-num", tr, String(row.events));
         el("td", "cm-num", tr, String(row.fatalities));
+        subs.forEach(function (sub) { tbody.appendChild(sub); });
       });
       if (res.unplaced) {
         var tr = el("tr", "cm-unplaced", tbody), a = el("a", null, el("td", null, tr), "no place");
