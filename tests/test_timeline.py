@@ -292,6 +292,15 @@ def test_timeline_bars_count_the_store_and_a_brushed_period_redraws_the_map(serv
         "2024-01-01/2024-01-14",
     ]
     assert browser.eval("document.querySelector('.cm-tl-play').textContent").endswith("Play")
+    # the keyboard moves the period by one bar
+    browser.eval("document.querySelector('.cm-tl-chart').focus()")
+    for kind in ("keyDown", "keyUp"):
+        browser.send(
+            "Input.dispatchKeyEvent", type=kind, key="ArrowRight", code="ArrowRight",
+            windowsVirtualKeyCode=39,
+        )  # fmt: skip
+    browser.wait_for("document.body.getAttribute('data-cm-period') === '2024-01-08/2024-01-21'")
+    assert drawn_events(browser)["Battles"] == 5  # Damascus, 8-12 January
     assert [c for c in browser.console() if c.startswith("EXCEPTION")] == []
 
 

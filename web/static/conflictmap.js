@@ -942,6 +942,29 @@
       choose(a, b);
     });
 
+    // The keyboard: arrows move the period by one bar, with Shift they stretch it; Home and
+    // End go to the first and last bar; Escape shows every date.
+    svg.setAttribute("tabindex", "0");
+    svg.addEventListener("keydown", function (ev) {
+      var n = bins.length, r = range();
+      if (!n) return;
+      var i = r ? r[0] : -1, j = r ? r[1] : -1, d = 0;
+      if (ev.key === "ArrowLeft") d = -1;
+      else if (ev.key === "ArrowRight") d = 1;
+      else if (ev.key === "Home") { i = j = 0; }
+      else if (ev.key === "End") { i = j = n - 1; }
+      else if (ev.key === "Escape") { i = 0; j = n - 1; }
+      else return;
+      ev.preventDefault();
+      if (d && !r) { i = j = d > 0 ? 0 : n - 1; }
+      else if (d && ev.shiftKey) { j = Math.max(i, Math.min(n - 1, j + d)); }
+      else if (d) {
+        if (i + d < 0 || j + d > n - 1) return;
+        i += d; j += d;
+      }
+      choose(i, j);
+    });
+
     function stop() {
       if (!playing) return;
       clearTimeout(playing.timer);
