@@ -33,6 +33,17 @@ def _words() -> dict[str, dict[str, str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _division_words() -> frozenset[str]:
+    """Generic words a division's name may bear beside its compass word, in every language."""
+    return frozenset(
+        _key(cells[1])
+        for code in LANGUAGES
+        for cells in read_lexicon(code, "geoparse_directions")
+        if cells[0].strip() == "division"
+    )
+
+
 def _key(phrase: str) -> str:
     return " ".join(fold(phrase).replace("-", " ").split())
 
@@ -68,9 +79,17 @@ def _direction_of(name_key: str) -> str | None:
     core = split_feature_cue(name_key)[0]
     core = re.sub(r"^(?:l|la|le|the) ", "", core)  # "province de l'Extrême-Nord"
     core = _key(core)
+    tokens = core.split()
+    generic = _division_words()
+    cores = [core]
+    if len(tokens) > 1 and tokens[-1] in generic:
+        cores.append(" ".join(tokens[:-1]))  # "Northern District"
+    if len(tokens) > 1 and tokens[0] in generic:
+        cores.append(" ".join(tokens[1:]))  # "Région Nord"
     for words in _words().values():
-        if core in words:
-            return words[core]
+        for c in cores:
+            if c in words:
+                return words[c]
     return None
 
 

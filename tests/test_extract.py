@@ -314,6 +314,34 @@ def test_a_town_in_the_province_named_after_it_is_that_province_s_town(extractor
     assert e.place is not None and e.place.country_code == "SY" and e.geo_precision == 1
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "type_", "place"),
+    [
+        ("fr", "Le président a été assassiné dans la nuit à sa résidence privée de "
+         "Port-au-Prince par un commando armé.", "Violence against civilians", "Port-au-Prince"),
+        ("en", "An air strike hit a United Nations aid convoy near Aleppo on Monday, killing about "
+         "20 people.", "Explosions/Remote violence", "Aleppo"),
+        ("en", "Gunmen killed at least 12 people in an attack on a village in central Mali's "
+         "Mopti region on Saturday.", "Violence against civilians", "Mopti"),
+        ("fr", "Le mouvement a tiré lundi plusieurs roquettes sur des positions militaires dans "
+         "le nord d'Israël.", "Explosions/Remote violence", "Ash Shamālī"),
+    ],
+)  # fmt: skip
+def test_where_and_what_on_news_phrasings(extractor, lang, text, type_, place):
+    e = extractor.extract(Document("t", text, lang, "2021-07-08")).events[0]
+    assert e.type == type_, e.why
+    assert e.place is not None and e.place.name == place, e.why
+
+
+def test_a_strike_keeps_its_type_when_the_headline_counts_civilians(extractor):
+    text = (
+        "U.N. aid convoy hit near Aleppo, 20 killed\n\nGENEVA (Reuters) - An air strike hit a "
+        "United Nations aid convoy near Aleppo on Monday, killing about 20 people."
+    )
+    e = extractor.extract(Document("t", text, "en", "2016-09-20")).events[0]
+    assert (e.type, e.subtype, e.fatalities) == ("Explosions/Remote violence", "Air/drone strike", 20)
+
+
 def test_a_meeting_in_a_resort_is_placed_at_the_resort(extractor):
     text = (
         "The Turkish and Russian foreign ministers met in the Mediterranean resort of Antalya "

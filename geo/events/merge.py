@@ -6,6 +6,7 @@ import math
 import re
 
 from geo.events.lexicon import PRECISION_RANK, TYPE_WEIGHT, VIOLENT
+from geo.events.roles import BY_MEANS
 from geo.events.sentence import Draft
 
 NEAR_KM = 15  # a place this close to a town stands in it (its outskirts, a neighbourhood)
@@ -214,7 +215,8 @@ def merge_headline(events: list[Draft], first: int) -> list[Draft]:
                 continue
             if _finer(h, d):
                 _take_place(d, h, "the headline")
-            if h.typed and not d.typed:  # the victims the headline names type the event
+            if h.typed and not d.typed and d.type != BY_MEANS:
+                # the victims the headline names type the event, unless its means do
                 d.type, d.subtype, d.typed = h.type, h.subtype, True
                 d.notes.append(f"typed {h.type} by the headline's victims")
             d.merged += h.merged

@@ -18,7 +18,11 @@ _GEO_NOUN = (
     r"suburbs?|outskirts|areas?|neighbou?rhoods?|state|territory|county|municipality|island|"
     r"districts?|secteurs?|zones?|enclaves?|fiefs?|bastions?|strongholds?|"
     r"camp|oblast|port|aéroport|marché|market|airport|harbou?r|hôtel|hotel|"
-    r"resorts?|station\s+balnéaire"
+    r"resorts?|station\s+balnéaire|"
+    # buildings: "à sa résidence de Port-au-Prince", "at a hospital in Gaza City"
+    r"résidences?|residences?|domicile|palais|palace|sièges?|headquarters|compound|"
+    r"écoles?|schools?|hôpital|hôpitaux|hospitals?|mosquées?|mosques?|églises?|churches|church|"
+    r"prisons?|universités?|university|stades?|stadium|mairie|ambassades?|embassy"
 )
 # Nouns of a first-level division: a city named after one ("la région de Raqa") stands for it.
 _REGION_NOUN = re.compile(
@@ -89,11 +93,19 @@ _ADDRESSEE = re.compile(
 )
 
 
+# A name in the possessive right before a place name: "Mali's Mopti region".
+_POSSESSOR = re.compile(r"\b[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}['’]s\s+$")
+
+
 def locative(text: str, m: Mention, lo: int) -> re.Match[str] | None:
     """The locative cue right before a mention ("dans la région de", "près de", "in"), if any."""
     if _ADDRESSEE.search(text, max(lo, m.start - 40), m.start):
         return None
-    return _LOC.search(text, max(lo, m.start - 90), m.start)
+    found = _LOC.search(text, max(lo, m.start - 90), m.start)
+    owner = None if found else _POSSESSOR.search(text, max(lo, m.start - 40), m.start)
+    if owner is not None:  # "in central Mali's Mopti region": the cue before the owner
+        found = _LOC.search(text, max(lo, owner.start() - 90), owner.start())
+    return found
 
 
 def eligible(m: Mention) -> bool:

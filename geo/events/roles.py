@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import re
 
+# The type an event keeps whoever it hits: it is told by its means (a strike, a shell, a mine).
+BY_MEANS = "Explosions/Remote violence"
+
 # People who are no party to the fighting, as victims or targets.
 _CIVIL = (
     r"civils?|villageois|habitants?|personnes|femmes|enfants|fidèles|commerçants|passagers|"
@@ -176,7 +179,7 @@ def retype(
         return type_, "Peaceful protest", None
     if type_ == "Riots" and not subtype:
         return type_, "Violent demonstration", None
-    if type_ == "Explosions/Remote violence":
+    if type_ == BY_MEANS:
         return type_, subtype, None
     if type_ == "Battles" and subtype and "territory" in subtype:
         if _NO_FIGHT.search(clause):
