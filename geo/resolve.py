@@ -40,6 +40,7 @@ STRONG_FUZZY_POPULATION = 100_000
 SUPPORT_KM = 300.0
 LONE_PLACE_POPULATION = 50_000
 LONE_PLACE_KM = 250.0
+WORLD_CITY = 1_000_000  # a town this big is known abroad by its other names ("New York")
 DISTANT_MALUS = 0.6
 
 # "province d'Idleb", "la région septentrionale de Raqa", "la ville clé de Saraqeb"
@@ -340,7 +341,9 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
         small = p.population < LONE_PLACE_POPULATION
         # or a foreign spelling among a big town's alternate names: a small town of the story's
         # country written like one of them is not that town abroad
-        foreign_alt = choice[i][1].match_kind == "alt" and not p.capital
+        foreign_alt = (
+            choice[i][1].match_kind == "alt" and not p.capital and p.population < WORLD_CITY
+        )
         # a district is named for its town: abroad and far from the story, it is a namesake too
         if p.feature == "admin2":
             small = True

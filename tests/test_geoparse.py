@@ -312,6 +312,16 @@ def test_a_country_name_with_lower_case_words_inside_is_one_name(parser, text):
     assert not [m for m in mentions if m.text in ("Congo", "République")]
 
 
+def test_a_world_city_far_from_the_story_keeps_its_name(parser):
+    text = (
+        "An air strike hit an aid convoy near Aleppo on Monday, the agency said in Geneva. "
+        "The relief chief, speaking in New York, called it an outrage."
+    )
+    found = {m.text: m for m in parser.parse(Document("t", text, "en")).mentions}
+    # "New York" is one of New York City's other names: far from Syria, still that city
+    assert found["New York"].place is not None and found["New York"].place.country_code == "US"
+
+
 def test_a_place_the_gazetteer_lacks_with_nothing_around_it_has_no_place(parser):
     text = "Les habitants ont fui le village de Ouarkoyeborodou mardi."
     found = {m.text: m for m in parser.parse(Document("t", text, "fr")).mentions}
