@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench stress install browser clean
+.PHONY: demo test lint bench stress install browser postgis clean
 
 # Python packages into the virtual environment, and the one map plugin no PyPI package ships
 # (leaflet.fullscreen, from the npm registry, into web/node_modules; the map works without it).
@@ -27,10 +27,21 @@ browser:
 		|| echo "warning: chromium could not be installed; the browser test will be skipped"; \
 	else echo "warning: chromium is missing (apt-get install chromium); the browser test will be skipped"; fi
 
+# PostgreSQL and PostGIS (Debian's packages) for the tests of the PostGIS store, which start a
+# throwaway cluster of their own; CONFLICTMAP_REQUIRE_POSTGIS makes `make test` fail, not skip,
+# when they are missing.
+postgis:
+	@if ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 \
+		&& ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgis >/dev/null) \
+		|| echo "warning: postgresql/postgis could not be installed; the PostGIS tests will be skipped"; \
+	else echo "warning: PostgreSQL/PostGIS are missing (apt-get install postgresql postgis); the PostGIS tests will be skipped"; fi
+
 demo: $(STAMP)
 	$(BIN)/conflictmap demo
 
-test: $(STAMP) browser
+test: $(STAMP) browser postgis
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -9,14 +9,15 @@ from pathlib import Path
 
 import click
 
-from geo.cli_base import Command, Group
+from geo.cli_base import Command, Group, StoreURL
 from geo.store import ENV_DB
 
 db_option = click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=StoreURL(),
     default=None,
-    help=f"Store file (default: ${ENV_DB} or conflictmap.sqlite in the user data directory).",
+    help=f"Store: an SQLite file, sqlite:///path or postgresql://user@host:port/db (default: "
+    f"${ENV_DB} or conflictmap.sqlite in the user data directory).",
 )
 
 
@@ -64,7 +65,7 @@ def ingest_cmd(paths, db, published, source, workers, no_ner, quiet) -> None:
         )
     finally:
         store.close()
-    click.echo(f"{report.summary()} ({report.seconds:.1f} s) into {store.path}")
+    click.echo(f"{report.summary()} ({report.seconds:.1f} s) into {store.location}")
     for doc_id, reason in report.failed:
         click.echo(f"  failed {doc_id}: {reason}", err=True)
     if report.ingested == 0 and report.failed:

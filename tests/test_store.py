@@ -1,4 +1,6 @@
-"""The SQLite store on real files: adds, idempotence, filters, pagination, schema, crashes."""
+"""The store on both backends (an SQLite file, a PostGIS database on a throwaway cluster):
+adds, idempotence, filters, pagination, merges, concurrency, crashes; the SQLite file's own
+schema migrations."""
 
 from __future__ import annotations
 
@@ -130,8 +132,8 @@ def sample_documents(gaz) -> list[Extracted]:
 
 
 @pytest.fixture
-def store(tmp_path, gaz):
-    st = open_store(tmp_path / "store.sqlite")
+def store(store_url, gaz):
+    st = open_store(store_url)
     for x in sample_documents(gaz):
         assert st.add(x) == x.doc.id
     yield st
@@ -369,8 +371,9 @@ def test_documents_list(store):
 
 
 # -- the file ---------------------------------------------------------------------------------
-def test_file_is_wal_and_versioned(store):
-    con = sqlite3.connect(store.path)
+def test_file_is_wal_and_versioned(tmp_path):
+    open_store(tmp_path / "s.sqlite").close()
+    con = sqlite3.connect(tmp_path / "s.sqlite")
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (
         str(SCHEMA_VERSION),
@@ -530,8 +533,8 @@ def test_other_files_are_refused(tmp_path, content):
         open_store(path)
 
 
-def test_concurrent_adds_of_one_text_store_it_once(tmp_path, gaz):
-    path = tmp_path / "c.sqlite"
+def test_concurrent_adds_of_one_text_store_it_once(store_url, gaz):
+    path = store_url
     open_store(path).close()
     x = sample_documents(gaz)[0]
     barrier = threading.Barrier(6)
@@ -582,8 +585,8 @@ print("added", flush=True)
 """
 
 
-def test_a_kill_during_add_leaves_no_partial_document(tmp_path):
-    path = tmp_path / "crash.sqlite"
+def test_a_kill_during_add_leaves_no_partial_document(store_url):
+    path = store_url
     open_store(path).close()
     n = 150_000
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
@@ -597,7 +600,7 @@ def test_a_kill_during_add_leaves_no_partial_document(tmp_path):
     time.sleep(0.3)  # well inside the write, which takes seconds
     child.send_signal(signal.SIGKILL)
     child.wait()
-    store = open_store(path)  # recovers the WAL
+    store = open_store(path)  # SQLite recovers the WAL; PostgreSQL rolled the transaction back
     stats = store.stats()
     assert (stats["documents"], stats["events"]) in ((0, 0), (1, n))
     assert stats["documents"] == 0, "the child finished before the kill: raise n"
@@ -724,8 +727,8 @@ def report(gaz, doc_id, text, place_id, day, type_="Diplomacy", subtype="Meeting
     return extracted(doc_id, text, day, events=[ev], source=source)
 
 
-def test_two_reports_of_one_meeting_are_one_event_with_two_sources(tmp_path, gaz):
-    st = open_store(tmp_path / "m.sqlite")
+def test_two_reports_of_one_meeting_are_one_event_with_two_sources(store_url, gaz):
+    st = open_store(store_url)
     st.add(report(gaz, "afp", "Poutine et Erdogan se sont rencontrés mardi à Sotchi.", SOCHI,
                   "2024-09-03", source="AFP"))  # fmt: skip
     en = "Putin met Erdogan in Sochi on Tuesday."
@@ -751,8 +754,8 @@ def test_two_reports_of_one_meeting_are_one_event_with_two_sources(tmp_path, gaz
     st.close()
 
 
-def test_reports_placed_only_at_a_country_stay_two_events(tmp_path, gaz):
-    st = open_store(tmp_path / "m.sqlite")
+def test_reports_placed_only_at_a_country_stay_two_events(store_url, gaz):
+    st = open_store(store_url)
     kw = {"type_": "Explosions/Remote violence", "subtype": "Air/drone strike",
           "actors": ("Russie",), "precision": "country"}  # fmt: skip
     st.add(report(gaz, "a", "Des frappes russes en Syrie mardi.", SYRIA, "2024-09-03", **kw))
@@ -761,8 +764,8 @@ def test_reports_placed_only_at_a_country_stay_two_events(tmp_path, gaz):
     st.close()
 
 
-def test_reports_of_different_days_stay_two_events(tmp_path, gaz):
-    st = open_store(tmp_path / "m.sqlite")
+def test_reports_of_different_days_stay_two_events(store_url, gaz):
+    st = open_store(store_url)
     st.add(report(gaz, "a", "Rencontre à Sotchi mardi.", SOCHI, "2024-09-03"))
     st.add(report(gaz, "b", "Nouvelle rencontre à Sotchi vendredi.", SOCHI, "2024-09-06"))
     assert st.events()[1] == 2
@@ -783,8 +786,8 @@ def test_reports_of_different_days_stay_two_events(tmp_path, gaz):
         ({"location": "tin barkoudou", "geo_precision": 3}, True),  # one village, spelt alike
     ],
 )
-def test_what_makes_two_reports_one_incident(tmp_path, gaz, second, merged):
-    st = open_store(tmp_path / "m.sqlite")
+def test_what_makes_two_reports_one_incident(store_url, gaz, second, merged):
+    st = open_store(store_url)
     first = {}
     if "location" in second:  # both drawn at the province that holds the village named
         first = {"location": "Tin-Barkoudou", "geo_precision": 3}
@@ -795,8 +798,8 @@ def test_what_makes_two_reports_one_incident(tmp_path, gaz, second, merged):
     st.close()
 
 
-def test_a_city_report_merges_into_its_province_report_with_the_best_supported_toll(tmp_path, gaz):
-    st = open_store(tmp_path / "m.sqlite")
+def test_a_city_report_merges_into_its_province_report_with_the_best_supported_toll(store_url, gaz):
+    st = open_store(store_url)
     kw = {"type_": "Explosions/Remote violence", "subtype": "Air/drone strike",
           "actors": ("Russie",)}  # fmt: skip
     st.add(report(gaz, "a", "Raid dans la province d'Alep.", ALEPPO_PROVINCE, "2016-12-08",
@@ -829,12 +832,12 @@ def test_a_city_report_merges_into_its_province_report_with_the_best_supported_t
     st.close()
 
 
-def test_cli_lists_sources_and_unmerges(tmp_path, gaz):
+def test_cli_lists_sources_and_unmerges(store_url, gaz):
     from click.testing import CliRunner
 
     from geo.cli import main
 
-    db = tmp_path / "m.sqlite"
+    db = store_url
     st = open_store(db)
     st.add(report(gaz, "a", "Rencontre à Sotchi mardi.", SOCHI, "2024-09-03"))
     st.add(report(gaz, "b", "Meeting in Sochi on Tuesday.", SOCHI, "2024-09-03"))

@@ -19,7 +19,10 @@ Example
 from __future__ import annotations
 
 import os
+import re
+from pathlib import Path  # noqa: F401 - the doctest
 
+from geo.errors import ConfigError
 from geo.store.base import (
     ENV_DB,
     EVENT_FILTERS,
@@ -51,17 +54,52 @@ __all__ = [
     "date_bounds",
     "default_db_path",
     "fts_query",
+    "is_server_url",
     "open_store",
     "parse_bbox",
+    "store_location",
     "text_hash",
 ]
 
 
-def open_store(url: str | os.PathLike | None = None) -> Store:
-    """The store at ``url`` (default: ``$CONFLICTMAP_DB``, else :func:`default_db_path`).
+_PG_URL = re.compile(r"^postgres(?:ql)?:/+", re.IGNORECASE)
+_SQLITE_URL = re.compile(r"^sqlite:/*", re.IGNORECASE)
 
-    A file path or ``sqlite:///path`` opens (creates) an SQLite file; ``postgresql://...``
-    (or ``postgres://``) connects to a PostGIS database and creates the schema when missing.
+
+def store_location(url: str | os.PathLike | None = None) -> str:
+    """Where :func:`open_store` goes for ``url``: a ``postgresql://`` URL as given, else the
+    SQLite file's path (``sqlite:///data/x.sqlite`` is ``/data/x.sqlite``). None:
+    ``$CONFLICTMAP_DB``, else :func:`default_db_path`. A URL that went through a ``Path`` (which
+    folds ``//`` into ``/``) is read as the URL it was.
+
+    >>> store_location("postgresql://cm@db:5432/news"), store_location("sqlite:///data/x.sqlite")
+    ('postgresql://cm@db:5432/news', '/data/x.sqlite')
+    >>> store_location(Path("postgresql://cm@db/news")), store_location("x.sqlite")
+    ('postgresql://cm@db/news', 'x.sqlite')
+    """
+    if url is None:
+        url = os.environ.get(ENV_DB) or default_db_path()
+    text = os.fspath(url)
+    if m := _PG_URL.match(text):
+        return "postgresql://" + text[m.end() :]
+    if m := _SQLITE_URL.match(text):
+        rest = text[m.end() :]
+        if not rest:
+            raise ConfigError(f"an SQLite URL is sqlite:///path/to/file, not {text!r}")
+        return "/" + rest
+    return text
+
+
+def is_server_url(location: str) -> bool:
+    """True for a database server's URL (PostGIS), False for an SQLite file."""
+    return location.startswith("postgresql://")
+
+
+def open_store(url: str | os.PathLike | None = None) -> Store:
+    """The store at ``url``: an SQLite file path, ``sqlite:///path``, or a PostGIS database
+    ``postgresql://user[:password]@host[:port]/database`` (default: ``$CONFLICTMAP_DB``, else
+    :func:`default_db_path`). An SQLite file is created when missing, a PostGIS database gets
+    its schema when it has none.
 
     Raises
     ------
@@ -69,17 +107,9 @@ def open_store(url: str | os.PathLike | None = None) -> Store:
         The file or database is not a conflictmap store, was written by a newer version, or
         the server cannot be reached.
     """
-    if url is None:
-        url = default_db_path()
-    text = os.fspath(url)
-    if text.startswith(("postgresql://", "postgres://")):
+    location = store_location(url)
+    if is_server_url(location):
         from geo.store.postgis import PostGISStore
 
-        return PostGISStore(text)
-    if text.startswith("sqlite://"):
-        text = text[len("sqlite://") :]
-        if not text.startswith("/"):
-            from geo.errors import ConfigError
-
-            raise ConfigError(f"an SQLite URL is sqlite:///path/to/file, not {os.fspath(url)!r}")
-    return SQLiteStore(text)
+        return PostGISStore(location)
+    return SQLiteStore(location)

@@ -1,0 +1,177 @@
+"""The PostGIS store beside the SQLite store, same run, same synthetic events.
+
+Figures, for N events (default 1,000,000) written through :meth:`~geo.store.Store.add` (one
+transaction per 100-event document, :mod:`benchmarks.synthetic`), each document written to both
+stores in turn:
+
+- ingest rate (events/s, generation excluded);
+- the map's query, bbox + date range + type (``store.events(..., limit=100)``): p50 and p99 over
+  the same random queries on both stores;
+- the full GeoJSON export (``geo.export.export_events``) in a child process each: seconds and
+  peak resident memory (flat means streamed: the SQLite store's export builds the Features in
+  SQLite in parallel worker processes, the PostGIS one reads a server-side cursor).
+
+PostgreSQL is a throwaway cluster started here (``initdb``/``pg_ctl``, as the tests do) unless
+``--pg-url`` names a database. Usage::
+
+    python benchmarks/bench_postgis.py --events 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def _export_child(url: str, out: str) -> None:
+    from bench_store import peak_rss_mb
+
+    from geo.export import export_events
+    from geo.store import open_store
+
+    store = open_store(url)
+    rss0 = peak_rss_mb()
+    t0 = time.perf_counter()
+    n = export_events(store, "geojson", out)
+    secs = time.perf_counter() - t0
+    store.close()
+    print(json.dumps({"n": n, "s": secs, "rss_mb": peak_rss_mb(), "rss0_mb": rss0}))
+
+
+def bench_export(url: str, target: Path) -> dict:
+    res = subprocess.run(
+        [sys.executable, __file__, "--export-child", url, str(target)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    fig = json.loads(res.stdout.strip().splitlines()[-1])
+    fig["mb"] = target.stat().st_size / 1e6
+    target.unlink()
+    return fig
+
+
+def bench_queries(store, queries: list[dict]) -> dict:
+    from bench_store import pct
+
+    for q in queries[:10]:  # warm caches and connections
+        store.events(**q, limit=100)
+    ms, totals = [], []
+    for q in queries:
+        t0 = time.perf_counter()
+        _, total = store.events(**q, limit=100)
+        ms.append((time.perf_counter() - t0) * 1000)
+        totals.append(total)
+    return {"p50_ms": pct(ms, 0.5), "p99_ms": pct(ms, 0.99), "totals": totals}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--events", type=int, default=1_000_000)
+    ap.add_argument("--queries", type=int, default=300)
+    ap.add_argument("--gazetteer", default=os.environ.get("CONFLICTMAP_GAZETTEER"))
+    ap.add_argument("--pg-url", default=None, help="an empty PostGIS database (default: start one)")
+    ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument("--export-child", nargs=2, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.export_child:
+        _export_child(*args.export_child)
+        return 0
+
+    from bench_store import random_queries
+    from synthetic import documents
+
+    from gazetteer.lookup import Gazetteer
+    from geo.store import open_store
+
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="bench-postgis-"))
+    work.mkdir(parents=True, exist_ok=True)
+    cluster = None
+    url = args.pg_url
+    if url is None:
+        from tests.postgis_cluster import Cluster, server_bin
+
+        bin_dir = server_bin()
+        if bin_dir is None:
+            sys.exit("PostgreSQL is not installed (apt-get install postgresql postgis)")
+        cluster = Cluster(bin_dir)
+        cluster.start()
+        url = cluster.create_database()
+    sqlite_path = work / "bench.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+    try:
+        gaz = Gazetteer(args.gazetteer) if args.gazetteer else Gazetteer()
+        sq, pg = open_store(sqlite_path), open_store(url)
+        spent = {"sqlite": 0.0, "postgis": 0.0}
+        n = 0
+        t_start = time.perf_counter()
+        for x in documents(gaz, args.events):
+            for name, st in (("sqlite", sq), ("postgis", pg)):
+                t0 = time.perf_counter()
+                st.add(x)
+                spent[name] += time.perf_counter() - t0
+            n += len(x.events)
+            if n % 100_000 < len(x.events):
+                print(
+                    f"  {n:,} events: sqlite {n / spent['sqlite']:,.0f}/s, "
+                    f"postgis {n / spent['postgis']:,.0f}/s "
+                    f"({time.perf_counter() - t_start:,.0f} s)",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        for name, st in (("sqlite", sq), ("postgis", pg)):
+            t0 = time.perf_counter()
+            st.optimize()
+            spent[name] += time.perf_counter() - t0
+        stats = {"sqlite": sq.stats(), "postgis": pg.stats()}
+        queries = random_queries(sqlite_path, args.queries)
+        q = {"sqlite": bench_queries(sq, queries), "postgis": bench_queries(pg, queries)}
+        same = q["sqlite"].pop("totals") == q["postgis"].pop("totals")
+        sq.close()
+        pg.close()
+        exports = {
+            "sqlite": bench_export(str(sqlite_path), work / "s.geojson"),
+            "postgis": bench_export(url, work / "p.geojson"),
+        }
+    finally:
+        if cluster is not None:
+            cluster.stop()
+    fig = {
+        "events": args.events,
+        "stored_events": {k: v["events"] for k, v in stats.items()},
+        "ingest_eps": {k: n / v for k, v in spent.items()},
+        "query": q,
+        "same_totals": same,
+        "export": exports,
+    }
+    print(json.dumps(fig, indent=1))
+    s, p = "sqlite", "postgis"
+    print(f"\n{args.events:,} events, {len(queries)} bbox+dates+type queries")
+    print(f"{'':28}{'SQLite':>12}{'PostGIS':>12}{'ratio':>8}")
+    rows = [
+        ("ingest (events/s)", fig["ingest_eps"][s], fig["ingest_eps"][p], "{:,.0f}"),
+        ("query p50 (ms)", q[s]["p50_ms"], q[p]["p50_ms"], "{:.1f}"),
+        ("query p99 (ms)", q[s]["p99_ms"], q[p]["p99_ms"], "{:.1f}"),
+        ("GeoJSON export (s)", exports[s]["s"], exports[p]["s"], "{:.1f}"),
+        ("export peak memory (MB)", exports[s]["rss_mb"], exports[p]["rss_mb"], "{:.0f}"),
+        ("export file (MB)", exports[s]["mb"], exports[p]["mb"], "{:.0f}"),
+    ]
+    for label, a, b, f in rows:
+        print(f"{label:28}{f.format(a):>12}{f.format(b):>12}{b / a if a else 0:>8.2f}")
+    print(f"same number of matches on both stores for every query: {same}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

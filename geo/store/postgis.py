@@ -1,0 +1,740 @@
+"""The PostGIS backend of the store: a PostgreSQL server that many readers and writers share.
+
+The same contract as the SQLite store (:class:`geo.store.base.Store`), on psycopg 3:
+
+- each :meth:`PostGISStore.add` is one transaction; the document's hash is ``UNIQUE`` and the
+  insert says ``ON CONFLICT (hash) DO NOTHING``, so writers in many processes or on many
+  machines never store one text twice; a deadlock or a clash on a document id is retried;
+- the events' counts by place and type (the map of the whole store) are kept in the same
+  transaction as the document;
+- streamed reads (``iter_events``, the exports) go through a server-side cursor on their own
+  connection: memory stays flat whatever the number of events;
+- the schema carries its version and migrates itself (:mod:`geo.store.postgis_schema`).
+
+Example
+-------
+>>> store = PostGISStore("postgresql://conflictmap@db.example:5432/news")  # doctest: +SKIP
+>>> rows, total = store.events(bbox=(35.0, 35.0, 38.0, 37.0), type="Battles")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from gazetteer.normalize import fold
+from geo import actors as actor_registry
+from geo.errors import ConfigError, ConflictmapError, InputError, NotFoundError
+from geo.model import pick_name
+from geo.store.base import (
+    EVENT_FILTERS,
+    EVENT_KEYS,
+    MAX_PLACE_DOCUMENTS,
+    MAX_PLACE_NAMES,
+    SCHEMA_VERSION,
+    STATEMENT_KEYS,
+    EventFilter,
+    Store,
+    check_page,
+    search_terms,
+    text_hash,
+)
+from geo.store.postgis_incidents import PostGISIncidentsMixin
+from geo.store.postgis_schema import EXTENSIONS, MIGRATIONS
+from geo.store.postgis_timeline import PostGISTimelineMixin
+from geo.store.postgis_write import PostGISWriteMixin, ts_configs
+from geo.store.sqlite import reader_name_sql
+
+if TYPE_CHECKING:  # pragma: no cover
+    import psycopg
+
+    from geo.pipeline import Extracted
+
+STREAM_CHUNK = 2000  # rows a server-side cursor sends at once
+WRITE_ATTEMPTS = 8  # a deadlock or a clash on a new document id: the document is written again
+CONNECT_TIMEOUT_S = 10
+_LOCK_SCHEMA = 0x636D0001  # advisory lock ids ("cm" 1, 2): the schema, new event kinds
+_LOCK_KINDS = 0x636D0002
+_KIND_BLOCK = 4096  # as the SQLite store: type number * 4096 + subtype number
+
+_DOC_PLACE_NAME = reader_name_sql("p", "d.lang")
+_SOURCES_SQL = (
+    "CASE WHEN e.n_sources > 1 THEN (SELECT json_agg(sd.id ORDER BY s.report_id) "
+    "FROM event_sources s JOIN documents sd ON sd.pk = s.doc_pk WHERE s.event_id = e.id) "
+    "ELSE json_build_array(d.id) END"
+)
+_VISIBLE = "e.merged_into IS NULL"
+_EVENT_FROM = (
+    "FROM events e JOIN documents d ON d.pk = e.doc_pk LEFT JOIN places p ON p.pk = e.place_pk"
+)
+_EVENT_SELECT = f"""
+SELECT e.id, d.id, e.type, e.subtype, e.secondary_types, e.date, e.date_precision,
+       e.date_phrase, e.actors, e.fatalities, e.injured, p.id, {_DOC_PLACE_NAME}, p.lat, p.lon,
+       p.feature, p.country_code, p.admin1, e.precision, e.sentence, e.start, e."end",
+       e.confidence, d.title, d.source, d.url, d.published, p.admin1_name, p.name_fr, p.name_en,
+       d.lang, e.location, e.geo_precision, e.time_precision, e.actor1, e.actor2, e.interaction,
+       e.fatalities_phrase, e.why, e.n_sources, e.merged_into, e.why_merged, {_SOURCES_SQL}
+{_EVENT_FROM}
+"""
+_STATEMENT_SELECT = f"""
+SELECT s.id, d.id, s.quote, s.speaker, s.speaker_role, s.indirect, s.date, s.date_precision,
+       p.id, {_DOC_PLACE_NAME}, p.lat, p.lon, s.start, s."end", d.title, d.source, d.url,
+       p.name_fr, p.name_en, d.lang
+FROM statements s JOIN documents d ON d.pk = s.doc_pk LEFT JOIN places p ON p.pk = s.where_pk
+"""
+_POINT = "ST_SetSRID(ST_MakePoint(%s, %s), 4326)"
+_TSV = "to_tsvector(%s::regconfig, unaccent(%s))"
+
+
+def ts_query(q: str) -> tuple[str, list]:
+    """SQL for a ``tsquery`` from what a person typed, and its parameters: every word (or
+    ``"quoted phrase"``) must appear, a word ending in ``*`` is a prefix; each term is read in
+    every configuration a document may have been indexed with (a French document's
+    "frappes" is found by "frappes", however the query is read), accents ignored.
+
+    >>> ts_query('frappes "Alep est" bomb*')[1]
+    ['frappes', 'frappes', 'frappes', 'Alep est', 'Alep est', 'Alep est', "'bomb':*", "'bomb':*", "'bomb':*"]
+    """
+    configs = ts_configs()
+    parts, params = [], []
+    for phrase, prefix in search_terms(q):
+        if prefix:
+            words = re.findall(r"\w+", phrase)
+            lexeme = " & ".join("'" + w + "'" for w in words[:-1])
+            lexeme += (" & " if lexeme else "") + "'" + words[-1] + "':*"
+            alts = [f"to_tsquery('{c}', unaccent(%s))" for c in configs]
+            params += [lexeme] * len(configs)
+        else:
+            alts = [f"phraseto_tsquery('{c}', unaccent(%s))" for c in configs]
+            params += [phrase] * len(configs)
+        parts.append("(" + " || ".join(alts) + ")")
+    return "(" + " && ".join(parts) + ")", params
+
+
+def _bbox_sql(column: str, bbox: tuple[float, float, float, float]) -> tuple[str, list]:
+    """``column`` (a point) inside the box; a box across the antimeridian is two boxes."""
+    w, s, e, n = bbox
+    if w <= e:
+        return f"{column} && ST_MakeEnvelope(%s, %s, %s, %s, 4326)", [w, s, e, n]
+    return (
+        f"({column} && ST_MakeEnvelope(%s, %s, 180, %s, 4326) OR "
+        f"{column} && ST_MakeEnvelope(-180, %s, %s, %s, 4326))",
+        [w, s, n, s, e, n],
+    )
+
+
+def _dates_sql(alias: str, start: str | None, end: str | None) -> tuple[list[str], list]:
+    where, params = [], []
+    if start:
+        where.append(f"{alias}.date_max >= %s")
+        params.append(start)
+    if end:
+        where.append(f"{alias}.date_min <= %s")
+        params.append(end)
+    return where, params
+
+
+def _event_row(r: tuple) -> dict:
+    return dict(zip(EVENT_KEYS, r, strict=True))
+
+
+def _safe_url(url: str) -> str:
+    """The URL without its password (for messages)."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class PostGISStore(PostGISWriteMixin, PostGISIncidentsMixin, PostGISTimelineMixin, Store):
+    """The store in a PostgreSQL database with PostGIS; one connection per thread, safe to
+    share between threads, and between processes and machines (each has its own).
+
+    Parameters
+    ----------
+    url
+        ``postgresql://user[:password]@host[:port]/database`` (libpq's URL, so ``?sslmode=``
+        and the ``PG*`` environment variables work too). The schema is created when the
+        database has none, migrated when older.
+    """
+
+    def __init__(self, url: str) -> None:
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            raise ConfigError(
+                "the PostGIS store needs psycopg 3: pip install 'psycopg[binary]'"
+            ) from None
+        self.url = url
+        self._local = threading.local()
+        self._all: list[psycopg.Connection] = []
+        self._lock = threading.Lock()
+        self._kinds: dict[tuple[str, str], int] = {}  # event kind codes read (they never change)
+        self._init_schema()
+
+    def __repr__(self) -> str:
+        return f"PostGISStore({self.location!r})"
+
+    @property
+    def location(self) -> str:
+        return _safe_url(self.url)
+
+    # -- connections ----------------------------------------------------------------------------
+    def _connect(self, autocommit: bool = True) -> psycopg.Connection:
+        import psycopg
+
+        try:
+            return psycopg.connect(
+                self.url, autocommit=autocommit, connect_timeout=CONNECT_TIMEOUT_S
+            )
+        except psycopg.Error as exc:
+            msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ConfigError(f"cannot connect to {_safe_url(self.url)}: {msg}") from None
+
+    @property
+    def _con(self) -> psycopg.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None or con.closed:
+            con = self._connect()
+            self._local.con = con
+            with self._lock:
+                self._all.append(con)
+        return con
+
+    def close(self) -> None:
+        with self._lock:
+            for con in self._all:
+                con.close()
+            self._all.clear()
+        self._local = threading.local()
+
+    def optimize(self) -> None:
+        """Refresh the planner's statistics after many writes."""
+        self._run("ANALYZE")
+
+    # -- schema ---------------------------------------------------------------------------------
+    def _init_schema(self) -> None:
+        import psycopg
+
+        con = self._con
+        try:
+            version = self._schema_version(con)
+            if version != SCHEMA_VERSION:
+                with con.transaction():
+                    con.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_SCHEMA,))
+                    version = self._schema_version(con)  # migrated by another process meanwhile?
+                    if version is None:
+                        for ext in EXTENSIONS:
+                            con.execute(f"CREATE EXTENSION IF NOT EXISTS {ext}")
+                    for frm, to, sql in MIGRATIONS:
+                        if version == frm and (version is None or version < SCHEMA_VERSION):
+                            con.execute(sql)
+                            con.execute(
+                                "INSERT INTO meta (key, value) VALUES ('schema_version', %s) "
+                                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                                (str(to),),
+                            )
+                            if frm is None:
+                                con.execute(
+                                    "INSERT INTO meta (key, value) VALUES ('created_at', %s)",
+                                    (_now(),),
+                                )
+                            version = to
+        except psycopg.errors.FeatureNotSupported as exc:
+            self.close()
+            raise ConfigError(f"{_safe_url(self.url)}: {exc}") from None
+        except (psycopg.errors.UndefinedFile, psycopg.errors.InsufficientPrivilege) as exc:
+            self.close()
+            raise ConfigError(
+                f"{_safe_url(self.url)} lacks an extension the store needs "
+                f"({', '.join(EXTENSIONS)}; PostGIS from the postgis package) or the right to "
+                f"create it: {str(exc).strip().splitlines()[0]}"
+            ) from None
+        except psycopg.Error as exc:
+            self.close()
+            raise ConfigError(f"{_safe_url(self.url)} is not a conflictmap store ({exc})") from None
+        if version != SCHEMA_VERSION:
+            self.close()
+            if version is not None and version > SCHEMA_VERSION:
+                raise ConfigError(
+                    f"{_safe_url(self.url)} has schema version {version}, newer than this "
+                    f"conflictmap supports ({SCHEMA_VERSION}): upgrade conflictmap to use it"
+                )
+            raise ConfigError(f"{_safe_url(self.url)} has an unknown schema version {version!r}")
+
+    @staticmethod
+    def _schema_version(con: psycopg.Connection) -> int | None:
+        tables = {
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+            )
+        }
+        if "meta" not in tables:
+            if tables - {"spatial_ref_sys"}:
+                raise ConfigError("the database holds other tables and no schema version")
+            return None
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None:
+            return None
+        try:
+            return int(row[0])
+        except ValueError:
+            return -1
+
+    # -- reads ----------------------------------------------------------------------------------
+    def _run(self, sql: str, params: tuple | list = ()) -> None:
+        import psycopg
+
+        try:
+            self._con.execute(sql, params)
+        except psycopg.Error as exc:
+            raise _read_error(exc) from None
+
+    def _read(self, sql: str, params: tuple | list = ()) -> list[tuple]:
+        import psycopg
+
+        try:
+            return self._con.execute(sql, params).fetchall()
+        except psycopg.Error as exc:
+            raise _read_error(exc) from None
+
+    def _read_page(
+        self, count_sql: str, rows_sql: str, params: list, page: tuple[int, int]
+    ) -> tuple[int, list[tuple]]:
+        """The total and one page of rows from one snapshot (REPEATABLE READ)."""
+        import psycopg
+
+        con = self._con
+        try:
+            with con.transaction():
+                con.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                total = con.execute(count_sql, params).fetchone()[0]
+                rows = con.execute(rows_sql, [*params, *page]).fetchall()
+        except psycopg.Error as exc:
+            raise _read_error(exc) from None
+        return total, rows
+
+    def _stream(self, sql: str, params: list, row: Callable[[tuple], Any]) -> Iterator:
+        """Rows through a server-side cursor on a connection of its own: one snapshot, flat
+        memory, any thread."""
+        import psycopg
+
+        con = self._connect(autocommit=False)
+        try:
+            con.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            with con.cursor(name="conflictmap_stream") as cur:
+                cur.itersize = STREAM_CHUNK
+                cur.execute(sql, params)
+                for r in cur:
+                    yield row(r)
+        except psycopg.Error as exc:
+            raise _read_error(exc) from None
+        finally:
+            con.close()
+
+    # -- writes ---------------------------------------------------------------------------------
+    def has_text(self, text: str) -> bool:
+        return bool(self._read("SELECT 1 FROM documents WHERE hash = %s", (text_hash(text),)))
+
+    def add(self, x: Extracted) -> str | None:
+        import psycopg
+        from psycopg import errors
+
+        h = text_hash(x.doc.text)
+        for attempt in range(WRITE_ATTEMPTS):
+            con = self._con
+            try:
+                with con.transaction():
+                    return self._write(con, x, h)
+            except (errors.DeadlockDetected, errors.SerializationFailure):
+                continue
+            except errors.UniqueViolation as exc:
+                # another writer took the same new document id meanwhile: write it again
+                if exc.diag.constraint_name == "documents_id_key" and attempt < WRITE_ATTEMPTS:
+                    continue
+                raise ConflictmapError(f"cannot store document {x.doc.id}: {exc}") from None
+            except psycopg.OperationalError as exc:
+                raise ConflictmapError(
+                    f"cannot store document {x.doc.id}: {exc}", status=503
+                ) from None
+            except psycopg.Error as exc:
+                raise ConflictmapError(f"cannot store document {x.doc.id}: {exc}") from None
+        raise ConflictmapError(
+            f"cannot store document {x.doc.id}: busy after {WRITE_ATTEMPTS} attempts", status=503
+        )
+
+    # -- filters --------------------------------------------------------------------------------
+    def _place_set(self, place: str) -> list[int]:
+        """Place pks a ``place`` filter covers (as the SQLite store's)."""
+        place = str(place).strip()
+        if not place:
+            raise InputError("place must not be empty")
+        if ":" in place:
+            rows = self._read(
+                "SELECT pk, feature, country_code, admin1 FROM places WHERE id = %s", (place,)
+            )
+        else:
+            key = fold(place)
+            if not key:
+                raise InputError(f"place has no letters: {place!r}")
+            rows = self._read(
+                "SELECT pk, feature, country_code, admin1 FROM places "
+                "WHERE name_fold = %s OR name_fr_fold = %s OR name_en_fold = %s "
+                "OR pk IN (SELECT place_pk FROM place_names WHERE name_fold = %s)",
+                (key, key, key, key),
+            )
+        pks = set()
+        for pk, feature, cc, admin1 in rows:
+            pks.add(pk)
+            if feature == "country" and cc:
+                pks.update(
+                    r[0] for r in self._read("SELECT pk FROM places WHERE country_code = %s", (cc,))
+                )
+            elif feature == "admin1" and admin1:
+                pks.update(
+                    r[0] for r in self._read("SELECT pk FROM places WHERE admin1 = %s", (admin1,))
+                )
+        return sorted(pks)
+
+    def _kind_range(self, type_: str) -> tuple[int, int]:
+        key = type_.casefold()
+        lo, hi = self._read(
+            "SELECT min(code), max(code) FROM event_kinds WHERE type_key = %s OR subtype_key = %s",
+            (key, key),
+        )[0]
+        return (lo, hi) if lo is not None else (1, 0)
+
+    def _event_filters(self, f: EventFilter) -> tuple[str, list]:
+        where, params = _dates_sql("e", f.start, f.end)
+        if f.bbox is not None:  # the GiST index narrows space, time and kind at once
+            sql, p = _bbox_sql("e.geom", f.bbox)
+            where.append(sql)
+            params += p
+            if f.start or f.end:
+                where.append("e.days && daterange(%s::date, %s::date, '[]')")
+                params += [f.start, f.end]
+            if f.type:
+                where.append("e.kind BETWEEN %s AND %s")
+                params += list(self._kind_range(f.type))
+        if f.type:
+            where.append("(lower(e.type) = lower(%s) OR lower(e.subtype) = lower(%s))")
+            params += [f.type, f.type]
+        if f.actor:
+            key = fold(f.actor)
+            if not key:
+                raise InputError(f"actor has no letters: {f.actor!r}")
+            known = actor_registry.find(f.actor)
+            if known is None:  # part of a label, as written in the documents
+                where.append("strpos(e.actors_fold, %s) > 0")
+                params.append(key)
+            else:  # any of the actor's names in any language, or its id, as a whole label
+                names = sorted({f"|{fold(n)}|" for n in (known.id, *known.names())})
+                where.append(
+                    "(e.actor1 = %s OR e.actor2 = %s OR EXISTS (SELECT 1 FROM "
+                    "unnest(%s::text[]) v WHERE strpos(e.actors_fold, v) > 0))"
+                )
+                params += [known.id, known.id, names]
+        if f.place:
+            where.append("e.place_pk = ANY(%s)")
+            params.append(self._place_set(f.place))
+        if f.q:  # in the event's sentence or in a report merged into it
+            tsq, tp = ts_query(f.q)
+            where.append(
+                f"(e.tsv @@ {tsq} OR e.id IN (SELECT s.event_id FROM event_sources s "
+                f"JOIN events r ON r.id = s.report_id WHERE r.tsv @@ {tsq}))"
+            )
+            params += tp + tp
+        return " WHERE " + " AND ".join([_VISIBLE, *where]), params
+
+    def _checked_event_filters(self, filters: dict) -> tuple[str, list]:
+        """The WHERE clause of the filters of :meth:`events`; an unknown one is an InputError."""
+        unknown = set(filters) - set(EVENT_FILTERS)
+        if unknown:
+            raise InputError(f"unknown event filter(s): {', '.join(sorted(unknown))}")
+        return self._event_filters(EventFilter.of(**filters))
+
+    # -- events ---------------------------------------------------------------------------------
+    def events(self, *, limit=100, offset=0, **filters) -> tuple[list[dict], int]:
+        limit, offset = check_page(limit, offset)
+        where, params = self._checked_event_filters(filters)
+        total, rows = self._read_page(
+            f"SELECT count(*) FROM events e{where}",
+            f"{_EVENT_SELECT}{where} ORDER BY e.id LIMIT %s OFFSET %s",
+            params,
+            (limit, offset),
+        )
+        return [_event_row(r) for r in rows], total
+
+    def iter_events(self, **filters) -> Iterator[dict]:
+        where, params = self._checked_event_filters(filters)
+        return self._stream(f"{_EVENT_SELECT}{where} ORDER BY e.id", params, _event_row)
+
+    def event_groups(self, **filters) -> list[dict]:
+        keys = (
+            "place_id", "place_name", "place_name_fr", "place_name_en", "lat", "lon", "type",
+            "precision", "count",
+        )  # fmt: skip
+        cols = f"p.id, {_DOC_PLACE_NAME}, p.name_fr, p.name_en, p.lat, p.lon"
+        where, params = self._checked_event_filters(filters)
+        if where == f" WHERE {_VISIBLE}":  # the whole store: the counts kept by add()
+            rows = self._read(
+                f"SELECT {cols}, c.type, c.precision, c.n "
+                "FROM event_counts c JOIN places p ON p.pk = c.place_pk "
+                "JOIN events e ON e.id = c.first_id JOIN documents d ON d.pk = e.doc_pk "
+                "ORDER BY c.first_id"
+            )
+            return [dict(zip(keys, r, strict=True)) for r in rows]
+        # the type's spelling, the precision and the document's language: the first event's
+        rows = self._read(
+            f"SELECT {cols}, e.type, e.precision, g.n FROM (SELECT e.place_pk, count(*) AS n, "
+            f"min(e.id) AS first FROM events e{where} AND e.place_pk IS NOT NULL "
+            "GROUP BY e.place_pk, lower(e.type)) g JOIN events e ON e.id = g.first "
+            "JOIN places p ON p.pk = g.place_pk JOIN documents d ON d.pk = e.doc_pk "
+            "ORDER BY g.first",
+            params,
+        )
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    # -- statements -----------------------------------------------------------------------------
+    def _statement_rows(self, rows: list[tuple]) -> list[dict]:
+        out = [dict(zip(STATEMENT_KEYS, r, strict=True)) for r in rows]
+        by_id = {}
+        for s in out:
+            s["places"] = []
+            by_id[s["id"]] = s
+        if by_id:
+            for sid, pid, name, name_fr, name_en, lat, lon in self._read(
+                "SELECT sp.statement_id, p.id, p.name, p.name_fr, p.name_en, p.lat, p.lon "
+                "FROM statement_places sp JOIN places p ON p.pk = sp.place_pk "
+                "WHERE sp.statement_id = ANY(%s) ORDER BY p.pk",
+                (list(by_id),),
+            ):
+                names = {"name": name, "name_fr": name_fr, "name_en": name_en}
+                by_id[sid]["places"].append(
+                    {
+                        "id": pid, "name": pick_name(names, by_id[sid]["doc_lang"]),
+                        "name_fr": name_fr, "name_en": name_en, "lat": lat, "lon": lon,
+                    }
+                )  # fmt: skip
+        return out
+
+    def statements(
+        self, *, bbox=None, start=None, end=None, actor=None, place=None, q=None, limit=100,
+        offset=0,
+    ) -> tuple[list[dict], int]:  # fmt: skip
+        f = EventFilter.of(
+            bbox=bbox, start=start, end=end, place=place, q=q, limit=limit, offset=offset
+        )
+        where, params = _dates_sql("s", f.start, f.end)
+        if f.bbox is not None:
+            sql, p = _bbox_sql("w.geom", f.bbox)
+            sql2, p2 = _bbox_sql("pp.geom", f.bbox)
+            where.append(
+                f"(s.where_pk IN (SELECT w.pk FROM places w WHERE {sql}) OR s.id IN (SELECT "
+                "sp.statement_id FROM statement_places sp JOIN places pp ON pp.pk = sp.place_pk "
+                f"WHERE {sql2}))"
+            )
+            params += p + p2
+        if actor is not None:
+            key = str(actor).strip()
+            if not key:
+                raise InputError("actor must not be empty")
+            known = actor_registry.find(key)
+            names = [key] if known is None else [label for _, label in known.labels]
+            # the speaker named in either language ("Russie" for "Russia")
+            alts = [ts_query(n) for n in dict.fromkeys(names)]
+            where.append("s.speaker_tsv @@ (" + " || ".join(sql for sql, _ in alts) + ")")
+            params += [p for _, ps in alts for p in ps]
+        if f.place:
+            pks = self._place_set(f.place)
+            where.append(
+                "(s.where_pk = ANY(%s) OR s.id IN (SELECT statement_id FROM statement_places "
+                "WHERE place_pk = ANY(%s)))"
+            )
+            params += [pks, pks]
+        if f.q:
+            tsq, tp = ts_query(f.q)
+            where.append(f"s.tsv @@ {tsq}")
+            params += tp
+        w = (" WHERE " + " AND ".join(where)) if where else ""
+        total, rows = self._read_page(
+            f"SELECT count(*) FROM statements s{w}",
+            f"{_STATEMENT_SELECT}{w} ORDER BY s.id LIMIT %s OFFSET %s",
+            params,
+            (f.limit, f.offset),
+        )
+        return self._statement_rows(rows), total
+
+    # -- places ---------------------------------------------------------------------------------
+    @staticmethod
+    def _doc_filters(f: EventFilter, alias: str = "d") -> tuple[list[str], list]:
+        where, params = _dates_sql(alias, f.start, f.end)
+        if f.q:
+            tsq, tp = ts_query(f.q)
+            where.append(f"{alias}.tsv @@ {tsq}")
+            params += tp
+        return where, params
+
+    def places(
+        self, *, bbox=None, start=None, end=None, q=None, place=None, limit=100, offset=0
+    ) -> tuple[list[dict], int]:
+        f = EventFilter.of(
+            bbox=bbox, start=start, end=end, q=q, place=place, limit=limit, offset=offset
+        )
+        pwhere, pparams = ["p.n_mentions > 0"], []
+        if f.bbox is not None:
+            sql, p = _bbox_sql("p.geom", f.bbox)
+            pwhere.append(sql)
+            pparams += p
+        if f.place:
+            pwhere.append("p.pk = ANY(%s)")
+            pparams.append(self._place_set(f.place))
+        dwhere, dparams = self._doc_filters(f)
+        cols = (
+            "p.pk, p.id, p.name, p.feature, p.country_code, p.admin1, p.lat, p.lon, p.name_fr, "
+            "p.name_en"
+        )
+        if not dwhere:  # the counters kept on each place answer at once
+            w = " WHERE " + " AND ".join(pwhere)
+            total, rows = self._read_page(
+                f"SELECT count(*) FROM places p{w}",
+                f"SELECT {cols}, p.n_mentions, p.n_literal, p.n_metonymic, p.n_country "
+                f"FROM places p{w} ORDER BY p.n_mentions DESC, p.pk LIMIT %s OFFSET %s",
+                pparams,
+                (f.limit, f.offset),
+            )
+        else:
+            w = " WHERE " + " AND ".join(pwhere[1:] + dwhere + ["m.place_pk IS NOT NULL"])
+            base = (
+                "FROM mentions m JOIN documents d ON d.pk = m.doc_pk "
+                f"JOIN places p ON p.pk = m.place_pk{w}"
+            )
+            total, rows = self._read_page(
+                f"SELECT count(DISTINCT m.place_pk) {base}",
+                f"SELECT {cols}, count(*) AS n, count(*) FILTER (WHERE m.role = 'literal'), "
+                "count(*) FILTER (WHERE m.role = 'metonymic'), "
+                f"count(*) FILTER (WHERE m.role = 'country') {base} "
+                "GROUP BY p.pk ORDER BY n DESC, p.pk LIMIT %s OFFSET %s",
+                pparams + dparams,
+                (f.limit, f.offset),
+            )
+        out = []
+        dw = (" AND " + " AND ".join(dwhere)) if dwhere else ""
+        for r in rows:
+            docs = self._read(
+                "SELECT d.id, d.title FROM documents d WHERE d.pk IN (SELECT doc_pk "
+                f"FROM mentions WHERE place_pk = %s){dw} ORDER BY d.pk DESC LIMIT %s",
+                [r[0], *dparams, MAX_PLACE_DOCUMENTS],
+            )
+            written = self._read(
+                "SELECT name FROM place_names WHERE place_pk = %s AND name IS NOT NULL "
+                'ORDER BY name COLLATE "C" LIMIT %s',
+                (r[0], MAX_PLACE_NAMES),
+            )
+            out.append(
+                {
+                    "id": r[1], "name": r[2], "name_fr": r[8], "name_en": r[9],
+                    "names": [n for (n,) in written], "feature": r[3], "country_code": r[4],
+                    "admin1": r[5], "lat": r[6], "lon": r[7], "mentions": r[10],
+                    "documents": [{"id": i, "title": t} for i, t in docs],
+                    "roles": {"literal": r[11], "metonymic": r[12], "country": r[13]},
+                }
+            )  # fmt: skip
+        return out, total
+
+    def country_counts(self, *, start=None, end=None) -> dict[str, int]:
+        dwhere, dparams = self._doc_filters(EventFilter.of(start=start, end=end))
+        if not dwhere:
+            rows = self._read(
+                "SELECT country_code, sum(n_mentions) FROM places "
+                "WHERE country_code IS NOT NULL AND n_mentions > 0 GROUP BY country_code"
+            )
+        else:
+            rows = self._read(
+                "SELECT p.country_code, count(*) FROM mentions m "
+                "JOIN documents d ON d.pk = m.doc_pk JOIN places p ON p.pk = m.place_pk "
+                "WHERE p.country_code IS NOT NULL AND " + " AND ".join(dwhere) + " "
+                "GROUP BY p.country_code",
+                dparams,
+            )
+        return {cc: int(n) for cc, n in rows}
+
+    # -- documents ------------------------------------------------------------------------------
+    def documents(
+        self, *, q=None, start=None, end=None, limit=100, offset=0
+    ) -> tuple[list[dict], int]:
+        f = EventFilter.of(q=q, start=start, end=end, limit=limit, offset=offset)
+        where, params = self._doc_filters(f)
+        w = (" WHERE " + " AND ".join(where)) if where else ""
+        total, rows = self._read_page(
+            f"SELECT count(*) FROM documents d{w}",
+            "SELECT d.id, d.title, d.source, d.url, d.published, d.lang, d.n_mentions, "
+            f"d.n_events, d.n_statements FROM documents d{w} "
+            "ORDER BY d.published IS NULL, d.published DESC, d.pk LIMIT %s OFFSET %s",
+            params,
+            (f.limit, f.offset),
+        )
+        keys = ("id", "title", "source", "url", "published", "lang", "mentions", "events")
+        return [dict(zip((*keys, "statements"), r, strict=True)) for r in rows], total
+
+    def document(self, doc_id: str) -> dict:
+        rows = self._read(
+            "SELECT pk, id, title, source, url, published, lang, text, hash, ingested_at "
+            "FROM documents WHERE id = %s",
+            (str(doc_id),),
+        )
+        if not rows:
+            raise NotFoundError(f"no document with id {doc_id!r}")
+        pk, *rest = rows[0]
+        keys = ["id", "title", "source", "url", "published", "lang", "text", "hash", "ingested_at"]
+        out: dict[str, Any] = dict(zip(keys, rest, strict=True))
+        mkeys = (
+            "start", "end", "text", "role", "score", "place_id", "name", "lat", "lon", "feature",
+            "country_code", "name_fr", "name_en",
+        )  # fmt: skip
+        out["mentions"] = []
+        for r in self._read(
+            'SELECT m.start, m."end", m.text, m.role, m.score, p.id, p.name, p.lat, p.lon, '
+            "p.feature, p.country_code, p.name_fr, p.name_en FROM mentions m "
+            "LEFT JOIN places p ON p.pk = m.place_pk WHERE m.doc_pk = %s ORDER BY m.start, m.id",
+            (pk,),
+        ):
+            m = dict(zip(mkeys, r, strict=True))
+            if m["place_id"] is not None:
+                m["name"] = pick_name(m, out["lang"])
+            out["mentions"].append(m)
+        out["events"] = [
+            _event_row(r)
+            for r in self._read(f"{_EVENT_SELECT} WHERE e.doc_pk = %s ORDER BY e.id", (pk,))
+        ]
+        out["statements"] = self._statement_rows(
+            self._read(f"{_STATEMENT_SELECT} WHERE s.doc_pk = %s ORDER BY s.id", (pk,))
+        )
+        return out
+
+    def stats(self) -> dict:
+        (row,) = self._read(
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM mentions), "
+            f"(SELECT count(*) FROM events e WHERE {_VISIBLE}), "
+            "(SELECT count(*) FROM statements), (SELECT count(*) FROM places WHERE n_mentions > 0)"
+        )
+        return dict(
+            zip(("documents", "mentions", "events", "statements", "places"), row, strict=True)
+        )
+
+
+def _read_error(exc: Exception) -> ConflictmapError:
+    import psycopg
+
+    msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, psycopg.errors.SyntaxError):
+        return InputError(f"invalid full-text query: {msg}")
+    if isinstance(exc, psycopg.OperationalError):
+        return ConflictmapError(f"database unavailable, try again: {msg}", status=503)
+    return ConflictmapError(f"database error: {msg}")

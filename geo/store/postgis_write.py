@@ -1,0 +1,328 @@
+"""How the PostGIS store writes one document: in a dozen round trips to the server, whatever
+its number of events (multi-row inserts, one query for the merge candidates of all its events,
+one update to show them on the map), all inside the caller's transaction.
+
+The document's places are inserted first, in the order of their ids, so that two writers that
+share places lock them in the same order. Its host (``PostGISStore``) gives ``_merge_on_add``'s
+parts (``_incident_candidates_many``, ``_attach``, ``_show_events``).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from gazetteer.normalize import fold
+from geo import actors as actor_registry
+from geo import incidents
+from geo.lang import SUPPORTED, get_language
+from geo.model import ROLES, Place
+from geo.store.base import GEO_PRECISION_CODES, TIME_PRECISION_CODES, date_bounds
+from geo.store.postgis_schema import PG_TEXT_CONFIGS, TS_DEFAULT
+from geo.store.sqlite import _day_span
+
+if TYPE_CHECKING:  # pragma: no cover
+    import psycopg
+
+    from geo.pipeline import Extracted
+
+_LOCK_KINDS = 0x636D0002  # advisory lock: a new event kind
+_KIND_BLOCK = 4096  # as the SQLite store: type number * 4096 + subtype number
+_TSV = "to_tsvector(%s::regconfig, unaccent(%s))"
+
+_EVENT_COLUMNS = (
+    "doc_pk, type, subtype, secondary_types, date, date_precision, date_phrase, date_min, "
+    "date_max, actors, actors_text, actors_fold, fatalities, injured, place_pk, precision, "
+    'sentence, start, "end", confidence, location, geo_precision, time_precision, actor1, '
+    "actor2, interaction, fatalities_phrase, why, report_fatalities, kind, days, tsv"
+)
+# The types of the arrays a document's rows are sent in (one array a column, one statement).
+_EVENT_TYPES = (
+    "bigint", "text", "text", "jsonb", "text", "text", "text", "text", "text", "jsonb", "text",
+    "text", "int", "int", "bigint", "text", "text", "int", "int", "float8", "text", "int", "int",
+    "text", "text", "int", "text", "text", "int", "int", "text", "text", "text", "text",
+)  # fmt: skip
+_EVENT_INSERT = (
+    f"INSERT INTO events (id, {_EVENT_COLUMNS}) SELECT u.c0, "
+    + ", ".join(f"u.c{i}" for i in range(1, 31))
+    + ", daterange(u.c31::date, u.c32::date, '[]'), to_tsvector(u.c33::regconfig, unaccent(u.c34))"
+    + " FROM unnest(%s::bigint[], "
+    + ", ".join(f"%s::{t}[]" for t in _EVENT_TYPES)
+    + ") AS u ("
+    + ", ".join(f"c{i}" for i in range(35))
+    + ")"
+)
+_PLACE_TYPES = ("text",) * 11 + ("float8", "float8")
+_PLACE_INSERT = (
+    "INSERT INTO places (id, name, name_fr, name_en, name_fold, name_fr_fold, name_en_fold, "
+    "feature, country_code, admin1, admin1_name, lat, lon, geom) SELECT "
+    + ", ".join(f"u.c{i}" for i in range(13))
+    + ", ST_SetSRID(ST_MakePoint(u.c12, u.c11), 4326) FROM unnest("
+    + ", ".join(f"%s::{t}[]" for t in _PLACE_TYPES)
+    + ") AS u ("
+    + ", ".join(f"c{i}" for i in range(13))
+    + ") ORDER BY u.c0 ON CONFLICT (id) DO NOTHING"
+)
+
+
+def ts_config(lang: str | None) -> str:
+    """The text search configuration of a document in ``lang`` (a code of :mod:`geo.lang`).
+
+    >>> ts_config("fr"), ts_config("xx")
+    ('french', 'simple')
+    """
+    found = get_language(lang)
+    name = found.name.lower() if found else ""
+    return name if name in PG_TEXT_CONFIGS else TS_DEFAULT
+
+
+def ts_configs() -> tuple[str, ...]:
+    """Every configuration a document may be indexed with: 'simple' and each language's."""
+    return tuple(dict.fromkeys((TS_DEFAULT, *(ts_config(code) for code in SUPPORTED))))
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class PostGISWriteMixin:
+    """The write of one document (see the module's docstring)."""
+
+    @staticmethod
+    def _free_id(con: psycopg.Connection, wanted: str, h: str) -> str:
+        base = (wanted or "").strip() or h[:16]
+        doc_id = base
+        n = 1
+        while con.execute("SELECT 1 FROM documents WHERE id = %s", (doc_id,)).fetchone():
+            doc_id = f"{base}-{h[:8]}" if n == 1 else f"{base}-{h[:8]}-{n}"
+            n += 1
+        return doc_id
+
+    def _write(self, con: psycopg.Connection, x: Extracted, h: str) -> str | None:
+        doc = x.doc
+        if con.execute("SELECT 1 FROM documents WHERE hash = %s", (h,)).fetchone():
+            return None
+        doc_id = self._free_id(con, doc.id, h)
+        pub = x.published
+        dmin, dmax = date_bounds(pub.value)
+        meta = {"original_id": doc.id} if doc_id != doc.id else {}
+        if pub.phrase:
+            meta["published_phrase"] = pub.phrase
+        cfg = ts_config(x.lang)
+        row = con.execute(
+            "INSERT INTO documents (id, hash, title, source, url, lang, published, "
+            "published_precision, date_min, date_max, text, metadata, ingested_at, n_mentions, "
+            "n_events, n_statements, tsv) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+            f"%s, %s, %s, %s, %s, {_TSV}) ON CONFLICT (hash) DO NOTHING RETURNING pk",
+            (
+                doc_id, h, doc.title, doc.source, doc.url, x.lang, pub.value, pub.precision,
+                dmin, dmax, doc.text, json.dumps(meta, ensure_ascii=False), _now(),
+                len(x.mentions), len(x.events), len(x.statements), cfg,
+                f"{doc.title or ''}\n{doc.text}",
+            ),
+        ).fetchone()  # fmt: skip
+        if row is None:  # stored by another writer meanwhile
+            return None
+        doc_pk = row[0]
+        every = [m.place for m in x.mentions] + [e.place for e in x.events]
+        for s in x.statements:
+            every += [s.where_said, *s.places]
+        pks = self._place_pks(con, {p.id: p for p in every if p is not None})
+        self._write_mentions(con, x, doc_pk, pks)
+        self._write_events(con, x, doc_pk, pks, (dmin, dmax), cfg)
+        self._write_statements(con, x, doc_pk, pks, (dmin, dmax), cfg)
+        return doc_id
+
+    @staticmethod
+    def _place_pks(con: psycopg.Connection, places: dict[str, Place]) -> dict[str, int]:
+        """The rows of the document's places, added when new (in the order of their ids); a
+        place known by other names than the gazetteer now gives takes the new ones."""
+        if not places:
+            return {}
+        rows = []
+        for pid in sorted(places):
+            p = places[pid]
+            rows.append(
+                (
+                    p.id, p.name, p.name_fr, p.name_en, fold(p.name),
+                    fold(p.name_fr or "") or None, fold(p.name_en or "") or None, p.feature,
+                    p.country_code, p.admin1, p.admin1_name, p.lat, p.lon,
+                )
+            )  # fmt: skip
+        con.execute(_PLACE_INSERT, [list(c) for c in zip(*rows, strict=True)])
+        pks = {}
+        for pk, pid, *stored in con.execute(
+            "SELECT pk, id, name, name_fr, name_en FROM places WHERE id = ANY(%s)",
+            (sorted(places),),
+        ):
+            pks[pid] = pk
+            p = places[pid]
+            names = (p.name, p.name_fr, p.name_en)
+            if p.name_en and tuple(stored) != names:
+                con.execute(
+                    "UPDATE places SET name = %s, name_fr = %s, name_en = %s, name_fold = %s, "
+                    "name_fr_fold = %s, name_en_fold = %s WHERE pk = %s",
+                    (*names, fold(p.name), fold(p.name_fr or "") or None,
+                     fold(p.name_en or "") or None, pk),
+                )  # fmt: skip
+        return pks
+
+    @staticmethod
+    def _write_mentions(con, x: Extracted, doc_pk: int, pks: dict[str, int]) -> None:
+        roles: dict[int, list[int]] = {}
+        rows = []
+        written: dict[tuple[str, int], str] = {}
+        for m in x.mentions:
+            pk = pks[m.place.id] if m.place else None
+            rows.append(
+                (doc_pk, m.start, m.end, m.text, m.role, float(m.score), m.reason or None, pk)
+            )
+            if pk is not None:
+                c = roles.setdefault(pk, [0, 0, 0, 0])
+                c[0] += 1
+                if m.role in ROLES:
+                    c[1 + ROLES.index(m.role)] += 1
+                if fold(m.text):
+                    written.setdefault((fold(m.text), pk), m.text)
+        with con.cursor() as cur:
+            cur.executemany(
+                'INSERT INTO mentions (doc_pk, start, "end", text, role, score, reason, place_pk) '
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                rows,
+            )
+            cur.executemany(
+                "INSERT INTO place_names (name_fold, place_pk, name) VALUES (%s, %s, %s) "
+                "ON CONFLICT DO NOTHING",
+                [(key, pk, text) for (key, pk), text in sorted(written.items())],
+            )
+        if roles:
+            con.execute(
+                "UPDATE places p SET n_mentions = p.n_mentions + c.n, "
+                "n_literal = p.n_literal + c.lit, n_metonymic = p.n_metonymic + c.met, "
+                "n_country = p.n_country + c.cty FROM unnest(%s::bigint[], %s::int[], %s::int[], "
+                "%s::int[], %s::int[]) AS c (pk, n, lit, met, cty) WHERE p.pk = c.pk",
+                [sorted(roles), *([roles[pk][i] for pk in sorted(roles)] for i in range(4))],
+            )
+
+    def _write_events(self, con, x: Extracted, doc_pk: int, pks, doc_days, cfg: str) -> None:
+        dmin, dmax = doc_days
+        kinds: dict[tuple, int] = {}
+        rows, reports = [], []
+        for e in x.events:
+            pk = pks[e.place.id] if e.place else None
+            emin, emax = date_bounds(e.date.value)
+            time_precision = e.time_precision or TIME_PRECISION_CODES.get(e.date.precision or "")
+            if emin is None and dmin is not None:
+                # no date of its own: it happened by the time the document was published, as
+                # far as we know; the date filters find it there (its date stays unknown)
+                emin, emax, time_precision = dmin, dmax, None
+            labels = list(e.actors)
+            cc = e.place.country_code if e.place else None
+            actor1, actor2, interaction = actor_registry.acled_fields(
+                labels, e.actor1, e.actor2, e.interaction, cc
+            )
+            geo_precision = e.geo_precision
+            if geo_precision is None and e.place is not None:
+                geo_precision = GEO_PRECISION_CODES.get(e.place_precision or e.place.feature)
+            fold_labels = [*labels, *(a for a in (actor1, actor2) if a)]
+            rows.append(
+                (
+                    doc_pk, e.type, e.subtype, json.dumps(list(e.secondary_types)),
+                    e.date.value, e.date.precision, e.date.phrase, emin, emax,
+                    json.dumps(labels, ensure_ascii=False), " ; ".join(labels),
+                    "|" + "|".join(fold(a) for a in fold_labels) + "|", e.fatalities,
+                    e.injured, pk, e.place_precision if e.place else None, e.sentence, e.start,
+                    e.end, float(e.confidence), e.location, geo_precision, time_precision,
+                    actor1, actor2, interaction, e.fatalities_phrase, e.why, e.fatalities,
+                    self._kind_code(con, e.type, e.subtype, kinds), emin, emax, cfg,
+                    f"{e.sentence}\n{' ; '.join(labels)}",
+                )
+            )  # fmt: skip
+            reports.append(
+                None
+                if e.place is None
+                else incidents.Report(
+                    e.type, e.subtype, e.place.lat, e.place.lon, e.place.feature,
+                    e.place.admin1,
+                    *(_day_span(emin, emax) if time_precision == 1 else (None, None)),
+                    incidents.actor_ids([*labels, actor1, actor2]), doc_pk, e.location,
+                    geo_precision,
+                )
+            )  # fmt: skip
+        ids = [
+            r[0]
+            for r in con.execute(
+                "SELECT nextval('events_id_seq') FROM generate_series(1, %s)", (len(rows),)
+            )
+        ]
+        ids.sort()
+        if rows:
+            con.execute(_EVENT_INSERT, [ids, *(list(c) for c in zip(*rows, strict=True))])
+        located = [(eid, r) for eid, r in zip(ids, reports, strict=True) if r is not None]
+        candidates = self._incident_candidates_many(con, [r for _, r in located])
+        shown = []
+        for (eid, r), found in zip(located, candidates, strict=True):
+            if not self._merge_on_add(con, eid, r, found):
+                shown.append(eid)
+        self._show_events(con, shown)
+
+    @staticmethod
+    def _write_statements(con, x: Extracted, doc_pk: int, pks, doc_days, cfg: str) -> None:
+        dmin, dmax = doc_days
+        for s in x.statements:
+            smin, smax = date_bounds(s.date.value)
+            if smin is None:  # said when published, as far as we know
+                smin, smax = dmin, dmax
+            speaker = f"{s.speaker or ''} {s.speaker_role or ''}"
+            (sid,) = con.execute(
+                "INSERT INTO statements (doc_pk, quote, speaker, speaker_role, indirect, date, "
+                'date_precision, date_min, date_max, where_pk, start, "end", tsv, speaker_tsv) '
+                f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, {_TSV}, {_TSV}) "
+                "RETURNING id",
+                (
+                    doc_pk, s.quote, s.speaker, s.speaker_role, bool(s.indirect), s.date.value,
+                    s.date.precision, smin, smax, pks[s.where_said.id] if s.where_said else None,
+                    s.start, s.end, cfg, f"{s.quote}\n{speaker}", cfg, speaker,
+                ),
+            ).fetchone()  # fmt: skip
+            with con.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO statement_places (statement_id, place_pk) VALUES (%s, %s) "
+                    "ON CONFLICT DO NOTHING",
+                    sorted({(sid, pks[p.id]) for p in s.places}),
+                )
+
+    def _kind_code(self, con, type_: str, subtype: str | None, cache: dict) -> int:
+        """The code of an event's (type, subtype), created when new (under a lock: rare).
+        Codes read from the table are kept for the store's life (a code never changes); one
+        created here only for the document (its transaction may yet be rolled back)."""
+        key = (type_.casefold(), (subtype or "").casefold())
+        known = self._kinds.get(key)
+        if known is not None:
+            return known
+        if key in cache:
+            return cache[key]
+        sql = "SELECT code FROM event_kinds WHERE type_key = %s AND subtype_key = %s"
+        row = con.execute(sql, key).fetchone()
+        if row is not None:
+            self._kinds[key] = row[0]
+            return row[0]
+        con.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KINDS,))
+        row = con.execute(sql, key).fetchone()  # created by another writer meanwhile?
+        if row is None:
+            same = con.execute(
+                "SELECT max(code) FROM event_kinds WHERE type_key = %s", (key[0],)
+            ).fetchone()[0]
+            if same is None:  # a new type: the next block of codes
+                top = con.execute("SELECT max(code) FROM event_kinds").fetchone()[0]
+                code = 0 if top is None else (top // _KIND_BLOCK + 1) * _KIND_BLOCK
+            else:  # a new subtype of a known type (past 4095 of them, they share the last)
+                code = min(same + 1, (same // _KIND_BLOCK + 1) * _KIND_BLOCK - 1)
+            row = con.execute(
+                "INSERT INTO event_kinds (code, type, subtype, type_key, subtype_key) "
+                "VALUES (%s, %s, %s, %s, %s) RETURNING code",
+                (code, type_, subtype or "", *key),
+            ).fetchone()
+        cache[key] = row[0]
+        return row[0]
