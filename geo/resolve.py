@@ -48,7 +48,9 @@ _HINT_BEFORE = re.compile(
     r"(?i)\b(province|provinces|gouvernorat|région|governorate|region|état|etat|state|wilaya|"
     r"oblast|ville|city|localité|village|town|base|capitale)(?:\s+[a-zà-ÿ\-]+){0,2}\s+(?:de\s+la\s+|de\s+|d['’]|du\s+|of\s+(?:the\s+)?)$"
 )
-_HINT_AFTER = re.compile(r"(?i)^\s+(province|governorate|region|gouvernorate|state|oblast|city)\b")
+_HINT_AFTER = re.compile(
+    r"(?i)^\s+(provinces?|governorates?|regions?|gouvernorate|states?|oblasts?|city)\b"
+)
 _HINT_FEATURE = {
     "province": "admin1",
     "provinces": "admin1",
@@ -72,6 +74,19 @@ _HINT_FEATURE = {
 }
 
 
+# The plural generic word of a list of two names: "Homs and Hama provinces", "les provinces
+# d'Idleb et de Hama" name two provinces.
+_LIST_HINT_AFTER = re.compile(
+    r"^\s*(?:,|and|et)\s+[A-ZÀ-Ý][\w'’-]*(?:[ -][A-ZÀ-Ý][\w'’-]*)?\s+"
+    r"(provinces|governorates|regions|states|oblasts)\b"
+)
+_LIST_HINT_BEFORE = re.compile(
+    r"(?i)\b(provinces|gouvernorats|régions|états|etats|governorates|regions|states|oblasts)\s+"
+    r"(?:de\s+|d['’]|du\s+|of\s+)?[A-ZÀ-Ý][\w'’-]*(?:[ -][A-ZÀ-Ý][\w'’-]*)?\s*"
+    r"(?:,|et|and)\s+(?:de\s+|d['’]|du\s+)?$"
+)
+
+
 def feature_hint(text: str, start: int, end: int) -> str | None:
     """The feature level that generic words around ``text[start:end]`` name, if any."""
     m = _HINT_BEFORE.search(text[max(0, start - 60) : start])
@@ -79,7 +94,14 @@ def feature_hint(text: str, start: int, end: int) -> str | None:
         return _HINT_FEATURE[m.group(1).lower()]
     m = _HINT_AFTER.match(text[end : end + 20])
     if m:
-        return _HINT_FEATURE[m.group(1).lower()]
+        word = m.group(1).lower()
+        return _HINT_FEATURE.get(word) or _HINT_FEATURE[word[:-1]]
+    m = _LIST_HINT_AFTER.match(text[end : end + 60]) or _LIST_HINT_BEFORE.search(
+        text[max(0, start - 80) : start]
+    )
+    if m:
+        word = m.group(1).lower()
+        return _HINT_FEATURE.get(word) or _HINT_FEATURE.get(word[:-1])
     return None
 
 

@@ -333,13 +333,29 @@ def test_where_and_what_on_news_phrasings(extractor, lang, text, type_, place):
     assert e.place is not None and e.place.name == place, e.why
 
 
+def test_a_gas_attack_in_the_headline_is_the_lead_s_chemical_attack(extractor):
+    text = (
+        "Suspected gas attack kills dozens in northern town\n\nBEIRUT (Reuters) - A suspected "
+        "chemical attack killed at least 58 people in the rebel-held town of Khan Sheikhoun in "
+        "Idlib province on Tuesday, a war monitor said."
+    )
+    events = extractor.extract(Document("t", text, "en", "2017-04-04")).events
+    assert [(e.type, e.subtype) for e in events] == [
+        ("Explosions/Remote violence", "Chemical weapon")
+    ]
+
+
 def test_a_strike_keeps_its_type_when_the_headline_counts_civilians(extractor):
     text = (
         "U.N. aid convoy hit near Aleppo, 20 killed\n\nGENEVA (Reuters) - An air strike hit a "
         "United Nations aid convoy near Aleppo on Monday, killing about 20 people."
     )
     e = extractor.extract(Document("t", text, "en", "2016-09-20")).events[0]
-    assert (e.type, e.subtype, e.fatalities) == ("Explosions/Remote violence", "Air/drone strike", 20)
+    assert (e.type, e.subtype, e.fatalities) == (
+        "Explosions/Remote violence",
+        "Air/drone strike",
+        20,
+    )
 
 
 def test_a_meeting_in_a_resort_is_placed_at_the_resort(extractor):

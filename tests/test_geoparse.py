@@ -322,6 +322,18 @@ def test_a_world_city_far_from_the_story_keeps_its_name(parser):
     assert found["New York"].place is not None and found["New York"].place.country_code == "US"
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Warplanes struck areas in Homs and Hama provinces on Wednesday.", "en"),
+        ("Des avions ont frappé mercredi les provinces de Homs et de Hama.", "fr"),
+    ],
+)
+def test_a_plural_generic_word_makes_both_names_divisions(parser, text, lang):
+    found = {m.text: m for m in parser.parse(Document("t", text, lang)).mentions}
+    assert found["Homs"].place.feature == "admin1" and found["Hama"].place.feature == "admin1"
+
+
 def test_a_place_the_gazetteer_lacks_with_nothing_around_it_has_no_place(parser):
     text = "Les habitants ont fui le village de Ouarkoyeborodou mardi."
     found = {m.text: m for m in parser.parse(Document("t", text, "fr")).mentions}
