@@ -4,12 +4,18 @@ reason, and the others go on.
 
 A folder may hold a ``metadata.json`` mapping file names to ``lang``/``published``/``source``
 (as ``seeds/`` does); a ``NAME.json`` beside ``NAME.txt`` does the same for one file.
+
+Every id is checked by :func:`check_document_id` (a JSON line's ``id``, a file's name): an id
+names the document's page (``/documents/<id>``) and its rows in every export, so it has no path
+separator, no ``..``, no control or invisible character and at most :data:`MAX_ID_CHARS`
+characters.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -20,7 +26,47 @@ from geo.model import Document
 from geo.text import MAX_CHARS, check_document_text
 
 MAX_LINE_BYTES = 4 * MAX_CHARS + 1024
+MAX_ID_CHARS = 200
 _META_KEYS = ("lang", "published", "source", "url", "title")
+# control characters (NUL, line breaks, ESC), lone surrogates, invisible formatting (bidi
+# overrides, zero-width spaces) and the Unicode line and paragraph separators
+_HIDDEN = {"Cc": "control", "Cs": "control", "Cf": "invisible", "Zl": "control", "Zp": "control"}
+
+
+def shown_id(value: object, limit: int = 60) -> str:
+    """An id as it may be printed in a message: quoted, its hidden characters escaped, cut."""
+    text = str(value)
+    cut = text[:limit]
+    return repr(cut) + ("…" if len(text) > limit else "")
+
+
+def id_problem(doc_id: str) -> str | None:
+    """Why ``doc_id`` cannot name a document, or None when it can."""
+    if not doc_id.strip():
+        return "the id is empty"
+    if len(doc_id) > MAX_ID_CHARS:
+        return f"the id is longer than {MAX_ID_CHARS} characters"
+    hidden = {
+        _HIDDEN[unicodedata.category(c)] for c in doc_id if unicodedata.category(c) in _HIDDEN
+    }
+    if "control" in hidden:
+        return "the id contains control characters (NUL, a line break...)"
+    if "invisible" in hidden:
+        return "the id contains invisible formatting characters"
+    if "/" in doc_id or "\\" in doc_id:
+        return "the id contains a path separator (/ or \\)"
+    if ".." in doc_id or doc_id.strip() == ".":
+        return "the id contains '..' (or is '.')"
+    return None
+
+
+def check_document_id(doc_id: str, where: str | None = None) -> str:
+    """``doc_id`` when it can name a document; else :class:`DocumentError` with the reason,
+    reported under ``where`` (a file and line) or the id shown escaped."""
+    problem = id_problem(doc_id)
+    if problem is None:
+        return doc_id
+    raise DocumentError(where or shown_id(doc_id), f"{problem}: {shown_id(doc_id)}")
 
 
 def _decode(raw: bytes, doc_id: str) -> str:
@@ -37,7 +83,9 @@ def document_from_json(obj: object, where: str) -> Document:
     doc_id = obj.get("id")
     if doc_id is None or (isinstance(doc_id, str) and not doc_id.strip()):
         raise DocumentError(where, "missing 'id'")
-    doc_id = str(doc_id)
+    if isinstance(doc_id, (dict, list, bool)):
+        raise DocumentError(where, "'id' must be a string or a number")
+    doc_id = check_document_id(str(doc_id), where)
     text = obj.get("text")
     if not isinstance(text, str):
         raise DocumentError(doc_id, "missing 'text' (a string)")
@@ -91,7 +139,7 @@ def _folder_metadata(folder: Path) -> dict[str, dict]:
 
 def read_text_file(path: Path, meta: dict | None = None) -> Document:
     """One .txt file as a document; its id is the file name without extension."""
-    doc_id = path.stem
+    doc_id = check_document_id(path.stem, shown_id(path.name))
     try:
         size = path.stat().st_size
         if size > 4 * MAX_CHARS:

@@ -140,6 +140,18 @@ class Browser:
             if e.get("method") == "Network.requestWillBeSent"
         ]
 
+    def failed(self) -> list[str]:
+        """The page's requests answered with an error status, or that failed to load."""
+        out = []
+        for e in self.events:
+            if e.get("method") == "Network.responseReceived":
+                r = e["params"]["response"]
+                if r["status"] >= 400:
+                    out.append(f"{r['status']} {r['url']}")
+            elif e.get("method") == "Network.loadingFailed":
+                out.append(f"failed {e['params'].get('errorText')} ({e['params']['requestId']})")
+        return out
+
     def console(self) -> list[str]:
         out = []
         for e in self.events:
@@ -206,6 +218,8 @@ def test_map_renders_offline_with_its_layers(server, browser, tmp_path):
         shutil.copy(tmp_path / "map.png", shot)
 
     assert only_local(browser.requests(), server) == []
+    # every file the page loads is among the assets served (web.assets.served_files)
+    assert [f for f in browser.failed() if "/assets/" in f or f.startswith("failed")] == []
     errors = [c for c in browser.console() if c.startswith("EXCEPTION")]
     assert errors == []
     overlays = browser.eval(

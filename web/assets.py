@@ -14,6 +14,10 @@ URL prefix                package                                 files
 ``/assets/app/``          this package's ``static/`` folder (the map's own script and style)
 ========================  =====================================  ==========================
 
+Only the files the pages load are served (:func:`served_files`), never a whole package folder:
+the lists below (what Folium's map and plugins load), the ``/assets/`` links of the templates,
+and what those stylesheets load in turn (``url(...)``: Leaflet's images, Font Awesome's fonts).
+
 :func:`configure_folium` replaces the class-level ``default_js`` / ``default_css`` of
 ``folium.Map`` and of the plugins the app uses, once, at app start: every map built afterwards
 points at these URLs. (``add_js_link`` on an instance edits the class lists in place and leaks
@@ -25,7 +29,10 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import posixpath
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint, abort, send_from_directory
@@ -113,6 +120,45 @@ HEAT_JS = [("leaflet-heat.js", url("heat", "leaflet_heat.min.js"))]
 FULLSCREEN_JS = [("Control.Fullscreen.js", url("fullscreen", "Control.FullScreen.js"))]
 FULLSCREEN_CSS = [("Control.FullScreen.css", url("fullscreen", "Control.FullScreen.css"))]
 APP_JS = [("conflictmap_js", url("app", "conflictmap.js"))]
+PAGE_ASSETS = (
+    *MAP_JS,
+    *MAP_CSS,
+    *MARKERCLUSTER_JS,
+    *MARKERCLUSTER_CSS,
+    *HEAT_JS,
+    *FULLSCREEN_JS,
+    *FULLSCREEN_CSS,
+    *APP_JS,
+)
+# Files a script asks for by name at run time: Leaflet builds the default marker's other
+# images from the folder of marker-icon.png, which leaflet.css names.
+RUNTIME_FILES = (("leaflet", "images/marker-icon-2x.png"), ("leaflet", "images/marker-shadow.png"))
+TEMPLATES = WEB_DIR / "templates"
+_ASSET_LINK = re.compile(re.escape(PREFIX) + r"/([A-Za-z0-9_-]+)/([^\"'\s?#)<>]+)")
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)""")
+
+
+@lru_cache(maxsize=1)
+def served_files() -> frozenset[tuple[str, str]]:
+    """``(library, path)`` of every file a page loads: the only ones :func:`asset` serves."""
+    files = {m.groups() for _, u in PAGE_ASSETS if (m := _ASSET_LINK.fullmatch(u))}
+    for template in sorted(TEMPLATES.glob("*.html")):
+        files |= {m.groups() for m in _ASSET_LINK.finditer(template.read_text(encoding="utf-8"))}
+    files |= set(RUNTIME_FILES)
+    for lib, path in sorted(files):  # what the stylesheets load: images, fonts
+        directory = LIBRARIES[lib].directory() if lib in LIBRARIES else None
+        if not path.endswith(".css") or directory is None or not (directory / path).is_file():
+            continue
+        for ref in _CSS_URL.findall(
+            (directory / path).read_text(encoding="utf-8", errors="replace")
+        ):
+            if ref.startswith(("data:", "#", "/")) or "://" in ref:
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(path), ref))
+            if not target.startswith(".."):
+                files.add((lib, target))
+    return frozenset(files)
+
 
 _configured = False
 
@@ -146,10 +192,10 @@ bp = Blueprint("assets", __name__)
 
 @bp.route(f"{PREFIX}/<lib>/<path:filename>")
 def asset(lib: str, filename: str):
-    """Serve one file of an installed library (404 when unknown or not installed)."""
+    """Serve one file a page loads (404 for any other, and when its library is not installed)."""
     spec = LIBRARIES.get(lib)
     directory = spec.directory() if spec else None
-    if directory is None:
+    if directory is None or (lib, filename) not in served_files():
         abort(404)
     # send_from_directory refuses paths that leave the directory.
     return send_from_directory(directory, filename, max_age=86400)

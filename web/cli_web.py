@@ -10,6 +10,7 @@ They are plain click commands; ``geo/cli.py`` adds them to the ``conflictmap`` g
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import os
 from pathlib import Path
@@ -17,10 +18,13 @@ from pathlib import Path
 import click
 
 from geo.cli_base import Command
-from geo.errors import InputError
+from geo.errors import ConfigError, InputError
+from web.limits import SNAPSHOT_MAX_SIZE, SNAPSHOT_MIN_SIZE
 
 ENV_DB = "CONFLICTMAP_DB"
 ENV_TOKEN = "CONFLICTMAP_API_TOKEN"
+ENV_PUBLIC_URL = "CONFLICTMAP_PUBLIC_URL"
+ENV_ALLOWED_HOSTS = "CONFLICTMAP_ALLOWED_HOSTS"
 
 
 def _default_db() -> Path:
@@ -49,18 +53,113 @@ def _open_store(db: Path | None):
     return open_store(db or _default_db())
 
 
+def make_server(app, host: str, port: int, threads: int = 8):
+    """The waitress server of ``app``, bound to ``host:port`` (``OSError`` when it cannot be).
+
+    Bodies past the app's ``MAX_CONTENT_LENGTH`` are refused by waitress (413) as soon as
+    their ``Content-Length`` is read, before any of it is received; a chunked body, once it
+    passes the limit.
+    """
+    from waitress import create_server
+
+    return create_server(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="conflictmap",
+        # waitress refuses a body of its limit or more; Flask one of more than its own
+        max_request_body_size=int(app.config["MAX_CONTENT_LENGTH"]) + 1,
+    )
+
+
 def _serve(app, host: str, port: int, threads: int) -> None:
-    from waitress import serve
+    import logging
 
-    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    logging.basicConfig()  # waitress's warnings (as waitress.serve does)
+    try:
+        server = make_server(app, host, port, threads)
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    shown = "127.0.0.1" if host in WILDCARDS else host
+    shown = f"[{shown}]" if ":" in shown else shown
     click.echo(f"conflictmap: serving the map at http://{shown}:{port}/ (Ctrl-C to stop)")
-    serve(app, host=host, port=port, threads=threads, ident="conflictmap")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
 
 
-def _app(db: Path | None, token: str | None):
+WILDCARDS = ("0.0.0.0", "::", "")
+
+
+def default_allowed_hosts(host: str) -> list[str]:
+    """The ``Host`` names answered by default: the loopback names and the bound address; bound
+    to every address, also this machine's name and its address on the network."""
+    import socket
+
+    from web import LOOPBACK_HOSTS
+
+    names = list(LOOPBACK_HOSTS)
+    if host not in WILDCARDS:
+        return [*names, host]
+    with contextlib.suppress(OSError):
+        names += [socket.gethostname(), socket.getfqdn()]
+        names += [info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None)]
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.connect(("192.0.2.1", 9))  # no packet is sent: the address of the default route
+        names.append(s.getsockname()[0])
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def read_token(token: str | None, token_file: Path | None) -> str | None:
+    """The API token: ``--token-file``, else ``--token`` (with a warning: every user of the
+    machine sees it in the process list), else ``$CONFLICTMAP_API_TOKEN``; None: no writes."""
+    if token and token_file:
+        raise InputError("give the token once: --token-file or --token, not both")
+    if token_file:
+        try:
+            value = token_file.read_text(encoding="utf-8").strip()
+            mode = token_file.stat().st_mode
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or "not UTF-8 text"
+            raise InputError(f"cannot read the token file {token_file}: {reason}") from None
+        if not value or "\n" in value:
+            raise InputError(f"the token file {token_file} must hold the token on one line")
+        if mode & 0o077:
+            click.echo(
+                f"warning: {token_file} can be read by other users (chmod 600 {token_file})",
+                err=True,
+            )
+        return value
+    if token:
+        click.echo(
+            f"warning: --token shows in the process list to every user of this machine; "
+            f"use ${ENV_TOKEN} or --token-file",
+            err=True,
+        )
+        return token
+    return os.environ.get(ENV_TOKEN) or None
+
+
+def _app(
+    db: Path | None,
+    token: str | None,
+    public_url: str | None = None,
+    hosts: list[str] | None = None,
+):
     from web import create_app
 
-    return create_app({"DB": str(db or _default_db()), "API_TOKEN": token})
+    return create_app(
+        {
+            "DB": str(db or _default_db()),
+            "API_TOKEN": token,
+            "PUBLIC_URL": public_url or None,
+            "ALLOWED_HOSTS": hosts,
+        }
+    )
 
 
 _host = click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
@@ -72,9 +171,31 @@ _threads = click.option(
 )
 _token = click.option(
     "--token",
-    envvar=ENV_TOKEN,
     default=None,
-    help=f"Bearer token that POST /api/documents requires (or ${ENV_TOKEN}); none: no writes.",
+    help=f"Bearer token that the write endpoints require. Visible to every local user in the "
+    f"process list: prefer ${ENV_TOKEN} or --token-file. None of the three: no writes.",
+)
+_token_file = click.option(
+    "--token-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File holding the Bearer token on one line (chmod 600).",
+)
+_public_url = click.option(
+    "--public-url",
+    envvar=ENV_PUBLIC_URL,
+    default=None,
+    metavar="URL",
+    help=f"The address readers use (https://maps.example.org, or ${ENV_PUBLIC_URL}): every "
+    "absolute link (next pages, embed code, OpenAPI servers) is built from it.",
+)
+_allowed_hosts = click.option(
+    "--allowed-hosts",
+    envvar=ENV_ALLOWED_HOSTS,
+    default=None,
+    metavar="NAMES",
+    help="Comma-separated Host names answered (.example.org: its subdomains too); others get "
+    "400. Default: localhost, 127.0.0.1, ::1 and the --host address.",
 )
 
 
@@ -84,9 +205,28 @@ _token = click.option(
 @db_option
 @_threads
 @_token
-def serve_cmd(host: str, port: int, db: Path | None, threads: int, token: str | None) -> None:
-    """Serve the map, the document pages and the API with waitress (never in debug mode)."""
-    _serve(_app(db, token), host, port, threads)
+@_token_file
+@_public_url
+@_allowed_hosts
+def serve_cmd(
+    host: str,
+    port: int,
+    db: Path | None,
+    threads: int,
+    token: str | None,
+    token_file: Path | None,
+    public_url: str | None,
+    allowed_hosts: str | None,
+) -> None:
+    """Serve the map, the document pages and the API with waitress (never in debug mode).
+
+    The token comes from --token-file or $CONFLICTMAP_API_TOKEN (--token works, with a
+    warning: the process list shows it). Absolute links are built from --public-url, else from
+    the request's Host, which must be one of --allowed-hosts.
+    """
+    hosts = [h.strip() for h in (allowed_hosts or "").split(",") if h.strip()]
+    hosts = hosts or default_allowed_hosts(host)
+    _serve(_app(db, read_token(token, token_file), public_url, hosts), host, port, threads)
 
 
 def _parse_bbox(value: str | None):
@@ -112,9 +252,21 @@ def _parse_bbox(value: str | None):
     show_default=True,
     help="Comma-separated: events, statements, places, choropleth.",
 )
-@click.option("--width", type=click.IntRange(100, 4000), default=1200, show_default=True)
-@click.option("--height", type=click.IntRange(100, 4000), default=800, show_default=True)
-@click.option("--title", default=None, help="Title drawn on the map.")
+@click.option(
+    "--width",
+    type=click.IntRange(SNAPSHOT_MIN_SIZE, SNAPSHOT_MAX_SIZE),
+    default=1200,
+    show_default=True,
+    help="Pixels.",
+)
+@click.option(
+    "--height",
+    type=click.IntRange(SNAPSHOT_MIN_SIZE, SNAPSHOT_MAX_SIZE),
+    default=800,
+    show_default=True,
+    help="Pixels.",
+)
+@click.option("--title", default=None, help="Title drawn on the map (one line).")
 @click.option("--start", default=None, help="First day (YYYY-MM-DD).")
 @click.option("--end", default=None, help="Last day (YYYY-MM-DD).")
 @click.option("--type", "type_", default=None, help="Event type or subtype.")
@@ -222,4 +374,4 @@ def demo_cmd(host: str, port: int, db: Path | None, seeds: Path) -> None:
             f"{stats.get(k, 0)} {k}" for k in ("documents", "events", "statements", "places")
         )
     )
-    _serve(_app(path, os.environ.get(ENV_TOKEN)), host, port, 8)
+    _serve(_app(path, os.environ.get(ENV_TOKEN), hosts=default_allowed_hosts(host)), host, port, 8)

@@ -68,7 +68,8 @@ def _map_response(embeddable: bool) -> Response:
     embed_code = None
     if not embeddable:
         q = {k: v for k, v in request.args.items() if k not in ("lat", "lon", "zoom", "focus")}
-        src = request.host_url + "map" + ("?" + urlencode(q) if q else "")
+        # the app's address: its public URL, or an allowed Host (web.HostGuard refuses others)
+        src = request.url_root + "map" + ("?" + urlencode(q) if q else "")
         embed_code = (
             f'<iframe src="{html.escape(src)}" width="800" height="600" '
             'style="border:0" loading="lazy" title="conflictmap: events, statements and '

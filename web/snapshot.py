@@ -1,7 +1,10 @@
 """Static PNG/SVG maps for reports, drawn offline with geopandas and matplotlib (no browser).
 
-Country outlines come from the gazetteer (Natural Earth); events are coloured by type as on the
-web map; a legend, the title and the data credits are drawn on the image.
+Country outlines come from the gazetteer (Natural Earth), cut to the drawn extent and simplified
+to the image's resolution (an SVG of a small area holds only the outlines it shows); events are
+coloured by type as on the web map; a legend, the title and the data credits are drawn on the
+image. Images are at most :data:`web.limits.SNAPSHOT_MAX_SIZE` pixels a side, and the app draws
+at most ``web.limits.SLOTS["snapshot"]`` at a time (503 past them).
 
 Example
 -------
@@ -15,22 +18,27 @@ import io
 import math
 import os
 import threading
+import unicodedata
 from collections.abc import Iterable
 from typing import IO, Any
 
 from flask import Blueprint, current_app, request, send_file
 
 from geo.errors import InputError
-from web import maps
+from web import limits, maps
+from web.api import MAX_TEXT_PARAM
 
 SNAPSHOT_LAYERS = ("events", "statements", "places", "choropleth")
 DEFAULT_SNAPSHOT_LAYERS = ("events",)
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
-MIN_SIZE, MAX_SIZE = 100, 4000
+MIN_SIZE, MAX_SIZE = limits.SNAPSHOT_MIN_SIZE, limits.SNAPSHOT_MAX_SIZE
+MAX_TITLE = MAX_TEXT_PARAM  # as every text parameter of the API (and its OpenAPI document)
 DPI = 100
 SEA = "#cfe2ee"
 LAND = "#f3f0e8"
 BORDER = "#a0a0a0"
+
+OUTLINE_TOLERANCE = 0.01  # degrees: the cached outlines' simplification
 
 _lock = threading.Lock()
 _frames: dict[str, Any] = {}
@@ -46,9 +54,59 @@ def countries_frame(gazetteer=None):
         gazetteer = get_gazetteer()
     key = str(getattr(gazetteer, "path", id(gazetteer)))
     if key not in _frames:
-        fc = maps.countries_geojson(gazetteer, tolerance=0.01)
+        fc = maps.countries_geojson(gazetteer, tolerance=OUTLINE_TOLERANCE)
         _frames[key] = gpd.GeoDataFrame.from_features(fc["features"], crs="EPSG:4326")
     return _frames[key]
+
+
+def outlines(countries, extent, width: int, height: int):
+    """The country outlines that show in ``extent`` drawn at ``width`` x ``height`` pixels: cut
+    a few pixels beyond it (the cut edges fall outside the image) and simplified to half a
+    pixel, so that the SVG of a small area writes only what it shows."""
+    import shapely
+
+    x0, y0, x1, y1 = extent
+    pixel = max((x1 - x0) / width, (y1 - y0) / height)
+    margin = 4 * pixel
+    geoms = countries.geometry.values
+    keep = shapely.intersects(
+        geoms, shapely.box(x0 - margin, y0 - margin, x1 + margin, y1 + margin)
+    )
+    frame = countries[keep].copy()
+    if not len(frame):
+        return frame
+    cut = shapely.clip_by_rect(
+        frame.geometry.values, x0 - margin, y0 - margin, x1 + margin, y1 + margin
+    )
+    if pixel / 2 > OUTLINE_TOLERANCE:  # finer than the cached outlines: nothing to gain
+        # without topology: ten times faster, and a path drawn need not be a valid polygon
+        cut = shapely.simplify(cut, pixel / 2, preserve_topology=False)
+    frame = frame.set_geometry(cut)
+    return frame[~frame.geometry.is_empty]
+
+
+def check_snapshot_args(
+    fmt: str, width: int, height: int, layers: Iterable[str] | None, title: str | None
+) -> set[str]:
+    """Validate a snapshot's format, size, layers and title (:class:`InputError` naming the bad
+    one); returns the layers to draw."""
+    if fmt not in FORMATS:
+        raise InputError(f"snapshot format must be png or svg, not {fmt!r}")
+    for name, v in (("width", width), ("height", height)):
+        if not isinstance(v, int) or not MIN_SIZE <= v <= MAX_SIZE:
+            raise InputError(f"{name} must be an integer between {MIN_SIZE} and {MAX_SIZE}")
+    shown = set(DEFAULT_SNAPSHOT_LAYERS if layers is None else layers)
+    unknown = shown - set(SNAPSHOT_LAYERS)
+    if unknown:
+        raise InputError(
+            f"unknown snapshot layer(s) {', '.join(sorted(unknown))}; use {', '.join(SNAPSHOT_LAYERS)}"
+        )
+    if title is not None:
+        if len(title) > MAX_TITLE:
+            raise InputError(f"title is longer than {MAX_TITLE} characters")
+        if any(unicodedata.category(c) in ("Cc", "Cs") for c in title):
+            raise InputError("title contains control characters (a line break, NUL...)")
+    return shown
 
 
 def _mpl(text: str) -> str:
@@ -137,17 +195,7 @@ def render_snapshot(
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    if fmt not in FORMATS:
-        raise InputError(f"snapshot format must be png or svg, not {fmt!r}")
-    for name, v in (("width", width), ("height", height)):
-        if not isinstance(v, int) or not MIN_SIZE <= v <= MAX_SIZE:
-            raise InputError(f"{name} must be an integer between {MIN_SIZE} and {MAX_SIZE}")
-    shown = set(DEFAULT_SNAPSHOT_LAYERS if layers is None else layers)
-    unknown = shown - set(SNAPSHOT_LAYERS)
-    if unknown:
-        raise InputError(
-            f"unknown snapshot layer(s) {', '.join(sorted(unknown))}; use {', '.join(SNAPSHOT_LAYERS)}"
-        )
+    shown = check_snapshot_args(fmt, width, height, layers, title)
     store_filters = {k: v for k, v in filters.items() if v is not None}
     if bbox is not None:
         store_filters["bbox"] = tuple(bbox)
@@ -190,7 +238,7 @@ def render_snapshot(
 
     # -- drawing --------------------------------------------------------------------------
     with _lock:
-        countries = countries_frame(gazetteer)
+        countries = outlines(countries_frame(gazetteer), extent, width, height)
         fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI)
         canvas = FigureCanvasAgg(fig)
         ax = fig.add_axes((0, 0, 1, 1))
@@ -198,7 +246,8 @@ def render_snapshot(
         ax.set_axis_off()
         ax.patch.set_visible(True)
         fig.patch.set_facecolor(SEA)
-        countries.plot(ax=ax, color=LAND, edgecolor=BORDER, linewidth=0.5, zorder=1)
+        if len(countries):  # none: open sea
+            countries.plot(ax=ax, color=LAND, edgecolor=BORDER, linewidth=0.5, zorder=1)
         handles: list[Any] = []
         if counts:
             breaks = maps._breaks(list(counts.values()))
@@ -353,7 +402,7 @@ bp = Blueprint("snapshot", __name__)
 @bp.get("/snapshot.<fmt>")
 def snapshot(fmt: str):
     """``/snapshot.png`` (or ``.svg``): the static map for these filters."""
-    from web import api, get_gazetteer, get_store
+    from web import api, get_gazetteer, get_store, heavy
 
     if fmt not in FORMATS:
         raise InputError("snapshot format must be png or svg")
@@ -366,21 +415,21 @@ def snapshot(fmt: str):
     width = api.parse_int("width", args.get("width"), 1200, MIN_SIZE, MAX_SIZE)
     height = api.parse_int("height", args.get("height"), 800, MIN_SIZE, MAX_SIZE)
     title = args.get("title")
-    if title is not None and len(title) > api.MAX_TEXT_PARAM:
-        raise InputError(f"title is longer than {api.MAX_TEXT_PARAM} characters")
+    check_snapshot_args(fmt, width, height, layers, title)  # a bad request never takes a slot
     buf = io.BytesIO()
-    render_snapshot(
-        get_store(),
-        buf,
-        fmt=fmt,
-        bbox=bbox,
-        layers=layers,
-        width=width,
-        height=height,
-        title=title,
-        gazetteer=get_gazetteer(),
-        **filters,
-    )
+    with heavy("snapshot"):
+        render_snapshot(
+            get_store(),
+            buf,
+            fmt=fmt,
+            bbox=bbox,
+            layers=layers,
+            width=width,
+            height=height,
+            title=title,
+            gazetteer=get_gazetteer(),
+            **filters,
+        )
     buf.seek(0)
     current_app.logger.debug("snapshot %s bytes", buf.getbuffer().nbytes)
     return send_file(buf, mimetype=FORMATS[fmt], download_name=f"conflictmap.{fmt}")
