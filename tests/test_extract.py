@@ -345,6 +345,38 @@ def test_a_gas_attack_in_the_headline_is_the_lead_s_chemical_attack(extractor):
     ]
 
 
+def test_a_village_in_a_territory_named_after_its_town(extractor):
+    text = (
+        "Une vingtaine de civils ont été tués samedi dans une attaque contre un camp de déplacés "
+        "près du village de Kpandroma-Sud, dans le territoire de Djugu."
+    )
+    e = extractor.extract(Document("t", text, "fr", "2023-06-10")).events[0]
+    # the village is unknown: placed in the territory's town, near it, keeping its name
+    assert (e.place.name, e.location, e.geo_precision) == ("Djugu", "Kpandroma-Sud", 2)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "subtype", "place", "fatalities"),
+    [
+        ("fr", "L'armée a bombardé mercredi un théâtre de Marioupol où s'abritaient des civils.",
+         "Shelling/artillery/missile attack", "Mariupol", None),
+        ("fr", "L'état-major a affirmé jeudi avoir « neutralisé » une cinquantaine de terroristes "
+         "lors d'opérations dans la région du Sahel burkinabè.", "Armed clash", None, 50),
+        ("fr", "Le ministre s'est entretenu samedi au téléphone avec son homologue iranien.",
+         "Phone call", None, None),
+        ("en", "The foreign minister spoke on Saturday by phone with his Iranian counterpart.",
+         "Phone call", None, None),
+    ],
+)  # fmt: skip
+def test_subtypes_tolls_and_places_of_common_phrasings(
+    extractor, lang, text, subtype, place, fatalities
+):
+    e = extractor.extract(Document("t", text, lang, "2024-02-25")).events[0]
+    assert e.subtype == subtype, e.why
+    assert place is None or (e.place is not None and e.place.name == place), e.why
+    assert e.fatalities == fatalities
+
+
 def test_a_strike_keeps_its_type_when_the_headline_counts_civilians(extractor):
     text = (
         "U.N. aid convoy hit near Aleppo, 20 killed\n\nGENEVA (Reuters) - An air strike hit a "

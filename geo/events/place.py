@@ -22,7 +22,15 @@ _GEO_NOUN = (
     # buildings: "à sa résidence de Port-au-Prince", "at a hospital in Gaza City"
     r"résidences?|residences?|domicile|palais|palace|sièges?|headquarters|compound|"
     r"écoles?|schools?|hôpital|hôpitaux|hospitals?|mosquées?|mosques?|églises?|churches|church|"
-    r"prisons?|universités?|university|stades?|stadium|mairie|ambassades?|embassy"
+    r"prisons?|universités?|university|stades?|stadium|mairie|ambassades?|embassy|"
+    r"théâtres?|theatres?|theaters?|cinémas?|gares?|usines?|factory|factories|"
+    r"centres?\s+commerciaux|centre\s+commercial|shopping\s+(?:centre|center|mall)|mall"
+)
+# Nouns of a second-level division: a town named after one ("le territoire de Djugu", "Duk
+# county") stands for it.
+_DISTRICT_NOUN = re.compile(
+    r"territoire|districts?|cercle|département|préfecture|territory|county",
+    re.IGNORECASE,
 )
 # Nouns of a first-level division: a city named after one ("la région de Raqa") stands for it.
 _REGION_NOUN = re.compile(
@@ -79,7 +87,8 @@ _OBJ_WORDS = frozenset(
         "last dernier derniers dernières eastern western northern southern east west north "
         "south est ouest nord sud districts neighbourhoods neighborhoods areas enclave fief "
         "stronghold capital capitale de facto group group's siege assiégé besieged its their "
-        "sa ses leur leurs hôtel hotel"
+        "sa ses leur leurs hôtel hotel théâtre theatre theater cinéma gare usine factory "
+        "centre commercial shopping mall"
     )
 )
 _ENDS_WITH_PREP = re.compile(r"(?:à|en|au|aux|in|to)$", re.IGNORECASE)
@@ -118,6 +127,8 @@ def precision_of(text: str, m: Mention, loc: re.Match[str] | None) -> str:
     geo = loc.groupdict().get("geo") if loc is not None else None
     if prec in ("city", "admin2") and geo and _REGION_NOUN.fullmatch(geo):
         return "admin1"  # "dans la région de Raqa": somewhere in the city's region
+    if prec == "city" and geo and _DISTRICT_NOUN.fullmatch(geo):
+        return "admin2"  # "dans le territoire de Djugu": somewhere in the town's district
     return prec
 
 

@@ -68,7 +68,8 @@ _PERSONS = (
 )
 _KILLED = (
     r"tuée?s?|morte?s?|décédée?s?|péri|tuant|killed|dead|deaths?|died|killing|kills?|fatalities|"
-    r"perdu la vie|trouvé la mort|la mort d(?:e|')|lost their lives|the deaths? of|victimes"
+    r"perdu la vie|trouvé la mort|la mort d(?:e|')|lost their lives|the deaths? of|victimes|"
+    r"neutralisée?s?|neutrali[sz]ed"  # the armies' word for fighters killed
 )
 _INJURED = r"blessée?s?|blessant|wounded|injured|wounding|injuring|wounds?|injures?|hurt"
 _HARM = re.compile(
@@ -85,11 +86,11 @@ _COUNTED = re.compile(
 _COUNTED_NOW = re.compile(rf"\s*(?:{_PERSONS}|{_KILLED}|{_INJURED})\b", re.IGNORECASE)
 _TRANSITIVE = re.compile(
     r"tuant|blessant|killing|killed|kills?|wounding|wounded|wounds?|injuring|injured|injures?|tué|"
-    r"blessé|la mort d(?:e|')|the deaths? of",
+    r"blessé|la mort d(?:e|')|the deaths? of|neutralisé|neutrali[sz]ed|neutrali[sz]ing",
     re.I,
 )
 _QUALIFIER = re.compile(
-    r"\s*(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd'hui|"
+    r"\s*(?:[»\"”]\s*)?(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd'hui|"
     r"(?:ce|cette|le|la)\s+(?:matin|soir|nuit|veille)|yesterday|today|on\s+\w+day)\s*,?\s*)?"
     r"(?:au moins|plus de|près de|environ|quelque|at least|more than|over|nearly|about|some|up to)?\s*$",
     re.IGNORECASE,
