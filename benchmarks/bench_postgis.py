@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -94,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     from gazetteer.lookup import Gazetteer
     from geo.store import open_store
 
+    # a kill (SIGTERM) unwinds like an error: the throwaway cluster is stopped and removed
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("bench_postgis: terminated"))
     work = args.workdir or Path(tempfile.mkdtemp(prefix="bench-postgis-"))
     work.mkdir(parents=True, exist_ok=True)
     cluster = None

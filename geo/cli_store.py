@@ -40,8 +40,21 @@ db_option = click.option(
     help="Extraction processes (default: one per available core).",
 )
 @click.option("--no-ner", is_flag=True, help="Faster: capitalisation and cues only, no spaCy.")
+@click.option(
+    "--dask",
+    default=None,
+    metavar="local|ADDRESS",
+    help="Extract on a Dask cluster: 'local' (a worker per core, or --workers) or a "
+    "scheduler's address (tcp://host:8786). A PostGIS store is written from the workers.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Re-extract documents already stored (after a model or lexicon change): their "
+    "mentions, events and statements are replaced, one transaction each.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def ingest_cmd(paths, db, published, source, workers, no_ner, quiet) -> None:
+def ingest_cmd(paths, db, published, source, workers, no_ner, dask, force, quiet) -> None:
     """Extract and store news articles: .txt, .html/.htm, .jsonl files, or folders of them.
 
     A NAME.json beside NAME.txt or NAME.html (or a folder's metadata.json) gives "published",
@@ -62,6 +75,8 @@ def ingest_cmd(paths, db, published, source, workers, no_ner, quiet) -> None:
             workers=workers,
             progress=not quiet,
             use_ner=not no_ner,
+            dask=dask,
+            force=force,
         )
     finally:
         store.close()

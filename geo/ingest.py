@@ -31,6 +31,7 @@ from pathlib import Path
 
 from geo.documents import _folder_metadata, read_jsonl, read_text_file
 from geo.errors import ConflictmapError, DocumentError, InputError
+from geo.ingest_dask import DaskPool, Stored
 from geo.lang import SUPPORTED
 from geo.model import Document
 from geo.store import Store, text_hash
@@ -245,6 +246,8 @@ def ingest(
     workers: int | None = None,
     progress: bool = True,
     use_ner: bool = True,
+    dask: str | None = None,
+    force: bool = False,
 ) -> IngestReport:
     """Extract and store every document under ``paths``.
 
@@ -262,6 +265,12 @@ def ingest(
         Show a progress bar on standard error.
     use_ner
         Use spaCy's NER in the geoparser (slower, more precise).
+    dask
+        Extract on a Dask cluster instead: ``"local"`` (one worker per core, or ``workers``)
+        or a scheduler's address (:mod:`geo.ingest_dask`).
+    force
+        Re-extract documents already stored (after a change of model or lexicon): each one's
+        mentions, events and statements replaced in one transaction (``Store.replace``).
 
     Returns
     -------
@@ -301,7 +310,7 @@ def ingest(
                 continue
             try:
                 h = text_hash(d.text)
-                if h in seen or store.has_text(d.text):
+                if h in seen or (not force and store.has_text(d.text)):
                     done("skipped")
                     continue
             except ConflictmapError as exc:
@@ -314,8 +323,11 @@ def ingest(
         if isinstance(result, tuple):
             done("failed", *result)
             return
+        if isinstance(result, Stored):  # written by a Dask worker
+            done("ingested", result.doc_id) if result.doc_id else done("skipped")
+            return
         try:
-            stored = store.add(result)
+            stored = store.replace(result) if force else store.add(result)
         except ConflictmapError as exc:
             done("failed", doc.id, exc.message)
             return
@@ -327,7 +339,10 @@ def ingest(
     stream = _chain(head, docs)
     pool = None
     try:
-        if head:
+        if head and dask:
+            pool = DaskPool(dask, use_ner, store.shared_url, workers, force)
+            n_workers = pool.size
+        elif head:
             pool = _new_pool(n_workers if len(head) > 1 else 1, use_ner)
         pending: deque[tuple[Document, Future]] = deque()
         for doc in stream:

@@ -206,3 +206,26 @@ def test_timeline_counts_are_the_sqlite_stores(pg, tmp_path, gaz):
     for what in ("place", "date"):
         assert pg.events_lacking(what) == sq.events_lacking(what)
     sq.close()
+
+
+def test_one_event_and_the_extent(pg, tmp_path, gaz):
+    from geo.errors import NotFoundError
+
+    rows, _ = pg.events()
+    assert all(pg.event(r["id"]) == r for r in rows)
+    ext = pg.event_extent()
+    located = [r for r in rows if r["lat"] is not None]
+    lons, lats = [r["lon"] for r in located], [r["lat"] for r in located]
+    assert ext["bbox"] == (min(lons), min(lats), max(lons), max(lats))
+    assert ext["days"][0] <= "2016-12-08" and ext["days"][1] >= "2020-02-29"
+    sq = open_store(tmp_path / "s.sqlite")
+    for x in sample_documents(gaz):
+        sq.add(x)
+    if hasattr(sq, "event_extent"):  # the SQLite store's, for the OGC API
+        assert sq.event_extent() == ext and sq.event(rows[0]["id"]) == rows[0]
+    sq.close()
+    for bad in (10**6, 2**70, "x"):
+        with pytest.raises(NotFoundError):
+            pg.event(bad)
+        with pytest.raises(NotFoundError):
+            pg.sources(bad)

@@ -856,3 +856,73 @@ def test_cli_lists_sources_and_unmerges(store_url, gaz):
     assert out.exit_code == 0, out.output
     with open_store(db) as st:
         assert st.events()[1] == 1
+
+
+# -- re-extraction (ingest --force) ---------------------------------------------------------------
+def test_replace_writes_a_new_extraction_in_place_of_the_stored_one(store, gaz):
+    from dataclasses import replace
+
+    from geo.store import Store
+
+    old = sample_documents(gaz)[0]
+    damascus = gaz.get(DAMASCUS)
+    start = TEXT_A.index("«")
+    new_sentence = TEXT_A[start:]
+    new = replace(
+        old,
+        doc=replace(old.doc, id="renamed"),
+        mentions=(mention(TEXT_A, "Ankara", gaz.get(ANKARA)),),
+        events=(
+            Event(
+                "Battles",
+                "Armed clash",
+                new_sentence,
+                start,
+                len(TEXT_A),
+                place=damascus,
+                date=DateValue("2016-12-07", "day"),
+                actors=("rebelles",),
+            ),
+        ),  # fmt: skip
+        statements=(),
+    )
+    assert store.replace(new) == "afp-a"  # the stored document keeps its id
+    assert store.stats() == {
+        "documents": 3, "mentions": 4, "events": 3, "statements": 0, "places": 4,
+    }  # fmt: skip
+    [ev] = store.document("afp-a")["events"]
+    assert (ev["type"], ev["place_id"], ev["date"]) == ("Battles", DAMASCUS, "2016-12-07")
+    assert ids(store.events(type="Air/drone strike")) == []
+    assert ids(store.events(q="OSDH")) == [] and ids(store.events(q="céderons")) == ["afp-a"]
+    assert "afp-a" in ids(store.events(place=DAMASCUS))
+    assert ALEPPO not in {p["id"] for p in store.places()[0]}  # its only mention is gone
+    key = lambda g: (g["place_id"], g["type"].lower())  # noqa: E731
+    assert sorted(store.event_groups(), key=key) == sorted(Store.event_groups(store), key=key)
+    assert store.statements()[1] == 0
+    # a text not stored yet is added
+    assert store.replace(extracted("fresh", "Un texte neuf.", None)) == "fresh"
+
+
+def test_replacing_a_merged_report_gives_each_document_its_own_events_back(store_url, gaz):
+    st = open_store(store_url)
+    afp = report(gaz, "afp", "Poutine et Erdogan se sont rencontrés mardi à Sotchi.", SOCHI,
+                 "2024-09-03")  # fmt: skip
+    reuters = report(gaz, "reuters", "Putin met Erdogan in Sochi on Tuesday.", SOCHI,
+                     "2024-09-03", actors=("Russia", "Turkey"))  # fmt: skip
+    st.add(afp)
+    st.add(reuters)
+    [merged] = st.events()[0]
+    assert merged["n_sources"] == 2
+    # the event others were merged into is re-extracted away: the report is its own again
+    st.replace(extracted("afp", afp.doc.text, "2024-09-03"))
+    [ev], total = st.events()
+    assert total == 1 and ev["doc_id"] == "reuters" and ev["n_sources"] == 1
+    assert [s["doc_id"] for s in st.sources(ev["id"])] == ["reuters"]
+    assert sum(g["count"] for g in st.event_groups()) == 1
+    # and back: the merged report re-extracted away leaves the event with one source
+    st.replace(afp)
+    assert st.events()[1] == 1 and st.events()[0][0]["n_sources"] == 2
+    st.replace(extracted("reuters", reuters.doc.text, "2024-09-03"))
+    [ev] = st.events()[0]
+    assert ev["doc_id"] == "afp" and ev["n_sources"] == 1 and ev["why_merged"] is None
+    st.close()

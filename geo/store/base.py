@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geo import event_types
-from geo.errors import InputError
+from geo.errors import ConfigError, InputError
 
 if TYPE_CHECKING:  # pragma: no cover
     from geo.pipeline import Extracted
@@ -379,6 +379,13 @@ class Store(abc.ABC):
     def add(self, x: Extracted) -> str | None:
         """Store one extracted document in one transaction; its id, or None if already stored."""
 
+    def replace(self, x: Extracted) -> str:
+        """Store a new extraction of a stored document (``ingest --force``): in one
+        transaction, what the stored one brought is taken out (its mentions, events,
+        statements, counts and merges) and ``x`` written under the stored document's id; a
+        text not stored yet is added. Its id."""
+        raise ConfigError(f"{type(self).__name__} cannot re-extract documents")
+
     @abc.abstractmethod
     def has_text(self, text: str) -> bool:
         """True when a document with the same normalised text is stored."""
@@ -590,6 +597,12 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def close(self) -> None:
         """Release the store's connections."""
+
+    @property
+    def shared_url(self) -> str | None:
+        """The URL other processes and machines write this store through (a database
+        server's), or None when one process of this machine writes it (an SQLite file)."""
+        return None
 
     @property
     def location(self) -> str:

@@ -42,7 +42,8 @@ from geo.store.base import (
     search_terms,
     text_hash,
 )
-from geo.store.postgis_incidents import PostGISIncidentsMixin
+from geo.store.postgis_incidents import PostGISIncidentsMixin, event_key
+from geo.store.postgis_replace import PostGISReplaceMixin
 from geo.store.postgis_schema import EXTENSIONS, MIGRATIONS
 from geo.store.postgis_timeline import PostGISTimelineMixin
 from geo.store.postgis_write import PostGISWriteMixin, ts_configs
@@ -150,7 +151,9 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-class PostGISStore(PostGISWriteMixin, PostGISIncidentsMixin, PostGISTimelineMixin, Store):
+class PostGISStore(
+    PostGISWriteMixin, PostGISReplaceMixin, PostGISIncidentsMixin, PostGISTimelineMixin, Store
+):
     """The store in a PostgreSQL database with PostGIS; one connection per thread, safe to
     share between threads, and between processes and machines (each has its own).
 
@@ -182,6 +185,10 @@ class PostGISStore(PostGISWriteMixin, PostGISIncidentsMixin, PostGISTimelineMixi
     @property
     def location(self) -> str:
         return _safe_url(self.url)
+
+    @property
+    def shared_url(self) -> str:
+        return self.url
 
     # -- connections ----------------------------------------------------------------------------
     def _connect(self, autocommit: bool = True) -> psycopg.Connection:
@@ -717,6 +724,31 @@ class PostGISStore(PostGISWriteMixin, PostGISIncidentsMixin, PostGISTimelineMixi
             self._read(f"{_STATEMENT_SELECT} WHERE s.doc_pk = %s ORDER BY s.id", (pk,))
         )
         return out
+
+    def event(self, event_id: int) -> dict:
+        """One event shown (not a report merged into another), by its id, as the rows of
+        :meth:`events`; NotFoundError otherwise."""
+        rows = self._read(f"{_EVENT_SELECT} WHERE e.id = %s AND {_VISIBLE}", (event_key(event_id),))
+        if not rows:
+            raise NotFoundError(f"no event with id {event_id}")
+        return _event_row(rows[0])
+
+    def event_extent(self) -> dict:
+        """Where and when the events are (a catalogue's extent): ``bbox`` of the places events
+        are shown at, from the counts kept by add(), and ``days`` (first, last) of their dates,
+        from the dates' indexes; each None when no event has one."""
+        (bbox,) = self._read(
+            "SELECT min(p.lon), min(p.lat), max(p.lon), max(p.lat) FROM event_counts c "
+            "JOIN places p ON p.pk = c.place_pk WHERE c.n > 0"
+        )
+        (days,) = self._read(
+            "SELECT (SELECT min(date_min) FROM events WHERE date_min IS NOT NULL), "
+            "(SELECT max(date_max) FROM events WHERE date_max IS NOT NULL)"
+        )
+        return {
+            "bbox": None if bbox[0] is None else tuple(bbox),
+            "days": None if days[0] is None or days[1] is None else tuple(days),
+        }
 
     def stats(self) -> dict:
         (row,) = self._read(

@@ -19,7 +19,26 @@ from geo.store.sqlite_incidents import _iso_day
 if TYPE_CHECKING:  # pragma: no cover
     import psycopg
 
-__all__ = ["PostGISIncidentsMixin"]
+__all__ = ["PostGISIncidentsMixin", "event_key"]
+
+
+def event_key(value) -> int:
+    """An event id as the database holds it (a bigint); NotFoundError for anything else.
+
+    >>> event_key("12")
+    12
+    >>> event_key(2**70)
+    Traceback (most recent call last):
+    ...
+    geo.errors.NotFoundError: no event with id 1180591620717411303424
+    """
+    try:
+        key = int(value)
+    except (TypeError, ValueError):
+        raise NotFoundError(f"no event with id {value!r}") from None
+    if not -(2**63) <= key < 2**63:
+        raise NotFoundError(f"no event with id {value}")
+    return key
 
 
 class PostGISIncidentsMixin:
@@ -181,14 +200,14 @@ class PostGISIncidentsMixin:
     def unmerge(self, event_id: int) -> list[int]:
         def work(con):
             row = con.execute(
-                "SELECT merged_into FROM events WHERE id = %s FOR UPDATE", (int(event_id),)
+                "SELECT merged_into FROM events WHERE id = %s FOR UPDATE", (event_key(event_id),)
             ).fetchone()
             if row is None:
                 raise NotFoundError(f"no event with id {event_id}")
             if row[0] is not None:  # one report of a merged event: detach it
-                cid, detached = row[0], [int(event_id)]
+                cid, detached = row[0], [event_key(event_id)]
             else:  # a merged event: detach all its other reports
-                cid = int(event_id)
+                cid = event_key(event_id)
                 detached = [
                     r[0]
                     for r in con.execute(
@@ -215,7 +234,7 @@ class PostGISIncidentsMixin:
         return self._in_write(work)
 
     def merge(self, event_id: int, into: int) -> None:
-        eid, cid = int(event_id), int(into)
+        eid, cid = event_key(event_id), event_key(into)
 
         def work(con):
             rows = dict(
@@ -246,14 +265,14 @@ class PostGISIncidentsMixin:
             "SELECT e.id, d.id, d.title, d.source, d.url, d.published, e.report_fatalities, "
             "e.date, e.sentence, s.why FROM event_sources s JOIN events e ON e.id = s.report_id "
             "JOIN documents d ON d.pk = s.doc_pk WHERE s.event_id = %s ORDER BY s.report_id",
-            (int(event_id),),
+            (event_key(event_id),),
         )
         if not rows:  # not merged: the event is its own only report
             rows = self._read(
                 "SELECT e.id, d.id, d.title, d.source, d.url, d.published, e.report_fatalities, "
                 "e.date, e.sentence, e.why_merged FROM events e JOIN documents d "
                 "ON d.pk = e.doc_pk WHERE e.id = %s",
-                (int(event_id),),
+                (event_key(event_id),),
             )
             if not rows:
                 raise NotFoundError(f"no event with id {event_id}")

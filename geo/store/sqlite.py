@@ -55,6 +55,7 @@ from geo.store.base import (
     type_name,
 )
 from geo.store.sqlite_incidents import IncidentsMixin
+from geo.store.sqlite_replace import ReplaceMixin
 from geo.store.sqlite_timeline import TimelineMixin
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -320,7 +321,7 @@ def _event_row(r: tuple) -> dict:
     return d
 
 
-class SQLiteStore(IncidentsMixin, TimelineMixin, Store):
+class SQLiteStore(IncidentsMixin, TimelineMixin, ReplaceMixin, Store):
     """The store in one SQLite file; safe to share between threads (one connection each) and
     between processes (WAL, ``BEGIN IMMEDIATE``, a busy timeout).
 

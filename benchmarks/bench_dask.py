@@ -1,0 +1,93 @@
+"""Dask extraction beside the plain process pool, same run, same articles.
+
+N articles (default 2,000) are the seed articles again and again, each copy with a line of
+its own so that no two texts are the same (the extraction's cost is a real article's). Each
+configuration ingests all of them into a new SQLite store (written by this process, the one
+writer): the process pool with 1 and 2 workers, then ``--dask local`` with 1 and 2 workers.
+Figures: seconds, documents/s, the speed-up of 2 workers over 1, and Dask's overhead per
+document against the pool; each run is cold (starting the pool or the LocalCluster and reading
+the models are counted, once per worker).
+
+Usage::
+
+    python benchmarks/bench_dask.py --articles 2000 [--no-ner]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def write_corpus(folder: Path, n: int, tag: str) -> Path:
+    """``n`` articles from the seeds, each with a line of its own, as one JSON Lines file."""
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    meta = json.loads((ROOT / "seeds" / "metadata.json").read_text(encoding="utf-8"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{tag}.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            seed = seeds[i % len(seeds)]
+            info = meta.get(seed.name, meta.get(seed.stem, {})) if isinstance(meta, dict) else {}
+            text = seed.read_text(encoding="utf-8") + f"\n\n(Dépêche {tag}-{i}.)"
+            row = {"id": f"{tag}-{i}", "text": text}
+            row.update(
+                {k: v for k, v in info.items() if k in ("lang", "published", "source") and v}
+            )
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return path
+
+
+def run(n: int, workers: int, dask: bool, use_ner: bool, work: Path) -> dict:
+    """One cold ingest: starting the pool or the cluster and reading the models included."""
+    from geo.ingest import ingest
+    from geo.store import open_store
+
+    tag = f"{'dask' if dask else 'pool'}{workers}"
+    src = write_corpus(work / "in", n, tag)
+    store = open_store(work / f"{tag}.sqlite")
+    t0 = time.perf_counter()
+    report = ingest(
+        [src], store, workers=workers, progress=False, use_ner=use_ner,
+        dask="local" if dask else None,
+    )  # fmt: skip
+    secs = time.perf_counter() - t0
+    store.close()
+    return {"ingested": report.ingested, "failed": len(report.failed), "s": secs, "dps": n / secs}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--articles", type=int, default=2000)
+    ap.add_argument("--no-ner", action="store_true")
+    args = ap.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="bench-dask-"))
+    res = {}
+    for dask in (False, True):
+        for w in (1, 2):
+            res[f"{'dask' if dask else 'pool'}{w}"] = run(
+                args.articles, w, dask, not args.no_ner, work
+            )
+            print(json.dumps(res), file=sys.stderr, flush=True)
+    n = args.articles
+    print(f"\n{n:,} articles, {os.cpu_count()} cores, NER {'off' if args.no_ner else 'on'}")
+    for k, r in res.items():
+        print(f"  {k:6} {r['s']:8.1f} s  {r['dps']:6.2f} doc/s  failed {r['failed']}")
+    print(f"  speed-up 2 workers / 1: pool {res['pool1']['s'] / res['pool2']['s']:.2f}, "
+          f"dask {res['dask1']['s'] / res['dask2']['s']:.2f}")  # fmt: skip
+    for w in (1, 2):
+        over = (res[f"dask{w}"]["s"] - res[f"pool{w}"]["s"]) / n * 1000
+        print(f"  Dask overhead per document, {w} worker(s): {over:+.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

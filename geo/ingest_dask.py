@@ -1,0 +1,141 @@
+"""Extraction on a Dask cluster: ``conflictmap ingest PATHS --dask local|tcp://host:8786``.
+
+:func:`geo.ingest.ingest` streams the corpus to the cluster a few documents per worker at a time
+(the same bounded queue as its process pool), so the partitions are the documents themselves,
+handed to whichever worker is free. Each worker process loads the gazetteer and the language
+model once (on its first document) and keeps them. A store on a database server (PostGIS) is
+written from the workers, each document in its own transaction, through one connection per
+worker process; an SQLite file, which only this machine sees, is written by this process, the
+one writer, from the results the workers send back.
+
+A worker that dies takes its tasks with it: Dask gives them to another worker (a document
+already committed there is then found by its text and skipped, never stored twice); one that
+kills every worker it is given fails with its id and reason, and the others go on.
+
+``local`` starts a :class:`distributed.LocalCluster` of one single-threaded worker process per
+core of this machine; an address connects to a running scheduler, whose workers must have
+conflictmap and its models installed (and reach the database).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from geo.errors import ConfigError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from geo.model import Document
+
+LOCAL = "local"
+CONNECT_TIMEOUT_S = 30
+
+# per worker process: the extractor and the stores it writes to, loaded on first use
+_WORKER: dict = {}
+_TASKS = itertools.count()  # the tasks' keys
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A document a worker wrote to the store itself: its id, or None when already stored."""
+
+    doc_id: str | None
+
+
+def _extract_on_worker(doc: Document, use_ner: bool, store_url: str | None, force: bool):
+    """On a worker: the Extracted (SQLite: this process writes it), :class:`Stored` (the
+    worker wrote it), or ``(doc id, reason)``."""
+    from geo import ingest
+    from geo.errors import ConflictmapError
+
+    if _WORKER.get("use_ner") != use_ner:
+        ingest._init_worker(use_ner)
+        _WORKER["use_ner"] = use_ner
+    result = ingest._extract(doc)
+    if store_url is None or isinstance(result, tuple):
+        return result
+    store = _WORKER.get(store_url)
+    try:
+        if store is None:
+            from geo.store import open_store
+
+            store = _WORKER[store_url] = open_store(store_url)
+        return Stored(store.replace(result) if force else store.add(result))
+    except ConflictmapError as exc:
+        return (doc.id, exc.message)
+
+
+class _Result:
+    """A Dask future seen as the process pool's: its failure is the document's, not ours."""
+
+    def __init__(self, future, doc: Document) -> None:
+        self.future, self.doc = future, doc
+
+    def result(self):
+        try:
+            return self.future.result()
+        except Exception as exc:  # noqa: BLE001 - a worker lost, a task killed: this document
+            return (self.doc.id, f"dask: {type(exc).__name__}: {exc}")
+
+
+class DaskPool:
+    """The ingest's pool on a Dask cluster: ``submit(fn, doc)``, ``shutdown()``, ``size``.
+
+    Parameters
+    ----------
+    address
+        ``"local"`` for a LocalCluster of ``workers`` processes (default: the cores), or a
+        scheduler's address (``tcp://host:8786``).
+    use_ner
+        Use spaCy's NER in the geoparser.
+    store_url
+        The store's URL when the workers write to it themselves (a database server), else
+        None: the results come back to this process.
+    force
+        The workers re-extract stored documents (``Store.replace``) instead of adding.
+    """
+
+    def __init__(
+        self,
+        address: str,
+        use_ner: bool,
+        store_url: str | None,
+        workers: int | None = None,
+        force: bool = False,
+    ) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise ConfigError("--dask needs Dask: pip install 'dask[distributed]'") from None
+        from geo.ingest import available_cores
+
+        self.use_ner, self.store_url, self.force = use_ner, store_url, force
+        self.cluster = None
+        try:
+            if address == LOCAL:
+                self.cluster = LocalCluster(
+                    n_workers=workers or available_cores(), threads_per_worker=1,
+                    processes=True, dashboard_address=None, silence_logs=40,
+                )  # fmt: skip
+                self.client = Client(self.cluster)
+            else:
+                self.client = Client(address, timeout=CONNECT_TIMEOUT_S)
+        except OSError as exc:
+            if self.cluster is not None:
+                self.cluster.close()
+            raise ConfigError(f"cannot reach the Dask scheduler {address}: {exc}") from None
+        self.size = max(1, sum(self.client.nthreads().values()))
+
+    def submit(self, fn, doc: Document) -> _Result:
+        # the task's key names the document (for Dask's dashboard and logs)
+        future = self.client.submit(
+            _extract_on_worker, doc, self.use_ner, self.store_url, self.force, pure=False,
+            key=f"extract-{next(_TASKS)}-{doc.id}",
+        )  # fmt: skip
+        return _Result(future, doc)
+
+    def shutdown(self, **_) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
