@@ -29,7 +29,7 @@ from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
 
-from geo.documents import _folder_metadata, read_jsonl, read_text_file
+from geo.documents import _folder_metadata, check_document_id, read_jsonl, read_text_file, shown_id
 from geo.errors import ConflictmapError, DocumentError, InputError
 from geo.ingest_dask import DaskPool, Stored
 from geo.lang import SUPPORTED
@@ -75,7 +75,7 @@ def read_html_file(path: Path, meta: dict | None = None) -> Document:
 
     from geo.dates import infer_publication_date
 
-    doc_id = path.stem
+    doc_id = check_document_id(path.stem, shown_id(path.name))
     try:
         size = path.stat().st_size
         if size > MAX_HTML_BYTES:
