@@ -31,6 +31,7 @@ from typing import Any
 
 from geo.lang import DEFAULT, LANGUAGES, fill, language
 from geo.model import DateValue
+from geo.scanning import Scanner
 
 __all__ = ["DateMention", "date_for_span", "find_dates", "infer_publication_date"]
 
@@ -99,6 +100,7 @@ class _Lang:
     modifiers: dict[str, str]  # word -> past / future / current
     preps: dict[str, str]  # word -> past / any
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    scanner: Scanner  # ``patterns``, scanned together (geo.scanning)
     today: re.Pattern[str]  # "aujourd'hui" just before a weekday: "aujourd'hui mercredi"
     cues: tuple[tuple[str, re.Pattern[str]], ...]
 
@@ -169,6 +171,7 @@ def _lang(code: str) -> _Lang:
         modifiers={**mods["modifier-before"], **mods["modifier-after"]},
         preps=preps,
         patterns=patterns,
+        scanner=Scanner([p for _, p in patterns]),
         today=re.compile(
             _alt([p for p in phrases["day"] if fixed[_key(p)] == ("day", "0")]) + r"[\s,]*$",
             re.IGNORECASE,
@@ -185,11 +188,12 @@ def _scan(
 ) -> list[tuple[str, re.Match[str]]]:
     """Date expressions of ``text`` (of ``kinds`` only, when given); where two overlap, the
     longer one wins."""
+    if kinds is None:
+        matches = lx.scanner.matches(text)
+    else:  # these kinds only: each scanned alone
+        matches = [list(p.finditer(text)) if k in kinds else [] for k, p in lx.patterns]
     found = [
-        (kind, m)
-        for kind, pat in lx.patterns
-        if kinds is None or kind in kinds
-        for m in pat.finditer(text)
+        (kind, m) for (kind, _), of_kind in zip(lx.patterns, matches, strict=True) for m in of_kind
     ]
     found.sort(key=lambda km: (km[1].start("core") - km[1].end("core"), km[1].start("core")))
     taken = bytearray(len(text) + 1)

@@ -467,17 +467,19 @@ _SPACES = re.compile(r"\s*")
 _WORD_CHAR = re.compile(r"[^\W_]")
 _INITIALS = re.compile(r"(?:[^\W\d_]\.-?)*[^\W\d_]")  # 'M', 'U.S', 'J.-C'; last one a capital
 _OPENERS = '«"([—–-•'
+_GUILLEMET = re.compile("[«»]")
+_STRAIGHT = re.compile('"')
 
 
 def _quote_regions(seg: str) -> tuple[list[int], list[int]]:
     """Opening offsets of quotations, sorted, and the furthest close of those opened so far."""
     regions, stack = [], []
-    for i, c in enumerate(seg):
-        if c == "«":
-            stack.append(i)
-        elif c == "»" and stack:
-            regions.append((stack.pop(), i))
-    straight = [i for i, c in enumerate(seg) if c == '"']
+    for m in _GUILLEMET.finditer(seg):
+        if m.group() == "«":
+            stack.append(m.start())
+        elif stack:
+            regions.append((stack.pop(), m.start()))
+    straight = [m.start() for m in _STRAIGHT.finditer(seg)]
     if len(straight) % 2 == 0:
         regions += list(zip(straight[::2], straight[1::2], strict=True))
     regions.sort()
@@ -550,6 +552,11 @@ def sentences(text: str) -> list[tuple[int, int]]:
     >>> [t[s:e] for s, e in sentences(t)]
     ['« Nous avançons. Lentement », a-t-il déclaré.', 'M. Cavusoglu est parti.']
     """
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=2)  # the statement and event stages split the same text: once
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
     spans = []
     for ps, pe in paragraphs(text):
         cuts = set()
@@ -564,7 +571,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
                 lead = len(chunk) - len(chunk.lstrip())
                 spans.append((start + lead, start + len(chunk.rstrip())))
             start = ps + cut
-    return spans
+    return tuple(spans)
 
 
 # --- language ----------------------------------------------------------------------------

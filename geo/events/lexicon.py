@@ -12,6 +12,7 @@ from re import _parser
 from geo import event_types
 from geo.errors import ConfigError
 from geo.lang import language, read_tsv
+from geo.scanning import Scanner
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # where: words that say where the event just reported took place ("l'attaque a eu lieu près
@@ -167,3 +168,17 @@ def load_actors() -> tuple[ActorEntry, ...]:
         pat = _compile(path, n, row[0], case="cs" in flags)
         out.append(ActorEntry(pat, row[1], row[2], "meto" in flags, needs(pat)))
     return tuple(out)
+
+
+@lru_cache(maxsize=8)
+def trigger_scanner(lang: str) -> Scanner:
+    """The triggers of ``lang`` (:func:`load_triggers`, in that order), scanned together."""
+    triggers = load_triggers(lang)
+    return Scanner([t.pattern for t in triggers], [t.needs for t in triggers])
+
+
+@lru_cache(maxsize=1)
+def actor_scanner() -> Scanner:
+    """The actors (:func:`load_actors`, in that order), scanned together."""
+    actors = load_actors()
+    return Scanner([a.pattern for a in actors], [a.needs for a in actors])

@@ -6,6 +6,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from geo.events.lexicon import (
     LONG_QUOTE_WORDS,
@@ -15,8 +16,10 @@ from geo.events.lexicon import (
     TERRITORY,
     TYPE_RANK,
     Trigger,
+    actor_scanner,
     load_actors,
     load_triggers,
+    trigger_scanner,
 )
 from geo.events.place import (
     diplomacy_place,
@@ -71,11 +74,16 @@ class Draft:
 def long_quotes(text: str) -> list[tuple[int, int]]:
     """Long quotations: their triggers are claims, not reported events, unless they report a
     toll ("Douze personnes ont été tuées...", an official's count, is the news)."""
+    return list(_long_quotes(text))
+
+
+@lru_cache(maxsize=2)  # read by find_hits and by extract_events, on the same text
+def _long_quotes(text: str) -> tuple[tuple[int, int], ...]:
     spans = []
     for m in re.finditer(r"«[^«»]*»|\"[^\"\n]*\"", text):
         if len(m.group().split()) >= LONG_QUOTE_WORDS and toll(m.group())[0] is None:
             spans.append(m.span())
-    return spans
+    return tuple(spans)
 
 
 def find_hits(text: str, lang: str) -> list[Hit]:
@@ -83,11 +91,8 @@ def find_hits(text: str, lang: str) -> list[Hit]:
     blocked: list[tuple[int, int]] = []
     next_blocked: set[int] = set()
     hits = []
-    low = text.lower()
-    for t in triggers:
-        if t.needs and not any(w in low for w in t.needs):
-            continue  # none of the words every match holds: the pattern cannot match
-        for m in t.pattern.finditer(text):
+    for t, found in zip(triggers, trigger_scanner(lang).matches(text), strict=True):
+        for m in found:
             if t.form == "block":
                 blocked.append(m.span("b") if "b" in t.pattern.groupindex else m.span())
             elif t.form == "block_next":
@@ -113,11 +118,8 @@ def find_hits(text: str, lang: str) -> list[Hit]:
 def find_actors(text: str, mentions: Sequence[Mention]) -> list[tuple[int, int, str, str]]:
     meto = [(m.start, m.end) for m in mentions if m.role == "metonymic"]
     found = []
-    low = text.lower()
-    for a in load_actors():
-        if a.needs and not any(w in low for w in a.needs):
-            continue
-        for m in a.pattern.finditer(text):
+    for a, matches in zip(load_actors(), actor_scanner().matches(text), strict=True):
+        for m in matches:
             if a.metonymic_only and not any(s < m.end() and m.start() < e for s, e in meto):
                 continue
             found.append((m.start(), m.end(), a.label, a.kind))

@@ -53,8 +53,8 @@ def _find_events(
     lx: Lexicon, masked: str, sent_starts: list[int], sents: list[tuple[int, int]]
 ) -> list[_Event]:
     found: list[tuple[int, int, str, re.Match[str]]] = []
-    for kind, pattern in lx.events:
-        for m in pattern.finditer(masked):
+    for (kind, _), matches in zip(lx.events, lx.scanner.matches(masked), strict=True):
+        for m in matches:
             found.append((m.start(), m.end(), kind, m))
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     events: list[_Event] = []

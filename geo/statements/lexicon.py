@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from geo.errors import ConfigError
 from geo.lang import DEFAULT, Table, fill, language
+from geo.scanning import Scanner, tree_alternation
 
 _MASK = "\ue000"  # stands for each character inside a quotation in the masked text
 
@@ -44,13 +45,30 @@ def _fold_table() -> dict[int, str]:
 
 def _fold(s: str) -> str:
     """Lower case without accents, one character for one (offsets stay valid)."""
+    return _fold_word(s) if len(s) <= 24 else _fold_text(s)
+
+
+@lru_cache(maxsize=16384)  # the same words are folded again and again
+def _fold_word(s: str) -> str:
+    return _fold_text(s)
+
+
+def _fold_text(s: str) -> str:
     out = s.translate(_fold_table()).lower()
     return out if len(out) == len(s) else "".join(c.lower()[0] for c in s.translate(_fold_table()))
 
 
 def _alt(phrases: Sequence[str]) -> str:
-    """Regex alternation of phrases, longest first, spaces matching any run of spaces."""
-    uniq = sorted(set(phrases), key=lambda p: (-len(p), p))
+    """Regex alternation of phrases, longest first, spaces matching any run of spaces (written
+    as a prefix tree, which matches the same and runs faster: :mod:`geo.scanning`)."""
+    return _alt_of(tuple(sorted(set(phrases), key=lambda p: (-len(p), p))))
+
+
+@lru_cache(maxsize=256)
+def _alt_of(uniq: tuple[str, ...]) -> str:
+    tree = tree_alternation([p.split() for p in uniq], r"\s+") if uniq else None
+    if tree is not None:
+        return tree
     return "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in uniq) or "(?!)"
 
 
@@ -76,6 +94,7 @@ class Lexicon:
     cues: dict[str, frozenset[str]]  # kind -> folded phrases
     roles: dict[str, _Role]  # folded phrase -> role
     events: tuple[tuple[str, re.Pattern[str]], ...]
+    scanner: Scanner  # ``events``' patterns, scanned together (geo.scanning)
     role_re: re.Pattern[str]
     source_re: re.Pattern[str]
     for_re: re.Pattern[str]
@@ -187,13 +206,14 @@ def load_lexicon(lang: str = DEFAULT) -> Lexicon:
     words |= {"p_ger": p_ger, "r_part": r_part, "r_fin": r_fin}
     words |= {name: fill(piece, words) for name, piece in spec.saying_pieces.items()}
     events = [(kind, fill(template, words)) for kind, template in spec.saying_patterns]
+    compiled = [(kind, re.compile(p, re.IGNORECASE)) for kind, p in events]
     clause = fill(spec.reported_clause, words)
     role_alt = "|".join(_role_pattern(p) for p in sorted(roles, key=lambda p: (-len(p), p)))
     titles = sorted(cues.get("title", ()), key=len, reverse=True)
     token = "|".join(re.escape(t) for t in titles if t.endswith("."))
     token = (token + "|" if token else "") + (
-        r"(?:[A-Z]\.){2,}|[^\W\d_]+'s(?!\w)|[^\W\d_]+'|\w+(?:[-']\w+)*|\S"
-    )  # "E.U.", "U.S." one token; "Kingdom's"; "l'"
+        r"(?:[A-Z]\.){2,}|[^\W\d_]++'(?:s(?!\w))?|\w+(?:[-']\w+)*|\S"
+    )  # "E.U.", "U.S." one token; "Kingdom's"; "l'" (letters taken at once: no "'", no retry)
     return Lexicon(
         lang=lang,
         and_word=spec.and_word,
@@ -201,7 +221,8 @@ def load_lexicon(lang: str = DEFAULT) -> Lexicon:
         flags={k: frozenset(v) for k, v in flags.items()},
         cues={k: frozenset(_fold(p) for p in v) for k, v in cues.items()},
         roles=roles,
-        events=tuple((k, re.compile(p, re.IGNORECASE)) for k, p in events),
+        events=tuple(compiled),
+        scanner=Scanner([p for _, p in compiled]),
         role_re=re.compile(rf"(?<![\w-])(?:{role_alt})(?![\w-])"),
         source_re=re.compile(rf"{b}(?:{_alt(c('source'))})\s+", re.IGNORECASE),
         for_re=re.compile(rf"^(?:(?:{_alt(c('lead'))})\s+)?(?:{_alt(c('for'))})\s+", re.I),

@@ -53,6 +53,7 @@ class _Names:
         self._mention_starts = [m.start for m in self._sorted_mentions]
         self._longest_mention = max((m.end - m.start for m in mentions), default=0)
         self.other: list[tuple[int, int]] = [(m.start, m.end) for m in mentions]
+        self._masked_tokens: list[tuple[int, int, str]] | None = None
         if ents is not None:
             self.other += [(s, e) for s, e, label in ents if label not in ("PER", "PERSON")]
             for s, e, label in ents:
@@ -84,21 +85,27 @@ class _Names:
 
     def _cap_runs(self, text: str, masked: str):
         """Runs of capitalised tokens (with name particles), outside quotations."""
-        toks = _tokens(self.lx, masked, 0, len(masked))
-        i = 0
-        while i < len(toks):
-            if not (_is_cap(toks[i][2]) and toks[i][2][0].isalpha()) or self.lx.has(
-                "title", toks[i][2]
-            ):
-                i += 1
+        if self._masked_tokens is None:
+            self._masked_tokens = _tokens(self.lx, masked, 0, len(masked))
+        toks = self._masked_tokens
+        has = self.lx.has
+
+        def opens(t: str) -> bool:  # a capitalised word, no title: starts or goes on with a run
+            return _is_cap(t) and t[0].isalpha() and not has("title", t)
+
+        # only a capital or a hyphen ("al-Assad") can make a token capitalised (_is_cap)
+        maybe = [i for i, tok in enumerate(toks) if tok[2][0].isupper() or "-" in tok[2]]
+        nxt = 0
+        for i in maybe:
+            if i < nxt or not opens(toks[i][2]):
                 continue
             j = i + 1
             while j < len(toks):
                 t = toks[j][2]
-                if _is_cap(t) and t[0].isalpha() and not self.lx.has("title", t):
+                if opens(t):
                     j += 1
                 elif (
-                    self.lx.has("connector", t)
+                    has("connector", t)
                     and j + 1 < len(toks)
                     and _is_cap(toks[j + 1][2])
                     and toks[j][1] + 1 >= toks[j + 1][0]
@@ -107,7 +114,7 @@ class _Names:
                 else:
                     break
             yield i, j, toks
-            i = j
+            nxt = j
 
     def _title_names(self, text: str, masked: str) -> None:
         for i, j, toks in self._cap_runs(text, masked):
