@@ -329,6 +329,7 @@ def test_statements(store):
     assert store.statements(place="Alep")[1] == 1  # a place the quote names
     assert store.statements(bbox=(32, 39, 33, 40))[1] == 1  # where it was said
     assert store.statements(actor="ministre")[1] == 1
+    assert store.statements(actor="")[1] == 1  # an empty filter filters nothing
     assert store.statements(q="céderons")[1] == 1
     assert store.statements(start="2016-12-01", end="2016-12-31")[1] == 1  # published date
     assert store.statements(start="2017-01-01")[1] == 0

@@ -548,7 +548,7 @@ class PostGISStore(
                 f"WHERE {sql2}))"
             )
             params += p + p2
-        if actor is not None:
+        if actor:
             key = str(actor).strip()
             if not key:
                 raise InputError("actor must not be empty")
