@@ -57,9 +57,7 @@ if TYPE_CHECKING:  # pragma: no cover
 STREAM_CHUNK = 2000  # rows a server-side cursor sends at once
 WRITE_ATTEMPTS = 8  # a deadlock or a clash on a new document id: the document is written again
 CONNECT_TIMEOUT_S = 10
-_LOCK_SCHEMA = 0x636D0001  # advisory lock ids ("cm" 1, 2): the schema, new event kinds
-_LOCK_KINDS = 0x636D0002
-_KIND_BLOCK = 4096  # as the SQLite store: type number * 4096 + subtype number
+_LOCK_SCHEMA = 0x636D0001  # advisory lock ("cm" 1): the schema (2, 3: geo.store.postgis_write)
 
 _DOC_PLACE_NAME = reader_name_sql("p", "d.lang")
 _SOURCES_SQL = (
@@ -86,8 +84,6 @@ SELECT s.id, d.id, s.quote, s.speaker, s.speaker_role, s.indirect, s.date, s.dat
        p.name_fr, p.name_en, d.lang
 FROM statements s JOIN documents d ON d.pk = s.doc_pk LEFT JOIN places p ON p.pk = s.where_pk
 """
-_POINT = "ST_SetSRID(ST_MakePoint(%s, %s), 4326)"
-_TSV = "to_tsvector(%s::regconfig, unaccent(%s))"
 
 
 def ts_query(q: str) -> tuple[str, list]:

@@ -3,7 +3,8 @@ its number of events (multi-row inserts, one query for the merge candidates of a
 one update to show them on the map), all inside the caller's transaction.
 
 The document's places are inserted first, in the order of their ids, so that two writers that
-share places lock them in the same order. Its host (``PostGISStore``) gives ``_merge_on_add``'s
+share places lock them in the same order; the merge of its events with those of documents
+already stored, and what follows to the commit, is done by one writer at a time. Its host (``PostGISStore``) gives ``_merge_on_add``'s
 parts (``_incident_candidates_many``, ``_attach``, ``_show_events``).
 """
 
@@ -27,7 +28,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from geo.pipeline import Extracted
 
-_LOCK_KINDS = 0x636D0002  # advisory lock: a new event kind
+_LOCK_KINDS = 0x636D0002  # advisory locks: a new event kind; the merge of reports
+_LOCK_MERGE = 0x636D0003
 _KIND_BLOCK = 4096  # as the SQLite store: type number * 4096 + subtype number
 _TSV = "to_tsvector(%s::regconfig, unaccent(%s))"
 
@@ -260,6 +262,12 @@ class PostGISWriteMixin:
         if rows:
             con.execute(_EVENT_INSERT, [ids, *(list(c) for c in zip(*rows, strict=True))])
         located = [(eid, r) for eid, r in zip(ids, reports, strict=True) if r is not None]
+        if located:
+            # From here to the commit, one writer at a time: a document's events are merged
+            # with every document committed before it, as one SQLite writer after another
+            # would (two reports of one incident written at once by two workers would not
+            # see each other). Taken after the places' rows: no deadlock with another writer.
+            con.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_MERGE,))
         candidates = self._incident_candidates_many(con, [r for _, r in located])
         shown = []
         for (eid, r), found in zip(located, candidates, strict=True):
