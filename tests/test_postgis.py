@@ -229,3 +229,45 @@ def test_one_event_and_the_extent(pg, tmp_path, gaz):
             pg.event(bad)
         with pytest.raises(NotFoundError):
             pg.sources(bad)
+
+
+def test_two_reports_of_one_incident_written_at_once_are_merged(postgis_url, gaz):
+    """Writers merge one at a time where their events may merge (an advisory lock by region):
+    two workers storing two reports of one meeting at the same moment give one event."""
+    import threading
+
+    from tests.test_store import SOCHI, report
+
+    open_store(postgis_url).close()
+    docs = [
+        report(gaz, f"r{i}", text, SOCHI, "2024-09-03")
+        for i, text in enumerate(
+            ["Poutine et Erdogan se sont rencontrés mardi à Sotchi.",
+             "Putin met Erdogan in Sochi on Tuesday."]
+        )
+    ]  # fmt: skip
+    for _ in range(3):  # a race lost once would show
+        _sql(postgis_url, "TRUNCATE documents, mentions, events, event_sources, event_counts, "
+             "statements, statement_places, place_names, places CASCADE")  # fmt: skip
+        stores = [open_store(postgis_url) for _ in docs]
+        # the place stored already: the writers do not wait on its new row
+        stores[0].add(report(gaz, "old", "Une manifestation à Sotchi.", SOCHI, "2010-05-01",
+                             type_="Protests", subtype=None))  # fmt: skip
+        barrier = threading.Barrier(len(docs))
+
+        def add(st, x, barrier):
+            barrier.wait()
+            st.add(x)
+
+        threads = [
+            threading.Thread(target=add, args=(st, x, barrier))
+            for st, x in zip(stores, docs, strict=True)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        [ev], total = stores[0].events(type="Diplomacy")
+        assert total == 1 and ev["n_sources"] == 2
+        for st in stores:
+            st.close()

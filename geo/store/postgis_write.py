@@ -4,19 +4,22 @@ one update to show them on the map), all inside the caller's transaction.
 
 The document's places are inserted first, in the order of their ids, so that two writers that
 share places lock them in the same order; the merge of its events with those of documents
-already stored, and what follows to the commit, is done by one writer at a time. Its host (``PostGISStore``) gives ``_merge_on_add``'s
+already stored, and what follows to the commit, is done by one writer at a time in each region
+(:func:`merge_locks`). Its host (``PostGISStore``) gives ``_merge_on_add``'s
 parts (``_incident_candidates_many``, ``_attach``, ``_show_events``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from gazetteer.normalize import fold
 from geo import actors as actor_registry
-from geo import incidents
+from geo import event_types, incidents
 from geo.lang import SUPPORTED, get_language
 from geo.model import ROLES, Place
 from geo.store.base import GEO_PRECISION_CODES, TIME_PRECISION_CODES, date_bounds
@@ -28,8 +31,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from geo.pipeline import Extracted
 
-_LOCK_KINDS = 0x636D0002  # advisory locks: a new event kind; the merge of reports
-_LOCK_MERGE = 0x636D0003
+_LOCK_KINDS = 0x636D0002  # advisory lock: a new event kind
+MERGE_CELL_DEG = 1.0  # the merge locks' grid: a cell and its 8 neighbours hold MERGE_KM around
 _KIND_BLOCK = 4096  # as the SQLite store: type number * 4096 + subtype number
 _TSV = "to_tsvector(%s::regconfig, unaccent(%s))"
 
@@ -82,6 +85,35 @@ def ts_config(lang: str | None) -> str:
 def ts_configs() -> tuple[str, ...]:
     """Every configuration a document may be indexed with: 'simple' and each language's."""
     return tuple(dict.fromkeys((TS_DEFAULT, *(ts_config(code) for code in SUPPORTED))))
+
+
+def merge_locks(reports: list) -> list[int]:
+    """The advisory locks a writer holds while it merges these reports with stored events,
+    sorted: for each report that may merge (a family, a day), the grid cell of its point and
+    the 8 around it (reports of one incident are at most ``MERGE_KM`` apart: they share a
+    cell), and its province (a report at a province merges with one inside it). Two writers
+    whose reports may merge share a lock; the others write at once.
+
+    >>> len(merge_locks([incidents.Report("Battles", None, 36.2, 37.16, "city", "SY.09",
+    ...                                   2460000.5, 2460000.5, (), 1, None, 1)]))
+    10
+    """
+    names = set()
+    for r in reports:
+        if r.day_min is None or event_types.family(r.type) is None:
+            continue
+        if abs(r.lat) > 80:  # near a pole a degree of longitude is short: one lock for all
+            names.add("polar")
+        else:
+            x, y = math.floor(r.lon / MERGE_CELL_DEG), math.floor(r.lat / MERGE_CELL_DEG)
+            n = round(360 / MERGE_CELL_DEG)
+            names.update(f"cell:{(x + dx) % n}:{y + dy}" for dx in (-1, 0, 1) for dy in (-1, 0, 1))
+        if r.admin1:
+            names.add(f"admin1:{r.admin1}")
+    return sorted(
+        int.from_bytes(hashlib.blake2b(k.encode(), digest_size=8).digest(), "big", signed=True)
+        for k in names
+    )
 
 
 def _now() -> str:
@@ -262,12 +294,14 @@ class PostGISWriteMixin:
         if rows:
             con.execute(_EVENT_INSERT, [ids, *(list(c) for c in zip(*rows, strict=True))])
         located = [(eid, r) for eid, r in zip(ids, reports, strict=True) if r is not None]
-        if located:
-            # From here to the commit, one writer at a time: a document's events are merged
-            # with every document committed before it, as one SQLite writer after another
-            # would (two reports of one incident written at once by two workers would not
-            # see each other). Taken after the places' rows: no deadlock with another writer.
-            con.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_MERGE,))
+        keys = merge_locks([r for _, r in located])
+        if keys:
+            # From here to the commit, one writer at a time where these events may merge: a
+            # document's events are merged with every document committed before it, as one
+            # SQLite writer after another would (two reports of one incident written at once
+            # by two workers would not see each other). Taken in one order, after the places'
+            # rows: no deadlock with another writer.
+            con.execute("SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k", (keys,))
         candidates = self._incident_candidates_many(con, [r for _, r in located])
         shown = []
         for (eid, r), found in zip(located, candidates, strict=True):
