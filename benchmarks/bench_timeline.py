@@ -71,10 +71,6 @@ def main(argv: list[str] | None = None) -> int:
     store = SQLiteStore(db)
     n = store.stats()["events"]
     app = create_app({"DB": str(db), "GAZETTEER": gaz_path})
-    if "timeline" not in app.blueprints:  # until create_app registers it
-        from web import timeline
-
-        app.register_blueprint(timeline.bp)
     client = app.test_client()
     get(client, "/map/countries.json")  # warm: the country outlines are built once
     rng = random.Random(3)

@@ -68,12 +68,7 @@ def store(db):
 
 @pytest.fixture(scope="module")
 def app(db, gazetteer_path):
-    app = create_app({"DB": db, "GAZETTEER": gazetteer_path})
-    if "timeline" not in app.blueprints:  # until create_app registers web.timeline's blueprint
-        from web import timeline
-
-        app.register_blueprint(timeline.bp)
-    return app
+    return create_app({"DB": db, "GAZETTEER": gazetteer_path})
 
 
 @pytest.fixture(scope="module")
