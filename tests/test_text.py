@@ -461,7 +461,10 @@ def test_check_document_text_size_limit() -> None:
     check_document_text("a" * 100, "d", max_chars=100)
     with pytest.raises(DocumentError, match="too long"):
         check_document_text("a" * 101, "d", max_chars=100)
-    assert MAX_CHARS == 2_000_000
+    # the default limit: a text of MAX_CHARS passes, one character more is refused
+    check_document_text("a" * MAX_CHARS, "d")
+    with pytest.raises(DocumentError, match="too long"):
+        check_document_text("a" * (MAX_CHARS + 1), "d")
 
 
 def test_check_document_text_accepts_real_text() -> None:
