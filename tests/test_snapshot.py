@@ -118,3 +118,44 @@ def test_legend_follows_the_declared_type_order(store, gaz):
     shown = [t.name for t in event_types() if f"{t.name} (" in svg]
     assert len(shown) >= 2, shown
     assert sorted(shown, key=lambda n: svg.index(f"{n} (")) == shown
+
+
+# -- the filters of export (issue 15, item 9) ------------------------------------------------
+def run_cli(gazetteer_path, *args):
+    from click.testing import CliRunner
+
+    from geo.cli import main
+
+    return CliRunner().invoke(
+        main, ["snapshot", *args], env={"CONFLICTMAP_GAZETTEER": gazetteer_path}
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "drawn"),
+    [
+        ([], 15),
+        (["--actor", "HTS"], 1),  # the battle near Saraqib only
+        (["--actor", "Syrian army"], 13),
+        (["--place", "gn:170063"], 1),  # Aleppo
+        (["--q", "Clashes"], 1),
+        (["--start", "2024-01-01", "--end", "2024-01-31"], 12),  # January: Damascus
+        (["--type", "Battles", "--start", "2024-03-01"], 1),
+    ],
+)
+def test_cli_snapshot_takes_the_filters_of_export(store, gazetteer_path, tmp_path, args, drawn):
+    out = tmp_path / "s.png"
+    db = store.location
+    res = run_cli(
+        gazetteer_path, "-o", str(out), "--db", db, "--bbox", "35,32,43,38",
+        "--width", "200", "--height", "150", "--title", "Syria, 2016", *args,
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert res.output.strip().endswith(f"{drawn} events"), res.output
+    assert Image.open(out).size == (200, 150)
+
+
+def test_web_snapshot_takes_the_filters_of_export(store, gazetteer_path):
+    c = create_app({"STORE": store, "GAZETTEER": gazetteer_path}).test_client()
+    svg = c.get("/snapshot.svg?width=300&height=200&bbox=35,32,43,38&actor=HTS").data.decode()
+    assert "Battles (1)" in svg and "Explosions" not in svg

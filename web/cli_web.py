@@ -270,9 +270,21 @@ def _parse_bbox(value: str | None):
 @click.option("--start", default=None, help="First day (YYYY-MM-DD).")
 @click.option("--end", default=None, help="Last day (YYYY-MM-DD).")
 @click.option("--type", "type_", default=None, help="Event type or subtype.")
+@click.option(
+    "--actor",
+    default=None,
+    help="An actor in either language (Russia finds Russie), or part of a label as written.",
+)
+@click.option("--place", default=None, help="A place id (gn:170063) or name (Alep).")
+@click.option("--q", default=None, help="Full-text query on the event sentences.")
 @db_option
-def snapshot_cmd(output, bbox, layers, width, height, title, start, end, type_, db) -> None:
-    """Draw a static map (PNG or SVG) with a legend and the data credits; no browser needed."""
+def snapshot_cmd(
+    output, bbox, layers, width, height, title, start, end, type_, actor, place, q, db
+) -> None:
+    """Draw a static map (PNG or SVG) with a legend and the data credits; no browser needed.
+
+    The filters are those of ``export``; the title is only text (give the period with
+    --start/--end: "Syria, 2016" draws what the filters select, whatever its title says)."""
     from web.api import parse_date
     from web.snapshot import render_snapshot
 
@@ -283,6 +295,9 @@ def snapshot_cmd(output, bbox, layers, width, height, title, start, end, type_, 
         "start": parse_date("start", start) if start else None,
         "end": parse_date("end", end) if end else None,
         "type": type_,
+        "actor": actor,
+        "place": place,
+        "q": q,
     }
     store = _open_store(db)
     try:
