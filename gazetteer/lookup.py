@@ -256,24 +256,27 @@ class Gazetteer:
         )
         return [(self._place(r), json.loads(r[-1])) for r in rows]
 
+    @cached_property
+    def _division_names(self) -> dict[int, frozenset[str]]:
+        """Every name (folded) of every first-level division, by place row: one pass over the
+        names, done the first time a division is looked up."""
+        out: dict[int, set[str]] = {}
+        for place, key in self._query(
+            "SELECT n.place, n.key FROM names n "
+            "WHERE n.place IN (SELECT rowid FROM places WHERE feature = 'admin1')"
+        ):
+            out.setdefault(place, set()).add(key)
+        return {k: frozenset(v) for k, v in out.items()}
+
     def divisions(self, country_code: str) -> list[tuple[Place, frozenset[str]]]:
         """The first-level divisions of a country, each with every name it bears (folded)."""
-        with self._lock:
-            cache = self.__dict__.setdefault("_divisions", {})
-            if country_code in cache:
-                return cache[country_code]
         rows = self._query(
             f"SELECT {self._COLUMNS} FROM places p WHERE p.feature = 'admin1' "
             "AND p.country_code = ?",
             (country_code,),
         )
-        out = []
-        for r in rows:
-            keys = {k for (k,) in self._query("SELECT key FROM names WHERE place = ?", (r[0],))}
-            out.append((self._place(r), frozenset(keys)))
-        with self._lock:
-            self.__dict__["_divisions"][country_code] = out
-        return out
+        names = self._division_names
+        return [(self._place(r), names.get(r[0], frozenset())) for r in rows]
 
     def nearest(self, lat: float, lon: float, feature: str | None = "city") -> Place | None:
         """The place of ``feature`` (any when None) nearest to (lat, lon), by great-circle distance."""
