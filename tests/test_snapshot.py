@@ -31,8 +31,9 @@ def rgb(hex_color: str) -> tuple[int, int, int]:
 
 def pixel(img: Image.Image, info: dict, lon: float, lat: float) -> tuple[int, int, int]:
     min_lon, min_lat, max_lon, max_lat = info["bbox"]
-    x = (lon - min_lon) / (max_lon - min_lon) * img.width
-    y = (max_lat - lat) / (max_lat - min_lat) * img.height
+    left, top, right, bottom = info["map_px"]  # the caption is under the map
+    x = left + (lon - min_lon) / (max_lon - min_lon) * (right - left)
+    y = top + (max_lat - lat) / (max_lat - min_lat) * (bottom - top)
     return img.convert("RGB").getpixel((int(x), int(y)))
 
 
@@ -159,3 +160,94 @@ def test_web_snapshot_takes_the_filters_of_export(store, gazetteer_path):
     c = create_app({"STORE": store, "GAZETTEER": gazetteer_path}).test_client()
     svg = c.get("/snapshot.svg?width=300&height=200&bbox=35,32,43,38&actor=HTS").data.decode()
     assert "Battles (1)" in svg and "Explosions" not in svg
+
+
+# -- report-grade snapshots (issue 15, item 1) ----------------------------------------------
+def offset_pixel(img, info, lon, lat, dx):
+    """The pixel ``dx`` pixels west (negative: east) of a place."""
+    min_lon, min_lat, max_lon, max_lat = info["bbox"]
+    left, top, right, bottom = info["map_px"]
+    x = left + (lon - min_lon) / (max_lon - min_lon) * (right - left) - dx
+    y = top + (max_lat - lat) / (max_lat - min_lat) * (bottom - top)
+    return img.convert("RGB").getpixel((int(x), int(y)))
+
+
+@pytest.fixture(scope="module")
+def damascus(gaz):
+    p = gaz.candidates("Damas", lang="fr")[0].place
+    return (p.lon, p.lat)
+
+
+def test_symbols_are_proportional_to_events_or_fatalities(store, gaz, damascus):
+    battles = rgb(maps.event_style("Battles")[0])
+    strikes = rgb(maps.event_style("Explosions/Remote violence")[0])
+    buf = io.BytesIO()
+    info = render_snapshot(store, buf, bbox=SYRIA_BBOX, width=600, height=450, gazetteer=gaz)
+    img = Image.open(io.BytesIO(buf.getvalue()))
+    assert info["symbols"] == 4  # one per place and type: Damascus' 12 battles are one symbol
+    # Damascus (12 battles) is a big disc; Aleppo (1 strike) a small one
+    assert close(offset_pixel(img, info, *damascus, 12), battles)
+    assert not close(offset_pixel(img, info, *ALEPPO, 12), strikes)
+
+    buf = io.BytesIO()
+    info = render_snapshot(
+        store, buf, bbox=SYRIA_BBOX, width=600, height=450, gazetteer=gaz, size="fatalities"
+    )
+    img = Image.open(io.BytesIO(buf.getvalue()))
+    # five killed at Aleppo, none reported in Damascus: now Aleppo's is the big one
+    assert close(offset_pixel(img, info, *ALEPPO, 12), strikes)
+    assert not close(offset_pixel(img, info, *damascus, 12), battles)
+    assert "5 killed" in info["caption"][1]
+
+
+def test_svg_has_labels_scale_caption_and_size_key_as_text(store, gaz):
+    buf = io.BytesIO()
+    info = render_snapshot(
+        store, buf, fmt="svg", bbox=SYRIA_BBOX, width=900, height=650, gazetteer=gaz,
+        start="2024-01-01", end="2024-03-31", title="<script>alert(1)</script> & co",
+    )  # fmt: skip
+    svg = buf.getvalue().decode("utf-8")
+    texts = svg.count("<text")
+    assert texts >= 10, texts  # text kept as text, not paths
+    # the most important places are named, Damascus (12 events) first
+    assert info["labels"][0] == "Damascus" and "Saraqib" in info["labels"]
+    for name in info["labels"]:
+        assert f">{name}</text>" in svg
+    boxes = info["label_boxes"]
+    assert not any(
+        a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+    )
+    assert f">{info['scale_km']} km</text>" in svg
+    assert "Period: 2024-01-01 to 2024-03-31" in svg
+    assert "Shown: 14 events with a place, at 3 places" in svg  # Raqqa's is in April
+    assert "Symbol area: events" in svg and ">12 events</text>" in svg  # the size key
+    assert "GeoNames (CC BY 4.0)" in svg and "Made " in svg
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in svg and "<script>" not in svg
+
+
+def test_labels_in_the_asked_language(store, gaz):
+    info = render_snapshot(store, io.BytesIO(), fmt="svg", bbox=SYRIA_BBOX, width=700,
+                           height=500, gazetteer=gaz, lang="fr")  # fmt: skip
+    assert "Damas" in info["labels"] and "Alep" in info["labels"]
+    assert "Damascus" not in info["labels"]
+
+
+def test_pdf_from_the_cli_and_the_web(store, gaz, gazetteer_path, tmp_path):
+    out = tmp_path / "s.pdf"
+    res = run_cli(
+        gazetteer_path, "-o", str(out), "--db", store.location, "--bbox", "35,32,43,38",
+        "--width", "300", "--height", "250", "--start", "2016-01-01", "--end", "2016-12-31",
+        "--title", "Syria, 2016",
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert out.read_bytes().startswith(b"%PDF") and "0 events" in res.output
+    c = create_app({"STORE": store, "GAZETTEER": gazetteer_path}).test_client()
+    r = c.get("/snapshot.pdf?width=300&height=250&bbox=35,32,43,38&size=fatalities&lang=fr")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    assert r.data.startswith(b"%PDF")
+    for bad in ("size=deaths", "lang=xx"):
+        r = c.get(f"/snapshot.svg?{bad}")
+        assert r.status_code == 400 and r.get_json()["error"], bad
+    assert c.get("/snapshot.gif").status_code in (400, 404)

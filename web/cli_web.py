@@ -243,7 +243,7 @@ def _parse_bbox(value: str | None):
     "--output",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Image file: .png or .svg.",
+    help="Image file: .png, .svg (text kept as text) or .pdf.",
 )
 @click.option("--bbox", default=None, help="min_lon,min_lat,max_lon,max_lat (default: the data).")
 @click.option(
@@ -277,20 +277,37 @@ def _parse_bbox(value: str | None):
 )
 @click.option("--place", default=None, help="A place id (gn:170063) or name (Alep).")
 @click.option("--q", default=None, help="Full-text query on the event sentences.")
+@click.option(
+    "--size",
+    type=click.Choice(["events", "fatalities"]),
+    default="events",
+    show_default=True,
+    help="What a symbol's area counts at a place, by type.",
+)
+@click.option(
+    "--lang",
+    default=None,
+    help="Language of the place names (fr, en; default: as the first report names each).",
+)
 @db_option
 def snapshot_cmd(
-    output, bbox, layers, width, height, title, start, end, type_, actor, place, q, db
-) -> None:
+    output, bbox, layers, width, height, title, start, end, type_, actor, place, q, size, lang,
+    db,
+) -> None:  # fmt: skip
     """Draw a static map (PNG or SVG) with a legend and the data credits; no browser needed.
 
     The filters are those of ``export``; the title is only text (give the period with
     --start/--end: "Syria, 2016" draws what the filters select, whatever its title says)."""
     from web.api import parse_date
-    from web.snapshot import render_snapshot
+    from web.snapshot import FORMATS, check_snapshot_args, render_snapshot
 
     fmt = output.suffix.lower().lstrip(".")
-    if fmt not in ("png", "svg"):
-        raise InputError(f"the output must end in .png or .svg, not {output.name!r}")
+    if fmt not in FORMATS:
+        raise InputError(
+            f"the output must end in {', '.join('.' + f for f in FORMATS)}, not {output.name!r}"
+        )
+    lang = lang.strip().lower() if lang else None
+    check_snapshot_args(fmt, width, height, None, title, size, lang)
     filters = {
         "start": parse_date("start", start) if start else None,
         "end": parse_date("end", end) if end else None,
@@ -310,6 +327,8 @@ def snapshot_cmd(
             width=width,
             height=height,
             title=title,
+            size=size,
+            lang=lang,
             **filters,
         )
     finally:

@@ -1,9 +1,13 @@
-"""Static PNG/SVG maps for reports, drawn offline with geopandas and matplotlib (no browser).
+"""Static PNG/SVG/PDF maps for reports, drawn offline with geopandas and matplotlib (no browser).
 
 Country outlines come from the gazetteer (Natural Earth), cut to the drawn extent and simplified
-to the image's resolution (an SVG of a small area holds only the outlines it shows); events are
-coloured by type as on the web map; a legend, the title and the data credits are drawn on the
-image. Images are at most :data:`web.limits.SNAPSHOT_MAX_SIZE` pixels a side, and the app draws
+to the image's resolution (an SVG of a small area holds only the outlines it shows). Events are
+drawn as proportional symbols, one per place and type (:mod:`web.snapshot_symbols`), coloured
+by type as on the web map, biggest first; the most important places are named without overlaps
+(:mod:`web.snapshot_labels`); a legend with a size key, a scale bar in km and a caption under
+the map (the filters, the counts shown, the credits, when it was made:
+:mod:`web.snapshot_caption`) make it readable in a report. The formats are declared once in
+:data:`FORMATS` (the map page's "Snapshot of this view" links read it). Images are at most :data:`web.limits.SNAPSHOT_MAX_SIZE` pixels a side, and the app draws
 at most ``web.limits.SLOTS["snapshot"]`` at a time (503 past them).
 
 Example
@@ -14,6 +18,7 @@ Example
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 import os
@@ -26,17 +31,27 @@ from flask import Blueprint, current_app, request, send_file
 
 from geo.errors import InputError
 from web import limits, maps
-from web.api import MAX_TEXT_PARAM
+from web import snapshot_caption as caption
+from web import snapshot_labels as labels
+from web import snapshot_symbols as symbols
+from web.api import LANGS, MAX_TEXT_PARAM
+from web.snapshot_layers import draw_context as _draw_context
 
 SNAPSHOT_LAYERS = ("events", "statements", "places", "choropleth")
 DEFAULT_SNAPSHOT_LAYERS = ("events",)
-FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
+# The snapshot's formats, by file extension: the command line, /snapshot.<fmt> and the map
+# page's "Snapshot of this view" links read this.
+FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+SIZE_BY = symbols.SIZE_BY
 MIN_SIZE, MAX_SIZE = limits.SNAPSHOT_MIN_SIZE, limits.SNAPSHOT_MAX_SIZE
 MAX_TITLE = MAX_TEXT_PARAM  # as every text parameter of the API (and its OpenAPI document)
 DPI = 100
 SEA = "#cfe2ee"
 LAND = "#f3f0e8"
 BORDER = "#a0a0a0"
+CAPTION_BG = "white"
+CAPTION_PAD = 6  # pixels around the caption
+MAX_CAPTION_SHARE = 0.4  # of the image's height, at most (longer captions are cut with "…")
 
 OUTLINE_TOLERANCE = 0.01  # degrees: the cached outlines' simplification
 
@@ -86,12 +101,22 @@ def outlines(countries, extent, width: int, height: int):
 
 
 def check_snapshot_args(
-    fmt: str, width: int, height: int, layers: Iterable[str] | None, title: str | None
+    fmt: str,
+    width: int,
+    height: int,
+    layers: Iterable[str] | None,
+    title: str | None,
+    size: str = "events",
+    lang: str | None = None,
 ) -> set[str]:
-    """Validate a snapshot's format, size, layers and title (:class:`InputError` naming the bad
-    one); returns the layers to draw."""
+    """Validate a snapshot's format, size, layers, title, symbol size and language
+    (:class:`InputError` naming the bad one); returns the layers to draw."""
     if fmt not in FORMATS:
-        raise InputError(f"snapshot format must be png or svg, not {fmt!r}")
+        raise InputError(f"snapshot format must be one of {', '.join(FORMATS)}, not {fmt[:20]!r}")
+    if size not in SIZE_BY:
+        raise InputError(f"size must be one of {', '.join(SIZE_BY)}, not {str(size)[:20]!r}")
+    if lang is not None and lang not in LANGS:
+        raise InputError(f"lang must be one of {', '.join(LANGS)}, not {str(lang)[:20]!r}")
     for name, v in (("width", width), ("height", height)):
         if not isinstance(v, int) or not MIN_SIZE <= v <= MAX_SIZE:
             raise InputError(f"{name} must be an integer between {MIN_SIZE} and {MAX_SIZE}")
@@ -158,9 +183,12 @@ def render_snapshot(
     height: int = 800,
     title: str | None = None,
     gazetteer=None,
+    size: str = "events",
+    lang: str | None = None,
+    made: str | None = None,
     **filters: Any,
 ) -> dict[str, Any]:
-    """Draw the map of the store's rows and write it as PNG or SVG.
+    """Draw the map of the store's rows and write it as PNG, SVG or PDF.
 
     Parameters
     ----------
@@ -169,56 +197,60 @@ def render_snapshot(
     out:
         A path or a binary file object.
     fmt:
-        ``"png"`` or ``"svg"``.
+        One of :data:`FORMATS`.
     bbox:
-        ``(min_lon, min_lat, max_lon, max_lat)``; widened to the image's proportions. Default:
+        ``(min_lon, min_lat, max_lon, max_lat)``; widened to the map's proportions. Default:
         the extent of the data, padded.
     layers:
         Among :data:`SNAPSHOT_LAYERS` (default: events); the country outlines are always drawn.
     width, height:
-        Image size in pixels.
+        Image size in pixels (the map and the caption under it).
     title:
-        Drawn at the top left.
+        Drawn at the top left; only text: the filters choose what is drawn.
+    size:
+        What a symbol's area counts: ``"events"`` or ``"fatalities"`` (:data:`SIZE_BY`).
+    lang:
+        The language of the place names and type labels (default: each place as its first
+        report names it, the types' names).
+    made:
+        When the snapshot was made, as the caption says it (default: now, UTC).
     **filters:
-        The store's filters: start, end, type, actor, place, q.
+        The store's filters, those of ``export``: start, end, type, actor, place, q.
 
     Returns
     -------
     dict
-        ``bbox`` (the drawn extent, pixel (0, 0) at its top-left corner), ``events`` drawn,
-        ``width``, ``height``.
+        ``bbox`` (the drawn extent), ``map_px`` (the map's box in the image's pixels: left,
+        top, right, bottom; the caption is under it), ``events`` drawn, ``places``,
+        ``labels`` (the names drawn) and ``label_boxes`` (their pixel boxes, y up),
+        ``symbols`` (one per place and type), ``caption`` (its lines), ``scale_km`` (the
+        scale bar's length), ``width``, ``height``.
     """
-    import matplotlib
     import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import to_rgba
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
+    from matplotlib.patches import Rectangle
 
-    shown = check_snapshot_args(fmt, width, height, layers, title)
+    shown = check_snapshot_args(fmt, width, height, layers, title, size, lang)
     store_filters = {k: v for k, v in filters.items() if v is not None}
     if bbox is not None:
         store_filters["bbox"] = tuple(bbox)
-    ev_filters = dict(store_filters)
     other_filters = {k: v for k, v in store_filters.items() if k != "type"}
+    if gazetteer is None:
+        from gazetteer.lookup import get_gazetteer
+
+        gazetteer = get_gazetteer()
 
     # -- data -----------------------------------------------------------------------------
-    by_type: dict[str, tuple[list[float], list[float]]] = {}
+    groups = symbols.symbol_groups(store, size, **store_filters) if "events" in shown else []
     type_counts: dict[str, int] = {}
-    points: list[tuple[float, float]] = []
-    n_events = 0
-    if "events" in shown:
-        # one dot per place and type, counted by the store: events at one place share a dot
-        for g in store.event_groups(**ev_filters):
-            if g.get("lat") is None or g.get("lon") is None:
-                continue
-            n_events += g["count"]
-            t = g.get("type") or ""
-            xs, ys = by_type.setdefault(t, ([], []))
-            xs.append(g["lon"])
-            ys.append(g["lat"])
-            type_counts[t] = type_counts.get(t, 0) + g["count"]
-            points.append((g["lon"], g["lat"]))
+    for g in groups:
+        t = g.get("type") or ""
+        type_counts[t] = type_counts.get(t, 0) + g["count"]
+    n_events = sum(type_counts.values())
+    points: list[tuple[float, float]] = [(g["lon"], g["lat"]) for g in groups]
     statements: list[dict] = []
     if "statements" in shown:
         statements, _ = store.statements(**other_filters, limit=maps.MAX_STATEMENTS)
@@ -234,133 +266,123 @@ def render_snapshot(
     if "choropleth" in shown:
         counts = store.country_counts(**{k: v for k, v in filters.items() if k in ("start", "end")})
 
-    extent = _fit_bbox(bbox if bbox is not None else _data_bbox(points), width, height)
+    # -- the caption, which sets the map's height -----------------------------------------
+    made = made or dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = caption.caption_lines(
+        store_filters,
+        events=n_events,
+        places=len({(g["lon"], g["lat"]) for g in groups}),
+        types=len(type_counts),
+        made=made,
+        size_by=size,
+        fatalities=sum(g["fatalities"] for g in groups) if size == "fatalities" else None,
+        statements=len(statements) if "statements" in shown else None,
+        credits=maps.CREDITS_TEXT,
+    )
+    wrapped, caption_pt, band = caption.fit(
+        lines,
+        width - 2 * CAPTION_PAD,
+        height * MAX_CAPTION_SHARE - 2 * CAPTION_PAD,
+        DPI,
+        short=maps.CREDITS_TEXT,
+    )
+    band += 2 * CAPTION_PAD
+    map_h = height - band
+    extent = _fit_bbox(bbox if bbox is not None else _data_bbox(points), width, map_h)
 
     # -- drawing --------------------------------------------------------------------------
     with _lock:
-        countries = outlines(countries_frame(gazetteer), extent, width, height)
+        countries = outlines(countries_frame(gazetteer), extent, width, map_h)
         fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI)
         canvas = FigureCanvasAgg(fig)
-        ax = fig.add_axes((0, 0, 1, 1))
-        ax.set_facecolor(SEA)
-        ax.set_axis_off()
-        ax.patch.set_visible(True)
-        fig.patch.set_facecolor(SEA)
-        if len(countries):  # none: open sea
-            countries.plot(ax=ax, color=LAND, edgecolor=BORDER, linewidth=0.5, zorder=1)
-        handles: list[Any] = []
-        if counts:
-            breaks = maps._breaks(list(counts.values()))
-            colors = maps.CHOROPLETH_COLORS
-
-            def color_of(n: int) -> str:
-                for i, b in enumerate(breaks):
-                    if n <= b:
-                        return colors[min(i + 1, len(colors) - 1)]
-                return colors[-1]
-
-            sub = countries[countries["iso"].isin(list(counts))]
-            if len(sub):
-                sub.plot(
-                    ax=ax,
-                    color=[color_of(counts[c]) for c in sub["iso"]],
-                    edgecolor="#7a4a1a",
-                    linewidth=0.5,
-                    zorder=2,
-                )
-            lo = 1
-            for i, b in enumerate(breaks):
-                label = f"{lo}–{b}" if b > lo else f"{lo}"
-                handles.append(
-                    Patch(facecolor=colors[min(i + 1, len(colors) - 1)], label=f"{label} mentions")
-                )
-                lo = b + 1
-        if places:
-            ax.scatter(
-                [p["lon"] for p in places],
-                [p["lat"] for p in places],
-                s=[12 + 10 * math.sqrt(p.get("mentions") or 0) for p in places],
-                facecolor=maps.PLACE_COLOR + "55",
-                edgecolor=maps.PLACE_COLOR,
-                linewidth=0.8,
-                zorder=3,
-            )
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    marker="o",
-                    linestyle="",
-                    markerfacecolor=maps.PLACE_COLOR + "55",
-                    markeredgecolor=maps.PLACE_COLOR,
-                    label="place mentioned",
-                )
-            )
-        for st in statements:
-            for p in st.get("places") or []:
-                if p.get("lat") is not None:
-                    ax.plot(
-                        [st["where_lon"], p["lon"]],
-                        [st["where_lat"], p["lat"]],
-                        color=maps.STATEMENT_STYLE[0],
-                        linewidth=1,
-                        linestyle="--",
-                        zorder=4,
-                    )
-        if statements:
-            ax.scatter(
-                [s["where_lon"] for s in statements],
-                [s["where_lat"] for s in statements],
-                marker="s",
-                s=40,
-                color=maps.STATEMENT_STYLE[0],
-                edgecolor="white",
-                zorder=5,
-            )
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    marker="s",
-                    linestyle="--",
-                    color=maps.STATEMENT_STYLE[0],
-                    label="statement (lines: places named)",
-                )
-            )
-        order = sorted(by_type, key=maps.type_order)
-        for t in order:
-            xs, ys = by_type[t]
-            color = maps.event_style(t)[0]
-            # arrays, not lists: matplotlib reads a list of floats one element at a time
-            xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
-            ax.scatter(xs, ys, s=46, color=color, edgecolor="white", linewidth=0.8, zorder=6)
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    marker="o",
-                    linestyle="",
-                    markerfacecolor=color,
-                    markeredgecolor="white",
-                    markersize=8,
-                    label=_mpl(f"{t or 'other'} ({type_counts[t]})"),
-                )
-            )
+        fig.patch.set_facecolor(CAPTION_BG)
+        ax = fig.add_axes((0, band / height, 1, map_h / height))
+        ax.set_axis_off()  # which hides the axes' background: the sea is a rectangle
+        ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, color=SEA, zorder=0))
         ax.set_xlim(extent[0], extent[2])
         ax.set_ylim(extent[1], extent[3])
         ax.set_aspect("auto")
+        if len(countries):  # none: open sea
+            countries.plot(ax=ax, color=LAND, edgecolor=BORDER, linewidth=0.5, zorder=1)
+        handles: list[Any] = []
+        handles += _draw_context(ax, countries, counts, places, statements)
+        # one symbol per place and type, biggest first, so that none hides a smaller one
+        top = groups[0]["value"] if groups else 1
+        biggest = min(symbols.MAX_DIAMETER_PT, map_h * 72 / DPI / 5)
+        radius_px: dict[tuple[float, float], float] = {}
+        obstacles = symbol_boxes = np.zeros((0, 4))
+        fontsize = 8 if width >= 700 else 6  # the legends' (points)
+        if groups:
+            rgba = {t: to_rgba(maps.event_style(t or None)[0]) for t in type_counts}
+            xs = np.fromiter((g["lon"] for g in groups), float, len(groups))
+            ys = np.fromiter((g["lat"] for g in groups), float, len(groups))
+            s = np.asarray(symbols.areas([g["value"] for g in groups], top, biggest))
+            colors = np.array([rgba[g.get("type") or ""] for g in groups])
+            ax.scatter(xs, ys, s=s, c=colors, edgecolors="white", linewidths=0.8, zorder=6)
+            r_px = np.sqrt(s) / 2 * DPI / 72
+            px = ax.transData.transform(np.column_stack([xs, ys]))
+            for x, y, r in zip(xs.tolist(), ys.tolist(), r_px.tolist(), strict=True):
+                if r > radius_px.get((x, y), 0):
+                    radius_px[(x, y)] = r
+            symbol_boxes = np.column_stack(
+                [px[:, 0] - r_px, px[:, 1] - r_px, px[:, 0] + r_px, px[:, 1] + r_px]
+            )
+            big = r_px * 2 >= labels.BIG_SYMBOL_PX
+            obstacles = np.column_stack(
+                [px[big, 0] - r_px[big], px[big, 1] - r_px[big],
+                 px[big, 0] + r_px[big], px[big, 1] + r_px[big]]
+            )  # fmt: skip
+        for t in sorted(type_counts, key=maps.type_order):
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    linestyle="",
+                    markerfacecolor=maps.event_style(t or None)[0],
+                    markeredgecolor="white",
+                    markersize=8,
+                    label=_mpl(f"{_type_label(t, lang)} ({type_counts[t]})"),
+                )  # fmt: skip
+            )
+        key_handles = []
+        if groups:  # the size key: circles as big as the symbols they stand for
+            for v in symbols.key_values(top):
+                d = math.sqrt(symbols.areas([v], top, biggest)[0])
+                noun = ("event" if v == 1 else "events") if size == "events" else "killed"
+                key_handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        marker="o",
+                        linestyle="",
+                        markerfacecolor="#dddddd",
+                        markeredgecolor="#555",
+                        markersize=d,
+                        label=f"{v:,} {noun}",
+                    )  # fmt: skip
+                )
+        bar_km = caption.scale_bar(ax, extent, escape=_mpl)
+        drawn_boxes = []
+        renderer = canvas.get_renderer()
         if handles:
             leg = ax.legend(
                 handles=handles,
                 # "best" avoids covering the data; it is slow past some thousands of points
-                loc="best" if n_events + len(places) < 20_000 else "lower left",
-                fontsize=9,
+                loc="best" if len(groups) + len(places) < 2_000 else "upper right",
+                fontsize=fontsize,
+                title_fontsize=fontsize + 1,
                 framealpha=0.9,
                 title="Legend",
             )
             leg.set_zorder(10)
+            drawn_boxes.append(leg.get_window_extent(renderer).extents)
+        if key_handles:
+            drawn_boxes.append(
+                _size_key(ax, renderer, key_handles, size, drawn_boxes, symbol_boxes, fontsize)
+            )
         if title:
-            fig.text(
+            ttl = fig.text(
                 0.01,
                 0.985,
                 _mpl(title),
@@ -371,29 +393,111 @@ def render_snapshot(
                 bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"},
                 zorder=11,
             )
+            drawn_boxes.append(ttl.get_window_extent(renderer).extents)
+        # the scale bar's corner
+        ax_box = ax.get_window_extent(renderer).extents
+        aw, ah = ax_box[2] - ax_box[0], ax_box[3] - ax_box[1]
+        drawn_boxes.append((ax_box[0], ax_box[1], ax_box[0] + aw * 0.3, ax_box[1] + ah * 0.12))
+        if len(drawn_boxes):
+            obstacles = np.vstack([obstacles, np.asarray(drawn_boxes, dtype=float)])
+        named = []
+        if groups:
+            ranked = labels.ranked_places(groups, gazetteer, lang)
+            named = labels.place_labels(
+                ax, renderer, ranked, radius_px, obstacles, tuple(ax_box), escape=_mpl
+            )
         fig.text(
-            0.995,
-            0.005,
-            maps.CREDITS_TEXT,
-            ha="right",
-            va="bottom",
-            fontsize=8,
-            color="#333",
-            bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 2},
-            zorder=11,
+            CAPTION_PAD / width,
+            (band - CAPTION_PAD) / height,
+            _mpl("\n".join(wrapped)),
+            ha="left",
+            va="top",
+            fontsize=caption_pt,
+            linespacing=caption.LINE_SPACING,
+            color="#222",
+            gid="caption",
         )
-        kwargs: dict[str, Any] = {"format": fmt, "dpi": DPI, "facecolor": fig.get_facecolor()}
-        if fmt == "png":
-            kwargs["metadata"] = {"Software": "conflictmap"}
-        # SVG keeps its text as text (searchable, editable in a report).
-        with matplotlib.rc_context({"svg.fonttype": "none"}):
-            if isinstance(out, (str, os.PathLike)):
-                with open(out, "wb") as fh:
-                    fig.savefig(fh, **kwargs)
-            else:
-                fig.savefig(out, **kwargs)
+        label_boxes = [tuple(t.get_window_extent(renderer).extents) for t in named]
+        _save(fig, out, fmt)
         del canvas
-    return {"bbox": extent, "events": n_events, "width": width, "height": height}
+    return {
+        "bbox": extent,
+        "map_px": (0, 0, width, map_h),
+        "events": n_events,
+        "places": len(radius_px),
+        "labels": [t.get_text().replace(r"\$", "$") for t in named],
+        "label_boxes": label_boxes,
+        "symbols": len(groups),
+        "caption": lines,
+        "scale_km": bar_km,
+        "width": width,
+        "height": height,
+    }
+
+
+def _size_key(ax, renderer, handles: list, size: str, taken: list, symbols_px, fontsize) -> tuple:
+    """Add the legend of symbol sizes in the first corner of the map where it covers no other
+    legend and no symbol (lower right first: the scale bar is at the lower left); else where it
+    covers no legend; returns its pixel box."""
+    import numpy as np
+    from matplotlib.legend import Legend
+
+    d_max = max(h.get_markersize() for h in handles)
+    em = d_max / fontsize  # in font sizes
+    title = "Symbol area: " + ("events" if size == "events" else "people killed")
+    fits = []
+    for loc in ("lower right", "upper right", "upper left", "center right"):
+        key = Legend(
+            ax, handles, [h.get_label() for h in handles], loc=loc, fontsize=fontsize,
+            title_fontsize=fontsize, framealpha=0.9, title=title,
+            handlelength=max(1.5, em), handleheight=max(0.7, em * 0.8), labelspacing=0.4,
+        )  # fmt: skip
+        key.set_zorder(10)
+        ax.add_artist(key)
+        box = tuple(key.get_window_extent(renderer).extents)
+        key.remove()
+        if any(labels.boxes_overlap(box, t) for t in taken):
+            continue
+        s = symbols_px
+        hidden = len(s) and np.any(
+            (s[:, 0] < box[2]) & (box[0] < s[:, 2]) & (s[:, 1] < box[3]) & (box[1] < s[:, 3])
+        )
+        fits.append((bool(hidden), key, box))
+        if not hidden:
+            break
+    if not fits:  # every corner holds another legend: the first
+        fits.append((True, key, box))
+    _, key, box = min(fits, key=lambda f: f[0])
+    ax.add_artist(key)
+    return box
+
+
+def _type_label(t: str, lang: str | None) -> str:
+    """A type's name in the legend: its label in ``lang`` when the types file declares one."""
+    from geo import event_types as etypes
+
+    declared = etypes.get(t) if t else None
+    if declared is None:
+        return t or "other"
+    return declared.label(lang) if lang else t
+
+
+def _save(fig, out, fmt: str) -> None:
+    """Write ``fig`` to ``out`` in ``fmt``, its text kept as text (SVG: ``<text>``; PDF:
+    embedded TrueType), so that a report's editor can restyle and search it."""
+    import matplotlib
+
+    kwargs: dict[str, Any] = {"format": fmt, "dpi": DPI, "facecolor": fig.get_facecolor()}
+    if fmt == "png":
+        kwargs["metadata"] = {"Software": "conflictmap"}
+    elif fmt == "pdf":
+        kwargs["metadata"] = {"Creator": "conflictmap"}
+    with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
+        if isinstance(out, (str, os.PathLike)):
+            with open(out, "wb") as fh:
+                fig.savefig(fh, **kwargs)
+        else:
+            fig.savefig(out, **kwargs)
 
 
 bp = Blueprint("snapshot", __name__)
@@ -401,11 +505,12 @@ bp = Blueprint("snapshot", __name__)
 
 @bp.get("/snapshot.<fmt>")
 def snapshot(fmt: str):
-    """``/snapshot.png`` (or ``.svg``): the static map for these filters."""
+    """``/snapshot.png`` (``.svg``, ``.pdf``): the static map for these filters (those of
+    ``/api/events`` and ``/export``), sized by ``size``, named in ``lang``."""
     from web import api, get_gazetteer, get_store, heavy
 
     if fmt not in FORMATS:
-        raise InputError("snapshot format must be png or svg")
+        raise InputError(f"snapshot format must be one of {', '.join(FORMATS)}")
     args = request.args
     filters = api.parse_filters(args, api.FILTERS["events"])
     bbox = filters.pop("bbox", None)
@@ -415,7 +520,10 @@ def snapshot(fmt: str):
     width = api.parse_int("width", args.get("width"), 1200, MIN_SIZE, MAX_SIZE)
     height = api.parse_int("height", args.get("height"), 800, MIN_SIZE, MAX_SIZE)
     title = args.get("title")
-    check_snapshot_args(fmt, width, height, layers, title)  # a bad request never takes a slot
+    size = args.get("size") or "events"
+    lang = (args.get("lang") or "").strip().lower() or None
+    # a bad request never takes a slot
+    check_snapshot_args(fmt, width, height, layers, title, size, lang)
     buf = io.BytesIO()
     with heavy("snapshot"):
         render_snapshot(
@@ -428,6 +536,8 @@ def snapshot(fmt: str):
             height=height,
             title=title,
             gazetteer=get_gazetteer(),
+            size=size,
+            lang=lang,
             **filters,
         )
     buf.seek(0)
