@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from geo.cli_base import Command, Group, StoreURL
+from geo.export import EXPORTS
 from geo.store import ENV_DB
 
 db_option = click.option(
@@ -87,13 +88,18 @@ def ingest_cmd(paths, db, published, source, workers, no_ner, dask, force, quiet
         sys.exit(2)
 
 
+def _format_help() -> str:
+    names = "; ".join(f"{f.name}: {f.label}" for f in EXPORTS.values())
+    return f"Output format (default: from the file's extension): {names}."
+
+
 @click.command("export", cls=Command)
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["geojson", "csv", "gpkg"]),
+    type=click.Choice(list(EXPORTS), case_sensitive=False),
     default=None,
-    help="Output format (default: from the file's extension).",
+    help=_format_help(),
 )
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -112,17 +118,19 @@ def ingest_cmd(paths, db, published, source, workers, no_ner, dask, force, quiet
 @click.option("--place", default=None, help="A place id (gn:170063) or name (Alep).")
 @click.option("--q", default=None, help="Full-text query on the event sentences.")
 def export_cmd(fmt, output, db, bbox, start, end, type_, actor, place, q) -> None:
-    """Write the events matching the filters as GeoJSON (RFC 7946), CSV (ACLED-like columns)
-    or GeoPackage."""
+    """Write the events matching the filters as GeoJSON (RFC 7946), GeoJSON Text Sequences
+    (RFC 8142), FlatGeobuf, CSV (ACLED-like columns), GeoPackage or KML."""
     from geo.errors import InputError
-    from geo.export import FORMATS, export_events
+    from geo.export import export_events, export_format
     from geo.store import open_store, parse_bbox
 
     if fmt is None:
-        fmt = output.suffix.lower().lstrip(".")
-        fmt = "geojson" if fmt == "json" else fmt
-        if fmt not in FORMATS:
-            raise InputError(f"give --format: cannot tell it from {output.name!r}")
+        try:
+            form = export_format(output.suffix)
+        except InputError:
+            raise InputError(f"give --format: cannot tell it from {output.name!r}") from None
+    else:
+        form = export_format(fmt)
     filters = {
         "bbox": parse_bbox(bbox),
         "start": start,
@@ -134,10 +142,10 @@ def export_cmd(fmt, output, db, bbox, start, end, type_, actor, place, q) -> Non
     }
     store = open_store(db)
     try:
-        n = export_events(store, fmt, output, **filters)
+        n = export_events(store, form.name, output, **filters)
     finally:
         store.close()
-    click.echo(f"{output}: {n} event(s) as {fmt}")
+    click.echo(f"{output}: {n} event(s) as {form.name}" + (f" ({form.note})" if form.note else ""))
 
 
 @click.group("events", cls=Group)

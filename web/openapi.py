@@ -115,6 +115,41 @@ def _collection(summary: str, filters: tuple[str, ...], props: str) -> dict:
 
 
 _EVENT_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+RETRY_AFTER = {
+    "description": "Seconds to wait before asking again.",
+    "schema": {"type": "integer", "minimum": 0},
+}
+
+
+def export_paths() -> dict:
+    """``/export/events.<name>`` for every format of ``geo.export.EXPORTS``."""
+    from geo.export import EXPORTS
+
+    paths = {}
+    for form in EXPORTS.values():
+        media = form.media_type.split(";")[0]
+        if form.name == "geojson":
+            schema = {"$ref": "#/components/schemas/FeatureCollection"}
+        elif form.streamed:  # text
+            schema = {"type": "string"}
+        else:
+            schema = {"type": "string", "format": "binary"}
+        summary = f"Every matching event as {form.label} (a file download, {form.file_name})."
+        paths[f"/export/events.{form.name}"] = {
+            "get": {
+                "summary": summary,
+                **(
+                    {"description": form.note[0].upper() + form.note[1:] + "."} if form.note else {}
+                ),
+                "parameters": _refs("bbox", "start", "end", "type", "actor", "place", "q"),
+                "responses": {
+                    "200": {"description": form.label, "content": {media: {"schema": schema}}},
+                    "503": {"$ref": "#/components/responses/Busy"},
+                    **ERRORS,
+                },
+            }
+        }
+    return paths
 
 
 def spec(server_url: str = "") -> dict:
@@ -265,32 +300,7 @@ def spec(server_url: str = "") -> dict:
                     },
                 }
             },
-            **{
-                f"/export/events.{fmt}": {
-                    "get": {
-                        "summary": f"Every matching event as {label} (a file download).",
-                        "parameters": _refs("bbox", "start", "end", "type", "actor", "place", "q"),
-                        "responses": {
-                            "200": {
-                                "description": label,
-                                "content": {
-                                    mime: {
-                                        "schema": {"$ref": "#/components/schemas/FeatureCollection"}
-                                        if fmt == "geojson"
-                                        else {"type": "string", "format": "binary"}
-                                    }
-                                },
-                            },
-                            **ERRORS,
-                        },
-                    }
-                }
-                for fmt, label, mime in (
-                    ("geojson", "GeoJSON", "application/geo+json"),
-                    ("csv", "CSV", "text/csv"),
-                    ("gpkg", "GeoPackage", "application/geopackage+sqlite3"),
-                )
-            },
+            **export_paths(),
             "/snapshot.png": {
                 "get": {
                     "summary": "A static map image (countries, events by type, legend, credits).",
@@ -338,6 +348,7 @@ def spec(server_url: str = "") -> dict:
                     "content": {
                         "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
                     },
+                    **({"headers": {"Retry-After": RETRY_AFTER}} if name == "Busy" else {}),
                 }
                 for name, desc in (
                     ("BadRequest", "Invalid parameter or body."),
@@ -345,6 +356,7 @@ def spec(server_url: str = "") -> dict:
                     ("NotFound", "No such resource."),
                     ("TooLarge", "The body is larger than the server accepts."),
                     ("ServerError", "Internal error (no details are sent)."),
+                    ("Busy", "Every slot for this kind of heavy request is taken: retry later."),
                 )
             },
             "schemas": {

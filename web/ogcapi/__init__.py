@@ -130,19 +130,23 @@ EXTENT_RECHECK_S = 30.0  # how long an extent is served before the store's count
 
 
 def _extent(coll: Collection) -> dict:
-    """The collection's extent, computed again only when the store's counts have changed (and
-    those are read at most every :data:`EXTENT_RECHECK_S` seconds)."""
+    """The collection's extent, computed again only when the store's counts have changed; the
+    counts are read at most every :data:`EXTENT_RECHECK_S` seconds, once for every collection
+    (a count of a million events is not free)."""
     store = _store()
-    cache = current_app.extensions.setdefault("ogcapi_extents", {})
+    cache = current_app.extensions.setdefault(
+        "ogcapi_extents", {"checked": None, "counts": None, "extents": {}}
+    )
     now = time.monotonic()
-    seen = cache.get(coll.id)
-    if seen is not None and now - seen[0] < EXTENT_RECHECK_S:
-        return seen[2]
-    counts = tuple(sorted(store.stats().items()))
-    if seen is None or seen[1] != counts:
-        seen = (now, counts, extent(coll, store))
-    cache[coll.id] = (now, counts, seen[2])
-    return seen[2]
+    if cache["checked"] is None or now - cache["checked"] >= EXTENT_RECHECK_S:
+        counts = tuple(sorted(store.stats().items()))
+        if counts != cache["counts"]:
+            cache["extents"] = {}
+        cache["checked"], cache["counts"] = now, counts
+    extents = cache["extents"]
+    if coll.id not in extents:
+        extents[coll.id] = extent(coll, store)
+    return extents[coll.id]
 
 
 @bp.errorhandler(ConflictmapError)
@@ -199,6 +203,24 @@ def api():
     return _json(spec(request.host_url.rstrip("/")), OPENAPI)
 
 
+def _enclosures(coll: Collection) -> list[dict]:
+    """``enclosure`` links (OGC's bulk download) to every export format of the events: the
+    whole collection in one file (``geo.export.EXPORTS``); the other collections have none."""
+    if coll.id != "events":
+        return []
+    from geo.export import EXPORTS
+
+    return [
+        _link(
+            url_for("api.export", fmt=form.name, _external=True),
+            "enclosure",
+            form.media_type.split(";")[0],
+            f"every event as {form.label}",
+        )
+        for form in EXPORTS.values()
+    ]
+
+
 def _collection_body(coll: Collection) -> dict:
     cid = coll.id
     items = "ogcapi.items"
@@ -219,6 +241,7 @@ def _collection_body(coll: Collection) -> dict:
                 "application/schema+json",
                 "the properties items can be filtered by",
             ),
+            *_enclosures(coll),
         ],
     }
 

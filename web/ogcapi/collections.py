@@ -128,13 +128,18 @@ COLLECTIONS: dict[str, Collection] = {
 def get_item(coll: Collection, store, fid: Any) -> dict:
     """The row of the feature ``fid``, or :class:`NotFoundError`.
 
-    Places are found by the store's ``place`` filter; an event among its document's events
-    (the document named by the event's sources; a report merged into another event is no item
-    of its own). Statements are listed in increasing id order, so the row is found by searching
+    Places are found by the store's ``place`` filter; an event by the store's ``event`` when it
+    has one, else among its document's events (the document named by the event's sources); a
+    report merged into another event is no item of its own. Statements are listed in increasing id order, so the row is found by searching
     the offset whose row has that id (interpolation steps alternating with halvings: a few
     one-row pages).
     """
     missing = NotFoundError(f"no {coll.id[:-1]} with id {str(fid)[:40]!r} in {coll.id}")
+    if coll.id == "events" and hasattr(store, "event"):  # the store reads it by its id
+        try:
+            return store.event(fid)
+        except NotFoundError:
+            raise missing from None
     if coll.id == "events":
         for doc_id in dict.fromkeys(s["doc_id"] for s in store.sources(fid)):
             for ev in store.document(doc_id)["events"]:
@@ -218,25 +223,21 @@ def _first_day(lo: int, hi: int, ok: Callable[[int], bool]) -> int:
 
 def extent(coll: Collection, store) -> dict:
     """The collection's extent: the bounding box of its features in CRS84 and the interval of
-    their dates (``None`` at an end nothing is dated at), found by halving the store's own bbox
-    and date filters, counting rows only."""
-
-    def count(**filters) -> int:
-        return coll.query(store, **filters, limit=0)[1]
-
+    their dates (``None`` at an end nothing is dated at). The events' is read from the store
+    when it can tell it (``event_extent``: milliseconds at a million events); otherwise it is
+    found by halving the store's own bbox and date filters, counting rows only."""
     spatial: dict[str, Any] = {"bbox": [[-180.0, -90.0, 180.0, 90.0]], "crs": CRS84}
     temporal: dict[str, Any] = {"interval": [[None, None]], "trs": GREGORIAN}
-    if count() == 0:
-        return {"spatial": spatial, "temporal": temporal}
-    if count(bbox=(-180, -90, 180, 90)):
-        w = _first(-180, 180, lambda x: count(bbox=(-180, -90, x, 90)) > 0, _STEP)
-        e = -_first(-180, 180, lambda x: count(bbox=(-x, -90, 180, 90)) > 0, _STEP)
-        s = _first(-90, 90, lambda y: count(bbox=(-180, -90, 180, y)) > 0, _STEP)
-        n = -_first(-90, 90, lambda y: count(bbox=(-180, -y, 180, 90)) > 0, _STEP)
+    if coll.id == "events" and hasattr(store, "event_extent"):
+        box, days = (store.event_extent()[k] for k in ("bbox", "days"))
+    else:
+        box, days = _extent_by_counts(coll, store)
+    if box is not None:
 
         def out(v: float, up: bool) -> float:
             return (math.ceil if up else math.floor)(round(v / _STEP, 6)) * _STEP
 
+        w, s, e, n = box
         spatial["bbox"] = [
             [
                 round(max(-180.0, out(w, False) - _STEP), 3),
@@ -245,12 +246,34 @@ def extent(coll: Collection, store) -> dict:
                 round(min(90.0, out(n, True) + _STEP), 3),
             ]
         ]
+    if days is not None:
+        temporal["interval"] = [[f"{days[0]}T00:00:00Z", f"{days[1]}T23:59:59Z"]]
+    return {"spatial": spatial, "temporal": temporal}
+
+
+def _extent_by_counts(coll: Collection, store) -> tuple[tuple | None, tuple | None]:
+    """The bbox (w, s, e, n, to :data:`_STEP`) and the first and last day of a collection's
+    features, by halving the store's bbox and date filters; None where there is none."""
+
+    def count(**filters) -> int:
+        return coll.query(store, **filters, limit=0)[1]
+
+    if count() == 0:
+        return None, None
+    box = None
+    if count(bbox=(-180, -90, 180, 90)):
+        w = _first(-180, 180, lambda x: count(bbox=(-180, -90, x, 90)) > 0, _STEP)
+        e = -_first(-180, 180, lambda x: count(bbox=(-x, -90, 180, 90)) > 0, _STEP)
+        s = _first(-90, 90, lambda y: count(bbox=(-180, -90, 180, y)) > 0, _STEP)
+        n = -_first(-90, 90, lambda y: count(bbox=(-180, -y, 180, 90)) > 0, _STEP)
+        box = (w, s, e, n)
 
     def day(n: int) -> str:
         return dt.date.fromordinal(n).isoformat()
 
+    days = None
     if count(start=day(_FIRST_DAY), end=day(_LAST_DAY)):
         first = _first_day(_FIRST_DAY, _LAST_DAY, lambda d: count(end=day(d)) > 0)
         last = -_first_day(-_LAST_DAY, -_FIRST_DAY, lambda d: count(start=day(-d)) > 0)
-        temporal["interval"] = [[f"{day(first)}T00:00:00Z", f"{day(last)}T23:59:59Z"]]
-    return {"spatial": spatial, "temporal": temporal}
+        days = (day(first), day(last))
+    return box, days
