@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from geo.export import EXPORTS
 from tests.web_fixtures import HOSTILE, HOSTILE_IMG, MemoryStore, build_extracted, make_store
 from web import assets, create_app
 
@@ -254,6 +255,12 @@ def test_map_renders_offline_with_its_layers(server, browser, tmp_path):
         assert browser.eval("!!document.querySelector('.leaflet-control-zoom-fullscreen')")
     embed = browser.eval("document.getElementById('cm-embed-code').value")
     assert embed.startswith('<iframe src="http://127.0.0.1') and "/map" in embed
+    # the data panel offers every export format the app declares, each a link to its route
+    hrefs = browser.eval(
+        "[...document.querySelectorAll('.cm-embed a')].map(a => a.getAttribute('href'))"
+    )
+    for fmt in EXPORTS:
+        assert any(h and f"/export/events.{fmt}" in h for h in hrefs), fmt
 
 
 def test_markers_are_where_the_places_are_and_popups_open(server, browser):

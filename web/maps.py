@@ -41,6 +41,7 @@ from folium.template import Template
 
 from gazetteer.normalize import fold
 from geo import event_types as etypes
+from geo.export import EXPORTS
 from geo.lang import DEFAULT
 from geo.model import name_fields, pick_name
 from web import assets
@@ -748,6 +749,9 @@ def build_map(
             "unlisted_url": base_url + UNLISTED_PATH,
             "snapshot_url": f"{base_url}/snapshot",
             "snapshot_formats": list(snapshot.FORMATS),
+            # [extension, label] of each export format (geo.export.EXPORTS): raw text, set with
+            # .textContent
+            "export_formats": [[f.name, f.label] for f in EXPORTS.values()],
             "snapshot_layers": list(snapshot.SNAPSHOT_LAYERS),
             "overlays": list(LAYERS),
             "lang": lang,

@@ -595,13 +595,11 @@
       function exp(fmt) {
         return function () { return data.base + "/export/events." + fmt + "?" + periodQuery(); };
       }
-      var links = [
-        ["Documents", data.base + "/documents"],
-        ["Events GeoJSON", exp("geojson")],
-        ["Events CSV", exp("csv")],
-        ["Events GeoPackage", exp("gpkg")],
-        ["API (OpenAPI)", data.base + "/openapi.json"]
-      ];
+      var links = [["Documents", data.base + "/documents"]];
+      (data.export_formats || []).forEach(function (f) {
+        links.push(["Events: " + f[1], exp(f[0])]);
+      });
+      links.push(["API (OpenAPI)", data.base + "/openapi.json"]);
       var ul = el("ul", null, panel);
       links.forEach(function (l) {
         var a = el("a", null, el("li", null, ul), l[0]);
