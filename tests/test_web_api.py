@@ -221,6 +221,9 @@ def test_post_refused_when_no_token_is_configured(store, gazetteer_path):
         {"json": {"text": "Alep", "url": "javascript:alert(1)"}},
         {"data": b"\xff\xfe", "content_type": "text/plain"},
         {"data": "<x/>", "content_type": "application/xml"},
+        {"json": {"text": "Alep", "id": "../../etc/passwd"}},
+        {"json": {"text": "Alep", "id": "a\nb"}},
+        {"data": "Alep", "content_type": "text/plain", "query_string": {"id": "x/y"}},
     ],
 )
 def test_post_bad_bodies_are_400(client, kwargs):

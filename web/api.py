@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_file, url_for
 
+from geo.documents import id_problem, shown_id
 from geo.errors import AuthError, InputError
 from geo.lang import SUPPORTED
 
@@ -261,6 +262,8 @@ def _posted_article() -> dict[str, Any]:
             raise InputError(f"'{key}' must be a string")
         if isinstance(v, str) and len(v) > 2000:
             raise InputError(f"'{key}' is too long")
+    if data.get("id") and (problem := id_problem(data["id"])) is not None:
+        raise InputError(f"{problem}: {shown_id(data['id'])}")
     if data.get("lang") not in (None, "", *LANGS):
         raise InputError(f"'lang' must be one of {', '.join(LANGS)}")
     pub = data.get("published")
