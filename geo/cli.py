@@ -87,10 +87,22 @@ def gazetteer_lookup(
 ) -> None:
     """Print the ranked candidates for NAME with their ids, levels, countries and points."""
     from gazetteer.lookup import open_gazetteer
+    from geo.errors import InputError
 
+    if not name.strip():
+        raise InputError("give a place name to look up (NAME is empty)")
     gaz = open_gazetteer(path)
     cands = gaz.candidates(
         name, lang=lang, country=country, feature=feature, limit=limit, allow_common=all_words
+    )
+    common = (
+        not cands
+        and not all_words
+        and bool(
+            gaz.candidates(
+                name, lang=lang, country=country, feature=feature, limit=1, allow_common=True
+            )
+        )
     )
     if as_json:
         for c in cands:
@@ -102,6 +114,12 @@ def gazetteer_lookup(
                 "reason": c.reason,
             }
             click.echo(json.dumps(out, ensure_ascii=False))
+    elif common:
+        click.echo(
+            f"{name!r} is a common word, left out unless asked for: add --all-words to see the "
+            "places of that name",
+            err=True,
+        )
     elif not cands:
         click.echo(f"no place named {name!r}", err=True)
     else:
@@ -109,7 +127,7 @@ def gazetteer_lookup(
             p = c.place
             where = ", ".join(x for x in (p.admin1_name, p.country_code) if x)
             click.echo(
-                f"{i}. {p.name} [{p.feature}] {where} ({p.lat:.4f}, {p.lon:.4f}) "
+                f"{i}. {p.name} [{p.feature}] {where} (lat {p.lat:.4f}, lon {p.lon:.4f}) "
                 f"id={p.id} score={c.score:.2f}"
             )
             click.echo(f"   {c.reason}")

@@ -36,7 +36,7 @@ def test_lookup_text(run):
     result = run("gazetteer", "lookup", "Alep", "--lang", "fr")
     assert result.exit_code == 0
     first = result.output.splitlines()[0]
-    assert "Aleppo [city]" in first and "id=gn:170063" in first and "36.2012" in first
+    assert "Aleppo [city]" in first and "id=gn:170063" in first and "lat 36.2012" in first
 
 
 def test_lookup_json(run):
@@ -47,9 +47,21 @@ def test_lookup_json(run):
 
 
 def test_lookup_nothing_found_exits_non_zero(run):
+    result = run("gazetteer", "lookup", "Zzyzzxq")
+    assert result.exit_code == 1
+    assert "no place named 'Zzyzzxq'" in result.output
+
+
+def test_lookup_of_a_common_word_says_how_to_ask_for_it(run):
     result = run("gazetteer", "lookup", "Les")
     assert result.exit_code == 1
-    assert "no place named 'Les'" in result.output
+    assert "common word" in result.output and "--all-words" in result.output
+    assert run("gazetteer", "lookup", "Les", "--all-words").exit_code == 0
+
+
+def test_lookup_of_an_empty_name_is_bad_input(run):
+    result = run("gazetteer", "lookup", "  ")
+    assert result.exit_code == 2 and "empty" in result.output
 
 
 def test_build_reports_current_file(run):
