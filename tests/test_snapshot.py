@@ -251,3 +251,20 @@ def test_pdf_from_the_cli_and_the_web(store, gaz, gazetteer_path, tmp_path):
         r = c.get(f"/snapshot.svg?{bad}")
         assert r.status_code == 400 and r.get_json()["error"], bad
     assert c.get("/snapshot.gif").status_code in (400, 404)
+
+
+def test_symbols_of_one_size_at_one_place_are_set_apart_and_crowds_merge():
+    import numpy as np
+
+    from web.snapshot_symbols import merge_close, spread_ties
+
+    px = np.array([[100.0, 100.0], [100.0, 100.0], [300.0, 300.0]])
+    r = np.array([6.0, 6.0, 6.0])
+    moved = spread_ties(px, r)
+    # a battle and a strike at Saraqib, one each: both show, side by side
+    assert np.hypot(*(moved[0] - moved[1])) >= 6 and (moved[2] == px[2]).all()
+    assert spread_ties(px, np.array([9.0, 6.0, 6.0])) is None  # nested, biggest first
+    # two symbols of one type a pixel apart are one, sized by their sum; another type stays
+    keep, sums = merge_close(np.array([[10.0, 10.0], [11.0, 10.0], [10.0, 10.0]]), [5, 2, 1],
+                             [0, 0, 1])  # fmt: skip
+    assert sorted(zip(keep.tolist(), sums.tolist(), strict=True)) == [(0, 7.0), (2, 1.0)]

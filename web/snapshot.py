@@ -247,8 +247,9 @@ def render_snapshot(
     groups = symbols.symbol_groups(store, size, **store_filters) if "events" in shown else []
     type_counts: dict[str, int] = {}
     for g in groups:
-        t = g.get("type") or ""
+        t = g["type"] or ""
         type_counts[t] = type_counts.get(t, 0) + g["count"]
+    n_places = len({(g["lon"], g["lat"]) for g in groups})
     n_events = sum(type_counts.values())
     points: list[tuple[float, float]] = [(g["lon"], g["lat"]) for g in groups]
     statements: list[dict] = []
@@ -271,7 +272,7 @@ def render_snapshot(
     lines = caption.caption_lines(
         store_filters,
         events=n_events,
-        places=len({(g["lon"], g["lat"]) for g in groups}),
+        places=n_places,
         types=len(type_counts),
         made=made,
         size_by=size,
@@ -310,20 +311,38 @@ def render_snapshot(
         top = groups[0]["value"] if groups else 1
         biggest = min(symbols.MAX_DIAMETER_PT, map_h * 72 / DPI / 5)
         radius_px: dict[tuple[float, float], float] = {}
+        n_symbols = 0
         obstacles = symbol_boxes = np.zeros((0, 4))
         fontsize = 8 if width >= 700 else 6  # the legends' (points)
         if groups:
-            rgba = {t: to_rgba(maps.event_style(t or None)[0]) for t in type_counts}
+            kinds = sorted(type_counts, key=maps.type_order)
+            kind_of = {t: i for i, t in enumerate(kinds)}
+            rgba = np.array([to_rgba(maps.event_style(t or None)[0]) for t in kinds])
             xs = np.fromiter((g["lon"] for g in groups), float, len(groups))
             ys = np.fromiter((g["lat"] for g in groups), float, len(groups))
-            s = np.asarray(symbols.areas([g["value"] for g in groups], top, biggest))
-            colors = np.array([rgba[g.get("type") or ""] for g in groups])
-            ax.scatter(xs, ys, s=s, c=colors, edgecolors="white", linewidths=0.8, zorder=6)
-            r_px = np.sqrt(s) / 2 * DPI / 72
             px = ax.transData.transform(np.column_stack([xs, ys]))
-            for x, y, r in zip(xs.tolist(), ys.tolist(), r_px.tolist(), strict=True):
-                if r > radius_px.get((x, y), 0):
-                    radius_px[(x, y)] = r
+            kind = np.fromiter((kind_of[g["type"] or ""] for g in groups), int, len(groups))
+            values = np.fromiter((g["value"] for g in groups), float, len(groups))
+            keep, values = symbols.merge_close(px, values, kind)
+            order = keep[np.argsort(-values, kind="stable")]  # biggest first, again
+            values = np.sort(values)[::-1]
+            xs, ys, px, kind = xs[order], ys[order], px[order], kind[order]
+            top = float(values[0])
+            s = np.asarray(symbols.areas(values.tolist(), top, biggest))
+            r_px = np.sqrt(s) / 2 * DPI / 72
+            # symbols of one size at one place would hide each other: set them around it
+            moved = symbols.spread_ties(px, r_px)
+            reach = r_px  # how far from its place a symbol covers, in pixels
+            if moved is not None:
+                reach = r_px + np.hypot(*(moved - px).T)
+                px = moved
+                xs, ys = ax.transData.inverted().transform(px).T
+            ax.scatter(xs, ys, s=s, c=rgba[kind], edgecolors="white", linewidths=0.8, zorder=6)
+            n_symbols = len(order)
+            for i, r in zip(order.tolist(), reach.tolist(), strict=True):
+                key = (groups[i]["lon"], groups[i]["lat"])  # the place's, as labels read it
+                if r > radius_px.get(key, 0):
+                    radius_px[key] = r
             symbol_boxes = np.column_stack(
                 [px[:, 0] - r_px, px[:, 1] - r_px, px[:, 0] + r_px, px[:, 1] + r_px]
             )
@@ -424,10 +443,10 @@ def render_snapshot(
         "bbox": extent,
         "map_px": (0, 0, width, map_h),
         "events": n_events,
-        "places": len(radius_px),
+        "places": n_places,
         "labels": [t.get_text().replace(r"\$", "$") for t in named],
         "label_boxes": label_boxes,
-        "symbols": len(groups),
+        "symbols": n_symbols,
         "caption": lines,
         "scale_km": bar_km,
         "width": width,
@@ -450,7 +469,7 @@ def _size_key(ax, renderer, handles: list, size: str, taken: list, symbols_px, f
         key = Legend(
             ax, handles, [h.get_label() for h in handles], loc=loc, fontsize=fontsize,
             title_fontsize=fontsize, framealpha=0.9, title=title,
-            handlelength=max(1.5, em), handleheight=max(0.7, em * 0.8), labelspacing=0.4,
+            handlelength=max(1.5, em), handleheight=max(0.7, em), labelspacing=0.4,
         )  # fmt: skip
         key.set_zorder(10)
         ax.add_artist(key)

@@ -7,8 +7,10 @@ the filters are read once and summed by place and type.
 
 Example
 -------
->>> areas([1, 4, 16], top=16, max_diameter=40)
-[100.0, 400.0, 1600.0]
+>>> areas([1, 4, 16], top=16, max_diameter=30)  # 30 points across for 16 events
+[56.25, 225.0, 900.0]
+>>> areas([1, 2], top=2, max_diameter=40)  # one event is never more than 9 points across
+[81.0, 162.0]
 >>> key_values(250)
 [250, 100, 10, 1]
 """
@@ -21,6 +23,8 @@ from typing import Any
 SIZE_BY = ("events", "fatalities")  # what a symbol's area counts (--size, ?size=)
 MAX_DIAMETER_PT = 30.0  # the biggest symbol, in points (0.42 in; 42 px at 100 dpi)
 MIN_DIAMETER_PT = 4.0  # the smallest, so that one event (or none killed) still shows
+TIE_PX = 3  # symbols closer than this (pixels) are at one place for the eye
+ONE_DIAMETER_PT = 9.0  # one event (or one killed) at most: a few events are small symbols
 
 
 def symbol_groups(store, size_by: str = "events", **filters: Any) -> list[dict]:
@@ -32,11 +36,9 @@ def symbol_groups(store, size_by: str = "events", **filters: Any) -> list[dict]:
     if size_by not in SIZE_BY:
         raise InputError(f"size must be one of {', '.join(SIZE_BY)}, not {size_by[:20]!r}")
     if size_by == "events":
-        groups = [
-            {**g, "value": g["count"]}
-            for g in store.event_groups(**filters)
-            if g.get("lat") is not None and g.get("lon") is not None
-        ]
+        groups = [g for g in store.event_groups(**filters) if g["lat"] is not None]
+        for g in groups:
+            g["value"] = g["count"]
     else:
         by_key: dict[tuple, dict] = {}
         for ev in store.iter_events(**filters):
@@ -61,12 +63,51 @@ def symbol_groups(store, size_by: str = "events", **filters: Any) -> list[dict]:
 
 
 def areas(values, top: float, max_diameter: float = MAX_DIAMETER_PT) -> list[float]:
-    """Marker areas (points², matplotlib's ``s``) proportional to ``values``: ``top`` gets a
-    circle of ``max_diameter`` points; none is smaller than :data:`MIN_DIAMETER_PT` across."""
-    full = max_diameter**2
+    """Marker areas (points², matplotlib's ``s``) proportional to ``values``: one unit gets a
+    circle of :data:`ONE_DIAMETER_PT` across, unless ``top`` would then be wider than
+    ``max_diameter``; none is smaller than :data:`MIN_DIAMETER_PT` across."""
+    per_unit = min(ONE_DIAMETER_PT**2, max_diameter**2 / max(top, 1))
     least = MIN_DIAMETER_PT**2
-    top = max(top, 1)
-    return [max(least, full * v / top) for v in values]
+    return [max(least, per_unit * v) for v in values]
+
+
+def merge_close(px, values, kinds, cell: float = TIE_PX):
+    """Symbols of one kind (type) whose centres fall in one ``cell`` x ``cell`` pixel square
+    are one for the eye: drawn once, at the biggest one's place, sized by their sum. ``px``
+    (``(n, 2)`` pixel centres), ``values`` and ``kinds`` are in drawing order, biggest first.
+    Returns the indices of the symbols kept (the biggest of each square) and their summed
+    values; a large store's world map draws thousands of symbols, not tens of thousands."""
+    import numpy as np
+
+    cells = np.floor(np.asarray(px, dtype=float) / cell).astype(np.int64)
+    key = np.column_stack([cells, np.asarray(kinds, dtype=np.int64)])
+    _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    sums = np.bincount(np.ravel(inverse), weights=np.asarray(values, dtype=float))
+    return first, sums
+
+
+def spread_ties(px, r_px):
+    """Pixel positions where symbols of the same size at one place (or at places within
+    :data:`TIE_PX` pixels) are set around it (their centres on a circle of about their
+    radius), so that each shows; None when there are no such ties. ``px``: the symbols' pixel
+    centres, ``r_px`` their radii."""
+    import numpy as np
+
+    at: dict[tuple, list[int]] = {}
+    cells = np.round(np.asarray(px, dtype=float) / TIE_PX).astype(int).tolist()
+    for i, cell in enumerate(cells):  # one place, or places a pixel or two apart
+        at.setdefault(tuple(cell), []).append(i)
+    out = None
+    for idx in at.values():
+        if len(idx) < 2 or len({round(float(r_px[i]), 1) for i in idx}) == len(idx):
+            continue  # one symbol, or all of different sizes: drawn nested, biggest first
+        if out is None:
+            out = np.array(px, dtype=float)
+        step = 2 * math.pi / len(idx)
+        for k, i in enumerate(idx):
+            out[i, 0] += r_px[i] * 0.9 * math.cos(math.pi / 2 + k * step)
+            out[i, 1] += r_px[i] * 0.9 * math.sin(math.pi / 2 + k * step)
+    return out
 
 
 def key_values(top: int) -> list[int]:
