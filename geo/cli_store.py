@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from geo.cli_base import Command, Group, StoreURL
+from geo.cli_checks import existing_store, nothing_matched, output_folder
 from geo.export import EXPORTS
 from geo.store import ENV_DB
 
@@ -66,7 +67,7 @@ def ingest_cmd(paths, db, published, source, workers, no_ner, dask, force, quiet
     from geo.ingest import ingest
     from geo.store import open_store
 
-    store = open_store(db)
+    store = open_store(db)  # ingest creates the store
     try:
         report = ingest(
             [str(p) for p in paths],
@@ -140,12 +141,15 @@ def export_cmd(fmt, output, db, bbox, start, end, type_, actor, place, q) -> Non
         "place": place,
         "q": q,
     }
-    store = open_store(db)
+    output_folder(output)
+    store = open_store(existing_store(db))
     try:
         n = export_events(store, form.name, output, **filters)
     finally:
         store.close()
     click.echo(f"{output}: {n} event(s) as {form.name}" + (f" ({form.note})" if form.note else ""))
+    if n == 0 and any(v is not None for v in filters.values()):
+        nothing_matched(type_, actor)
 
 
 @click.group("events", cls=Group)
@@ -160,7 +164,7 @@ def sources_cmd(event_id, db) -> None:
     """List the reports (documents) of event EVENT_ID and why each was merged into it."""
     from geo.store import open_store
 
-    store = open_store(db)
+    store = open_store(existing_store(db))
     try:
         rows = store.sources(event_id)
     finally:
@@ -180,7 +184,7 @@ def unmerge_cmd(event_id, db) -> None:
     report EVENT_ID alone leaves the event it was merged into."""
     from geo.store import open_store
 
-    store = open_store(db)
+    store = open_store(existing_store(db))
     try:
         ids = store.unmerge(event_id)
     finally:
@@ -196,7 +200,7 @@ def merge_cmd(event_id, into, db) -> None:
     """Merge event EVENT_ID into event INTO by hand: one incident, reported twice."""
     from geo.store import open_store
 
-    store = open_store(db)
+    store = open_store(existing_store(db))
     try:
         store.merge(event_id, into)
     finally:

@@ -74,3 +74,34 @@ def test_unusable_path_is_one_clear_line(tmp_path):
     bad.mkdir()
     result = CliRunner().invoke(main, ["gazetteer", "build", "--path", str(bad), "-q"])
     assert result.exit_code != 0
+
+
+@pytest.fixture()
+def empty_store(tmp_path):
+    from geo.store import open_store
+
+    path = tmp_path / "store.sqlite"
+    open_store(path).close()
+    return str(path)
+
+
+def test_export_into_a_missing_folder_is_one_clear_line(run, empty_store, tmp_path):
+    out = tmp_path / "no-such-folder" / "events.geojson"
+    result = run("export", "--db", empty_store, "-o", str(out))
+    assert result.exit_code == 2
+    assert "does not exist" in result.output and "Traceback" not in result.output
+
+
+def test_a_command_that_reads_a_store_refuses_one_that_does_not_exist(run, tmp_path):
+    typo = tmp_path / "stor.sqlite"
+    result = run("export", "--db", str(typo), "-o", str(tmp_path / "e.geojson"))
+    assert result.exit_code == 2 and "no store at" in result.output
+    assert not typo.exists()  # nothing was created by mistake
+    assert run("events", "sources", "1", "--db", str(typo)).exit_code == 2
+
+
+def test_a_filter_that_matches_nothing_says_which_names_are_close(run, empty_store, tmp_path):
+    out = tmp_path / "e.geojson"
+    result = run("export", "--db", empty_store, "-o", str(out), "--type", "Batles")
+    assert result.exit_code == 0 and out.exists()
+    assert "no event matches" in result.output and "Battles" in result.output
