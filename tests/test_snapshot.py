@@ -185,9 +185,13 @@ def test_symbols_are_proportional_to_events_or_fatalities(store, gaz, damascus):
     info = render_snapshot(store, buf, bbox=SYRIA_BBOX, width=600, height=450, gazetteer=gaz)
     img = Image.open(io.BytesIO(buf.getvalue()))
     assert info["symbols"] == 4  # one per place and type: Damascus' 12 battles are one symbol
+    # Damascus' symbol is wide enough for the battles' icon (geo/data/event_types.tsv), as on
+    # the web map; the others are too small for one
+    assert info["icons"] == 1
     # Damascus (12 battles) is a big disc; Aleppo (1 strike) a small one
-    assert close(offset_pixel(img, info, *damascus, 12), battles)
-    assert not close(offset_pixel(img, info, *ALEPPO, 12), strikes)
+    # (between the icon and the edge: Damascus' disc is 42 px across, its icon 24 px)
+    assert close(offset_pixel(img, info, *damascus, 17), battles)
+    assert not close(offset_pixel(img, info, *ALEPPO, 17), strikes)
 
     buf = io.BytesIO()
     info = render_snapshot(
@@ -195,8 +199,8 @@ def test_symbols_are_proportional_to_events_or_fatalities(store, gaz, damascus):
     )
     img = Image.open(io.BytesIO(buf.getvalue()))
     # five killed at Aleppo, none reported in Damascus: now Aleppo's is the big one
-    assert close(offset_pixel(img, info, *ALEPPO, 12), strikes)
-    assert not close(offset_pixel(img, info, *damascus, 12), battles)
+    assert close(offset_pixel(img, info, *ALEPPO, 11), strikes)  # a 28 px disc now
+    assert not close(offset_pixel(img, info, *damascus, 11), battles)
     assert "5 killed" in info["caption"][1]
 
 
@@ -222,7 +226,7 @@ def test_svg_has_labels_scale_caption_and_size_key_as_text(store, gaz):
     assert f">{info['scale_km']} km</text>" in svg
     assert "Period: 2024-01-01 to 2024-03-31" in svg
     assert "Shown: 14 events with a place, at 3 places" in svg  # Raqqa's is in April
-    assert "Symbol area: events" in svg and ">12 events</text>" in svg  # the size key
+    assert ">Symbol area</text>" in svg and ">12 events</text>" in svg  # the size key
     assert "GeoNames (CC BY 4.0)" in svg and "Made " in svg
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in svg and "<script>" not in svg
 
@@ -268,3 +272,28 @@ def test_symbols_of_one_size_at_one_place_are_set_apart_and_crowds_merge():
     keep, sums = merge_close(np.array([[10.0, 10.0], [11.0, 10.0], [10.0, 10.0]]), [5, 2, 1],
                              [0, 0, 1])  # fmt: skip
     assert sorted(zip(keep.tolist(), sums.tolist(), strict=True)) == [(0, 7.0), (2, 1.0)]
+
+
+def test_paper_presets_and_png_resolution(store, gaz, gazetteer_path, tmp_path):
+    import re
+
+    from geo.errors import InputError
+
+    buf = io.BytesIO()
+    render_snapshot(store, buf, fmt="pdf", paper="a4", bbox=SYRIA_BBOX, gazetteer=gaz)
+    box = re.search(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)", buf.getvalue())
+    assert box and (round(float(box[1])), round(float(box[2]))) == (842, 595)  # A4 landscape
+    buf = io.BytesIO()
+    render_snapshot(store, buf, width=300, height=200, dpi=200, bbox=SYRIA_BBOX, gazetteer=gaz)
+    assert Image.open(io.BytesIO(buf.getvalue())).size == (600, 400)
+    with pytest.raises(InputError, match="pixels a side"):
+        render_snapshot(store, io.BytesIO(), paper="a4", dpi=300, gazetteer=gaz)
+    out = tmp_path / "letter.png"
+    res = run_cli(gazetteer_path, "-o", str(out), "--db", store.location, "--paper",
+                  "letter-portrait", "--dpi", "150")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert Image.open(out).size == (1275, 1650)
+    c = create_app({"STORE": store, "GAZETTEER": gazetteer_path}).test_client()
+    for bad in ("dpi=5", "paper=a0", "dpi=600&width=1000"):
+        r = c.get(f"/snapshot.png?{bad}")
+        assert r.status_code == 400 and r.get_json()["error"], bad

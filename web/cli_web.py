@@ -19,7 +19,14 @@ import click
 
 from geo.cli_base import Command
 from geo.errors import ConfigError, InputError
-from web.limits import SNAPSHOT_MAX_SIZE, SNAPSHOT_MIN_SIZE
+from web.limits import (
+    SNAPSHOT_MAX_DPI,
+    SNAPSHOT_MAX_SIZE,
+    SNAPSHOT_MIN_DPI,
+    SNAPSHOT_MIN_SIZE,
+    SNAPSHOT_PAPERS,
+)
+from web.snapshot_symbols import SIZE_BY
 
 ENV_DB = "CONFLICTMAP_DB"
 ENV_TOKEN = "CONFLICTMAP_API_TOKEN"
@@ -279,7 +286,7 @@ def _parse_bbox(value: str | None):
 @click.option("--q", default=None, help="Full-text query on the event sentences.")
 @click.option(
     "--size",
-    type=click.Choice(["events", "fatalities"]),
+    type=click.Choice(list(SIZE_BY)),
     default="events",
     show_default=True,
     help="What a symbol's area counts at a place, by type.",
@@ -289,10 +296,23 @@ def _parse_bbox(value: str | None):
     default=None,
     help="Language of the place names (fr, en; default: as the first report names each).",
 )
+@click.option(
+    "--paper",
+    type=click.Choice(list(SNAPSHOT_PAPERS)),
+    default=None,
+    help="A page size (landscape unless -portrait), in place of --width and --height.",
+)
+@click.option(
+    "--dpi",
+    type=click.IntRange(SNAPSHOT_MIN_DPI, SNAPSHOT_MAX_DPI),
+    default=100,
+    show_default=True,
+    help="A PNG's resolution (the layout is at 100 dpi: 200 doubles the pixels).",
+)
 @db_option
 def snapshot_cmd(
     output, bbox, layers, width, height, title, start, end, type_, actor, place, q, size, lang,
-    db,
+    paper, dpi, db,
 ) -> None:  # fmt: skip
     """Draw a static map (PNG or SVG) with a legend and the data credits; no browser needed.
 
@@ -307,7 +327,9 @@ def snapshot_cmd(
             f"the output must end in {', '.join('.' + f for f in FORMATS)}, not {output.name!r}"
         )
     lang = lang.strip().lower() if lang else None
-    check_snapshot_args(fmt, width, height, None, title, size, lang)
+    if paper:
+        width, height = SNAPSHOT_PAPERS[paper]
+    check_snapshot_args(fmt, width, height, None, title, size, lang, dpi)
     filters = {
         "start": parse_date("start", start) if start else None,
         "end": parse_date("end", end) if end else None,
@@ -329,11 +351,13 @@ def snapshot_cmd(
             title=title,
             size=size,
             lang=lang,
+            dpi=dpi,
             **filters,
         )
     finally:
         store.close()
-    click.echo(f"{output}: {width}x{height}, {info['events']} events")
+    w, h = info["pixels"]
+    click.echo(f"{output}: {w}x{h}, {info['events']} events")
 
 
 def ingest_seeds(store, folder: Path, echo=click.echo) -> tuple[int, int, int]:

@@ -32,6 +32,17 @@ MAX_BODY_BYTES = 2 * 1024 * 1024
 # the time for no reader's benefit.
 SNAPSHOT_MIN_SIZE = 100
 SNAPSHOT_MAX_SIZE = 2000
+# A PNG snapshot's resolution (its pixels stay within the sizes above); its layout is drawn at
+# 100 dpi, so that width x height at 200 dpi is twice as many pixels a side.
+SNAPSHOT_MIN_DPI = 72
+SNAPSHOT_MAX_DPI = 600
+# Paper presets: the page in pixels at 100 dpi (A4 is 297 x 210 mm, letter 11 x 8.5 in).
+SNAPSHOT_PAPERS = {
+    "a4": (1169, 827),
+    "a4-portrait": (827, 1169),
+    "letter": (1100, 850),
+    "letter-portrait": (850, 1100),
+}
 
 # Heavy requests of each kind running at once (drawing, or waiting for the drawing lock).
 SLOTS: dict[str, int] = {

@@ -32,6 +32,7 @@ from flask import Blueprint, current_app, request, send_file
 from geo.errors import InputError
 from web import limits, maps
 from web import snapshot_caption as caption
+from web import snapshot_icons as icons
 from web import snapshot_labels as labels
 from web import snapshot_symbols as symbols
 from web.api import LANGS, MAX_TEXT_PARAM
@@ -45,7 +46,9 @@ FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 SIZE_BY = symbols.SIZE_BY
 MIN_SIZE, MAX_SIZE = limits.SNAPSHOT_MIN_SIZE, limits.SNAPSHOT_MAX_SIZE
 MAX_TITLE = MAX_TEXT_PARAM  # as every text parameter of the API (and its OpenAPI document)
-DPI = 100
+DPI = 100  # the layout's: width and height are pixels at this resolution
+MIN_DPI, MAX_DPI = limits.SNAPSHOT_MIN_DPI, limits.SNAPSHOT_MAX_DPI  # a PNG's (--dpi, ?dpi=)
+PAPERS = limits.SNAPSHOT_PAPERS  # (--paper, ?paper=): a PDF's page is then the paper's size
 SEA = "#cfe2ee"
 LAND = "#f3f0e8"
 BORDER = "#a0a0a0"
@@ -108,9 +111,17 @@ def check_snapshot_args(
     title: str | None,
     size: str = "events",
     lang: str | None = None,
+    dpi: int = DPI,
 ) -> set[str]:
-    """Validate a snapshot's format, size, layers, title, symbol size and language
-    (:class:`InputError` naming the bad one); returns the layers to draw."""
+    """Validate a snapshot's format, size, layers, title, symbol size, language and PNG
+    resolution (:class:`InputError` naming the bad one); returns the layers to draw."""
+    if not isinstance(dpi, int) or not MIN_DPI <= dpi <= MAX_DPI:
+        raise InputError(f"dpi must be an integer between {MIN_DPI} and {MAX_DPI}")
+    if fmt == "png" and max(width, height) * dpi / DPI > MAX_SIZE:
+        raise InputError(
+            f"at {dpi} dpi a {width}x{height} map is {round(max(width, height) * dpi / DPI)} "
+            f"pixels a side; the most is {MAX_SIZE} (a PDF or SVG prints at any resolution)"
+        )
     if fmt not in FORMATS:
         raise InputError(f"snapshot format must be one of {', '.join(FORMATS)}, not {fmt[:20]!r}")
     if size not in SIZE_BY:
@@ -186,6 +197,8 @@ def render_snapshot(
     size: str = "events",
     lang: str | None = None,
     made: str | None = None,
+    paper: str | None = None,
+    dpi: int = DPI,
     **filters: Any,
 ) -> dict[str, Any]:
     """Draw the map of the store's rows and write it as PNG, SVG or PDF.
@@ -214,6 +227,11 @@ def render_snapshot(
         report names it, the types' names).
     made:
         When the snapshot was made, as the caption says it (default: now, UTC).
+    paper:
+        One of :data:`PAPERS` (A4 or letter, landscape or portrait): sets width and height.
+    dpi:
+        A PNG's resolution: ``width`` x ``height`` at 100 dpi, scaled (a PDF or SVG has the
+        page's size and any resolution).
     **filters:
         The store's filters, those of ``export``: start, end, type, actor, place, q.
 
@@ -223,7 +241,7 @@ def render_snapshot(
         ``bbox`` (the drawn extent), ``map_px`` (the map's box in the image's pixels: left,
         top, right, bottom; the caption is under it), ``events`` drawn, ``places``,
         ``labels`` (the names drawn) and ``label_boxes`` (their pixel boxes, y up),
-        ``symbols`` (one per place and type), ``caption`` (its lines), ``scale_km`` (the
+        ``symbols`` (one per place and type), ``icons`` (symbols showing their type's icon), ``caption`` (its lines), ``scale_km`` (the
         scale bar's length), ``width``, ``height``.
     """
     import numpy as np
@@ -233,7 +251,11 @@ def render_snapshot(
     from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
 
-    shown = check_snapshot_args(fmt, width, height, layers, title, size, lang)
+    if paper is not None:
+        if paper not in PAPERS:
+            raise InputError(f"paper must be one of {', '.join(PAPERS)}, not {str(paper)[:20]!r}")
+        width, height = PAPERS[paper]
+    shown = check_snapshot_args(fmt, width, height, layers, title, size, lang, dpi)
     store_filters = {k: v for k, v in filters.items() if v is not None}
     if bbox is not None:
         store_filters["bbox"] = tuple(bbox)
@@ -311,7 +333,7 @@ def render_snapshot(
         top = groups[0]["value"] if groups else 1
         biggest = min(symbols.MAX_DIAMETER_PT, map_h * 72 / DPI / 5)
         radius_px: dict[tuple[float, float], float] = {}
-        n_symbols = 0
+        n_symbols = n_icons = 0
         obstacles = symbol_boxes = np.zeros((0, 4))
         fontsize = 8 if width >= 700 else 6  # the legends' (points)
         if groups:
@@ -338,7 +360,19 @@ def render_snapshot(
                 px = moved
                 xs, ys = ax.transData.inverted().transform(px).T
             ax.scatter(xs, ys, s=s, c=rgba[kind], edgecolors="white", linewidths=0.8, zorder=6)
-            n_symbols = len(order)
+            # the type's icon (as on the web map) on the symbols wide enough for one
+            with_icon = np.asarray(
+                icons.icons_shown(px, r_px, icons.ICON_MIN_PT / 2 * DPI / 72), dtype=int
+            )
+            for k, t in enumerate(kinds):
+                marker = icons.icon_marker(maps.event_style(t or None)[1])
+                sel = with_icon[kind[with_icon] == k] if len(with_icon) else with_icon
+                if marker is not None and len(sel):
+                    ax.scatter(
+                        xs[sel], ys[sel], s=s[sel] * icons.ICON_SHARE**2, marker=marker,
+                        color="white", linewidths=0, zorder=7,
+                    )  # fmt: skip
+            n_symbols, n_icons = len(order), len(with_icon)
             for i, r in zip(order.tolist(), reach.tolist(), strict=True):
                 key = (groups[i]["lon"], groups[i]["lat"])  # the place's, as labels read it
                 if r > radius_px.get(key, 0):
@@ -352,18 +386,17 @@ def render_snapshot(
                  px[big, 0] + r_px[big], px[big, 1] + r_px[big]]
             )  # fmt: skip
         for t in sorted(type_counts, key=maps.type_order):
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    marker="o",
-                    linestyle="",
-                    markerfacecolor=maps.event_style(t or None)[0],
-                    markeredgecolor="white",
-                    markersize=8,
-                    label=_mpl(f"{_type_label(t, lang)} ({type_counts[t]})"),
-                )  # fmt: skip
-            )
+            color, icon_name = maps.event_style(t or None)
+            dot = Line2D(
+                [], [], marker="o", linestyle="", markerfacecolor=color, markeredgecolor="white",
+                markersize=11, label=_mpl(f"{_type_label(t, lang)} ({type_counts[t]})"),
+            )  # fmt: skip
+            marker = icons.icon_marker(icon_name)
+            if marker is None:
+                handles.append(dot)
+                continue
+            glyph = Line2D([], [], marker=marker, linestyle="", color="white", markersize=5.5)
+            handles.append((dot, glyph))  # drawn one over the other
         key_handles = []
         if groups:  # the size key: circles as big as the symbols they stand for
             for v in symbols.key_values(top):
@@ -387,6 +420,7 @@ def render_snapshot(
         if handles:
             leg = ax.legend(
                 handles=handles,
+                labels=[(h[0] if isinstance(h, tuple) else h).get_label() for h in handles],
                 # "best" avoids covering the data; it is slow past some thousands of points
                 loc="best" if len(groups) + len(places) < 2_000 else "upper right",
                 fontsize=fontsize,
@@ -437,7 +471,7 @@ def render_snapshot(
             gid="caption",
         )
         label_boxes = [tuple(t.get_window_extent(renderer).extents) for t in named]
-        _save(fig, out, fmt)
+        _save(fig, out, fmt, dpi)
         del canvas
     return {
         "bbox": extent,
@@ -447,10 +481,12 @@ def render_snapshot(
         "labels": [t.get_text().replace(r"\$", "$") for t in named],
         "label_boxes": label_boxes,
         "symbols": n_symbols,
+        "icons": n_icons,
         "caption": lines,
         "scale_km": bar_km,
         "width": width,
         "height": height,
+        "pixels": (round(width * dpi / DPI), round(height * dpi / DPI)),
     }
 
 
@@ -463,7 +499,7 @@ def _size_key(ax, renderer, handles: list, size: str, taken: list, symbols_px, f
 
     d_max = max(h.get_markersize() for h in handles)
     em = d_max / fontsize  # in font sizes
-    title = "Symbol area: " + ("events" if size == "events" else "people killed")
+    title = "Symbol area"  # the labels say what it counts: "12 events", "5 killed"
     fits = []
     for loc in ("lower right", "upper right", "upper left", "center right"):
         key = Legend(
@@ -501,12 +537,12 @@ def _type_label(t: str, lang: str | None) -> str:
     return declared.label(lang) if lang else t
 
 
-def _save(fig, out, fmt: str) -> None:
+def _save(fig, out, fmt: str, dpi: int = DPI) -> None:
     """Write ``fig`` to ``out`` in ``fmt``, its text kept as text (SVG: ``<text>``; PDF:
     embedded TrueType), so that a report's editor can restyle and search it."""
     import matplotlib
 
-    kwargs: dict[str, Any] = {"format": fmt, "dpi": DPI, "facecolor": fig.get_facecolor()}
+    kwargs: dict[str, Any] = {"format": fmt, "dpi": dpi, "facecolor": fig.get_facecolor()}
     if fmt == "png":
         kwargs["metadata"] = {"Software": "conflictmap"}
     elif fmt == "pdf":
@@ -541,8 +577,14 @@ def snapshot(fmt: str):
     title = args.get("title")
     size = args.get("size") or "events"
     lang = (args.get("lang") or "").strip().lower() or None
+    dpi = api.parse_int("dpi", args.get("dpi"), DPI, MIN_DPI, MAX_DPI)
+    paper = args.get("paper") or None
+    if paper is not None:
+        if paper not in PAPERS:
+            raise InputError(f"paper must be one of {', '.join(PAPERS)}")
+        width, height = PAPERS[paper]
     # a bad request never takes a slot
-    check_snapshot_args(fmt, width, height, layers, title, size, lang)
+    check_snapshot_args(fmt, width, height, layers, title, size, lang, dpi)
     buf = io.BytesIO()
     with heavy("snapshot"):
         render_snapshot(
@@ -557,6 +599,7 @@ def snapshot(fmt: str):
             gazetteer=get_gazetteer(),
             size=size,
             lang=lang,
+            dpi=dpi,
             **filters,
         )
     buf.seek(0)
