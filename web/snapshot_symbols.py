@@ -93,10 +93,13 @@ def spread_ties(px, r_px):
     centres, ``r_px`` their radii."""
     import numpy as np
 
-    at: dict[tuple, list[int]] = {}
-    cells = np.round(np.asarray(px, dtype=float) / TIE_PX).astype(int).tolist()
-    for i, cell in enumerate(cells):  # one place, or places a pixel or two apart
-        at.setdefault(tuple(cell), []).append(i)
+    # one place, or places a pixel or two apart: symbols sharing a cell
+    cells = np.round(np.asarray(px, dtype=float) / TIE_PX).astype(np.int64)
+    _, inverse, counts = np.unique(cells, axis=0, return_inverse=True, return_counts=True)
+    inverse = np.ravel(inverse)
+    at: dict[int, list[int]] = {}
+    for i in np.flatnonzero(counts[inverse] > 1).tolist():
+        at.setdefault(int(inverse[i]), []).append(i)
     out = None
     for idx in at.values():
         if len(idx) < 2 or len({round(float(r_px[i]), 1) for i in idx}) == len(idx):
