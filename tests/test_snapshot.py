@@ -297,3 +297,22 @@ def test_paper_presets_and_png_resolution(store, gaz, gazetteer_path, tmp_path):
     for bad in ("dpi=5", "paper=a0", "dpi=600&width=1000"):
         r = c.get(f"/snapshot.png?{bad}")
         assert r.status_code == 400 and r.get_json()["error"], bad
+
+
+def test_print_style_is_greyscale_with_hatching(store, gaz, gazetteer_path):
+    import numpy as np
+
+    buf = io.BytesIO()
+    info = render_snapshot(store, buf, bbox=SYRIA_BBOX, width=500, height=380, gazetteer=gaz,
+                           style="print", layers=["events"])  # fmt: skip
+    img = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB")).astype(int)
+    chroma = img.max(axis=2) - img.min(axis=2)
+    assert chroma.max() <= 8, chroma.max()  # nothing a black-and-white printer would lose
+    assert info["events"] == 15
+    svg = io.BytesIO()
+    render_snapshot(store, svg, fmt="svg", bbox=SYRIA_BBOX, width=500, height=380,
+                    gazetteer=gaz, style="print")  # fmt: skip
+    assert 'id="h' in svg.getvalue().decode()  # the hatching patterns
+    c = create_app({"STORE": store, "GAZETTEER": gazetteer_path}).test_client()
+    assert c.get("/snapshot.png?style=neon").status_code == 400
+    assert c.get("/snapshot.png?style=print&width=200&height=150").status_code == 200

@@ -26,6 +26,7 @@ from web.limits import (
     SNAPSHOT_MIN_SIZE,
     SNAPSHOT_PAPERS,
 )
+from web.snapshot_style import STYLES
 from web.snapshot_symbols import SIZE_BY
 
 ENV_DB = "CONFLICTMAP_DB"
@@ -309,10 +310,17 @@ def _parse_bbox(value: str | None):
     show_default=True,
     help="A PNG's resolution (the layout is at 100 dpi: 200 doubles the pixels).",
 )
+@click.option(
+    "--style",
+    type=click.Choice(list(STYLES)),
+    default="color",
+    show_default=True,
+    help="print: greys and hatching that survive a black-and-white printer.",
+)
 @db_option
 def snapshot_cmd(
     output, bbox, layers, width, height, title, start, end, type_, actor, place, q, size, lang,
-    paper, dpi, db,
+    paper, dpi, style, db,
 ) -> None:  # fmt: skip
     """Draw a static map (PNG or SVG) with a legend and the data credits; no browser needed.
 
@@ -352,6 +360,7 @@ def snapshot_cmd(
             size=size,
             lang=lang,
             dpi=dpi,
+            style=style,
             **filters,
         )
     finally:

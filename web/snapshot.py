@@ -34,6 +34,7 @@ from web import limits, maps
 from web import snapshot_caption as caption
 from web import snapshot_icons as icons
 from web import snapshot_labels as labels
+from web import snapshot_style as looks
 from web import snapshot_symbols as symbols
 from web.api import LANGS, MAX_TEXT_PARAM
 from web.snapshot_layers import draw_context as _draw_context
@@ -49,9 +50,8 @@ MAX_TITLE = MAX_TEXT_PARAM  # as every text parameter of the API (and its OpenAP
 DPI = 100  # the layout's: width and height are pixels at this resolution
 MIN_DPI, MAX_DPI = limits.SNAPSHOT_MIN_DPI, limits.SNAPSHOT_MAX_DPI  # a PNG's (--dpi, ?dpi=)
 PAPERS = limits.SNAPSHOT_PAPERS  # (--paper, ?paper=): a PDF's page is then the paper's size
-SEA = "#cfe2ee"
-LAND = "#f3f0e8"
-BORDER = "#a0a0a0"
+STYLES = looks.STYLES
+SEA, LAND, BORDER = (getattr(looks.LOOKS["color"], k) for k in ("sea", "land", "border"))
 CAPTION_BG = "white"
 CAPTION_PAD = 6  # pixels around the caption
 MAX_CAPTION_SHARE = 0.4  # of the image's height, at most (longer captions are cut with "…")
@@ -199,6 +199,7 @@ def render_snapshot(
     made: str | None = None,
     paper: str | None = None,
     dpi: int = DPI,
+    style: str = "color",
     **filters: Any,
 ) -> dict[str, Any]:
     """Draw the map of the store's rows and write it as PNG, SVG or PDF.
@@ -229,6 +230,8 @@ def render_snapshot(
         When the snapshot was made, as the caption says it (default: now, UTC).
     paper:
         One of :data:`PAPERS` (A4 or letter, landscape or portrait): sets width and height.
+    style:
+        ``"color"`` (the web map's colours) or ``"print"`` (greys and hatching, :data:`STYLES`).
     dpi:
         A PNG's resolution: ``width`` x ``height`` at 100 dpi, scaled (a PDF or SVG has the
         page's size and any resolution).
@@ -249,13 +252,16 @@ def render_snapshot(
     from matplotlib.colors import to_rgba
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Rectangle
+    from matplotlib.patches import Patch, Rectangle
 
     if paper is not None:
         if paper not in PAPERS:
             raise InputError(f"paper must be one of {', '.join(PAPERS)}, not {str(paper)[:20]!r}")
         width, height = PAPERS[paper]
+    if style not in STYLES:
+        raise InputError(f"style must be one of {', '.join(STYLES)}, not {str(style)[:20]!r}")
     shown = check_snapshot_args(fmt, width, height, layers, title, size, lang, dpi)
+    st = looks.LOOKS[style]
     store_filters = {k: v for k, v in filters.items() if v is not None}
     if bbox is not None:
         store_filters["bbox"] = tuple(bbox)
@@ -321,12 +327,12 @@ def render_snapshot(
         fig.patch.set_facecolor(CAPTION_BG)
         ax = fig.add_axes((0, band / height, 1, map_h / height))
         ax.set_axis_off()  # which hides the axes' background: the sea is a rectangle
-        ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, color=SEA, zorder=0))
+        ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, color=st.sea, zorder=0))
         ax.set_xlim(extent[0], extent[2])
         ax.set_ylim(extent[1], extent[3])
         ax.set_aspect("auto")
         if len(countries):  # none: open sea
-            countries.plot(ax=ax, color=LAND, edgecolor=BORDER, linewidth=0.5, zorder=1)
+            countries.plot(ax=ax, color=st.land, edgecolor=st.border, linewidth=0.5, zorder=1)
         handles: list[Any] = []
         handles += _draw_context(ax, countries, counts, places, statements)
         # one symbol per place and type, biggest first, so that none hides a smaller one
@@ -339,7 +345,8 @@ def render_snapshot(
         if groups:
             kinds = sorted(type_counts, key=maps.type_order)
             kind_of = {t: i for i, t in enumerate(kinds)}
-            rgba = np.array([to_rgba(maps.event_style(t or None)[0]) for t in kinds])
+            kind_looks = [looks.look(t or None, style) for t in kinds]
+            rgba = np.array([to_rgba(fill) for fill, _ in kind_looks])
             xs = np.fromiter((g["lon"] for g in groups), float, len(groups))
             ys = np.fromiter((g["lat"] for g in groups), float, len(groups))
             px = ax.transData.transform(np.column_stack([xs, ys]))
@@ -359,7 +366,18 @@ def render_snapshot(
                 reach = r_px + np.hypot(*(moved - px).T)
                 px = moved
                 xs, ys = ax.transData.inverted().transform(px).T
-            ax.scatter(xs, ys, s=s, c=rgba[kind], edgecolors="white", linewidths=0.8, zorder=6)
+            if style == "color":
+                ax.scatter(xs, ys, s=s, c=rgba[kind], edgecolors=st.edge, linewidths=0.8, zorder=6)
+            else:  # one hatching per collection: by type, in bands of size, biggest first
+                sizes = np.floor(np.log2(np.maximum(s, 1))).astype(int)
+                for b in sorted(set(sizes.tolist()), reverse=True):
+                    for k, (fill, hatch) in enumerate(kind_looks):
+                        sel = (sizes == b) & (kind == k)
+                        if sel.any():
+                            ax.scatter(
+                                xs[sel], ys[sel], s=s[sel], facecolor=fill, hatch=hatch,
+                                edgecolors=st.edge, linewidths=0.6, zorder=6 - b * 1e-3,
+                            )  # fmt: skip
             # the type's icon (as on the web map) on the symbols wide enough for one
             with_icon = np.asarray(
                 icons.icons_shown(px, r_px, icons.ICON_MIN_PT / 2 * DPI / 72), dtype=int
@@ -370,7 +388,7 @@ def render_snapshot(
                 if marker is not None and len(sel):
                     ax.scatter(
                         xs[sel], ys[sel], s=s[sel] * icons.ICON_SHARE**2, marker=marker,
-                        color="white", linewidths=0, zorder=7,
+                        color=looks.icon_color(kind_looks[k][0]), linewidths=0, zorder=7,
                     )  # fmt: skip
             n_symbols, n_icons = len(order), len(with_icon)
             for i, r in zip(order.tolist(), reach.tolist(), strict=True):
@@ -386,16 +404,23 @@ def render_snapshot(
                  px[big, 0] + r_px[big], px[big, 1] + r_px[big]]
             )  # fmt: skip
         for t in sorted(type_counts, key=maps.type_order):
-            color, icon_name = maps.event_style(t or None)
+            icon_name = maps.event_style(t or None)[1]
+            color, hatch = looks.look(t or None, style)
+            label = _mpl(f"{_type_label(t, lang)} ({type_counts[t]})")
+            if hatch:  # print: a hatched swatch
+                handles.append(Patch(facecolor=color, hatch=hatch, edgecolor="black", label=label))
+                continue
             dot = Line2D(
-                [], [], marker="o", linestyle="", markerfacecolor=color, markeredgecolor="white",
-                markersize=11, label=_mpl(f"{_type_label(t, lang)} ({type_counts[t]})"),
+                [], [], marker="o", linestyle="", markerfacecolor=color, markeredgecolor=st.edge,
+                markersize=11, label=label,
             )  # fmt: skip
             marker = icons.icon_marker(icon_name)
             if marker is None:
                 handles.append(dot)
                 continue
-            glyph = Line2D([], [], marker=marker, linestyle="", color="white", markersize=5.5)
+            glyph = Line2D(
+                [], [], marker=marker, linestyle="", color=looks.icon_color(color), markersize=5.5
+            )
             handles.append((dot, glyph))  # drawn one over the other
         key_handles = []
         if groups:  # the size key: circles as big as the symbols they stand for
@@ -579,6 +604,9 @@ def snapshot(fmt: str):
     lang = (args.get("lang") or "").strip().lower() or None
     dpi = api.parse_int("dpi", args.get("dpi"), DPI, MIN_DPI, MAX_DPI)
     paper = args.get("paper") or None
+    style = args.get("style") or "color"
+    if style not in STYLES:
+        raise InputError(f"style must be one of {', '.join(STYLES)}")
     if paper is not None:
         if paper not in PAPERS:
             raise InputError(f"paper must be one of {', '.join(PAPERS)}")
@@ -600,6 +628,7 @@ def snapshot(fmt: str):
             size=size,
             lang=lang,
             dpi=dpi,
+            style=style,
             **filters,
         )
     buf.seek(0)
