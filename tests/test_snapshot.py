@@ -316,3 +316,17 @@ def test_print_style_is_greyscale_with_hatching(store, gaz, gazetteer_path):
     c = create_app({"STORE": store, "GAZETTEER": gazetteer_path}).test_client()
     assert c.get("/snapshot.png?style=neon").status_code == 400
     assert c.get("/snapshot.png?style=print&width=200&height=150").status_code == 200
+
+
+def test_inset_locates_the_map_and_no_name_covers_it(store, gaz):
+    info = render_snapshot(store, io.BytesIO(), fmt="svg", bbox=SYRIA_BBOX, width=700,
+                           height=500, gazetteer=gaz, inset=True, title="Syria")  # fmt: skip
+    box = info["inset"]
+    assert box and 0 <= box[0] < box[2] <= 700 and 0 <= box[1] < box[3] <= 500
+    assert info["labels"]
+    assert not any(
+        a[0] < box[2] and box[0] < a[2] and a[1] < box[3] and box[1] < a[3]
+        for a in info["label_boxes"]
+    )
+    assert render_snapshot(store, io.BytesIO(), fmt="svg", width=300, height=200,
+                           gazetteer=gaz)["inset"] is None  # fmt: skip

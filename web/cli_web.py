@@ -317,10 +317,11 @@ def _parse_bbox(value: str | None):
     show_default=True,
     help="print: greys and hatching that survive a black-and-white printer.",
 )
+@click.option("--inset", is_flag=True, help="A small world map locating the map.")
 @db_option
 def snapshot_cmd(
     output, bbox, layers, width, height, title, start, end, type_, actor, place, q, size, lang,
-    paper, dpi, style, db,
+    paper, dpi, style, inset, db,
 ) -> None:  # fmt: skip
     """Draw a static map (PNG or SVG) with a legend and the data credits; no browser needed.
 
@@ -361,6 +362,7 @@ def snapshot_cmd(
             lang=lang,
             dpi=dpi,
             style=style,
+            inset=inset,
             **filters,
         )
     finally:

@@ -200,6 +200,7 @@ def render_snapshot(
     paper: str | None = None,
     dpi: int = DPI,
     style: str = "color",
+    inset: bool = False,
     **filters: Any,
 ) -> dict[str, Any]:
     """Draw the map of the store's rows and write it as PNG, SVG or PDF.
@@ -230,6 +231,8 @@ def render_snapshot(
         When the snapshot was made, as the caption says it (default: now, UTC).
     paper:
         One of :data:`PAPERS` (A4 or letter, landscape or portrait): sets width and height.
+    inset:
+        Draw a small world map under the title with the map's extent on it.
     style:
         ``"color"`` (the web map's colours) or ``"print"`` (greys and hatching, :data:`STYLES`).
     dpi:
@@ -388,7 +391,7 @@ def render_snapshot(
                 if marker is not None and len(sel):
                     ax.scatter(
                         xs[sel], ys[sel], s=s[sel] * icons.ICON_SHARE**2, marker=marker,
-                        color=looks.icon_color(kind_looks[k][0]), linewidths=0, zorder=7,
+                        color=looks.icon_color(kind_looks[k][0], style), linewidths=0, zorder=7,
                     )  # fmt: skip
             n_symbols, n_icons = len(order), len(with_icon)
             for i, r in zip(order.tolist(), reach.tolist(), strict=True):
@@ -419,7 +422,12 @@ def render_snapshot(
                 handles.append(dot)
                 continue
             glyph = Line2D(
-                [], [], marker=marker, linestyle="", color=looks.icon_color(color), markersize=5.5
+                [],
+                [],
+                marker=marker,
+                linestyle="",
+                color=looks.icon_color(color, style),
+                markersize=5.5,
             )
             handles.append((dot, glyph))  # drawn one over the other
         key_handles = []
@@ -447,7 +455,7 @@ def render_snapshot(
                 handles=handles,
                 labels=[(h[0] if isinstance(h, tuple) else h).get_label() for h in handles],
                 # "best" avoids covering the data; it is slow past some thousands of points
-                loc="best" if len(groups) + len(places) < 2_000 else "upper right",
+                loc="best" if len(groups) + len(places) < 2_000 and not inset else "upper right",
                 fontsize=fontsize,
                 title_fontsize=fontsize + 1,
                 framealpha=0.9,
@@ -472,6 +480,11 @@ def render_snapshot(
                 zorder=11,
             )
             drawn_boxes.append(ttl.get_window_extent(renderer).extents)
+        inset_box = None
+        if inset:  # under the title: where on Earth the map is
+            below = drawn_boxes[-1][1] if title else band + map_h
+            inset_box = _inset(fig, countries_frame(gazetteer), extent, below, width, height, st)
+            drawn_boxes.append(inset_box)
         # the scale bar's corner
         ax_box = ax.get_window_extent(renderer).extents
         aw, ah = ax_box[2] - ax_box[0], ax_box[3] - ax_box[1]
@@ -507,12 +520,40 @@ def render_snapshot(
         "label_boxes": label_boxes,
         "symbols": n_symbols,
         "icons": n_icons,
+        "inset": inset_box,
         "caption": lines,
         "scale_km": bar_km,
         "width": width,
         "height": height,
         "pixels": (round(width * dpi / DPI), round(height * dpi / DPI)),
     }
+
+
+def _inset(fig, world, extent, top_px: float, width: int, height: int, st) -> tuple:
+    """A locator map of the world, 22 % of the image's width, under ``top_px`` at the left,
+    with the drawn extent outlined; returns its pixel box."""
+    from matplotlib.patches import Rectangle
+
+    w = max(60, round(width * 0.22))
+    h = w / 2  # the world, equirectangular
+    y0 = top_px - 6 - h
+    iax = fig.add_axes((6 / width, y0 / height, w / width, h / height))
+    iax.set_axis_off()
+    iax.add_patch(Rectangle((0, 0), 1, 1, transform=iax.transAxes, facecolor=st.sea,
+                            edgecolor=st.border, linewidth=0.8, zorder=0))  # fmt: skip
+    land = outlines(world, (-180.0, -90.0, 180.0, 90.0), w, round(h))
+    if len(land):
+        land.plot(ax=iax, color=st.land, edgecolor=st.border, linewidth=0.2, zorder=1)
+    x0, y0_, x1, y1 = extent
+    pad = 2.5  # degrees: a small map stays visible as a box
+    iax.add_patch(Rectangle((x0 - pad, y0_ - pad), x1 - x0 + 2 * pad, y1 - y0_ + 2 * pad,
+                            fill=False, edgecolor="#d62728" if st.edge == "white" else "black",
+                            linewidth=1.2, zorder=2))  # fmt: skip
+    iax.set_xlim(-180, 180)
+    iax.set_ylim(-90, 90)
+    iax.set_aspect("auto")
+    iax.set_zorder(10)
+    return (6.0, y0, 6.0 + w, y0 + h)
 
 
 def _size_key(ax, renderer, handles: list, size: str, taken: list, symbols_px, fontsize) -> tuple:
@@ -530,7 +571,7 @@ def _size_key(ax, renderer, handles: list, size: str, taken: list, symbols_px, f
         key = Legend(
             ax, handles, [h.get_label() for h in handles], loc=loc, fontsize=fontsize,
             title_fontsize=fontsize, framealpha=0.9, title=title,
-            handlelength=max(1.5, em), handleheight=max(0.7, em), labelspacing=0.4,
+            handlelength=max(1.5, em), handleheight=max(0.7, em * 1.25), labelspacing=0.4,
         )  # fmt: skip
         key.set_zorder(10)
         ax.add_artist(key)
@@ -605,6 +646,7 @@ def snapshot(fmt: str):
     dpi = api.parse_int("dpi", args.get("dpi"), DPI, MIN_DPI, MAX_DPI)
     paper = args.get("paper") or None
     style = args.get("style") or "color"
+    inset = (args.get("inset") or "").lower() in ("1", "true", "yes")
     if style not in STYLES:
         raise InputError(f"style must be one of {', '.join(STYLES)}")
     if paper is not None:
@@ -629,6 +671,7 @@ def snapshot(fmt: str):
             lang=lang,
             dpi=dpi,
             style=style,
+            inset=inset,
             **filters,
         )
     buf.seek(0)

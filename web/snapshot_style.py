@@ -51,7 +51,10 @@ def look(type_: str | None, style: str) -> tuple[str, str]:
     return f"#{level:02x}{level:02x}{level:02x}", HATCHES[rank % len(HATCHES)]
 
 
-def icon_color(fill: str) -> str:
-    """White on a dark fill, black on a light one."""
+def icon_color(fill: str, style: str = "print") -> str:
+    """An icon's colour: white, as on the web map; in print, white on a dark fill and black on
+    a light one."""
+    if style == "color":
+        return "white"
     r, g, b = (int(fill[i : i + 2], 16) for i in (1, 3, 5))
     return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 150 else "black"
