@@ -10,6 +10,7 @@ import click
 
 from geo import actors, event_types
 from geo.errors import InputError
+from geo.lang import SUPPORTED
 
 
 def output_folder(path: Path) -> Path:
@@ -50,7 +51,7 @@ def nothing_matched(type_: str | None = None, actor: str | None = None) -> None:
         names = [
             label
             for t in event_types.event_types()
-            for label in {t.name, t.label("fr"), t.label("en")}
+            for label in {t.name, *(t.label(code) for code in SUPPORTED)}
         ]
         close = _closest(type_, names)
         hints.append(
