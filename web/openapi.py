@@ -152,6 +152,88 @@ def export_paths() -> dict:
     return paths
 
 
+def snapshot_paths() -> dict:
+    """``/snapshot.<fmt>`` for every format of ``web.snapshot.FORMATS``, its parameters read
+    from the snapshot's and the limits' declarations."""
+    from web import limits
+    from web import snapshot as snap
+
+    layer = "(" + "|".join(snap.SNAPSHOT_LAYERS) + ")"
+    params = [
+        *_refs("bbox", "start", "end", "type", "actor", "place", "q"),
+        _param(
+            "layers",
+            f"Comma-separated: {', '.join(snap.SNAPSHOT_LAYERS)}.",
+            {"type": "string", "pattern": f"^({layer}(,{layer})*)?$"},
+            ",".join(snap.DEFAULT_SNAPSHOT_LAYERS),
+        ),
+        *(
+            _param(
+                side,
+                "Pixels (at 100 dpi).",
+                {
+                    "type": "integer",
+                    "minimum": limits.SNAPSHOT_MIN_SIZE,
+                    "maximum": limits.SNAPSHOT_MAX_SIZE,
+                },
+            )
+            for side in ("width", "height")
+        ),  # fmt: skip
+        _param(
+            "title",
+            "Title drawn on the map (one line: no control characters). It filters nothing.",
+            {"type": "string", "maxLength": MAX_TEXT_PARAM, "pattern": "^[^\\x00-\\x1f\\x7f]*$"},
+        ),
+        _param(
+            "size",
+            "What a symbol's area counts: the events at the place, or the people killed.",
+            {"type": "string", "enum": list(snap.SIZE_BY)},
+            "events",
+        ),
+        _param("lang", "Language of the place names.", {"type": "string", "enum": list(LANGS)}),
+        _param(
+            "dpi",
+            "A PNG's resolution (the layout is at 100 dpi).",
+            {
+                "type": "integer",
+                "minimum": limits.SNAPSHOT_MIN_DPI,
+                "maximum": limits.SNAPSHOT_MAX_DPI,
+            },
+            100,
+        ),  # fmt: skip
+        _param(
+            "paper",
+            "A page size, in place of width and height.",
+            {"type": "string", "enum": list(limits.SNAPSHOT_PAPERS)},
+        ),
+        _param(
+            "style",
+            "Colours, or greys and hatching for print.",
+            {"type": "string", "enum": list(snap.STYLES)},
+        ),  # fmt: skip
+        _param("inset", "Add a world locator map.", {"type": "boolean"}),
+    ]
+    paths = {}
+    for fmt, media in snap.FORMATS.items():
+        paths[f"/snapshot.{fmt}"] = {
+            "get": {
+                "summary": "A map for reports: symbols sized by events per place and type, "
+                "place names, legend and size key, scale bar, caption (filters, counts, "
+                f"credits, date), as {fmt.upper()}.",
+                "parameters": params,
+                "responses": {
+                    "200": {
+                        "description": f"{fmt.upper()} image.",
+                        "content": {media: {"schema": {"type": "string", "format": "binary"}}},
+                    },
+                    "503": {"$ref": "#/components/responses/Busy"},
+                    **ERRORS,
+                },
+            }
+        }
+    return paths
+
+
 def spec(server_url: str = "") -> dict:
     """The OpenAPI document (``server_url``: the address the app is served at)."""
     nullable_str = {"type": "string", "nullable": True}
@@ -301,42 +383,7 @@ def spec(server_url: str = "") -> dict:
                 }
             },
             **export_paths(),
-            "/snapshot.png": {
-                "get": {
-                    "summary": "A static map image (countries, events by type, legend, credits).",
-                    "parameters": [
-                        *_refs("bbox", "start", "end", "type", "actor", "place", "q"),
-                        _param(
-                            "layers",
-                            "Comma-separated: events, statements, places, choropleth.",
-                            {"type": "string", "pattern": f"^({_LAYER}(,{_LAYER})*)?$"},
-                            "events,choropleth",
-                        ),
-                        _param(
-                            "width", "Pixels.", {"type": "integer", "minimum": 100, "maximum": 4000}
-                        ),
-                        _param(
-                            "height",
-                            "Pixels.",
-                            {"type": "integer", "minimum": 100, "maximum": 4000},
-                        ),
-                        _param(
-                            "title",
-                            "Title drawn on the map.",
-                            {"type": "string", "maxLength": MAX_TEXT_PARAM},
-                        ),
-                    ],
-                    "responses": {
-                        "200": {
-                            "description": "PNG image.",
-                            "content": {
-                                "image/png": {"schema": {"type": "string", "format": "binary"}}
-                            },
-                        },
-                        **ERRORS,
-                    },
-                }
-            },
+            **snapshot_paths(),
             **ogcapi_paths(),  # OGC API – Features, from its collections' declaration
         },
         "components": {
