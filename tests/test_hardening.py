@@ -334,6 +334,11 @@ def test_serve_help_and_errors_are_one_line(tmp_path):
     help_text = runner.invoke(serve_cmd, ["--help"]).output
     for option in ("--token-file", "$CONFLICTMAP_API_TOKEN", "--public-url", "--allowed-hosts"):
         assert option in help_text
+    res = runner.invoke(serve_cmd, ["--db", str(tmp_path / "s.sqlite")])
+    assert res.exit_code == 2 and "no store at" in res.output  # a typo creates no empty store
+    from geo.store import open_store
+
+    open_store(tmp_path / "s.sqlite").close()
     res = runner.invoke(serve_cmd, ["--db", str(tmp_path / "s.sqlite"), "--token", "a",
                                     "--token-file", str(tmp_path / "t")])  # fmt: skip
     assert res.exit_code == 2 and "not both" in res.output

@@ -18,7 +18,10 @@ from pathlib import Path
 import click
 
 from geo.cli_base import Command
+from geo.cli_checks import existing_store
+from geo.cli_store import db_option
 from geo.errors import ConfigError, InputError
+from geo.store import is_server_url, open_store, store_location
 from web.limits import (
     SNAPSHOT_MAX_DPI,
     SNAPSHOT_MAX_SIZE,
@@ -29,36 +32,18 @@ from web.limits import (
 from web.snapshot_style import STYLES
 from web.snapshot_symbols import SIZE_BY
 
-ENV_DB = "CONFLICTMAP_DB"
 ENV_TOKEN = "CONFLICTMAP_API_TOKEN"
 ENV_PUBLIC_URL = "CONFLICTMAP_PUBLIC_URL"
 ENV_ALLOWED_HOSTS = "CONFLICTMAP_ALLOWED_HOSTS"
 
 
-def _default_db() -> Path:
-    env = os.environ.get(ENV_DB)
-    if env:
-        return Path(env).expanduser()
-    from gazetteer.lookup import default_home
-
-    return default_home() / "conflictmap.sqlite"
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"  # the project's sample articles
 
 
-try:  # the store's commands define the option; share it when they are there
-    from geo.cli_store import db_option  # type: ignore[import-not-found]
-except ImportError:
-    db_option = click.option(
-        "--db",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help=f"Store file (default: ${ENV_DB} or conflictmap.sqlite in the user data directory).",
-    )
-
-
-def _open_store(db: Path | None):
-    from geo.store import open_store
-
-    return open_store(db or _default_db())
+def _open_store(db: Path | str | None):
+    """The store a command that only reads one opens: it must exist (only ingest and demo
+    create one)."""
+    return open_store(existing_store(db))
 
 
 def make_server(app, host: str, port: int, threads: int = 8):
@@ -162,7 +147,7 @@ def _app(
 
     return create_app(
         {
-            "DB": str(db or _default_db()),
+            "DB": store_location(str(db) if db is not None else None),
             "API_TOKEN": token,
             "PUBLIC_URL": public_url or None,
             "ALLOWED_HOSTS": hosts,
@@ -234,6 +219,7 @@ def serve_cmd(
     """
     hosts = [h.strip() for h in (allowed_hosts or "").split(",") if h.strip()]
     hosts = hosts or default_allowed_hosts(host)
+    existing_store(db)
     _serve(_app(db, read_token(token, token_file), public_url, hosts), host, port, threads)
 
 
@@ -417,18 +403,18 @@ def ingest_seeds(store, folder: Path, echo=click.echo) -> tuple[int, int, int]:
 @click.option(
     "--seeds",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default="seeds",
-    show_default=True,
-    help="Folder ingested when the store is empty.",
+    default=SEEDS_DIR,
+    help="Folder ingested when the store is empty (default: the project's seeds).",
 )
 def demo_cmd(host: str, port: int, db: Path | None, seeds: Path) -> None:
     """Build the gazetteer if needed, ingest the seeds into an empty store, serve the map."""
     from gazetteer.lookup import open_gazetteer
 
     open_gazetteer()
-    path = db or _default_db()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    store = _open_store(path)
+    path = store_location(str(db) if db is not None else None)
+    if not is_server_url(path):
+        Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    store = open_store(path)  # the demo creates its store
     try:
         if store.stats().get("documents", 0) == 0:
             click.echo(f"conflictmap: ingesting {seeds} into {path}")
