@@ -25,6 +25,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, send_file,
 from geo.documents import id_problem, shown_id
 from geo.errors import AuthError, InputError
 from geo.lang import SUPPORTED
+from geo.store.base import check_day
 
 bp = Blueprint("api", __name__)
 
@@ -32,7 +33,6 @@ MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
 MAX_OFFSET = 10**9
 MAX_TEXT_PARAM = 200
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LANGS = SUPPORTED  # the languages a posted article may declare
 FILTERS = {
     "events": ("bbox", "start", "end", "type", "actor", "place", "q"),
@@ -65,14 +65,12 @@ def parse_bbox(value: str) -> tuple[float, float, float, float]:
 
 
 def parse_date(name: str, value: str) -> str:
-    """A ``YYYY-MM-DD`` calendar date, or :class:`InputError` (400)."""
-    if not DATE_RE.match(value):
-        raise InputError(f"{name} must be a date as YYYY-MM-DD, not {value[:40]!r}")
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"{name} is not a real date: {value!r}") from None
-    return value
+    """A ``YYYY-MM-DD`` calendar date, or :class:`InputError` (400): the store's rule and words
+    (:func:`geo.store.base.check_day`), so the API, the CLI and the store say the same."""
+    day = check_day(value, name)
+    if day is None:
+        raise InputError(f"{name} must be a date YYYY-MM-DD, not {value!r}")
+    return day
 
 
 def parse_int(name: str, value: str | None, default: int, lo: int, hi: int) -> int:

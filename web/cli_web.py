@@ -261,8 +261,8 @@ def _parse_bbox(value: str | None):
     help="Pixels.",
 )
 @click.option("--title", default=None, help="Title drawn on the map (one line).")
-@click.option("--start", default=None, help="First day (YYYY-MM-DD).")
-@click.option("--end", default=None, help="Last day (YYYY-MM-DD).")
+@click.option("--start", default=None, metavar="DATE", help="First day (YYYY-MM-DD).")
+@click.option("--end", default=None, metavar="DATE", help="Last day (YYYY-MM-DD).")
 @click.option("--type", "type_", default=None, help="Event type or subtype.")
 @click.option(
     "--actor",

@@ -96,7 +96,8 @@ def check_day(value: str | None, name: str) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise InputError(f"{name} must be a date YYYY-MM-DD, not {value!r}")
+        shown = value[:40] if isinstance(value, str) else value
+        raise InputError(f"{name} must be a date YYYY-MM-DD, not {shown!r}")
     try:
         date.fromisoformat(value)
     except ValueError:
