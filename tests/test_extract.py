@@ -377,6 +377,21 @@ def test_subtypes_tolls_and_places_of_common_phrasings(
     assert e.fatalities == fatalities
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "Le mouvement a tiré mardi des roquettes sur des positions militaires dans le nord "
+         "d'Israël, l'armée israélienne ripostant par des frappes dans le sud du Liban."),
+        ("en", "The group fired rockets at army positions in northern Israel on Tuesday, with "
+         "the Israeli army responding with air strikes in southern Lebanon."),
+    ],
+)  # fmt: skip
+def test_a_participle_with_its_own_subject_is_another_event(extractor, lang, text):
+    events = extractor.extract(Document("t", text, lang, "2024-01-16")).events
+    places = {e.place.country_code for e in events if e.place is not None}
+    assert len(events) == 2 and places == {"IL", "LB"}, [(e.type, e.place) for e in events]
+
+
 def test_a_strike_keeps_its_type_when_the_headline_counts_civilians(extractor):
     text = (
         "U.N. aid convoy hit near Aleppo, 20 killed\n\nGENEVA (Reuters) - An air strike hit a "

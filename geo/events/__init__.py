@@ -129,7 +129,12 @@ def extract_events(
     quotes = long_quotes(text)
     ments = [m for m in ments if not any(s <= m.start and m.end <= e for s, e in quotes)]
     # "l'Etat islamique en Irak et au Levant": a place in an actor's name is not where it acts
-    ments = [m for m in ments if not any(a[0] <= m.start and m.end <= a[1] for a in actors)]
+    # (a country named as a compass part of it stays: "dans le nord d'Israël" is a place)
+    ments = [
+        m
+        for m in ments
+        if m.part is not None or not any(a[0] <= m.start and m.end <= a[1] for a in actors)
+    ]
     near = Window(ments, sorted(dates, key=lambda d: d.start), sorted(actors))
     drafts = []
     for i, sh in sorted(by_sent.items()):

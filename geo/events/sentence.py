@@ -135,7 +135,12 @@ def find_actors(text: str, mentions: Sequence[Mention]) -> list[tuple[int, int, 
 # A short parenthesis ("(sud)", "(Reuters)") is no boundary; a long one is an aside.
 _CLAUSE = re.compile(
     r";|\((?=[^()]{30})|(?<=[^()]{30})\)|\b(?:(?:tandis|alors|après|avant|pendant) qu(?:e\b|')|(?:while|whereas|after|before|"
-    r"mais|but)\b)",
+    r"mais|but)\b)"
+    # a participle with a subject of its own: "..., l'armée israélienne ripostant par des
+    # frappes", "..., with the army responding with strikes" (not "..., tuant douze civils",
+    # "the blast killing 12": the same event's toll)
+    r"|,\s+(?:with\s+)?(?:l'|le\s+|la\s+|les\s+|the\s+)(?:[\w'-]+\s+){0,3}?"
+    r"(?!(?:tuant|blessant|faisant|killing|wounding|injuring|leaving)\b)[\w-]+(?:ant|ing)\b",
     re.IGNORECASE,
 )
 _DURATION = re.compile(r"\b(?:depuis|since|dès|jusqu'(?:à|en|au))\s*$", re.IGNORECASE)
