@@ -392,6 +392,20 @@ def test_a_participle_with_its_own_subject_is_another_event(extractor, lang, tex
     assert len(events) == 2 and places == {"IL", "LB"}, [(e.type, e.place) for e in events]
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "actor1", "actor2"),
+    [
+        ("en", "At least 12 Turkish soldiers were killed in an air strike by Syrian government "
+         "forces in Idlib province on Thursday.", "syria-government", "turkey"),
+        ("fr", "Ukraine: frappe sur un théâtre\n\nKIEV (AFP) - L'armée russe a bombardé mercredi "
+         "un théâtre de Marioupol où s'abritaient des civils.", "russia", "civilians"),
+    ],
+)  # fmt: skip
+def test_who_acted_past_a_dateline_a_topic_or_a_passive(extractor, lang, text, actor1, actor2):
+    e = extractor.extract(Document("t", text, lang, "2022-03-16")).events[0]
+    assert (e.actor1, e.actor2) == (actor1, actor2), e.actors
+
+
 def test_a_strike_keeps_its_type_when_the_headline_counts_civilians(extractor):
     text = (
         "U.N. aid convoy hit near Aleppo, 20 killed\n\nGENEVA (Reuters) - An air strike hit a "

@@ -184,6 +184,16 @@ ACTOR_WINDOW = 120  # farthest an actor may be from the trigger, in characters
 
 
 # Labels of actors the text does not name: a named group beside them is the actor.
+# A dateline after a town in capitals: "KIEV (AFP) - ", "RAQQA, Syria (Reuters) - ".
+_DATELINE_AFTER = re.compile(r"(?:,\s*[A-Z][\w .'-]{0,30})?\s*\([^)]{1,30}\)\s*[-–—]")
+# A headline's topic before a colon: "Ukraine: frappe russe sur un théâtre".
+_TOPIC_AFTER = re.compile(r"\s*:\s")
+# Words between a trigger and its passive agent: "... in an air strike by", "tués par".
+_BY = re.compile(
+    r"(?:\s+(?:in|on|at|during|lors|dans|d'|de|du|des|une?|an?|the|le|la|les|l')"
+    r"(?:\s+[\w'-]+){0,3}?)?\s+(?:by|par)\s+(?:the\s+|les?\s+|la\s+|l'|des\s+)?",
+    re.IGNORECASE,
+)
 _GENERIC = frozenset({"rebelles", "jihadistes", "hommes armés", "milices communautaires"})
 # A source named after the event: "selon la police", "according to the army".
 _SOURCE = re.compile(r"(?:selon|d'après|according\s+to|said|a\s+indiqué)\s+(?:\S+\s+)?$", re.I)
@@ -241,8 +251,23 @@ def _ordered_actors(text: str, primary: Hit, actors, span):
         if span[0] <= a[0] and a[1] <= primary.start and a[2] != target and a[3] != "civilians"
         and not _SPEAKER.match(text, a[1]) and not _CLAUSE.search(text, a[1], primary.start)
         and not _SOURCE.search(text, max(span[0], a[0] - 30), a[0])
+        and not _DATELINE_AFTER.match(text, a[1])
+        and not _TOPIC_AFTER.match(text, a[1])  # "Ukraine: frappe russe sur...": a topic
     ]  # fmt: skip
-    agent = subject[0][2] if subject else None
+    # a passive's agent: "killed in an air strike by Syrian government forces", "tués par l'EI"
+    by = next(
+        (
+            a
+            for a in sorted(actors)
+            if primary.end <= a[0] < span[1]
+            and _BY.fullmatch(text, primary.end, a[0])
+            and a[3] != "civilians"
+        ),
+        None,
+    )
+    agent = by[2] if by else (subject[0][2] if subject else None)
+    if by is not None and target == by[2]:
+        target = None
     if agent in _GENERIC and len(subject) > 1 and subject[1][0] - subject[0][1] <= 12:
         agent = subject[1][2]  # "des rebelles des ADF", "des jihadistes de l'EI": the group
     agent = agent or next(
