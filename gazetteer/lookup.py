@@ -268,15 +268,21 @@ class Gazetteer:
             out.setdefault(place, set()).add(key)
         return {k: frozenset(v) for k, v in out.items()}
 
+    @cached_property
+    def _divisions_by_country(self) -> dict[str, list[tuple[Place, frozenset[str]]]]:
+        """Every first-level division with its names, by country: one pass, the first time."""
+        names = self._division_names
+        out: dict[str, list[tuple[Place, frozenset[str]]]] = {}
+        for r in self._query(f"SELECT {self._COLUMNS} FROM places p WHERE p.feature = 'admin1'"):
+            place = self._place(r)
+            out.setdefault(place.country_code or "", []).append(
+                (place, names.get(r[0], frozenset()))
+            )
+        return out
+
     def divisions(self, country_code: str) -> list[tuple[Place, frozenset[str]]]:
         """The first-level divisions of a country, each with every name it bears (folded)."""
-        rows = self._query(
-            f"SELECT {self._COLUMNS} FROM places p WHERE p.feature = 'admin1' "
-            "AND p.country_code = ?",
-            (country_code,),
-        )
-        names = self._division_names
-        return [(self._place(r), names.get(r[0], frozenset())) for r in rows]
+        return self._divisions_by_country.get(country_code, [])
 
     def nearest(self, lat: float, lon: float, feature: str | None = "city") -> Place | None:
         """The place of ``feature`` (any when None) nearest to (lat, lon), by great-circle distance."""

@@ -75,6 +75,7 @@ def _word(found: re.Match[str]) -> tuple[str, int]:
     return found.group(name), found.start(name)
 
 
+@lru_cache(maxsize=65536)
 def _direction_of(name_key: str) -> str | None:
     core = split_feature_cue(name_key)[0]
     core = re.sub(r"^(?:l|la|le|the) ", "", core)  # "province de l'Extrême-Nord"
