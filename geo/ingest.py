@@ -16,6 +16,7 @@ Example
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -190,6 +191,26 @@ def iter_documents(
             yield DocumentError(str(item), "no such file or folder")
 
 
+def count_documents(paths: Iterable[str | os.PathLike]) -> int:
+    """How many documents :func:`iter_documents` will give at most (a file each, a non-blank
+    line each in JSON Lines), for the progress bar's total; read without parsing."""
+    total = 0
+    for item in paths:
+        path = Path(item)
+        files = (
+            (p for p in path.rglob("*") if p.suffix.lower() in INPUT_SUFFIXES and p.is_file())
+            if path.is_dir()
+            else [path] if path.is_file() else []
+        )  # fmt: skip
+        for f in files:
+            if f.suffix.lower() not in JSONL_SUFFIXES:
+                total += 1
+                continue
+            with contextlib.suppress(OSError), open(f, "rb") as fh:
+                total += sum(1 for line in fh if line.strip())
+    return total
+
+
 def _defaults(stream, published, source):
     for d in stream:
         if isinstance(d, Document) and (
@@ -288,7 +309,12 @@ def ingest(
         raise InputError("workers must be at least 1")
     t0 = time.perf_counter()
     report = IngestReport()
-    bar = tqdm(desc="ingest", unit="doc", file=sys.stderr, disable=not progress, leave=False)
+    paths = list(paths)
+    total = count_documents(paths) if progress else None
+    bar = tqdm(
+        desc="ingest", unit="doc", total=total or None, file=sys.stderr, disable=not progress,
+        leave=False,
+    )  # fmt: skip
 
     def done(kind: str, doc_id: str | None = None, reason: str | None = None) -> None:
         if kind == "ingested":

@@ -229,3 +229,15 @@ def test_a_killed_ingest_leaves_whole_documents_and_a_rerun_completes(tmp_path):
     assert (report.ingested, report.skipped, report.failed) == (40 - stored, stored, [])
     assert store.stats()["documents"] == 40
     consistent(db)
+
+
+def test_the_progress_bar_knows_how_many_documents_come(tmp_path):
+    from geo.ingest import count_documents
+
+    (tmp_path / "a.txt").write_text("Des combats à Alep.", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.html").write_text("<p>Alep</p>", encoding="utf-8")
+    (tmp_path / "feed.jsonl").write_text('{"text": "x"}\n\n{"text": "y"}\n{"text": "z"}\n')
+    (tmp_path / "notes.md").write_text("not an input")
+    assert count_documents([tmp_path]) == 5
+    assert count_documents([tmp_path / "feed.jsonl", tmp_path / "missing.txt"]) == 3
