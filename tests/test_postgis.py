@@ -203,6 +203,7 @@ def test_timeline_counts_are_the_sqlite_stores(pg, tmp_path, gaz):
         assert pg.date_histogram(unit) == sq.date_histogram(unit)
     assert pg.date_histogram("month", type="Battles") == sq.date_histogram("month", type="Battles")
     assert pg.country_totals() == sq.country_totals()
+    assert pg.admin1_totals() == sq.admin1_totals()
     for what in ("place", "date"):
         assert pg.events_lacking(what) == sq.events_lacking(what)
     sq.close()
