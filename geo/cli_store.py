@@ -89,6 +89,29 @@ def ingest_cmd(paths, db, published, source, workers, no_ner, dask, force, quiet
         sys.exit(2)
 
 
+# The events' filters, as export and snapshot take them (the API's names: start, end, type,
+# actor, place, q; each command adds its own --bbox).
+_FILTER_OPTIONS = (
+    click.option("--start", default=None, metavar="DATE", help="First day (YYYY-MM-DD)."),
+    click.option("--end", default=None, metavar="DATE", help="Last day (YYYY-MM-DD)."),
+    click.option("--type", "type_", default=None, help="Event type or subtype."),
+    click.option(
+        "--actor",
+        default=None,
+        help="An actor in either language (Russia finds Russie), or part of a label as written.",
+    ),
+    click.option("--place", default=None, help="A place id (gn:170063) or name (Alep)."),
+    click.option("--q", default=None, help="Full-text query on the event sentences."),
+)
+
+
+def event_filter_options(command):
+    """Add the events' filters to a command (in this order in its --help)."""
+    for option in reversed(_FILTER_OPTIONS):
+        command = option(command)
+    return command
+
+
 def _format_help() -> str:
     names = "; ".join(f"{f.name}: {f.label}" for f in EXPORTS.values())
     return f"Output format (default: from the file's extension): {names}."
@@ -108,16 +131,7 @@ def _format_help() -> str:
 )  # fmt: skip
 @db_option
 @click.option("--bbox", default=None, metavar="W,S,E,N", help="min_lon,min_lat,max_lon,max_lat.")
-@click.option("--start", default=None, metavar="DATE", help="First day (YYYY-MM-DD).")
-@click.option("--end", default=None, metavar="DATE", help="Last day (YYYY-MM-DD).")
-@click.option("--type", "type_", default=None, help="Event type or subtype.")
-@click.option(
-    "--actor",
-    default=None,
-    help="An actor in either language (Russia finds Russie), or part of a label as written.",
-)
-@click.option("--place", default=None, help="A place id (gn:170063) or name (Alep).")
-@click.option("--q", default=None, help="Full-text query on the event sentences.")
+@event_filter_options
 def export_cmd(fmt, output, db, bbox, start, end, type_, actor, place, q) -> None:
     """Write the events matching the filters as GeoJSON (RFC 7946), GeoJSON Text Sequences
     (RFC 8142), FlatGeobuf, CSV (ACLED-like columns), GeoPackage or KML."""

@@ -19,7 +19,7 @@ import click
 
 from geo.cli_base import Command
 from geo.cli_checks import existing_store
-from geo.cli_store import db_option
+from geo.cli_store import db_option, event_filter_options
 from geo.errors import ConfigError, InputError
 from geo.store import is_server_url, open_store, store_location
 from web.limits import (
@@ -261,16 +261,7 @@ def _parse_bbox(value: str | None):
     help="Pixels.",
 )
 @click.option("--title", default=None, help="Title drawn on the map (one line).")
-@click.option("--start", default=None, metavar="DATE", help="First day (YYYY-MM-DD).")
-@click.option("--end", default=None, metavar="DATE", help="Last day (YYYY-MM-DD).")
-@click.option("--type", "type_", default=None, help="Event type or subtype.")
-@click.option(
-    "--actor",
-    default=None,
-    help="An actor in either language (Russia finds Russie), or part of a label as written.",
-)
-@click.option("--place", default=None, help="A place id (gn:170063) or name (Alep).")
-@click.option("--q", default=None, help="Full-text query on the event sentences.")
+@event_filter_options
 @click.option(
     "--size",
     type=click.Choice(list(SIZE_BY)),
