@@ -257,26 +257,20 @@ class Gazetteer:
         return [(self._place(r), json.loads(r[-1])) for r in rows]
 
     @cached_property
-    def _division_names(self) -> dict[int, frozenset[str]]:
-        """Every name (folded) of every first-level division, by place row: one pass over the
-        names, done the first time a division is looked up."""
-        out: dict[int, set[str]] = {}
+    def _divisions_by_country(self) -> dict[str, list[tuple[Place, frozenset[str]]]]:
+        """Every first-level division with every name it bears (folded), by country: one
+        pass over the names and one over the divisions, the first time one is looked up."""
+        names: dict[int, set[str]] = {}
         for place, key in self._query(
             "SELECT n.place, n.key FROM names n "
             "WHERE n.place IN (SELECT rowid FROM places WHERE feature = 'admin1')"
         ):
-            out.setdefault(place, set()).add(key)
-        return {k: frozenset(v) for k, v in out.items()}
-
-    @cached_property
-    def _divisions_by_country(self) -> dict[str, list[tuple[Place, frozenset[str]]]]:
-        """Every first-level division with its names, by country: one pass, the first time."""
-        names = self._division_names
+            names.setdefault(place, set()).add(key)
         out: dict[str, list[tuple[Place, frozenset[str]]]] = {}
         for r in self._query(f"SELECT {self._COLUMNS} FROM places p WHERE p.feature = 'admin1'"):
             place = self._place(r)
             out.setdefault(place.country_code or "", []).append(
-                (place, names.get(r[0], frozenset()))
+                (place, frozenset(names.get(r[0], ())))
             )
         return out
 

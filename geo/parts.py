@@ -22,26 +22,29 @@ from geo.model import Mention, Place
 WINDOW = 40  # characters before a country's name where its part may be named
 
 
+@lru_cache(maxsize=8)
+def _lexicon(lang: str) -> dict[str, list[tuple[str, str]]]:
+    """The language's rows by kind (``word``, ``division``, ``pattern``): (phrase, direction);
+    a pattern keeps its spaces as written."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for kind, phrase, direction, *_ in read_lexicon(lang, "geoparse_directions"):
+        kind = kind.strip()
+        out.setdefault(kind, []).append(
+            (phrase if kind == "pattern" else phrase.strip(), direction.strip())
+        )
+    return out
+
+
 @lru_cache(maxsize=1)
 def _words() -> dict[str, dict[str, str]]:
     """Language -> compass word (folded, hyphens as spaces) -> direction."""
-    out: dict[str, dict[str, str]] = {}
-    for code in LANGUAGES:
-        for kind, phrase, direction, *_ in read_lexicon(code, "geoparse_directions"):
-            if kind.strip() == "word":
-                out.setdefault(code, {})[_key(phrase)] = direction.strip()
-    return out
+    return {code: {_key(w): d for w, d in _lexicon(code).get("word", [])} for code in LANGUAGES}
 
 
 @lru_cache(maxsize=1)
 def _division_words() -> frozenset[str]:
     """Generic words a division's name may bear beside its compass word, in every language."""
-    return frozenset(
-        _key(cells[1])
-        for code in LANGUAGES
-        for cells in read_lexicon(code, "geoparse_directions")
-        if cells[0].strip() == "division"
-    )
+    return frozenset(_key(w) for code in LANGUAGES for w, _ in _lexicon(code).get("division", []))
 
 
 def _key(phrase: str) -> str:
@@ -53,14 +56,12 @@ def _pattern(lang: str) -> re.Pattern[str] | None:
     """The language's phrasings of a country part, ending right before the country's name."""
     if get_language(lang) is None:
         return None
-    table = list(read_lexicon(lang, "geoparse_directions"))
-    words = sorted(
-        (cells[1].strip() for cells in table if cells[0].strip() == "word"), key=len, reverse=True
-    )
-    word = "|".join(re.escape(w).replace(r"\-", "[-\\s]?") for w in words)
-    forms = [cells[1] for cells in table if cells[0].strip() == "pattern"]
+    rows = _lexicon(lang)
+    words = sorted((w for w, _ in rows.get("word", [])), key=len, reverse=True)
+    forms = [f for f, _ in rows.get("pattern", [])]
     if not forms or not words:
         return None
+    word = "|".join(re.escape(w).replace(r"\-", "[-\\s]?") for w in words)
     return re.compile(
         "(?:"
         + "|".join(f.replace("{word}", f"(?P<word{i}>{word})") for i, f in enumerate(forms))
