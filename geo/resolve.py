@@ -87,22 +87,21 @@ _LIST_HINT_BEFORE = re.compile(
 )
 
 
+def _hint_feature(word: str) -> str | None:
+    """The feature a generic word names, singular or plural ("provinces")."""
+    word = word.lower()
+    return _HINT_FEATURE.get(word) or _HINT_FEATURE.get(word[:-1])
+
+
 def feature_hint(text: str, start: int, end: int) -> str | None:
     """The feature level that generic words around ``text[start:end]`` name, if any."""
-    m = _HINT_BEFORE.search(text[max(0, start - 60) : start])
-    if m:
-        return _HINT_FEATURE[m.group(1).lower()]
-    m = _HINT_AFTER.match(text[end : end + 20])
-    if m:
-        word = m.group(1).lower()
-        return _HINT_FEATURE.get(word) or _HINT_FEATURE[word[:-1]]
-    m = _LIST_HINT_AFTER.match(text[end : end + 60]) or _LIST_HINT_BEFORE.search(
-        text[max(0, start - 80) : start]
+    m = (
+        _HINT_BEFORE.search(text[max(0, start - 60) : start])
+        or _HINT_AFTER.match(text[end : end + 20])
+        or _LIST_HINT_AFTER.match(text[end : end + 60])
+        or _LIST_HINT_BEFORE.search(text[max(0, start - 80) : start])
     )
-    if m:
-        word = m.group(1).lower()
-        return _HINT_FEATURE.get(word) or _HINT_FEATURE.get(word[:-1])
-    return None
+    return _hint_feature(m.group(1)) if m else None
 
 
 def _softmax(scores: list[float]) -> list[float]:
