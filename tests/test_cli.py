@@ -105,3 +105,10 @@ def test_a_filter_that_matches_nothing_says_which_names_are_close(run, empty_sto
     result = run("export", "--db", empty_store, "-o", str(out), "--type", "Batles")
     assert result.exit_code == 0 and out.exists()
     assert "no event matches" in result.output and "Battles" in result.output
+
+
+def test_snapshot_into_a_missing_folder_is_one_clear_line(run, empty_store, tmp_path):
+    out = tmp_path / "no-such-folder" / "map.png"
+    result = run("snapshot", "--db", empty_store, "-o", str(out))
+    assert result.exit_code == 2
+    assert "does not exist" in result.output and "Traceback" not in result.output

@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from geo.cli_base import Command
-from geo.cli_checks import existing_store
+from geo.cli_checks import existing_store, output_folder
 from geo.cli_store import db_option, event_filter_options
 from geo.errors import ConfigError, InputError
 from geo.store import is_server_url, open_store, store_location
@@ -300,13 +300,14 @@ def snapshot_cmd(
     output, bbox, layers, width, height, title, start, end, type_, actor, place, q, size, lang,
     paper, dpi, style, inset, db,
 ) -> None:  # fmt: skip
-    """Draw a static map (PNG or SVG) with a legend and the data credits; no browser needed.
+    """Draw a static map (PNG, SVG or PDF) with a legend and the data credits; no browser needed.
 
     The filters are those of ``export``; the title is only text (give the period with
     --start/--end: "Syria, 2016" draws what the filters select, whatever its title says)."""
     from web.api import parse_date
     from web.snapshot import FORMATS, check_snapshot_args, render_snapshot
 
+    output_folder(output)
     fmt = output.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise InputError(
