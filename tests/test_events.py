@@ -513,6 +513,13 @@ def test_victims(clause, expected):
          ("Strategic developments", "Non-violent transfer of territory")),
         ("Violence against civilians", "@victims", "ont été tués",
          "trois policiers ont été tués", ("Battles", "Armed clash")),
+        ("Battles", "Armed clash", "heurts", "des heurts avec la police ont fait un mort",
+         ("Riots", "Violent demonstration")),
+        ("Battles", "Armed clash", "clashed", "insurgents clashed with security forces",
+         ("Battles", "Armed clash")),
+        ("Battles", "Government regains territory", "ont repris",
+         "les soldats ont repris la ville après le retrait des insurgés",
+         ("Strategic developments", "Non-violent transfer of territory")),
     ],
 )  # fmt: skip
 def test_type_by_actors(type_, subtype, trigger, clause, expected):
@@ -552,3 +559,41 @@ def test_prefilter_words_are_in_every_match():
         for text in texts:
             for m in t.pattern.finditer(text):
                 assert not t.needs or any(w in m.group().lower() for w in t.needs), (t, m)
+
+
+def test_the_event_a_protest_follows_is_background(mentions_of):
+    """An "au lendemain de heurts" phrase: the protest is the news, the clashes of the day before are
+    an event of their own, at their own place, with their own toll."""
+    text = (
+        "Des milliers de personnes ont de nouveau manifesté jeudi à Mossoul contre le chômage, "
+        "au lendemain de heurts avec la police qui ont fait quatre morts à Kirkouk."
+    )
+    evs = events(mentions_of, text)
+    assert (evs[0].type, evs[0].fatalities) == ("Protests", None)
+    assert evs[0].place.name == "Mosul"
+    riot = next(e for e in evs if e.type == "Riots")
+    assert (riot.fatalities, riot.place.name) == (4, "Kirkuk")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Le président a reçu mercredi à Ankara son homologue azerbaïdjanais.", "fr"),
+        ("The prime minister hosted his Greek counterpart in Ankara on Friday.", "en"),
+    ],
+)
+def test_hosting_a_counterpart_is_a_meeting(mentions_of, text, lang):
+    evs = events(mentions_of, text, lang)
+    assert [(e.type, e.subtype) for e in evs] == [("Diplomacy", "Meeting/talks")]
+    assert evs[0].place.name == "Ankara"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Selon une ONG, plus de 20.000 personnes ont été tuées depuis le début du conflit.", "fr"),
+        ("More than 3,000 people have died in the region since January.", "en"),
+    ],
+)
+def test_a_war_toll_alone_is_context_not_an_event(mentions_of, text, lang):
+    assert events(mentions_of, text, lang) == []

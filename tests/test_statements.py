@@ -825,3 +825,22 @@ def test_seed_scores(gaz, nlp, tmp_path):
     assert result["recall"] >= 0.95
     assert result["speaker_accuracy"] >= 0.90
     assert result["where_said_correct"] == "8/8"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "Aucun groupe n'a revendiqué l'attentat dans l'immédiat, mais les jihadistes sont actifs "
+            "dans la région.",
+            "fr",
+        ),
+        (
+            "No group has claimed responsibility for the bombing, but insurgents often attack "
+            "convoys on that road.",
+            "en",
+        ),
+    ],
+)
+def test_a_subject_that_names_nobody_is_no_speaker(text, lang):
+    assert run(text, lang=lang) == []

@@ -143,6 +143,8 @@ def extract_events(
         for clause, ch in clauses(text, spans[i], sh):
             killed, injured, phrase = toll(text[clause[0] : clause[1]])
             strong = [h for h in ch if h.trigger.form != "weak"]
+            if not strong and killed is None and casualties(text[clause[0] : clause[1]])[0]:
+                continue  # a war's or a year's toll ("tuées depuis 2011") is context, no event
             ch = [
                 h
                 for h in (strong or ch)

@@ -232,7 +232,9 @@ _BACKGROUND = re.compile(
     r"\b(?:(?:avait|avaient)\s+(?:\w+\s+)?\w+(?:é|ée|és|ées|is|it|u|us|ert)|had\s+(?:been\s+)?\w+ed|"
     r"depuis\s+(?:le\s+début|la\s+semaine|le\s+mois|des\s+(?:semaines|mois|années)|plusieurs)|"
     r"since\s+(?:the\s+start|last)|for\s+(?:weeks|months|years)|régulièrement|fréquemment|"
-    r"regularly|frequently|routinely)\b",
+    r"regularly|frequently|routinely|"
+    r"au\s+lendemain\s+(?:d[e'u]|des)|"
+    r"(?:a|one|two|three|several|\d+)\s+days?\s+after|(?:deux|trois|quelques)\s+jours\s+après)\b",
     re.IGNORECASE,
 )
 

@@ -219,6 +219,11 @@ def diplomacy_place(text, hits, ments, span, dates, subtype=None):
             if _HELD_AT.search(text, max(span[0], m.start - 40), m.start):
                 return m, locative(text, m, span[0])
     for h in hits if not said else ():
+        for m in ments:  # inside the trigger's words: "a reçu mercredi à Ankara son homologue"
+            if h.start < m.start and m.end <= h.end and eligible(m):
+                loc = locative(text, m, h.start)
+                if loc:
+                    return m, loc
         for m in ments:
             if not (h.end <= m.start <= h.end + 90) or not eligible(m):
                 continue

@@ -90,7 +90,8 @@ _TWO_SIDED = re.compile(
 )
 _NO_FIGHT = re.compile(
     r"sans (?:combat|coup férir|résistance|tirer)|without (?:a )?(?:fight|resistance|a shot)|"
-    r"unopposed",
+    r"unopposed|(?:après|suite\s+à)\s+(?:le|leur)\s+retrait|after\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:withdrew|withdrawal|pulled\s+out|retreated)",
     re.IGNORECASE,
 )
 _CROWD = re.compile(
@@ -98,6 +99,19 @@ _CROWD = re.compile(
     re.IGNORECASE,
 )
 _CROWD_KINDS = {"protesters", "rioters"}
+# A clash whose other side is the police or the security forces: in the news, the crowd of a
+# protest or a riot ("des heurts avec les forces de l'ordre", "clashes with riot police").
+_FIGHTERS = re.compile(
+    r"\b(?:combattants?|jihadistes|djihadistes|islamistes|rebelles|insurgés|terroristes|"
+    r"assaillants|miliciens?|milices?|hommes armés|fighters|militants|insurgents|rebels|gunmen|"
+    r"armed men|militias?|jihadists|terrorists|attackers)\b",
+    re.IGNORECASE,
+)
+_WITH_POLICE = re.compile(
+    r"\b(?:avec|contre|with|against)\s+(?:les\s+|la\s+|des\s+|the\s+)?(?:forces\s+de\s+"
+    r"(?:l'ordre|sécurité)|policiers|police|gendarmes|CRS|(?:riot\s+)?police|security\s+forces)\b",
+    re.IGNORECASE,
+)
 # A building right after a capture verb: "ont pris d'assaut un hôtel", "stormed a school".
 _BUILDING = re.compile(
     r"\s*(?:\S+\s+){0,3}?(?:hôtels?|hotels?|écoles?|schools?|mosquées?|mosques?|églises?|"
@@ -192,6 +206,12 @@ def retype(
     if type_ == "Battles" and _TWO_SIDED.search(trigger):
         if crowd:
             return "Riots", "Violent demonstration", "a clash with protesters"
+        if (
+            _WITH_POLICE.search(clause)
+            and "nonstate" not in categories
+            and not _FIGHTERS.search(clause)
+        ):
+            return "Riots", "Violent demonstration", "a clash with the police, no armed group"
         return type_, subtype, None
     if type_ == "Battles" and subtype == "Armed clash" or subtype == "@victims":
         who = victims(clause)

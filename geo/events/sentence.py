@@ -136,6 +136,8 @@ def find_actors(text: str, mentions: Sequence[Mention]) -> list[tuple[int, int, 
 _CLAUSE = re.compile(
     r";|\((?=[^()]{30})|(?<=[^()]{30})\)|\b(?:(?:tandis|alors|après|avant|pendant) qu(?:e\b|')|(?:while|whereas|after|before|"
     r"mais|but)\b)"
+    # an earlier event the news follows: "au lendemain de heurts" ("after" is above)
+    r"|\bau\s+lendemain\s+(?:d[e'u]|des)\b"
     # a participle with a subject of its own: "..., l'armée israélienne ripostant par des
     # frappes", "..., with the army responding with strikes" (not "..., tuant douze civils",
     # "the blast killing 12": the same event's toll)

@@ -212,6 +212,8 @@ def _analyse(
                 lx.has("adjunct", w) for w in np_words
             ):
                 return False  # "there have been 12 confirmed", "it was only reported": no subject
+            if lx.has("negative", np_words[0]):
+                return False  # "No group claimed responsibility": nobody spoke
             if ev.kind == "fin" and not _speakerlike(lx, masked, found[0]):
                 return False  # "all of which came from the eastern states of": a noun, no verb
             ev.np, ev.appos = found
