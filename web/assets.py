@@ -119,7 +119,10 @@ MARKERCLUSTER_CSS = [
 HEAT_JS = [("leaflet-heat.js", url("heat", "leaflet_heat.min.js"))]
 FULLSCREEN_JS = [("Control.Fullscreen.js", url("fullscreen", "Control.FullScreen.js"))]
 FULLSCREEN_CSS = [("Control.FullScreen.css", url("fullscreen", "Control.FullScreen.css"))]
-APP_JS = [("conflictmap_js", url("app", "conflictmap.js"))]
+APP_JS = [
+    ("conflictmap_js", url("app", "conflictmap.js")),
+    ("conflictmap_table_js", url("app", "conflictmap_table.js")),  # the events table
+]
 PAGE_ASSETS = (
     *MAP_JS,
     *MAP_CSS,

@@ -73,6 +73,25 @@ PLACE_POPUP_DOCUMENTS = 5  # documents listed in a place's popup on the map
 MAX_STATEMENTS = 2_000
 MAX_PLACES = 5_000
 MAP_PLACES = 1_000  # the most mentioned places drawn on the map (each with its popup)
+# The events table under the map (web/static/conflictmap_table.js): rows a page, the most
+# events of a view read at once to sort them all (at most the API's page), the zoom a row flies
+# to, the window's inner height from which it starts open (a 1400x900 window opens it; an
+# 800x600 embed shows its map first).
+TABLE_ROWS = 50
+TABLE_SORT_ALL = 1_000
+TABLE_ZOOM = 9
+TABLE_OPEN_HEIGHT = 700
+TABLE_EXPORTS = ("csv", "geojson")
+TABLE_PRECISION = {  # the place's precision in a few words (its own precision, else ACLED's)
+    "city": "town",
+    "admin2": "district",
+    "admin1": "province",
+    "region": "region",
+    "country": "country",
+    "1": "town",
+    "2": "near a town",
+    "3": "province",
+}
 PRECISION_LABEL = {
     "city": "town",
     "admin2": "district",
@@ -673,7 +692,9 @@ def build_map(
     folium.Map
         Call ``.get_root().render()`` or ``.save(path)``; the page needs the app's assets.
         Under the map, the page draws the timeline of the matching events, the counts by
-        country of the view and keeps the view in its URL (see ``web/static/conflictmap.js``).
+        country of the view and keeps the view in its URL (see ``web/static/conflictmap.js``);
+        under the timeline, the table of the view's events, read from ``/api/events``
+        (``web/static/conflictmap_table.js``).
     """
     assets.configure_folium()
     shown = set(DEFAULT_LAYERS if layers is None else layers)
@@ -729,6 +750,7 @@ def build_map(
         groups[key] = fg
 
     from web import snapshot  # imports this module: read when a page is built
+    from web.api import MAX_LIMIT
 
     data.update(
         {
@@ -747,6 +769,21 @@ def build_map(
             "timeline_url": base_url + TIMELINE_PATH,
             "country_counts_url": base_url + COUNTRIES_PATH,
             "unlisted_url": base_url + UNLISTED_PATH,
+            "events_url": f"{base_url}/api/events",
+            "table": {
+                "rows": TABLE_ROWS,
+                "all": min(TABLE_SORT_ALL, MAX_LIMIT),
+                "zoom": TABLE_ZOOM,
+                "fly_seconds": 0.6,
+                "open_min_height": TABLE_OPEN_HEIGHT,
+                "precision_labels": TABLE_PRECISION,  # raw text: set with .textContent
+                # the export formats a reader opens in a spreadsheet or a GIS
+                "exports": [
+                    [f.name, f.label.split(" (")[0]]
+                    for f in EXPORTS.values()
+                    if f.name in TABLE_EXPORTS
+                ],
+            },
             "snapshot_url": f"{base_url}/snapshot",
             "snapshot_formats": list(snapshot.FORMATS),
             # [extension, label] of each export format (geo.export.EXPORTS): raw text, set with

@@ -41,7 +41,8 @@
     L.DomEvent.disableScrollPropagation(node);
   }
 
-  var cm = {layers: {}, places: Object.create(null), counts: {}, view: {period: null, search: ""}};
+  var cm = {layers: {}, places: Object.create(null), counts: {}, view: {period: null, search: ""},
+    viewChanged: [], viewParams: []};  // called when the view changes; extra URL keys
 
   // Timings for the benchmarks (performance.getEntriesByType("mark")).
   function mark(name) {
@@ -673,6 +674,7 @@
       types.forEach(function (t) { q.append("types", t); });
     }
     if (cm.view.search) q.set("search", cm.view.search); else q.delete("search");
+    cm.viewParams.forEach(function (f) { f(q); });  // e.g. the events table's state
     return q.toString();
   }
 
@@ -682,6 +684,7 @@
       window.history.replaceState(null, "", window.location.pathname + "?" + viewQuery());
     } catch (err) { /* too many calls at once: the next change writes it */ }
     updateLinks();
+    cm.viewChanged.forEach(function (f) { f(); });
   }
 
   // Links that follow the view (exports, snapshots, this view): their href made again on change.
@@ -702,7 +705,9 @@
 
   // The snapshot of what the map shows: the filters, the period, the map's bounds (within the
   // filter's bbox), the overlays a snapshot draws, the one event type shown when others are off.
-  function snapshotHref(fmt) {
+  // The filters, the period and the map's bounds (within the filter's bbox) as one query: what
+  // the view shows (the snapshot draws it, the events table lists it).
+  function viewFilterQuery() {
     var q = new URLSearchParams(periodQuery()), b = viewBox();
     var f = (q.get("bbox") || "").split(",").map(Number);
     if (b && f.length === 4 && b[0] <= b[2] && f[0] <= f[2]) {
@@ -710,6 +715,11 @@
       if (b[0] > b[2] || b[1] > b[3]) b = f;
     }
     if (b) q.set("bbox", b.join(","));
+    return q;
+  }
+
+  function snapshotHref(fmt) {
+    var q = viewFilterQuery();
     var layers = shownOverlays().filter(function (k) { return cm.data.snapshot_layers.indexOf(k) >= 0; });
     if (layers.length) q.set("layers", layers.join(","));
     var types = shownTypes();
@@ -813,7 +823,8 @@
   }
 
   function timelineBar(map, data) {
-    var box = el("div", "cm-timeline", document.body);
+    var box = el("div", "cm-timeline");  // under the map, above the events table
+    document.body.insertBefore(box, document.getElementById("cm-table"));
     box.id = "cm-timeline";
     box.setAttribute("aria-label", "Timeline of the matching events");
     var head = el("div", "cm-tl-head", box);
@@ -1150,6 +1161,43 @@
     }
   };
 
+  // The popup of the events of type `typeName` at a place (the events table's rows lead here):
+  // its marker's when the marker stands alone in the view, else a popup at the place with the
+  // same content (written in the page, or fetched as a marker's is).
+  cm.openEvents = function (typeName, placeId, lat, lon) {
+    var map = cm.map, c = null, row = null;
+    (cm.layers.events || []).forEach(function (x) { if (x.type.name === typeName) c = x; });
+    if (c) {
+      c.layer.rows.forEach(function (r) {
+        if (!row && (placeId ? r[6] === placeId :
+          Math.abs(r[0] - lat) < 1e-5 && Math.abs(r[1] - lon) < 1e-5)) row = r;
+      });
+    }
+    if (c && row && c.layer._fg) {
+      for (var k in c.layer._shown) {
+        var mk = c.layer._shown[k];
+        if (mk.cmRow === row) {
+          if (mk.getPopup()) mk.openPopup(); else c.layer._click({layer: mk});
+          return mk;
+        }
+      }
+    }
+    var at = row ? [row[0], row[1]] : [lat, lon];
+    var popup = L.popup({maxWidth: 360, maxHeight: 320}).setLatLng(at);
+    if (row && row[4] != null) return popup.setContent(row[4]).openOn(map);
+    popup.setContent("Loading\u2026").openOn(map);
+    var q = new URLSearchParams(cm.data.popup_query);
+    q.set("type", typeName);
+    if (placeId) q.set("place", placeId);
+    fetch(cm.data.popup_url + "?" + q.toString(), {credentials: "same-origin"}).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.text();
+    }).then(function (html) { popup.setContent(html); }).catch(function () {
+      popup.setContent("Could not load these events.");
+    });
+    return popup;
+  };
+
   // The server sends each position once; a row per event group is
   // [lat, lon, type, count, popup HTML or null, imprecise, place id].
   function expandEvents(data) {
@@ -1168,6 +1216,11 @@
     cm.view = readView(data);
     // the timeline takes the bottom of the page: the map is sized before it is fitted
     document.body.classList.add("cm-with-timeline");
+    if (window.conflictmapTable) {  // the events table (web/static/conflictmap_table.js)
+      cm.util = {el: el, viewFilterQuery: viewFilterQuery, periodQuery: periodQuery,
+        shownTypes: shownTypes, saveView: saveView};
+      window.conflictmapTable(cm);
+    }
     var c0 = map.getCenter(), z0 = map.getZoom();
     map.invalidateSize({animate: false, pan: false});
     map.setView(c0, z0, {animate: false});  // the centre the page was opened at, exactly
@@ -1208,6 +1261,7 @@
     if (cm.view.search) cm.findPlace(cm.view.search);
     cm.ready = true;
     updateLinks();
+    cm.viewChanged.forEach(function (f) { f(); });
     if (cm.view.period) loadPeriod(); else refreshCounts();
     map.on("moveend overlayadd overlayremove", saveView);
     if (groups.places) {  // places left out of a period while hidden: asked for when shown
