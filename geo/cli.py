@@ -245,11 +245,13 @@ def extract_cmd(inputs, output, lang, explain, no_ner):
 
 
 def _register_service_commands() -> None:
+    from geo.cli_review import corrections_group
     from geo.cli_store import events_group, export_cmd, ingest_cmd
     from web.cli_web import demo_cmd, serve_cmd, snapshot_cmd
 
     for cmd in (ingest_cmd, export_cmd, events_group, serve_cmd, snapshot_cmd, demo_cmd):
         main.add_command(cmd)
+    main.add_command(corrections_group)  # the reviewers' corrections (geo.cli_review)
 
 
 _register_service_commands()

@@ -44,6 +44,7 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 INPUT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
 MAX_HTML_BYTES = 8 * MAX_CHARS  # pages carry markup around the article
 QUEUE_PER_WORKER = 4  # documents in flight per worker: keeps them busy, memory bounded
+MAX_SHOWN = 5  # stale corrections named in the summary line (all are in the trail)
 _META_KEYS = ("lang", "published", "source", "url", "title")
 
 
@@ -56,10 +57,20 @@ class IngestReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # reviewers' corrections the new extraction no longer carries: (document id, why)
+    unapplied: list[tuple[str, str]] = field(default_factory=list)
 
     def summary(self) -> str:
-        """``"ingested N, skipped N, failed N"``."""
-        return f"ingested {self.ingested}, skipped {self.skipped}, failed {len(self.failed)}"
+        """``"ingested N, skipped N, failed N"``, then the corrections that no longer apply."""
+        text = f"ingested {self.ingested}, skipped {self.skipped}, failed {len(self.failed)}"
+        if self.unapplied:
+            shown = "; ".join(f"{doc}: {why}" for doc, why in self.unapplied[:MAX_SHOWN])
+            more = len(self.unapplied) - MAX_SHOWN
+            text += (
+                f"; {len(self.unapplied)} correction(s) no longer match their text, marked "
+                f"stale in the trail ({shown}" + (f"; and {more} more" if more > 0 else "") + ")"
+            )
+        return text
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -358,6 +369,10 @@ def ingest(
             done("failed", doc.id, exc.message)
             return
         done("ingested", stored) if stored else done("skipped")
+        if stored:  # the reviewers' corrections its text no longer carries
+            report.unapplied += [
+                (stored, c["status_detail"]) for c in store.unapplied_corrections(stored)
+            ]
 
     n_workers = workers or available_cores()
     docs = to_extract()

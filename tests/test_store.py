@@ -179,9 +179,10 @@ def test_document_row_has_its_mentions_events_and_statements(store):
     assert set(d) >= {"id", "url", "lang", "text", "ingested_at"}
     m = d["mentions"][0]
     assert set(m) == {
-        "start", "end", "text", "role", "score", "place_id", "name", "name_fr", "name_en", "lat",
-        "lon", "feature", "country_code",
+        "id", "start", "end", "text", "role", "score", "place_id", "name", "name_fr", "name_en",
+        "lat", "lon", "feature", "country_code",
     }  # fmt: skip
+    assert isinstance(m["id"], int)  # the id a reviewer's PATCH /api/mentions/<id> names
     assert (m["text"], m["place_id"]) == ("Alep", ALEPPO)
     assert TEXT_A[m["start"] : m["end"]] == "Alep"
     # a French document names its places in French

@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from geo.pipeline import Extracted
 
 ENV_DB = "CONFLICTMAP_DB"
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7  # 7: the reviewers' corrections (geo.store.sqlite_review)
 BUSY_TIMEOUT_MS = 60_000
 FETCH_CHUNK = 256
 MAX_PLACE_DOCUMENTS = 20
@@ -618,3 +618,64 @@ class Store(abc.ABC):
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+    # -- review: reviewers' corrections (fields and checks declared in geo.corrections) -------
+    def correct_mention(
+        self, mention_id: int, changes: dict, *, reviewer: str, note: str | None = None
+    ) -> dict:
+        """Correct a mention in one transaction: ``place`` (a :class:`geo.model.Place`, or None:
+        not a place) and/or ``role``. The events of its document placed by that mention move
+        with it, and every count the store keeps (the places' mentions, the events by place
+        and type, the spatial indexes) follows; the correction joins the trail. Returns the
+        trail's row (:data:`CORRECTION_KEYS`); NotFoundError for an unknown id."""
+        raise ConfigError(f"{type(self).__name__} cannot take corrections")
+
+    def correct_event(
+        self, event_id: int, changes: dict, *, reviewer: str, note: str | None = None
+    ) -> dict:
+        """Correct an event: ``type``, ``subtype``, ``date``, ``fatalities``, ``place``,
+        ``actors``, or ``deleted``; as :meth:`correct_mention`. A change of its place, type or
+        date takes it out of the incident it was merged with."""
+        raise ConfigError(f"{type(self).__name__} cannot take corrections")
+
+    def correct_statement(
+        self, statement_id: int, changes: dict, *, reviewer: str, note: str | None = None
+    ) -> dict:
+        """Correct a statement's ``speaker`` or ``where`` (the place it was said at)."""
+        raise ConfigError(f"{type(self).__name__} cannot take corrections")
+
+    def add_mention(
+        self, doc_id: str, changes: dict, *, reviewer: str, note: str | None = None
+    ) -> dict:
+        """Add a mention the pipeline missed (``start``, ``end``, ``place``, ``role``), its
+        offsets checked against the stored text (InputError); as :meth:`correct_mention`."""
+        raise ConfigError(f"{type(self).__name__} cannot take corrections")
+
+    def corrections(
+        self, *, document=None, reviewer=None, since=None, status=None, limit=100, offset=0
+    ) -> tuple[list[dict], int]:
+        """The trail of corrections, oldest first (filters: a document id, a reviewer, made
+        since a day or an instant, a status of :data:`geo.corrections.STATUSES`)."""
+        return [], 0
+
+    def iter_corrections(self) -> Iterator[dict]:
+        """Every correction of the trail, oldest first (to share them)."""
+        return iter(())
+
+    def import_corrections(self, records: list[dict]) -> dict[str, int]:
+        """Add corrections another store made (checked by :func:`geo.corrections.check_shared`)
+        in one transaction, each applied at once when its document is stored; one already in
+        the trail is left as it is. Counts: ``added``, ``present``, ``applied``, ``stale``,
+        ``pending`` (its document is not stored yet: applied when it is)."""
+        raise ConfigError(f"{type(self).__name__} cannot take corrections")
+
+    def unapplied_corrections(self, doc_id: str) -> list[dict]:
+        """The corrections of a document that its stored extraction does not carry (stale):
+        what ``ingest --force`` reports after writing it again."""
+        return []
+
+
+CORRECTION_KEYS = [
+    "id", "key", "kind", "document", "target", "target_id", "before", "after", "reviewer",
+    "note", "created_at", "status", "status_detail", "checked_at",
+]  # fmt: skip

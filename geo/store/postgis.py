@@ -698,12 +698,12 @@ class PostGISStore(
         keys = ["id", "title", "source", "url", "published", "lang", "text", "hash", "ingested_at"]
         out: dict[str, Any] = dict(zip(keys, rest, strict=True))
         mkeys = (
-            "start", "end", "text", "role", "score", "place_id", "name", "lat", "lon", "feature",
-            "country_code", "name_fr", "name_en",
+            "id", "start", "end", "text", "role", "score", "place_id", "name", "lat", "lon",
+            "feature", "country_code", "name_fr", "name_en",
         )  # fmt: skip
         out["mentions"] = []
         for r in self._read(
-            'SELECT m.start, m."end", m.text, m.role, m.score, p.id, p.name, p.lat, p.lon, '
+            'SELECT m.id, m.start, m."end", m.text, m.role, m.score, p.id, p.name, p.lat, p.lon, '
             "p.feature, p.country_code, p.name_fr, p.name_en FROM mentions m "
             "LEFT JOIN places p ON p.pk = m.place_pk WHERE m.doc_pk = %s ORDER BY m.start, m.id",
             (pk,),

@@ -13,6 +13,8 @@ French or English configuration by the document's language, over the text withou
 
 from __future__ import annotations
 
+from geo.store.postgis_review import REVIEW_V7
+
 # The extensions the schema needs: PostGIS (geometry), btree_gist (dates and kinds in the
 # GiST index beside the point), unaccent (accents ignored by the full-text search).
 EXTENSIONS = ("postgis", "btree_gist", "unaccent")
@@ -162,4 +164,4 @@ CREATE INDEX statement_places_place ON statement_places (place_pk);
 
 # The steps (from version, to version, SQL): None is an empty database. The first PostGIS
 # schema is the SQLite store's version 6; a later change of the schema appends its step here.
-MIGRATIONS: tuple[tuple[int | None, int, str], ...] = ((None, 6, _V6),)
+MIGRATIONS: tuple[tuple[int | None, int, str], ...] = ((None, 6, _V6), (6, 7, REVIEW_V7))

@@ -56,6 +56,7 @@ from geo.store.base import (
 )
 from geo.store.sqlite_incidents import IncidentsMixin
 from geo.store.sqlite_replace import ReplaceMixin
+from geo.store.sqlite_review import REVIEW_SCHEMA, ReviewMixin
 from geo.store.sqlite_timeline import TimelineMixin
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -187,6 +188,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS statements_fts USING fts5 (
     quote, speaker, speaker_role, content='statements', content_rowid='id',
     tokenize='unicode61 remove_diacritics 2');
 """
+_SCHEMA += REVIEW_SCHEMA  # the reviewers' corrections (geo.store.sqlite_review)
 
 
 def fts_query(q: str) -> str:
@@ -321,7 +323,7 @@ def _event_row(r: tuple) -> dict:
     return d
 
 
-class SQLiteStore(IncidentsMixin, TimelineMixin, ReplaceMixin, Store):
+class SQLiteStore(ReviewMixin, IncidentsMixin, TimelineMixin, ReplaceMixin, Store):
     """The store in one SQLite file; safe to share between threads (one connection each) and
     between processes (WAL, ``BEGIN IMMEDIATE``, a busy timeout).
 
@@ -420,6 +422,8 @@ class SQLiteStore(IncidentsMixin, TimelineMixin, ReplaceMixin, Store):
                 version = self._migrate_names(con)
             if version == 5:
                 version = self._migrate_events(con)
+            if version == 6:
+                version = self._migrate_review(con)
         except sqlite3.DatabaseError as exc:
             self.close()
             raise ConfigError(f"{self.path} is not a conflictmap database ({exc})") from None
@@ -841,6 +845,7 @@ class SQLiteStore(IncidentsMixin, TimelineMixin, ReplaceMixin, Store):
                 "INSERT OR IGNORE INTO statement_places (statement_id, place_pk) VALUES (?, ?)",
                 [(sid, place_pk(p)) for p in s.places],
             )
+        self._apply_stored_corrections(con, doc_pk, doc_id)  # reviewers' corrections stick
         return doc_id
 
     @staticmethod
@@ -1341,6 +1346,7 @@ class SQLiteStore(IncidentsMixin, TimelineMixin, ReplaceMixin, Store):
         keys = ["id", "title", "source", "url", "published", "lang", "text", "hash", "ingested_at"]
         out: dict[str, Any] = dict(zip(keys, rest, strict=True))
         mkeys = [
+            "id",
             "start",
             "end",
             "text",
@@ -1357,7 +1363,7 @@ class SQLiteStore(IncidentsMixin, TimelineMixin, ReplaceMixin, Store):
         ]
         out["mentions"] = []
         for r in self._read(
-            'SELECT m.start, m."end", m.text, m.role, m.score, p.id, p.name, p.lat, p.lon, '
+            'SELECT m.id, m.start, m."end", m.text, m.role, m.score, p.id, p.name, p.lat, p.lon, '
             "p.feature, p.country_code, p.name_fr, p.name_en FROM mentions m "
             "LEFT JOIN places p ON p.pk = m.place_pk WHERE m.doc_pk = ? ORDER BY m.start, m.id",
             (pk,),

@@ -1,0 +1,313 @@
+"""The corrections API: reviewers correct a mention, an event or a statement, add a mention the
+pipeline missed, and read the trail.
+
+Writes need the API token exactly as ``POST /api/documents`` does (401 with
+``WWW-Authenticate: Bearer`` without it) and the reviewer's name (``reviewer`` in the JSON body,
+or the ``X-Reviewer`` header). The body is checked by :func:`geo.corrections.check_changes`
+(400 with a JSON error); a place is a gazetteer id, looked up in the app's gazetteer. The store
+applies the correction and everything that depends on it in one transaction and writes the
+trail; the token is never passed to it.
+
+Example
+-------
+>>> client.patch("/api/mentions/83", json={"place": "gn:169577", "reviewer": "ana"},
+...              headers={"Authorization": "Bearer s3cret"}).json["correction"]["after"]
+... # doctest: +SKIP
+{'place': {'id': 'gn:169577', 'name': 'Homs', ...}}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+
+from geo.corrections import (
+    FIELDS,
+    REVIEWER_HEADER,
+    STATUSES,
+    check_changes,
+    check_note,
+    check_reviewer,
+)
+from geo.errors import InputError, NotFoundError
+from geo.model import Place
+from web.api import MAX_TEXT_PARAM, _links, check_token, parse_int, parse_page
+
+bp = Blueprint("review_api", __name__)
+
+MAX_ID = 2**62
+CORRECTION_FILTERS = ("document", "reviewer", "since", "status")
+
+
+def _body() -> dict[str, Any]:
+    if request.mimetype != "application/json":
+        raise InputError("send the correction as a JSON object (Content-Type: application/json)")
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        raise InputError("the JSON body is nested too deeply") from None
+    if not isinstance(data, dict):
+        raise InputError("the body must be a JSON object")
+    return data
+
+
+def _place_of(place_id: str) -> Place | None:
+    from web import get_gazetteer
+
+    try:
+        return get_gazetteer().get(place_id)
+    except NotFoundError:
+        return None
+
+
+def _write(kind: str) -> tuple[dict, str, str | None]:
+    """The checked changes, the reviewer and the note of this request (token checked first)."""
+    check_token()  # before anything else: a write says 401 first
+    body = _body()
+    reviewer = check_reviewer(body.get("reviewer") or request.headers.get(REVIEWER_HEADER))
+    note = check_note(body.get("note"))
+    return check_changes(kind, body, _place_of), reviewer, note
+
+
+def _answer(row: dict, status: int = 200):
+    resp = jsonify({"correction": row})
+    resp.status_code = status
+    return resp
+
+
+@bp.patch("/api/mentions/<mention_id>")
+def patch_mention(mention_id: str):
+    """Re-point a mention to another gazetteer place (or null: not a place), or change its
+    role; the events it placed move with it."""
+    from web import get_store
+
+    changes, reviewer, note = _write("mention")
+    mid = parse_int("mention id", mention_id, 0, 0, MAX_ID)
+    return _answer(get_store().correct_mention(mid, changes, reviewer=reviewer, note=note))
+
+
+@bp.patch("/api/events/<event_id>")
+def patch_event(event_id: str):
+    """Correct an event's type, sub-type, date, fatalities, place or actors, or delete it."""
+    from web import get_store
+
+    changes, reviewer, note = _write("event")
+    eid = parse_int("event id", event_id, 0, 0, MAX_ID)
+    return _answer(get_store().correct_event(eid, changes, reviewer=reviewer, note=note))
+
+
+@bp.patch("/api/statements/<statement_id>")
+def patch_statement(statement_id: str):
+    """Correct a statement's speaker or the place it was said at (``where``)."""
+    from web import get_store
+
+    changes, reviewer, note = _write("statement")
+    sid = parse_int("statement id", statement_id, 0, 0, MAX_ID)
+    return _answer(get_store().correct_statement(sid, changes, reviewer=reviewer, note=note))
+
+
+@bp.post("/api/documents/<path:doc_id>/mentions")
+def post_mention(doc_id: str):
+    """Add a mention the pipeline missed: ``start``, ``end`` (checked against the stored
+    text), ``place`` (a gazetteer id), optionally ``role``."""
+    from web import get_store
+
+    changes, reviewer, note = _write("new_mention")
+    row = get_store().add_mention(doc_id, changes, reviewer=reviewer, note=note)
+    return _answer(row, 201)
+
+
+@bp.get("/api/corrections")
+def corrections():
+    """The trail of corrections, oldest first (filters: document, reviewer, since, status)."""
+    from web import get_store
+
+    filters: dict[str, str] = {}
+    for key in CORRECTION_FILTERS:
+        raw = (request.args.get(key) or "").strip()
+        if not raw:
+            continue
+        if len(raw) > MAX_TEXT_PARAM or any(ord(c) < 32 for c in raw):
+            raise InputError(f"{key} must be at most {MAX_TEXT_PARAM} printable characters")
+        filters[key] = raw
+    if filters.get("status", STATUSES[0]) not in STATUSES:
+        raise InputError(f"status must be one of {', '.join(STATUSES)}")
+    limit, offset = parse_page(request.args)
+    rows, total = get_store().corrections(**filters, limit=limit, offset=offset)
+    return jsonify(
+        {
+            "corrections": rows,
+            "numberMatched": total,
+            "numberReturned": len(rows),
+            **_links(total, limit, offset, "application/json"),
+        }
+    )
+
+
+# -- the OpenAPI document's operations of this module (web.openapi reads openapi_paths) ----------
+def _request_body(kind: str, required: tuple[str, ...] = ()) -> dict:
+    props: dict[str, Any] = {
+        "place": {"type": "string", "nullable": True, "description": "A gazetteer id."},
+        "where": {"type": "string", "nullable": True, "description": "A gazetteer id."},
+        "role": {"type": "string", "enum": ["literal", "metonymic", "country"]},
+        "type": {"type": "string", "description": "A declared event type (name or label)."},
+        "subtype": {"type": "string", "nullable": True},
+        "date": {"type": "string", "nullable": True, "example": "2016-08-11"},
+        "fatalities": {"type": "integer", "minimum": 0, "nullable": True},
+        "actors": {"type": "array", "items": {"type": "string"}},
+        "deleted": {"type": "boolean", "enum": [True]},
+        "speaker": {"type": "string", "nullable": True},
+        "start": {"type": "integer", "minimum": 0},
+        "end": {"type": "integer", "minimum": 1},
+    }
+    schema = {
+        "type": "object",
+        "properties": {
+            **{k: props[k] for k in FIELDS[kind]},
+            "reviewer": {"type": "string", "description": f"Else the {REVIEWER_HEADER} header."},
+            "note": {"type": "string"},
+        },
+        "additionalProperties": False,
+    }
+    if required:
+        schema["required"] = list(required)
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+CORRECTION_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "key": {"type": "string", "description": "Its identity when shared (imported once)."},
+        "kind": {"type": "string", "enum": list(FIELDS)},
+        "document": {"type": "string"},
+        "target": {"type": "object", "description": "start, end, text (+ an event's type)."},
+        "target_id": {"type": "integer", "nullable": True},
+        "before": {"type": "object"},
+        "after": {"type": "object"},
+        "reviewer": {"type": "string"},
+        "note": {"type": "string", "nullable": True},
+        "created_at": {"type": "string", "format": "date-time"},
+        "status": {"type": "string", "enum": list(STATUSES)},
+        "status_detail": {"type": "string", "nullable": True},
+        "checked_at": {"type": "string", "nullable": True},
+    },
+}
+
+
+def _write_op(summary: str, kind: str, what: str, status: str = "200", **body) -> dict:
+    return {
+        "summary": summary,
+        "security": [{"bearer": []}],
+        "parameters": [
+            {
+                "name": "id",
+                "in": "path",
+                "required": True,
+                "description": what,
+                "schema": {"type": "string" if kind == "new_mention" else "integer"},
+            },
+            {
+                "name": REVIEWER_HEADER,
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": "The reviewer, when the body has none.",
+            },
+        ],
+        "requestBody": _request_body(kind, **body),
+        "responses": {
+            status: {
+                "description": "The correction, as the trail keeps it.",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {"correction": CORRECTION_SCHEMA},
+                        }
+                    }
+                },
+            },
+            "400": {"$ref": "#/components/responses/BadRequest"},
+            "401": {"description": "No valid token (WWW-Authenticate: Bearer)."},
+            "404": {"$ref": "#/components/responses/NotFound"},
+        },
+    }
+
+
+def openapi_paths() -> dict:
+    """The paths of this module for :func:`web.openapi.spec`."""
+    text = {"type": "string", "maxLength": MAX_TEXT_PARAM}
+    return {
+        "/api/mentions/{id}": {
+            "patch": _write_op(
+                "Re-point a mention (null: not a place); its events move with it.",
+                "mention",
+                "The mention's id.",
+            )
+        },
+        "/api/events/{id}": {
+            "patch": _write_op("Correct an event, or delete it.", "event", "The event's id.")
+        },
+        "/api/statements/{id}": {
+            "patch": _write_op(
+                "Correct a statement's speaker or where it was said.",
+                "statement",
+                "The statement's id.",
+            )
+        },
+        "/api/documents/{id}/mentions": {
+            "post": _write_op(
+                "Add a mention the pipeline missed (offsets into the text).",
+                "new_mention",
+                "The document's id.",
+                "201",
+                required=("start", "end", "place"),
+            )
+        },
+        "/api/corrections": {
+            "get": {
+                "summary": "The trail of corrections, oldest first.",
+                "parameters": [
+                    {"name": "document", "in": "query", "schema": text},
+                    {"name": "reviewer", "in": "query", "schema": text},
+                    {
+                        "name": "since",
+                        "in": "query",
+                        "schema": text,
+                        "description": "A day or an ISO date-time.",
+                    },
+                    {
+                        "name": "status",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": list(STATUSES)},
+                    },
+                    {"$ref": "#/components/parameters/limit"},
+                    {"$ref": "#/components/parameters/offset"},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "A page of the trail.",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "corrections": {
+                                            "type": "array",
+                                            "items": CORRECTION_SCHEMA,
+                                        },
+                                        "numberMatched": {"type": "integer"},
+                                        "numberReturned": {"type": "integer"},
+                                        "next": {"type": "string", "nullable": True},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "400": {"$ref": "#/components/responses/BadRequest"},
+                },
+            }
+        },
+    }
