@@ -13,6 +13,7 @@ from geo.cli_base import Command, Group, StoreURL
 from geo.cli_checks import existing_store, nothing_matched, output_folder
 from geo.export import EXPORTS
 from geo.store import ENV_DB
+from geo.store.base import BBOX_HELP
 
 db_option = click.option(
     "--db",
@@ -130,7 +131,9 @@ def _format_help() -> str:
     help="File to write.",
 )  # fmt: skip
 @db_option
-@click.option("--bbox", default=None, metavar="W,S,E,N", help="min_lon,min_lat,max_lon,max_lat.")
+@click.option(
+    "--bbox", default=None, metavar="W,S,E,N", help=BBOX_HELP[0].upper() + BBOX_HELP[1:] + "."
+)
 @event_filter_options
 def export_cmd(fmt, output, db, bbox, start, end, type_, actor, place, q) -> None:
     """Write the events matching the filters as GeoJSON (RFC 7946), GeoJSON Text Sequences

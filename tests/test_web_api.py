@@ -151,7 +151,7 @@ def test_documents_list_and_one_document(client):
     [
         "bbox=1,2,3",
         "bbox=a,b,c,d",
-        "bbox=10,10,5,20",
+        "bbox=0,20,10,10",  # min_lat > max_lat (min_lon > max_lon crosses the antimeridian)
         "bbox=0,-95,10,10",
         "bbox=nan,0,1,1",
         "start=2024-02-30",
@@ -161,7 +161,8 @@ def test_documents_list_and_one_document(client):
         "limit=0",
         "limit=1001",
         "limit=ten",
-        "limit=",  # the document says integer: an empty value is none
+        "limit=five",
+        "limit= 5",  # an integer is digits only
         "offset=-1",
         "q=" + "x" * 500,
     ],

@@ -11,12 +11,9 @@ import contextlib
 import datetime as dt
 import hashlib
 import hmac
-import math
 import os
-import re
 import tempfile
 import threading
-from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,46 +21,24 @@ from flask import Blueprint, Response, current_app, jsonify, request, send_file,
 
 from geo.documents import id_problem, shown_id
 from geo.errors import AuthError, InputError
-from geo.lang import SUPPORTED
 from geo.store.base import check_day
+from web import params
 
 bp = Blueprint("api", __name__)
 
-MAX_LIMIT = 1000
-DEFAULT_LIMIT = 100
-MAX_OFFSET = 10**9
-MAX_TEXT_PARAM = 200
-LANGS = SUPPORTED  # the languages a posted article may declare
-FILTERS = {
-    "events": ("bbox", "start", "end", "type", "actor", "place", "q"),
-    "statements": ("bbox", "start", "end", "actor", "place", "q"),
-    "places": ("bbox", "start", "end", "q", "place"),
-    "documents": ("q", "start", "end"),
-}
+# The parameters are declared once in web.params (read by the routes and the OpenAPI
+# document); these names stay for the pages and the map that read them from here.
+MAX_LIMIT = params.MAX_LIMIT
+DEFAULT_LIMIT = params.DEFAULT_LIMIT
+MAX_OFFSET = params.MAX_OFFSET
+MAX_TEXT_PARAM = params.MAX_TEXT
+LANGS = params.LANGS  # the languages a posted article may declare
+FILTERS = params.FILTERS
+parse_filters = params.parse_filters
+parse_page = params.parse_page
 
 
 # -- parameters -------------------------------------------------------------------------------
-def parse_bbox(value: str) -> tuple[float, float, float, float]:
-    """``min_lon,min_lat,max_lon,max_lat`` -> floats, or :class:`InputError` (400)."""
-    parts = value.split(",")
-    if len(parts) != 4:
-        raise InputError("bbox must be min_lon,min_lat,max_lon,max_lat (four numbers)")
-    try:
-        box = tuple(float(p) for p in parts)
-    except ValueError:
-        raise InputError(f"bbox has a value that is not a number: {value[:80]!r}") from None
-    if not all(math.isfinite(v) for v in box):
-        raise InputError("bbox values must be finite numbers")
-    min_lon, min_lat, max_lon, max_lat = box
-    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
-        raise InputError("bbox longitudes must be between -180 and 180")
-    if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
-        raise InputError("bbox latitudes must be between -90 and 90")
-    if min_lon > max_lon or min_lat > max_lat:
-        raise InputError("bbox must have min_lon <= max_lon and min_lat <= max_lat")
-    return box  # type: ignore[return-value]
-
-
 def parse_date(name: str, value: str) -> str:
     """A ``YYYY-MM-DD`` calendar date, or :class:`InputError` (400): the store's rule and words
     (:func:`geo.store.base.check_day`), so the API, the CLI and the store say the same."""
@@ -74,43 +49,8 @@ def parse_date(name: str, value: str) -> str:
 
 
 def parse_int(name: str, value: str | None, default: int, lo: int, hi: int) -> int:
-    if value is None:
-        return default
-    if not re.fullmatch(r"[+-]?\d{1,12}", value.strip()):
-        raise InputError(f"{name} must be an integer, not {value[:40]!r}")
-    n = int(value)
-    if not lo <= n <= hi:
-        raise InputError(f"{name} must be between {lo} and {hi}")
-    return n
-
-
-def parse_filters(args: Mapping[str, str], allowed: tuple[str, ...]) -> dict[str, Any]:
-    """The store filters among ``allowed`` found in ``args``, validated; absent ones omitted."""
-    out: dict[str, Any] = {}
-    for key in allowed:
-        raw = args.get(key)
-        if raw is None or raw.strip() == "":
-            continue
-        raw = raw.strip()
-        if key == "bbox":
-            out[key] = parse_bbox(raw)
-        elif key in ("start", "end"):
-            out[key] = parse_date(key, raw)
-        else:
-            if len(raw) > MAX_TEXT_PARAM:
-                raise InputError(f"{key} is longer than {MAX_TEXT_PARAM} characters")
-            if any(ord(c) < 32 for c in raw):
-                raise InputError(f"{key} contains control characters")
-            out[key] = raw
-    if "start" in out and "end" in out and out["start"] > out["end"]:
-        raise InputError("start must not be after end")
-    return out
-
-
-def parse_page(args: Mapping[str, str]) -> tuple[int, int]:
-    limit = parse_int("limit", args.get("limit"), DEFAULT_LIMIT, 1, MAX_LIMIT)
-    offset = parse_int("offset", args.get("offset"), 0, 0, MAX_OFFSET)
-    return limit, offset
+    """An integer in ``[lo, hi]`` (blank: ``default``), by the rule of :class:`web.params.Param`."""
+    return params.Param(name, "int", "", default=default, minimum=lo, maximum=hi).parse(value)
 
 
 # -- responses --------------------------------------------------------------------------------

@@ -224,11 +224,11 @@ def serve_cmd(
 
 
 def _parse_bbox(value: str | None):
-    if not value:
-        return None
-    from web.api import parse_bbox
+    """The snapshot's --bbox: the one rule of :func:`geo.store.base.parse_bbox`, without a box
+    across the antimeridian, which a snapshot cannot draw (the same as /snapshot.png)."""
+    from geo.store.base import parse_bbox
 
-    return parse_bbox(value)
+    return parse_bbox(value, antimeridian=False)
 
 
 @click.command("snapshot", cls=Command)
@@ -239,7 +239,13 @@ def _parse_bbox(value: str | None):
     type=click.Path(dir_okay=False, path_type=Path),
     help="Image file: .png, .svg (text kept as text) or .pdf.",
 )
-@click.option("--bbox", default=None, help="min_lon,min_lat,max_lon,max_lat (default: the data).")
+@click.option(
+    "--bbox",
+    default=None,
+    metavar="W,S,E,N",
+    help="min_lon,min_lat,max_lon,max_lat in degrees (default: the data's extent); not across "
+    "the antimeridian.",
+)
 @click.option(
     "--layers",
     default="events",

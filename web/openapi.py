@@ -2,65 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from web.api import LANGS, MAX_LIMIT, MAX_OFFSET, MAX_TEXT_PARAM
+from web import params
 from web.ogcapi.openapi import paths as ogcapi_paths
 
-
-def _param(name: str, description: str, schema: dict, example: Any = None) -> dict:
-    p = {"name": name, "in": "query", "required": False, "description": description}
-    p["schema"] = schema
-    if example is not None:
-        p["example"] = example
-    return p
-
-
-# An empty value is the same as no value. Rules across parameters (start <= end, a bbox's
-# minimum <= maximum, coordinates in range) are checked by the server (400), not said here.
-TEXT = {"type": "string", "maxLength": MAX_TEXT_PARAM}  # control characters: 400
-DATE = {"type": "string", "pattern": r"^(\d{4}-\d{2}-\d{2})?$"}
-_NUM = r"\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*"
-BBOX = {"type": "string", "pattern": f"^({_NUM},{_NUM},{_NUM},{_NUM})?$"}
-_LAYER = "(events|statements|places|choropleth)"
-
+# Every query parameter is declared in web.params, which the routes parse with: the schemas
+# and descriptions below are written from there.
 PARAMS: dict[str, dict] = {
-    "bbox": _param(
-        "bbox",
-        "min_lon,min_lat,max_lon,max_lat in degrees (WGS 84); no antimeridian crossing.",
-        BBOX,
-        "35.5,32.3,42.4,37.4",
-    ),
-    "start": _param("start", "First day included (YYYY-MM-DD).", DATE, "2024-01-01"),
-    "end": _param("end", "Last day included (YYYY-MM-DD).", DATE, "2024-12-31"),
-    "type": _param(
-        "type",
-        "Event type or subtype, by its name or its French or English label (Battles, Combats, "
-        "Air/drone strike); the types are declared in geo/data/event_types.tsv.",
-        TEXT,
-        "Battles",
-    ),
-    "actor": _param(
-        "actor",
-        "An actor by its id or any of its names in either language (Russia and Russie find the "
-        "same events); a name the actor registry lacks matches part of an actor's label.",
-        TEXT,
-        "Russia",
-    ),
-    "place": _param(
-        "place",
-        "A place id (gn:170063) or any of its names: French, English, or as a document wrote it "
-        "(Alep, Aleppo).",
-        TEXT,
-        "gn:170063",
-    ),
-    "q": _param("q", "Full-text query (SQLite FTS5 syntax).", TEXT),
-    "limit": _param(
-        "limit", "Rows per page.", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}, 100
-    ),
-    "offset": _param(
-        "offset", "Rows to skip.", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}, 0
-    ),
+    name: p.openapi()
+    for name, p in {**params.FILTER_PARAMS, "limit": params.LIMIT, "offset": params.OFFSET}.items()
 }
 
 
@@ -155,63 +104,12 @@ def export_paths() -> dict:
 def snapshot_paths() -> dict:
     """``/snapshot.<fmt>`` for every format of ``web.snapshot.FORMATS``, its parameters read
     from the snapshot's and the limits' declarations."""
-    from web import limits
     from web import snapshot as snap
 
-    layer = "(" + "|".join(snap.SNAPSHOT_LAYERS) + ")"
-    params = [
-        *_refs("bbox", "start", "end", "type", "actor", "place", "q"),
-        _param(
-            "layers",
-            f"Comma-separated: {', '.join(snap.SNAPSHOT_LAYERS)}.",
-            {"type": "string", "pattern": f"^({layer}(,{layer})*)?$"},
-            ",".join(snap.DEFAULT_SNAPSHOT_LAYERS),
-        ),
-        *(
-            _param(
-                side,
-                "Pixels (at 100 dpi).",
-                {
-                    "type": "integer",
-                    "minimum": limits.SNAPSHOT_MIN_SIZE,
-                    "maximum": limits.SNAPSHOT_MAX_SIZE,
-                },
-            )
-            for side in ("width", "height")
-        ),  # fmt: skip
-        _param(
-            "title",
-            "Title drawn on the map (one line: no control characters). It filters nothing.",
-            {"type": "string", "maxLength": MAX_TEXT_PARAM, "pattern": "^[^\\x00-\\x1f\\x7f]*$"},
-        ),
-        _param(
-            "size",
-            "What a symbol's area counts: the events at the place, or the people killed.",
-            {"type": "string", "enum": list(snap.SIZE_BY)},
-            "events",
-        ),
-        _param("lang", "Language of the place names.", {"type": "string", "enum": list(LANGS)}),
-        _param(
-            "dpi",
-            "A PNG's resolution (the layout is at 100 dpi).",
-            {
-                "type": "integer",
-                "minimum": limits.SNAPSHOT_MIN_DPI,
-                "maximum": limits.SNAPSHOT_MAX_DPI,
-            },
-            100,
-        ),  # fmt: skip
-        _param(
-            "paper",
-            "A page size, in place of width and height.",
-            {"type": "string", "enum": list(limits.SNAPSHOT_PAPERS)},
-        ),
-        _param(
-            "style",
-            "Colours, or greys and hatching for print.",
-            {"type": "string", "enum": list(snap.STYLES)},
-        ),  # fmt: skip
-        _param("inset", "Add a world locator map.", {"type": "boolean"}),
+    params_ = [
+        params.SNAPSHOT_BBOX.openapi(),
+        *_refs("start", "end", "type", "actor", "place", "q"),
+        *(p.openapi() for p in params.snapshot_params().values()),
     ]
     paths = {}
     for fmt, media in snap.FORMATS.items():
@@ -220,7 +118,7 @@ def snapshot_paths() -> dict:
                 "summary": "A map for reports: symbols sized by events per place and type, "
                 "place names, legend and size key, scale bar, caption (filters, counts, "
                 f"credits, date), as {fmt.upper()}.",
-                "parameters": params,
+                "parameters": params_,
                 "responses": {
                     "200": {
                         "description": f"{fmt.upper()} image.",
@@ -247,7 +145,10 @@ def spec(server_url: str = "") -> dict:
                 "Places, events and statements extracted from French and English conflict news. "
                 "Spatial results are GeoJSON (RFC 7946: longitude, latitude; WGS 84). "
                 'Errors are JSON objects {"error": message}. Places: GeoNames (CC BY 4.0); '
-                "borders: Natural Earth."
+                "borders: Natural Earth. Query parameters: "
+                + params.BLANK_RULE
+                + " "
+                + params.CHECKED_BY_SERVER
             ),
             "license": {"name": "MIT"},
         },
@@ -612,7 +513,7 @@ def spec(server_url: str = "") -> dict:
                         },
                         "lang": {
                             "type": "string",
-                            "enum": [*LANGS, "", None],
+                            "enum": [*params.LANGS, "", None],
                             "nullable": True,
                         },
                     },

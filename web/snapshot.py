@@ -521,30 +521,18 @@ bp = Blueprint("snapshot", __name__)
 def snapshot(fmt: str):
     """``/snapshot.png`` (``.svg``, ``.pdf``): the static map for these filters (those of
     ``/api/events`` and ``/export``), sized by ``size``, named in ``lang``."""
-    from web import api, get_gazetteer, get_store, heavy
+    from web import api, get_gazetteer, get_store, heavy, params
 
     if fmt not in FORMATS:
         raise InputError(f"snapshot format must be one of {', '.join(FORMATS)}")
     args = request.args
-    filters = api.parse_filters(args, api.FILTERS["events"])
-    bbox = filters.pop("bbox", None)
-    layers = None
-    if args.get("layers"):
-        layers = [x.strip() for x in args["layers"].split(",") if x.strip()]
-    width = api.parse_int("width", args.get("width"), 1200, MIN_SIZE, MAX_SIZE)
-    height = api.parse_int("height", args.get("height"), 800, MIN_SIZE, MAX_SIZE)
-    title = args.get("title")
-    size = args.get("size") or "events"
-    lang = (args.get("lang") or "").strip().lower() or None
-    dpi = api.parse_int("dpi", args.get("dpi"), DPI, MIN_DPI, MAX_DPI)
-    paper = args.get("paper") or None
-    style = args.get("style") or "color"
-    inset = (args.get("inset") or "").lower() in ("1", "true", "yes")
-    if style not in STYLES:
-        raise InputError(f"style must be one of {', '.join(STYLES)}")
+    filters = api.parse_filters(args, ("start", "end", "type", "actor", "place", "q"))
+    bbox = params.SNAPSHOT_BBOX.parse(args.get("bbox"))  # no box across the antimeridian
+    given = {name: p.parse(args.get(name)) for name, p in params.snapshot_params().items()}
+    layers, width, height, title = (given[k] for k in ("layers", "width", "height", "title"))
+    size, lang, dpi, paper, style = (given[k] for k in ("size", "lang", "dpi", "paper", "style"))
+    inset = given["inset"] in ("1", "true", "yes")
     if paper is not None:
-        if paper not in PAPERS:
-            raise InputError(f"paper must be one of {', '.join(PAPERS)}")
         width, height = PAPERS[paper]
     # a bad request never takes a slot
     check_snapshot_args(fmt, width, height, layers, title, size, lang, dpi)

@@ -26,8 +26,8 @@ from markupsafe import Markup
 
 from geo.errors import InputError
 from geo.model import name_fields
-from geo.store.base import HISTOGRAM_UNITS, bin_start, check_unit, parse_bbox
-from web import api, csp_nonce, get_gazetteer, get_store, maps
+from geo.store.base import HISTOGRAM_UNITS, bin_start, check_unit
+from web import csp_nonce, get_gazetteer, get_store, maps, params
 from web.pages import page_lang
 
 bp = Blueprint("timeline", __name__, template_folder="templates")
@@ -121,8 +121,8 @@ def histogram(store, filters: dict, unit: str | None = None) -> dict:
 def timeline():
     """The timeline of the map's filters (``unit``: day, week, month or year; else from the
     range)."""
-    filters = api.parse_filters(request.args, api.FILTERS["events"])
-    unit = (request.args.get("unit") or "").strip() or None
+    filters = params.parse_filters(request.args, params.FILTERS["events"])
+    unit = params.UNIT.parse(request.args.get("unit"))
     return jsonify(histogram(get_store(), filters, unit))
 
 
@@ -130,10 +130,8 @@ def timeline():
 def layers():
     """The layers' data of the map for these filters (the page's period as start and end);
     ``places=0`` leaves the places mentioned out."""
-    filters = api.parse_filters(request.args, api.FILTERS["events"])
-    places = request.args.get("places", "1")
-    if places not in ("0", "1"):
-        raise InputError("places must be 0 or 1")
+    filters = params.parse_filters(request.args, params.FILTERS["events"])
+    places = params.PLACES.parse(request.args.get("places"))
     data = maps.map_data(
         get_store(), **filters, lang=page_lang(request.args), with_places=places == "1"
     )
@@ -200,11 +198,11 @@ def _divisions(rows: list[dict]) -> list[dict]:
 @bp.get(maps.COUNTRIES_PATH)
 def countries():
     """Events and fatalities by country for the filters in the map's ``view`` (w,s,e,n)."""
-    filters = api.parse_filters(request.args, api.FILTERS["events"])
+    filters = params.parse_filters(request.args, params.FILTERS["events"])
     lang = page_lang(request.args)
-    view = request.args.get("view")
+    view = params.VIEW.parse(request.args.get("view"))
     if view:
-        box = _within(check_view(view), filters.get("bbox"))
+        box = _within(view, filters.get("bbox"))
         if box is None:
             return jsonify({"countries": [], "events": 0, "fatalities": 0, "unplaced": None})
         filters["bbox"] = box
@@ -260,7 +258,7 @@ def countries():
 @bp.get(maps.UNLISTED_PATH)
 def unlisted():
     """The matching events the map cannot draw: with no place, with no date."""
-    filters = api.parse_filters(request.args, api.FILTERS["events"])
+    filters = params.parse_filters(request.args, params.FILTERS["events"])
     lang = page_lang(request.args)
     store = get_store()
     kinds = []
@@ -281,11 +279,3 @@ def unlisted():
         map_href="/" + ("?" + query if query else ""),
         export_href="/export/events.csv" + ("?" + query if query else ""),
     )
-
-
-def check_view(value: str) -> tuple:
-    """A map view's bounds (see :func:`geo.store.base.parse_bbox`)."""
-    try:
-        return parse_bbox(value)
-    except InputError as exc:
-        raise InputError(f"view: {exc.message}") from None

@@ -13,6 +13,7 @@ import abc
 import calendar
 import hashlib
 import json
+import math
 import os
 import re
 from collections.abc import Iterator
@@ -64,31 +65,69 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def parse_bbox(value: str | tuple | list | None) -> tuple[float, float, float, float] | None:
-    """``(min_lon, min_lat, max_lon, max_lat)`` from ``"35.0,35.5,38,37"`` or a sequence.
+# One rule for a bounding box, read by the store, the command line, the API, the snapshot and
+# the OGC API (web.params declares the HTTP parameter with BBOX_PATTERN and BBOX_HELP).
+BBOX_NUMBER = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+BBOX_PATTERN = r"\s*,\s*".join([rf"\s*{BBOX_NUMBER}"] * 4) + r"\s*"
+BBOX_HELP = (
+    "min_lon,min_lat,max_lon,max_lat in degrees (WGS 84); min_lon > max_lon is a box across "
+    "the antimeridian (170,-20,-170,-10 spans 20 degrees around 180)"
+)
+_BBOX_NUMBER = re.compile(rf"\s*{BBOX_NUMBER}\s*")
 
-    ``min_lon > max_lon`` is a box crossing the antimeridian (RFC 7946 section 5.2).
+
+def parse_bbox(
+    value: str | tuple | list | None, *, antimeridian: bool = True
+) -> tuple[float, float, float, float] | None:
+    """``(min_lon, min_lat, max_lon, max_lat)`` from ``"35.0,35.5,38,37"`` or a sequence; None
+    for None or a blank string (no box).
+
+    The one rule of a box for every caller: four decimal numbers, longitudes in [-180, 180],
+    latitudes in [-90, 90], ``min_lat <= max_lat``; ``min_lon > max_lon`` is a box crossing the
+    antimeridian (RFC 7946 section 5.2), which every store query reads as two boxes. A caller
+    that cannot draw such a box (the snapshot) passes ``antimeridian=False`` and gets a 400
+    that says how to ask for it.
 
     Raises
     ------
     InputError
-        Not four numbers, a latitude or longitude out of range, or ``min_lat > max_lat``.
+        Not four numbers, a latitude or longitude out of range, ``min_lat > max_lat``, or a box
+        across the antimeridian where it is not allowed.
+
+    Example
+    -------
+    >>> parse_bbox("170,-10,-170,10")
+    (170.0, -10.0, -170.0, 10.0)
+    >>> parse_bbox(" ") is None
+    True
     """
-    if value is None:
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     parts = value.split(",") if isinstance(value, str) else list(value)
     if len(parts) != 4:
         raise InputError("bbox must be four numbers: min_lon,min_lat,max_lon,max_lat")
+    for p in parts:
+        if isinstance(p, str) and not _BBOX_NUMBER.fullmatch(p):
+            if p.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
+                raise InputError("bbox values must be finite numbers")
+            raise InputError(f"bbox has a value that is not a number: {str(p)[:40]!r}")
     try:
         w, s, e, n = (float(p) for p in parts)
     except (TypeError, ValueError):
-        raise InputError(f"bbox must be four numbers, not {value!r}") from None
-    if not all(v == v and abs(v) != float("inf") for v in (w, s, e, n)):
+        raise InputError(f"bbox must be four numbers, not {str(value)[:80]!r}") from None
+    if not all(math.isfinite(v) for v in (w, s, e, n)):
         raise InputError("bbox values must be finite numbers")
-    if not (-180 <= w <= 180 and -180 <= e <= 180 and -90 <= s <= 90 and -90 <= n <= 90):
-        raise InputError("bbox out of range: longitudes in [-180, 180], latitudes in [-90, 90]")
+    if not (-180 <= w <= 180 and -180 <= e <= 180):
+        raise InputError("bbox longitudes must be between -180 and 180")
+    if not (-90 <= s <= 90 and -90 <= n <= 90):
+        raise InputError("bbox latitudes must be between -90 and 90")
     if s > n:
-        raise InputError("bbox min_lat is greater than max_lat")
+        raise InputError("bbox must have min_lat <= max_lat")
+    if w > e and not antimeridian:
+        raise InputError(
+            f"bbox crosses the antimeridian (min_lon {w:g} > max_lon {e:g}), which a snapshot "
+            f"cannot draw: ask for each side ({w:g},{s:g},180,{n:g} and -180,{s:g},{e:g},{n:g})"
+        )
     return (w, s, e, n)
 
 

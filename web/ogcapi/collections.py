@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from geo.errors import NotFoundError
+from web import params as _params
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
@@ -62,22 +63,9 @@ class Collection:
         return value
 
 
-QUERYABLES: dict[str, tuple[str, str]] = {  # name -> (JSON type, description)
-    "type": (
-        "string",
-        "Event type or sub-type, by its name or its French or English label "
-        "(Battles, Combats, Air/drone strike).",
-    ),
-    "actor": (
-        "string",
-        "An actor by its id or any of its names in either language (Russia finds Russie).",
-    ),
-    "place": (
-        "string",
-        "A place id (gn:170063) or any of its names; a country or a province covers the places "
-        "inside it.",
-    ),
-    "q": ("string", "Words that must all appear in the text (a phrase in double quotes)."),
+# name -> (JSON type, description): the text filters declared in web.params
+QUERYABLES: dict[str, tuple[str, str]] = {
+    name: ("string", p.description) for name, p in _params.QUERYABLES.items()
 }
 
 COLLECTIONS: dict[str, Collection] = {

@@ -11,8 +11,10 @@ Example
 
 from __future__ import annotations
 
-from web.ogcapi import params
-from web.ogcapi.collections import COLLECTIONS, QUERYABLES, Collection
+from dataclasses import replace
+
+from web import params as P
+from web.ogcapi.collections import COLLECTIONS, Collection
 
 _ERRORS = {
     "400": {"$ref": "#/components/responses/BadRequest"},
@@ -21,66 +23,15 @@ _ERRORS = {
 _NOT_FOUND = {"404": {"$ref": "#/components/responses/NotFound"}}
 
 
-def _query(name: str, description: str, schema: dict, **extra) -> dict:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema,
-        **extra,
-    }
-
-
-F = _query(
-    "f",
-    "The format of the response; without it the Accept header decides (JSON by default).",
-    {"type": "string", "enum": list(params.FORMATS)},
-)
-BBOX = _query(
-    "bbox",
-    "minLon,minLat,maxLon,maxLat in CRS84 (WGS 84 longitude, latitude); minLon > maxLon "
-    "crosses the antimeridian. Six numbers (with heights) are taken as the same box.",
-    {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}},
-    style="form",
-    explode=False,
-)
-DATETIME = _query(
-    "datetime",
-    "An RFC 3339 date or date-time, or an interval of them: closed (2016-01-01/2016-12-31) or "
-    "open at one end (2016-01-01/.., ../2016-12-31). Dates are days: a date-time selects the "
-    "day (UTC) it falls on.",
-    {"type": "string"},
-    example="2016-01-01/..",
-)
-LIMIT = _query(
-    "limit",
-    f"Features per page: {params.DEFAULT_LIMIT} by default, at most {params.MAX_LIMIT}. Follow "
-    "the response's next link for the next page.",
-    {
-        "type": "integer",
-        "minimum": 1,
-        "maximum": params.MAX_LIMIT,
-        "default": params.DEFAULT_LIMIT,
-    },
-    style="form",
-    explode=False,
-)
-CRS = _query(
-    "crs",
-    "The CRS of the response: CRS84 only (the one served; any other is a 400).",
-    {"type": "string", "format": "uri", "enum": [params.CRS84]},
-)
-BBOX_CRS = _query(
-    "bbox-crs",
-    "The CRS of bbox: CRS84 only.",
-    {"type": "string", "format": "uri", "enum": [params.CRS84]},
-)
-OFFSET = _query(
-    "offset",
-    "Features to skip (the next and prev links set it).",
-    {"type": "integer", "minimum": 0, "maximum": params.MAX_OFFSET, "default": 0},
-)
+# The query parameters, declared in web.params (which the routes parse with).
+F = P.F.openapi()
+BBOX = P.OGC_BBOX.openapi()
+DATETIME = P.DATETIME.openapi()
+LIMIT = P.OGC_LIMIT.openapi()
+CRS = P.CRS.openapi()
+BBOX_CRS = P.BBOX_CRS.openapi()
+OFFSET = P.OGC_OFFSET.openapi()
+_JSON_ONLY = replace(P.F, choices=("json",), description="json only").openapi()
 
 
 def _response(description: str, media: str, schema: dict) -> dict:
@@ -106,10 +57,7 @@ def _get(summary: str, parameters: list, ok: dict, *, op: str, not_found: bool =
 
 
 def _items(coll: Collection) -> dict:
-    filters = [
-        _query(name, QUERYABLES[name][1], {"type": "string", "maxLength": params.MAX_TEXT})
-        for name in coll.filters
-    ]
+    filters = [P.QUERYABLES[name].openapi() for name in coll.filters]
     fc = {
         "allOf": [
             {"$ref": "#/components/schemas/FeatureCollection"},
@@ -178,9 +126,7 @@ def paths() -> dict:
                 "tags": ["OGC API – Features"],
                 "operationId": "getApiDefinition",
                 "summary": "This document (the same as /openapi.json).",
-                "parameters": [
-                    _query("f", "json only", {"type": "string", "enum": ["json"]}),
-                ],
+                "parameters": [_JSON_ONLY],
                 "responses": {
                     "200": _response(
                         "The OpenAPI 3.0 document.",
@@ -211,7 +157,7 @@ def paths() -> dict:
                 "tags": ["OGC API – Features"],
                 "operationId": f"get{coll.title}Queryables",
                 "summary": f"The properties {coll.id} can be filtered by (a JSON Schema).",
-                "parameters": [_query("f", "json", {"type": "string", "enum": ["json"]})],
+                "parameters": [F],
                 "responses": {
                     "200": _response("The queryables.", "application/schema+json", _OBJECT),
                     **_ERRORS,
