@@ -32,7 +32,6 @@ from typing import IO, Any
 from geo import event_types
 from geo.errors import InputError
 from geo.model import ROLES, Place
-from geo.store.base import date_bounds
 
 __all__ = [
     "FIELDS",
@@ -42,6 +41,7 @@ __all__ = [
     "check_changes",
     "check_note",
     "check_reviewer",
+    "check_since",
     "correction_key",
     "place_dict",
     "place_of_dict",
@@ -134,6 +134,8 @@ def _place(value: Any, name: str, place_of: Callable[[str], Place | None] | None
 
 
 def _date(value: Any) -> str | None:
+    from geo.store.base import date_bounds  # geo.store reads this module: imported when used
+
     if value is None:
         return None
     day = _text(value, "date", 40)
@@ -250,6 +252,24 @@ def _event_kind(given: dict) -> dict[str, Any]:
             raise InputError(f"the sub-type {found[1]!r} is not of the type {out['type']!r}")
         out["type"], out["subtype"] = found
     return out
+
+
+def check_since(value: Any) -> str:
+    """``since`` as a day or an ISO date-time (compared with the trail's UTC times)."""
+    from datetime import datetime, timezone
+
+    from geo.store.base import check_day  # geo.store reads this module: imported when used
+
+    text = str(value).strip()
+    if len(text) == 10:
+        return check_day(text, "since")
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"since must be a date or an ISO date-time, not {text[:40]!r}") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
 # -- places in a correction: kept whole, so a correction applies without the gazetteer ----------

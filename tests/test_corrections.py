@@ -59,10 +59,6 @@ def client(db, gazetteer_path):
     app = create_app(
         {"DB": str(db), "GAZETTEER": gazetteer_path, "API_TOKEN": TOKEN, "TESTING": True}
     )
-    from web import review_api  # TEMP until create_app registers it
-
-    if "review_api" not in app.blueprints:
-        app.register_blueprint(review_api.bp)
     yield app.test_client()
     app.extensions["conflictmap"].close()
 

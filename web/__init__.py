@@ -320,7 +320,7 @@ def create_app(config: dict | None = None) -> Flask:
         Serve it with waitress (``conflictmap serve``); never with Flask's debug server.
     """
     from geo.errors import ConflictmapError
-    from web import api, assets, ogcapi, pages, snapshot, timeline
+    from web import api, assets, ogcapi, pages, review_api, snapshot, timeline
 
     app = Flask(__name__, static_folder=None)
     app.config.update(DEFAULTS)
@@ -339,6 +339,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(snapshot.bp)
     app.register_blueprint(ogcapi.bp)
     app.register_blueprint(timeline.bp)  # the map's timeline, layers and counts
+    app.register_blueprint(review_api.bp)  # reviewers' corrections and their trail
     allowed = app.config.get("ALLOWED_HOSTS")
     app.wsgi_app = HostGuard(  # type: ignore[method-assign]
         app.wsgi_app,

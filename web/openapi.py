@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from web import params
 from web.ogcapi.openapi import paths as ogcapi_paths
+from web.review_api import openapi_paths as review_paths
 
 # Every query parameter is declared in web.params, which the routes parse with: the schemas
 # and descriptions below are written from there.
@@ -286,6 +287,7 @@ def spec(server_url: str = "") -> dict:
             **export_paths(),
             **snapshot_paths(),
             **ogcapi_paths(),  # OGC API – Features, from its collections' declaration
+            **review_paths(),  # the reviewers' corrections (web/review_api.py)
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},

@@ -18,6 +18,7 @@ Example
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, jsonify, request
@@ -29,15 +30,16 @@ from geo.corrections import (
     check_changes,
     check_note,
     check_reviewer,
+    check_since,
 )
 from geo.errors import InputError, NotFoundError
 from geo.model import Place
-from web.api import MAX_TEXT_PARAM, _links, check_token, parse_int, parse_page
+from web import params
+from web.api import _links, check_token, parse_int, parse_page
 
 bp = Blueprint("review_api", __name__)
 
 MAX_ID = 2**62
-CORRECTION_FILTERS = ("document", "reviewer", "since", "status")
 
 
 def _body() -> dict[str, Any]:
@@ -118,21 +120,37 @@ def post_mention(doc_id: str):
     return _answer(row, 201)
 
 
+# The trail's filters, declared as every query parameter is (web.params): the route parses
+# with them and the OpenAPI document is written from them.
+DOCUMENT = replace(params.Q, name="document", description="Only the corrections of this document.")
+REVIEWER = replace(params.Q, name="reviewer", description="Only this reviewer's corrections.")
+SINCE = params.param(
+    "since",
+    "instant",
+    "Only the corrections made since this day (YYYY-MM-DD) or instant (ISO 8601, UTC when no "
+    "offset is given).",
+    pattern=r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
+    r"(?:[Zz]|[+-][0-9]{2}:[0-9]{2})?)?",
+    convert=lambda p, value: check_since(value),
+    bad="since must be a date or an ISO date-time, not {value}",
+    example="2024-03-01",
+)
+STATUS = params.param(
+    "status",
+    "choice",
+    "Only the corrections in this state: applied, stale (its text no longer matches its "
+    "document's), pending (imported before its document was stored).",
+    choices=STATUSES,
+)
+CORRECTION_PARAMS = (DOCUMENT, REVIEWER, SINCE, STATUS)
+
+
 @bp.get("/api/corrections")
 def corrections():
     """The trail of corrections, oldest first (filters: document, reviewer, since, status)."""
     from web import get_store
 
-    filters: dict[str, str] = {}
-    for key in CORRECTION_FILTERS:
-        raw = (request.args.get(key) or "").strip()
-        if not raw:
-            continue
-        if len(raw) > MAX_TEXT_PARAM or any(ord(c) < 32 for c in raw):
-            raise InputError(f"{key} must be at most {MAX_TEXT_PARAM} printable characters")
-        filters[key] = raw
-    if filters.get("status", STATUSES[0]) not in STATUSES:
-        raise InputError(f"status must be one of {', '.join(STATUSES)}")
+    filters = {p.name: p.parse(request.args.get(p.name)) for p in CORRECTION_PARAMS}
     limit, offset = parse_page(request.args)
     rows, total = get_store().corrections(**filters, limit=limit, offset=offset)
     return jsonify(
@@ -238,7 +256,6 @@ def _write_op(summary: str, kind: str, what: str, status: str = "200", **body) -
 
 def openapi_paths() -> dict:
     """The paths of this module for :func:`web.openapi.spec`."""
-    text = {"type": "string", "maxLength": MAX_TEXT_PARAM}
     return {
         "/api/mentions/{id}": {
             "patch": _write_op(
@@ -270,19 +287,7 @@ def openapi_paths() -> dict:
             "get": {
                 "summary": "The trail of corrections, oldest first.",
                 "parameters": [
-                    {"name": "document", "in": "query", "schema": text},
-                    {"name": "reviewer", "in": "query", "schema": text},
-                    {
-                        "name": "since",
-                        "in": "query",
-                        "schema": text,
-                        "description": "A day or an ISO date-time.",
-                    },
-                    {
-                        "name": "status",
-                        "in": "query",
-                        "schema": {"type": "string", "enum": list(STATUSES)},
-                    },
+                    *(p.openapi() for p in CORRECTION_PARAMS),
                     {"$ref": "#/components/parameters/limit"},
                     {"$ref": "#/components/parameters/offset"},
                 ],
