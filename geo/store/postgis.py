@@ -29,6 +29,7 @@ from gazetteer.normalize import fold
 from geo import actors as actor_registry
 from geo.errors import ConfigError, ConflictmapError, InputError, NotFoundError
 from geo.model import pick_name
+from geo.store import search_query
 from geo.store.base import (
     EVENT_FILTERS,
     EVENT_KEYS,
@@ -39,7 +40,6 @@ from geo.store.base import (
     EventFilter,
     Store,
     check_page,
-    search_terms,
     text_hash,
 )
 from geo.store.postgis_incidents import PostGISIncidentsMixin, event_key
@@ -86,29 +86,54 @@ FROM statements s JOIN documents d ON d.pk = s.doc_pk LEFT JOIN places p ON p.pk
 """
 
 
+def ts_term(term: search_query.Term) -> tuple[str, list]:
+    """One search term as a ``tsquery`` read in every configuration a document may have been
+    indexed with (a French document's "frappes" is found by "frappes", however the query is
+    read), accents ignored; a prefix term's last word may go on."""
+    configs = ts_configs()
+    if term.prefix:
+        words = re.findall(r"\w+", term.text)
+        lexeme = " & ".join("'" + w + "'" for w in words[:-1])
+        lexeme += (" & " if lexeme else "") + "'" + words[-1] + "':*"
+        alts = [f"to_tsquery('{c}', unaccent(%s))" for c in configs]
+        return "(" + " || ".join(alts) + ")", [lexeme] * len(configs)
+    alts = [f"phraseto_tsquery('{c}', unaccent(%s))" for c in configs]
+    return "(" + " || ".join(alts) + ")", [term.text] * len(configs)
+
+
 def ts_query(q: str) -> tuple[str, list]:
-    """SQL for a ``tsquery`` from what a person typed, and its parameters: every word (or
-    ``"quoted phrase"``) must appear, a word ending in ``*`` is a prefix; each term is read in
-    every configuration a document may have been indexed with (a French document's
-    "frappes" is found by "frappes", however the query is read), accents ignored.
+    """SQL for a ``tsquery`` from what a person typed, and its parameters, in the search
+    language of :mod:`geo.store.search_query` (words and ``"quoted phrases"`` must all appear,
+    ``OR``, ``NOT`` or ``-word``, ``prefix*``, groups), each term as :func:`ts_term` reads it.
 
     >>> ts_query('frappes "Alep est" bomb*')[1]
     ['frappes', 'frappes', 'frappes', 'Alep est', 'Alep est', 'Alep est', "'bomb':*", "'bomb':*", "'bomb':*"]
     """
-    configs = ts_configs()
-    parts, params = [], []
-    for phrase, prefix in search_terms(q):
-        if prefix:
-            words = re.findall(r"\w+", phrase)
-            lexeme = " & ".join("'" + w + "'" for w in words[:-1])
-            lexeme += (" & " if lexeme else "") + "'" + words[-1] + "':*"
-            alts = [f"to_tsquery('{c}', unaccent(%s))" for c in configs]
-            params += [lexeme] * len(configs)
-        else:
-            alts = [f"phraseto_tsquery('{c}', unaccent(%s))" for c in configs]
-            params += [phrase] * len(configs)
-        parts.append("(" + " || ".join(alts) + ")")
-    return "(" + " && ".join(parts) + ")", params
+    return search_query.render(search_query.parse(q), ts_term, search_query.TSQUERY)
+
+
+# The documents that mention a place one of whose names (the gazetteer's, French, English, or
+# as a document wrote it) is a search term, folded: "Aleppo" finds the articles that say Alep.
+_DOCS_NAMING_PLACE = (
+    "{d}.pk IN (SELECT m.doc_pk FROM mentions m WHERE m.place_pk IN ("
+    "SELECT pk FROM places WHERE name_fold = %s OR name_fr_fold = %s OR name_en_fold = %s "
+    "UNION SELECT place_pk FROM place_names WHERE name_fold = %s))"
+)
+
+
+def documents_match(q: str, alias: str = "d") -> tuple[str, list]:
+    """SQL for the documents that match a search (as the SQLite store's): each term is found
+    in the document's ``tsv`` or names a place the document mentions."""
+
+    def leaf(term: search_query.Term) -> tuple[str, list]:
+        tsq, params = ts_term(term)
+        key = fold(term.text)
+        if term.prefix or not key:
+            return f"{alias}.tsv @@ {tsq}", params
+        named = _DOCS_NAMING_PLACE.format(d=alias)
+        return f"{alias}.tsv @@ {tsq} OR {named}", [*params, key, key, key, key]
+
+    return search_query.render(search_query.parse(q), leaf)
 
 
 def _bbox_sql(column: str, bbox: tuple[float, float, float, float]) -> tuple[str, list]:
@@ -578,10 +603,10 @@ class PostGISStore(
     @staticmethod
     def _doc_filters(f: EventFilter, alias: str = "d") -> tuple[list[str], list]:
         where, params = _dates_sql(alias, f.start, f.end)
-        if f.q:
-            tsq, tp = ts_query(f.q)
-            where.append(f"{alias}.tsv @@ {tsq}")
-            params += tp
+        if f.q:  # words of the text, or names of the places it mentions
+            sql, p = documents_match(f.q, alias)
+            where.append(sql)
+            params += p
         return where, params
 
     def places(

@@ -34,6 +34,7 @@ from geo import actors as actor_registry
 from geo import incidents
 from geo.errors import ConfigError, ConflictmapError, InputError, NotFoundError
 from geo.model import DEFAULT_NAME_LANG, NAME_FIELDS, ROLES, DateValue, Place, pick_name
+from geo.store import search_query
 from geo.store.base import (
     BUSY_TIMEOUT_MS,
     EVENT_KEYS,
@@ -50,7 +51,6 @@ from geo.store.base import (
     date_bounds,
     json_list,
     parse_bbox,
-    search_terms,
     text_hash,
     type_name,
 )
@@ -192,17 +192,46 @@ _SCHEMA += REVIEW_SCHEMA  # the reviewers' corrections (geo.store.sqlite_review)
 
 
 def fts_query(q: str) -> str:
-    """A safe FTS5 query from what a person typed (:func:`geo.store.base.search_terms`):
-    every word (or ``"quoted phrase"``) must appear; a word ending in ``*`` is a prefix.
+    """A safe FTS5 query from what a person typed, in the search language of
+    :mod:`geo.store.search_query`: words and ``"quoted phrases"`` (all must appear), ``OR``,
+    ``NOT`` or ``-word``, ``prefix*``, groups.
 
     Example
     -------
     >>> fts_query('Alep "frappes russes" bomb*')
     '"Alep" AND "frappes russes" AND "bomb"*'
+    >>> fts_query('Alep OR Aleppo -Idleb')
+    '("Alep" OR "Aleppo") NOT "Idleb"'
     """
-    return " AND ".join(
-        '"' + phrase + '"' + ("*" if prefix else "") for phrase, prefix in search_terms(q)
-    )
+    return search_query.to_fts5(search_query.parse(q))
+
+
+# The documents that mention a place one of whose names (the gazetteer's, French, English, or
+# as a document wrote it) is a search term, folded: "Aleppo" finds the articles that say Alep.
+_DOCS_NAMING_PLACE = (
+    "d.pk IN (SELECT m.doc_pk FROM mentions m WHERE m.place_pk IN ("
+    "SELECT pk FROM places WHERE name_fold = ? OR name_fr_fold = ? OR name_en_fold = ? "
+    "UNION SELECT place_pk FROM place_names WHERE name_fold = ?))"
+)
+
+
+def documents_match(q: str, alias: str = "d") -> tuple[str, list]:
+    """SQL for the documents that match a search (:mod:`geo.store.search_query`): each term is
+    found in the title or the text (FTS5), or names a place the document mentions.
+
+    >>> documents_match("Aleppo -Idleb")[0].count("MATCH")
+    2
+    """
+
+    def leaf(term: search_query.Term) -> tuple[str, list]:
+        sql = f"{alias}.pk IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)"
+        key = fold(term.text)
+        if term.prefix or not key:
+            return sql, [search_query.fts5_term(term)]
+        named = _DOCS_NAMING_PLACE.replace("d.pk", f"{alias}.pk")
+        return f"{sql} OR {named}", [search_query.fts5_term(term), key, key, key, key]
+
+    return search_query.render(search_query.parse(q), leaf)
 
 
 _KIND_BLOCK = 4096  # event kind codes: type number * 4096 + subtype number
@@ -1217,11 +1246,10 @@ class SQLiteStore(ReviewMixin, IncidentsMixin, TimelineMixin, ReplaceMixin, Stor
     # -- places ---------------------------------------------------------------------------------
     def _doc_filters(self, start, end, q, alias: str = "d") -> tuple[list[str], list]:
         where, params = self._dates_sql(alias, start, end)
-        if q:
-            where.append(
-                f"{alias}.pk IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)"
-            )
-            params.append(fts_query(str(q)))
+        if q:  # words of the text, or names of the places it mentions
+            sql, p = documents_match(str(q), alias)
+            where.append(sql)
+            params += p
         return where, params
 
     def places(
