@@ -498,6 +498,7 @@ LAYERS_PATH = "/map/layers.json"  # the layers' data for a period, without reloa
 TIMELINE_PATH = "/map/timeline.json"  # matching events by day, week or month
 COUNTRIES_PATH = "/map/countries.json"  # events and fatalities by country in the view
 UNLISTED_PATH = "/map/unlisted"  # the matching events with no place or no date, as a list
+PLACE_SEARCH_PATH = "/map/places.json"  # the gazetteer's places by any of their names
 
 
 def _filters(**given: Any) -> dict:
@@ -769,6 +770,7 @@ def build_map(
             "timeline_url": base_url + TIMELINE_PATH,
             "country_counts_url": base_url + COUNTRIES_PATH,
             "unlisted_url": base_url + UNLISTED_PATH,
+            "place_search_url": base_url + PLACE_SEARCH_PATH,
             "events_url": f"{base_url}/api/events",
             "table": {
                 "rows": TABLE_ROWS,

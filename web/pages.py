@@ -133,6 +133,46 @@ def event_popup():
     return Response(maps.event_group_html(group), mimetype="text/html")
 
 
+PLACE_SEARCH_RESULTS = 8  # places the map's search offers for a name
+# The zoom the map opens a place found at, by its kind (a country is seen whole).
+PLACE_ZOOM = {"continent": 3, "country": 5, "region": 5, "admin1": 7, "admin2": 9}
+PLACE_ZOOM_DEFAULT = 10
+
+
+@bp.get(maps.PLACE_SEARCH_PATH)
+def place_search():
+    """The gazetteer's places a name stands for, best first, by any of their names (GeoNames'
+    alternate names, French, English, curated spellings; typos of long names too), each named
+    in the map's language (``lang``). The names are raw text: the page sets them with
+    ``.textContent``."""
+    lang = page_lang(request.args)
+    q = (request.args.get("q") or "").strip()
+    if not q:
+        raise InputError("q is required: the name of a place")
+    if len(q) > api.MAX_TEXT_PARAM or any(ord(c) < 32 for c in q):
+        raise InputError(f"q must be at most {api.MAX_TEXT_PARAM} characters, with no control one")
+    gaz = get_gazetteer()
+    found = gaz.candidates(q, lang=lang, limit=PLACE_SEARCH_RESULTS, allow_common=True)
+    places = []
+    for c in found:
+        p = c.place
+        names = {"name": p.name, "name_fr": p.name_fr, "name_en": p.name_en}
+        places.append(
+            {
+                "id": p.id,
+                "name": pick_name(names, lang) or p.name,
+                "matched": c.matched,
+                "feature": p.feature,
+                "country_code": p.country_code,
+                "admin1_name": p.admin1_name,
+                "lat": p.lat,
+                "lon": p.lon,
+                "zoom": PLACE_ZOOM.get(p.feature, PLACE_ZOOM_DEFAULT),
+            }
+        )
+    return jsonify({"query": q, "lang": lang, "places": places})
+
+
 def map_href(lat: float, lon: float, place_id: str | None, zoom: int = 9) -> str:
     q = {"lat": f"{lat:.5f}", "lon": f"{lon:.5f}", "zoom": zoom}
     if place_id:

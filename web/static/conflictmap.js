@@ -549,30 +549,109 @@
         });
       }
       input.addEventListener("input", suggest);
-      function go() {
-        var v = folded(input.value);
-        if (!v) return;
+      var msg = el("div", "cm-search-msg", box);
+      msg.id = "cm-search-msg";
+      msg.setAttribute("role", "status");
+      var more = el("ul", "cm-search-more", box), asking = null;
+      function local(v, prefix) {  // a place of the page: [name, lat, lon, id, shown as]
         var hit = null;
         data.search.forEach(function (s) {
-          if (!hit && folded(s[0]) === v) hit = s;
+          var n = folded(s[0]);
+          if (!hit && (prefix ? n.indexOf(v) === 0 : n === v)) hit = s;
         });
-        if (!hit) data.search.forEach(function (s) {
-          if (!hit && folded(s[0]).indexOf(v) === 0) hit = s;
-        });
-        if (!hit) { input.classList.add("cm-miss"); return; }
+        return hit;
+      }
+      function done(text) {
         input.classList.remove("cm-miss");
-        cm.view.search = input.value;
-        cm.show(hit[3], hit[1], hit[2], hit[4] || hit[0]);
+        cm.view.search = text;
         saveView();
+        document.body.setAttribute("data-cm-search", "found");
+      }
+      function miss(text) {
+        input.classList.add("cm-miss");
+        msg.textContent = "No place named \u201C" + text + "\u201D, in the data or in the gazetteer.";
+        document.body.setAttribute("data-cm-search", "missed");
+      }
+      // The gazetteer's places for a name (any of their names, in the map's language first).
+      function ask(text) {
+        var q = new URLSearchParams({q: text, lang: data.lang});
+        return fetch(data.place_search_url + "?" + q.toString(), {credentials: "same-origin"})
+          .then(function (r) {
+            if (!r.ok) throw new Error("places: HTTP " + r.status);
+            return r.json();
+          });
+      }
+      function context(p) {  // "admin1, CC" of a gazetteer place, raw text
+        return [p.admin1_name, p.country_code].filter(function (x) { return x; }).join(", ");
+      }
+      function showFound(p, move) {
+        var map = cm.map, circle = cm.places[p.id];
+        if (move) map.setView([p.lat, p.lon], Math.max(map.getZoom(), p.zoom), {animate: false});
+        if (circle && cm.groups.places && map.hasLayer(cm.groups.places)) { circle.openPopup(); return; }
+        var node = el("div", "cm-found");
+        el("b", null, node, p.name);
+        var where = context(p);
+        if (where || p.feature) el("div", "cm-n", node, [p.feature, where].filter(Boolean).join(" \u00b7 "));
+        if (p.matched && folded(p.matched) !== folded(p.name)) {
+          el("div", "cm-n", node, "also written " + p.matched);
+        }
+        L.popup({autoPan: move}).setLatLng([p.lat, p.lon]).setContent(node).openOn(map);
+      }
+      function offer(places) {  // the other places of that name, one click each
+        more.textContent = "";
+        places.forEach(function (p) {
+          var b = el("button", "cm-search-alt", el("li", null, more), p.name);
+          b.type = "button";
+          var where = context(p);
+          if (where) b.appendChild(document.createTextNode(" (" + where + ")"));
+          b.addEventListener("click", function () { showFound(p, true); });
+        });
+      }
+      function go() {
+        var text = input.value.trim(), v = folded(text);
+        msg.textContent = "";
+        more.textContent = "";
+        if (!v) return;
+        var hit = local(v, false);
+        if (hit) {
+          cm.show(hit[3], hit[1], hit[2], hit[4] || hit[0]);
+          done(text);
+          return;
+        }
+        if (asking === text) return;  // Enter, then the change event: asked once
+        asking = text;
+        document.body.setAttribute("data-cm-search", "asking");
+        ask(text).then(function (res) {
+          asking = null;
+          if (input.value.trim() !== text) return;  // typed on since
+          if (res.places.length) {
+            showFound(res.places[0], true);
+            offer(res.places.slice(1));
+            done(text);
+            return;
+          }
+          var near = local(v, true);
+          if (near) { cm.show(near[3], near[1], near[2], near[4] || near[0]); done(text); return; }
+          miss(text);
+        }).catch(function (err) {
+          asking = null;
+          msg.textContent = "The search could not be done.";
+          document.body.setAttribute("data-cm-search", "error");
+          if (window.console) console.warn(String(err));
+        });
       }
       cm.findPlace = function (text) {  // a view's search, restored: its popup, no move
         input.value = text;
-        var v = folded(text), hit = null;
-        data.search.forEach(function (s) { if (!hit && folded(s[0]) === v) hit = s; });
-        if (!hit) return;
+        var v = folded(text), hit = local(v, false);
         cm.view.search = text;
-        L.popup({autoPan: false}).setLatLng([hit[1], hit[2]])
-          .setContent("<b>" + esc(hit[4] || hit[0]) + "</b>").openOn(map);
+        if (hit) {
+          L.popup({autoPan: false}).setLatLng([hit[1], hit[2]])
+            .setContent("<b>" + esc(hit[4] || hit[0]) + "</b>").openOn(map);
+          return;
+        }
+        ask(text).then(function (res) {
+          if (res.places.length) showFound(res.places[0], false);
+        }).catch(function () { /* the view opens without it */ });
       };
       input.addEventListener("change", go);
       input.addEventListener("keydown", function (ev) { if (ev.key === "Enter") go(); });

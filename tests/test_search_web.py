@@ -1,0 +1,163 @@
+"""Search that fits the reader, in a real headless Chromium over the real app and SQLite store
+(as tests/test_web_map.py drives it): the map's place search finds any gazetteer place by any
+of its names in the map's language ("Idleb", "Raqa", "Syrie"), says when nothing is found, and
+the documents page finds an article by the places it mentions ("Aleppo" finds the article that
+says Alep) and takes AND, OR, NOT and quoted phrases; hostile text stays text.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+
+from tests.test_web_map import XSS_MARK, Browser, chromium_binary, only_local
+from tests.web_fixtures import HOSTILE, build_extracted, make_store
+from web import create_app
+
+
+@pytest.fixture(scope="module")
+def app(gaz, gazetteer_path, tmp_path_factory):
+    path = tmp_path_factory.mktemp("search-web") / "store.sqlite"
+    make_store(path, build_extracted(gaz)).close()
+    return create_app({"DB": str(path), "GAZETTEER": gazetteer_path})
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def server(app):
+    waitress_server = pytest.importorskip("waitress.server", reason="waitress is not installed")
+    srv = waitress_server.create_server(app, host="127.0.0.1", port=0, threads=4)
+    threading.Thread(target=srv.run, daemon=True).start()
+    yield f"http://127.0.0.1:{srv.effective_port}"
+    srv.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    binary = chromium_binary()
+    if binary is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    b = Browser(binary)
+    yield b
+    b.close()
+
+
+# -- the gazetteer's places by name ------------------------------------------------------------
+def test_places_json_finds_gazetteer_places_by_any_name(client):
+    r = client.get("/map/places.json?q=Raqa")
+    assert r.status_code == 200
+    first = r.json["places"][0]
+    assert first["name"] == "Raqa" and first["country_code"] == "SY"
+    en = client.get("/map/places.json?q=Raqa&lang=en").json["places"][0]
+    assert en["id"] == first["id"] and en["name"] != "Raqa"  # named in the map's language
+    syria = client.get("/map/places.json?q=Syrie").json["places"][0]
+    assert syria["feature"] == "country" and syria["zoom"] < first["zoom"]
+    assert client.get("/map/places.json?q=Qwxzyville").json["places"] == []
+    assert client.get("/map/places.json").status_code == 400
+    assert client.get("/map/places.json?q=" + "x" * 300).status_code == 400
+
+
+def search(browser, text: str) -> None:
+    browser.eval(
+        "(() => { const i = document.getElementById('cm-search-input');"
+        f" i.value = {json.dumps(text)}; i.dispatchEvent(new Event('change')); }})()"
+    )
+    browser.wait_for(
+        "['found', 'missed', 'error'].includes(document.body.getAttribute('data-cm-search'))"
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "typed", "shown", "near"),
+    [
+        ("", "Idleb", "Idleb", (35.93, 36.63)),
+        ("", "Raqa", "Raqa", (35.95, 39.01)),
+        ("", "Syrie", "Syrie", (35.0, 38.0)),
+        ("", "Homs", "Homs", (34.73, 36.71)),  # a place no document mentions
+        ("?lang=en", "Syrie", "Syria", (35.0, 38.0)),  # a French name, the English label
+        ("?lang=en", "Lattakia", "Latakia", (35.52, 35.79)),
+    ],
+)
+def test_map_search_finds_every_gazetteer_place_in_the_maps_language(
+    server, browser, query, typed, shown, near
+):
+    browser.open(server + "/" + query)
+    browser.eval("document.body.removeAttribute('data-cm-search')")
+    search(browser, typed)
+    assert browser.eval("document.body.getAttribute('data-cm-search')") == "found"
+    browser.wait_for("!!document.querySelector('.leaflet-popup-content')", timeout=5)
+    popup = browser.eval("document.querySelector('.leaflet-popup-content').textContent")
+    assert popup.strip().startswith(shown), popup
+    c = browser.eval("[conflictmap.map.getCenter().lat, conflictmap.map.getCenter().lng]")
+    assert abs(c[0] - near[0]) < 2.5 and abs(c[1] - near[1]) < 2.5
+    assert not browser.eval(
+        "document.getElementById('cm-search-input').classList.contains('cm-miss')"
+    )
+    assert "search=" in browser.eval("location.search")
+
+
+def test_map_search_says_when_nothing_is_found(server, browser):
+    browser.open(server + "/")
+    search(browser, "Qwxzyville")
+    assert browser.eval("document.body.getAttribute('data-cm-search')") == "missed"
+    assert browser.eval("document.getElementById('cm-search-msg').textContent") == (
+        "No place named \u201cQwxzyville\u201d, in the data or in the gazetteer."
+    )
+    assert browser.eval("document.getElementById('cm-search-input').classList.contains('cm-miss')")
+    # hostile text typed in the box stays text in the message
+    search(browser, HOSTILE)
+    assert browser.eval("document.getElementById('cm-search-msg').textContent").count(HOSTILE) == 1
+    assert browser.eval("document.querySelectorAll('.cm-search script').length") == 0
+    assert browser.eval("document.title") != XSS_MARK
+
+
+# -- the documents page --------------------------------------------------------------------------
+def doc_ids(browser) -> list[str]:
+    return browser.eval(
+        "Array.from(document.querySelectorAll('main tbody a'), a =>"
+        " decodeURIComponent(a.getAttribute('href').split('/').pop()))"
+    )
+
+
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        ("Aleppo", ["doc-alep"]),  # the article says Alep
+        ("Alep", ["doc-alep"]),
+        ("Halab OR Hamburg", ["doc-saraqib"]),  # Hamburg is written in it
+        ("Aleppo OR Damascus", ["doc-alep", "doc-damas"]),
+        ("Syria -Damascus", []),
+        ('"broke out near Saraqib"', ["doc-saraqib"]),
+        ('"near broke"', []),
+        ("Clashes AND NOT Hamburg", []),
+        ("AND OR NOT", []),
+    ],
+)
+def test_documents_page_finds_by_places_and_operators(server, browser, q, found):
+    from urllib.parse import urlencode
+
+    browser.open(server + "/documents?" + urlencode({"q": q}))
+    assert sorted(doc_ids(browser)) == sorted(found)
+    assert browser.eval("document.querySelector('main input[name=q]').value") == q
+
+
+def test_documents_page_explains_a_refused_search_and_keeps_hostile_text(server, browser, client):
+    r = client.get("/documents?q=NOT+Alep")
+    assert r.status_code == 400 and "give a word to find" in r.get_data(as_text=True)
+    browser.events.clear()
+    browser.open(server + "/documents?q=" + "%3Cscript%3Ealert(1)%3C%2Fscript%3E+title")
+    assert doc_ids(browser) == ["doc-hostile"]
+    assert browser.eval("document.querySelector('main input[name=q]').value") == (
+        f"{HOSTILE} title"
+    )
+    assert browser.eval("document.querySelectorAll('main script, main img').length") == 0
+    time.sleep(0.3)
+    assert browser.eval("document.title") != XSS_MARK
+    assert only_local(browser.requests(), server) == []
