@@ -122,7 +122,10 @@ def _government_nouns() -> frozenset[str]:
 
 _OF_BEFORE = re.compile(r"(?i)([\w'’\-]+)\s+(?:de|d['’]|du|des|of)\s*$")
 _ON_BEFORE = re.compile(r"(?i)([\w'’\-]+)\s+(?:sur|on)\s+$")
-_APPOSITION = re.compile(r"(?i)\b(?:capitale|capital)\b[^.;\n]{0,40},\s*$")
+# "la capitale, Sanaa", "la capitale yéménite Sanaa", "the Yemeni capital Sanaa": the city
+_APPOSITION = re.compile(
+    r"(?i)\b(?:capitale|capital)\b(?:[^.;\n]{0,40},|(?:\s+(?-i:[a-zà-ÿ][\w-]*))?)\s*$"
+)
 _LINE_HEAD = re.compile(r"^[ \t(]*$")
 _HEAD_TAIL = re.compile(r"^\)?\s*(?:\(|-|—|–|,\s*\d|:)")
 

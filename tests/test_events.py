@@ -513,6 +513,8 @@ def test_victims(clause, expected):
          ("Strategic developments", "Non-violent transfer of territory")),
         ("Violence against civilians", "@victims", "ont été tués",
          "trois policiers ont été tués", ("Battles", "Armed clash")),
+        ("Battles", "Non-state actor overtakes territory", "stormed",
+         "hundreds of protesters stormed the parliament", ("Riots", "Violent demonstration")),
         ("Battles", "Armed clash", "heurts", "des heurts avec la police ont fait un mort",
          ("Riots", "Violent demonstration")),
         ("Battles", "Armed clash", "clashed", "insurgents clashed with security forces",
@@ -542,6 +544,7 @@ def test_type_by_actors(type_, subtype, trigger, clause, expected):
          (10, None, "Dix soldats")),
         ("Dozens of villagers were killed.", (24, None, "Dozens of villagers")),
         ("More than 400 people have died there since January.", (None, None, None)),
+        ("A gunfight killed five soldiers and two attackers.", (7, None, "five soldiers and two attackers")),
     ],
 )  # fmt: skip
 def test_toll_of_the_event(sentence, expected):
@@ -597,3 +600,35 @@ def test_hosting_a_counterpart_is_a_meeting(mentions_of, text, lang):
 )
 def test_a_war_toll_alone_is_context_not_an_event(mentions_of, text, lang):
     assert events(mentions_of, text, lang) == []
+
+
+def test_a_place_owned_by_another_is_the_finer_one(gaz):
+    text = "A car bomb exploded on Monday in Baghdad's Sadr City, killing 7 people."
+    ments = []
+    for name in ("Baghdad", "Sadr City"):  # as the geoparser gives them: the owner without 's
+        i, cand = text.index(name), gaz.candidates(name, lang="en")[0]
+        ments.append(Mention(i, i + len(name), name, cand.place, "literal", cand.score))
+    evs = extract_events(text, ments, lang="en", published="2024-01-01")
+    assert (evs[0].place.name, evs[0].fatalities) == ("Sadr City", 7)
+
+
+def test_a_strike_on_a_capital_named_in_apposition_is_at_the_city(mentions_of):
+    text = "Warplanes carried out air strikes on the Yemeni capital Sanaa overnight, killing five."
+    evs = events(mentions_of, text, "en")
+    assert evs[0].place.name == "Sanaa" and evs[0].geo_precision == 1
+
+
+def test_sources_are_not_actors_and_a_side_never_fights_itself(mentions_of):
+    evs = events(
+        mentions_of,
+        "A bomb exploded at a market in Kirkuk, killing 6, police and local sources said.",
+        "en",
+    )
+    assert evs[0].actor1 is None
+    text = (
+        "Soudan: combats entre l'armée et les FSR à El-Obeid\n\n"
+        "De violents combats ont opposé samedi l'armée soudanaise aux Forces de soutien rapide "
+        "(FSR) à El-Obeid."
+    )
+    e = events(mentions_of, text)[0]
+    assert {e.actor1, e.actor2} == {"sudan-army", "rsf"}

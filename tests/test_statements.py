@@ -844,3 +844,17 @@ def test_seed_scores(gaz, nlp, tmp_path):
 )
 def test_a_subject_that_names_nobody_is_no_speaker(text, lang):
     assert run(text, lang=lang) == []
+
+
+def test_claiming_responsibility_is_a_deed_not_words():
+    text = "The Islamic State group claimed responsibility for the bombing in a statement online."
+    assert run(text, lang="en") == []
+
+
+def test_a_country_owning_a_name_is_not_the_speaker(nlp):
+    text = (
+        "Turkey's Fidan says talks will go on\n\n"
+        'Turkish Foreign Minister Hakan Fidan said on Monday: "The talks will go on."'
+    )
+    head = only(run(text, nlp, lang="en"), "talks will go on")
+    assert head.speaker in ("Fidan", "Hakan Fidan")

@@ -91,6 +91,8 @@ def _absorb(into: Draft, d: Draft, text: str = "") -> None:
         into.phrase = d.phrase
     into.agent = into.agent or d.agent
     into.target = into.target or d.target
+    if into.agent is not None and into.target == into.agent:  # one side cannot fight itself
+        into.target = next((a for a in (d.target, d.agent, *d.actors) if a != into.agent), None)
     into.actors += [a for a in d.actors if a not in into.actors]
     into.secondary += [s for s in d.secondary if s not in into.secondary]
     # the first report's toll stands: a later, larger count is a total or another day's

@@ -72,7 +72,8 @@ _GAP_WORDS = frozenset(
     words(
         "et and avec with son sa ses leur leurs his her their homologue homologues counterpart "
         "counterparts président ministre chef m. mm. mr entre between les deux the two hommes "
-        "men dirigeants leaders de of le la l' des du a ont has have"
+        "men dirigeants leaders de of le la l' des du a ont has have ministres ministers "
+        "officials responsables chefs heads state états"
     )
 )
 # Words between a capture verb and the place it takes ("a repris une grande partie d'Alep").
@@ -194,12 +195,13 @@ _HELD_AT = re.compile(
     r"(?:à|en|au|in|at)\s+$",
     re.IGNORECASE,
 )
-# A nationality adjective or a title between a meeting verb and its place ("de rencontrer le
-# président azerbaïdjanais Ilham Aliev à Moscou").
+# A nationality adjective, a title or a particle of a name between a meeting verb and its place
+# ("de rencontrer le président azerbaïdjanais Ilham Aliev à Moscou", "met Ahmed al-Xyz in").
 _PERSON_WORD = re.compile(
     r"\w+(?:ais|aise|ien|ienne|ain|aine|ois|oise|an|ese|ish|i|ote)s?|premier|vice|envoyée?|"
     r"émissaire|secrétaire|général|homologues?|délégations?|négociateurs?|représentants?|"
-    r"prime|foreign|secretary|envoy|delegations?|negotiators?|en",
+    r"prime|foreign|secretary|envoy|delegations?|negotiators?|en|"
+    r"(?:al|el|ad|as|ash|at|ar|an)-\w+|ibn|bin|ben|abu|abou|van|von|der|da|di|dos",  # names
     re.IGNORECASE,
 )
 
@@ -262,7 +264,14 @@ def _object_gap(text: str, start: int, end: int, dates: Sequence) -> bool:
         for i, c in enumerate(text[start:end], start)
     )
     words = re.findall(r"[\w-]+'?s?|'", gap.lower())
-    return all(w in _OBJ_WORDS or _HELD.search(w) for w in words)
+    return all(w in _OBJ_WORDS or _HELD.search(w) or _DEMONYM.fullmatch(w) for w in words)
+
+
+# A place named as the possessor of another: "in Baghdad's Sadr City district"
+_OWNS = re.compile(r"['’]s\s")
+_POSSESSED_GAP = re.compile(r"['’]s\s+(?:(?-i:[a-z][\w-]*)\s+){0,2}")
+# A nationality adjective before a place noun: "the Yemeni capital", "la capitale syrienne"
+_DEMONYM = re.compile(r"\w{3,}(?:i|ian|ean|ese|ish|ais|aise|ien|ienne|ain|aine|ite)s?")
 
 
 def violent_place(text, hits, ments, span, dates, doc_countries=None):
@@ -282,9 +291,16 @@ def violent_place(text, hits, ments, span, dates, doc_countries=None):
         on_target = any(
             h.end <= m.start and _ON_TARGET.fullmatch(text, h.end, m.start) for h in hits
         )
-        struck = _TARGET.search(text, max(span[0], m.start - 60), m.start)
-        if struck and _object_gap(text, struck.end(), m.start, dates):
-            loc = loc or struck
+        # the strike verb or preposition nearest the place: "air strikes on the capital X"
+        struck = next(
+            (
+                t
+                for t in _TARGET.finditer(text, max(span[0], m.start - 60), m.start)
+                if _object_gap(text, t.end(), m.start, dates)
+            ),
+            None,
+        )
+        loc = loc or struck
         taken = any(
             h.trigger.subtype == "@territory"
             and 0 <= m.start - h.end <= 60
@@ -293,6 +309,10 @@ def violent_place(text, hits, ments, span, dates, doc_countries=None):
         )
         if loc is None and not on_target and not taken:
             continue
+        if _OWNS.match(text, m.end) and any(
+            eligible(o) and _POSSESSED_GAP.fullmatch(text, m.end, o.start) for o in ments
+        ):
+            continue  # "Baghdad's Sadr City": the place the possessor contains is the finer
         prec = precision_of(text, m, loc)
         stray = common is not None and m.place.country_code not in (None, common)
         share = doc_countries.get(m.place.country_code, 0) if doc_countries else 0

@@ -95,7 +95,8 @@ _NO_FIGHT = re.compile(
     re.IGNORECASE,
 )
 _CROWD = re.compile(
-    r"manifestants|grévistes|protestataires|émeutiers|protesters|demonstrators|strikers|rioters",
+    r"manifestants|grévistes|protestataires|émeutiers|protesters|demonstrators|strikers|rioters|"
+    r"protesting|pour protester|en signe de protestation",
     re.IGNORECASE,
 )
 _CROWD_KINDS = {"protesters", "rioters"}
@@ -117,7 +118,8 @@ _BUILDING = re.compile(
     r"\s*(?:\S+\s+){0,3}?(?:hôtels?|hotels?|écoles?|schools?|mosquées?|mosques?|églises?|"
     r"churches?|hôpita(?:l|ux)|hospitals?|prisons?|restaurants?|centres? commerci\w+|malls?|"
     r"marchés?|markets?|bâtiments?|buildings?|maisons?|houses?|bureaux|offices?|ambassades?|"
-    r"embassy|embassies|universités?|universit(?:y|ies))\b",
+    r"embassy|embassies|universités?|universit(?:y|ies)|parlements?|parliaments?|palais|"
+    r"palaces?|ministères?|ministr(?:y|ies)|sièges?|headquarters)\b",
     re.IGNORECASE,
 )
 _INTERVENTION = re.compile(
@@ -200,6 +202,8 @@ def retype(
             return "Strategic developments", "Non-violent transfer of territory", "no fight"
         at = clause.lower().find(trigger.lower())
         if at >= 0 and _BUILDING.match(clause, at + len(trigger)):
+            if crowd:  # "protesters stormed the parliament"
+                return "Riots", "Violent demonstration", "a crowd stormed a building"
             if victims(clause) == "armed":  # "stormed a hotel": an attack, not a capture
                 return "Battles", "Armed clash", "a building stormed, armed men hit"
             return "Violence against civilians", "Attack", "a building stormed"

@@ -201,8 +201,9 @@ _GENERIC = frozenset({"rebelles", "jihadistes", "hommes armés", "milices commun
 _SOURCE = re.compile(r"(?:selon|d'après|according\s+to|said|a\s+indiqué)\s+(?:\S+\s+)?$", re.I)
 # An actor who speaks rather than acts: "Damas a affirmé", "Moscow said", "selon l'armée".
 _SPEAKER = re.compile(
-    r"\s*(?:\S+\s+){0,2}?(?:a|ont)\s+(?:affirmé|annoncé|déclaré|accusé|indiqué|dit|assuré|"
-    r"démenti|revendiqué)|\s*(?:\S+\s+){0,2}?(?:said|says|announced|claimed|denied|accused)",
+    r"\s*(?:\S+\s+){0,3}?(?:a|ont)\s+(?:affirmé|annoncé|déclaré|accusé|indiqué|dit|assuré|"
+    r"démenti|revendiqué|rapporté|précisé)|"
+    r"\s*(?:\S+\s+){0,3}?(?:said|says|announced|claimed|denied|accused|reported|told)\b",
     re.IGNORECASE,
 )
 # A count right before an actor's name: counted people are the victims ("sept soldats maliens").
@@ -224,6 +225,7 @@ def _ordered_actors(text: str, primary: Hit, actors, span):
     object of a verb, or the civilians hit)."""
     keyed = []
     targets = []
+    speaking: set[str] = set()  # actors that tell of the event: "police and sources said"
     for a in actors:
         if not span[0] <= a[0] < span[1]:
             continue
@@ -237,6 +239,7 @@ def _ordered_actors(text: str, primary: Hit, actors, span):
         cue = _TARGET_CUE.search(text, max(span[0], a[0] - 25), a[0])
         counted = _COUNTED_BEFORE.search(text, max(span[0], a[0] - 30), a[0])
         if _SOURCE.search(text, max(span[0], a[0] - 30), a[0]) or _SPEAKER.match(text, a[1]):
+            speaking.add(a[2])
             continue  # "selon la police", "police said": who told, not who was hit
         if a[3] == "civilians" or counted or (after and (cue or primary.trigger.form == "verb")):
             targets.append(((a[3] != "civilians", len(between)), a[2]))
@@ -273,7 +276,12 @@ def _ordered_actors(text: str, primary: Hit, actors, span):
     if agent in _GENERIC and len(subject) > 1 and subject[1][0] - subject[0][1] <= 12:
         agent = subject[1][2]  # "des rebelles des ADF", "des jihadistes de l'EI": the group
     agent = agent or next(
-        (label for label, kind in out if label != target and kind != "civilians"), None
+        (
+            label
+            for label, kind in out
+            if label != target and kind != "civilians" and label not in speaking
+        ),
+        None,
     )
     if target is None:  # the other side named after the trigger, not an ally before it
         after = {

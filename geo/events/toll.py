@@ -198,6 +198,10 @@ def toll(sentence: str, cumulative: bool = False) -> tuple[int | None, int | Non
                 (n for n in nums if n[0] >= h.end() and _QUALIFIER.match(sentence[h.end() : n[0]])),
                 None,
             )
+            nxt = next((n for n in nums if pick and n[0] >= pick[3]), None)
+            if pick and nxt and _AND.fullmatch(sentence, pick[3], nxt[0]) and nxt[0] not in used:
+                used.add(nxt[0])  # "killing six soldiers and three attackers": nine
+                pick = (pick[0], nxt[1], pick[2] + nxt[2], nxt[3])
         if pick is None:
             before = [
                 n

@@ -220,6 +220,9 @@ def _analyse(
     if "incise" in ev.flags and not ev.inverted:
         return False
     pos = _after_adjuncts(lx, masked, ev.end)
+    deed = re.match(r"\s+(?:(?:la|l'|the)\s*)?([\w'-]+)", masked[pos:se])
+    if not ev.inverted and deed and lx.has("deed", deed.group(1)):
+        return False  # "claimed responsibility for the attack": a deed, not words
     if ev.inverted:
         if before.endswith(","):
             ev.clause = (ss, ss + len(before) - 1)

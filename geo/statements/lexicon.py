@@ -22,7 +22,7 @@ _CUE_KINDS = {
     "source", "for", "title", "pronoun_sg", "pronoun_pl", "pronoun_none", "det", "adjunct",
     "boundary", "relative", "lead", "stop", "connector", "venue", "venue_prep", "place_prep",
     "naming", "clause_subject", "anaphor", "presence", "infinitive", "possessive", "genitive",
-    "audience", "audience_prep", "medium", "copula", "function", "preposition", "negative",
+    "audience", "audience_prep", "medium", "copula", "function", "preposition", "negative", "deed",
 }  # fmt: skip
 
 

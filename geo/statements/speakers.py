@@ -150,6 +150,7 @@ class _Speakers:
                     or (m and m.start() <= before_words[0][0] + 1)
                     # "regional governor Oleh Synehubov", "Hamas official Basem Naim"
                     or (m and not before[m.end() :].strip() and len(before_words) <= 4)
+                    or _OWNER.fullmatch(raw)  # "Russia's Lavrov", "Hamas's Haniyeh"
                 )
             ):
                 fulls = [self.names.full(n) for _, _, n in names]
@@ -198,6 +199,10 @@ class _Speakers:
             ev.plural = _fold(hw[0]) in ("mm.", "mmes")
             self._remember(ev, person=True)
             return
+        owner = _OWNER.match(head)
+        if owner and 0 < len(head[owner.end() :].split()) <= 2:
+            head = head[owner.end() :]  # "Russia's Lavrov": the name, not its country
+            hw, s = head.split(), e - len(head)
         on_place = self.names.on_place(s, e)
         capitalised = 0 < len(hw) <= 3 and all(_is_cap(w) for w in hw)
         if capitalised and not on_place and not lx.role_re.match(_fold(head)):
@@ -325,6 +330,10 @@ class _Speakers:
                 if h.pos < pos and h.person and not h.plural:
                     return h.speaker
         return best
+
+
+# A country or an organisation owning the name that follows: "Russia's Lavrov"
+_OWNER = re.compile(r"\s*[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?['’]s\s*")
 
 
 def _words(s: str) -> list[str]:
