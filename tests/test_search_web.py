@@ -161,3 +161,53 @@ def test_documents_page_explains_a_refused_search_and_keeps_hostile_text(server,
     time.sleep(0.3)
     assert browser.eval("document.title") != XSS_MARK
     assert only_local(browser.requests(), server) == []
+
+
+# -- dates in the page's language ----------------------------------------------------------------
+def test_map_dates_are_typed_and_shown_in_the_pages_language(server, browser, client):
+    browser.open(server + "/?start=01/03/2024&end=31/03/2024")  # jj/mm/aaaa on a French map
+    boxes = browser.eval(
+        "Array.from(document.querySelectorAll('.cm-filter input[type=text]'),"
+        " i => [i.name, i.value, i.placeholder])"
+    )
+    assert boxes == [["start", "01/03/2024", "jj/mm/aaaa"], ["end", "31/03/2024", "jj/mm/aaaa"]]
+    assert browser.eval("conflictmap.data.filters") == {"start": "2024-03-01", "end": "2024-03-31"}
+    browser.wait_for("!!document.getElementById('cm-date-range').textContent")
+    assert browser.eval("document.getElementById('cm-date-range').textContent") == (
+        "Events dated 10/03/2024 \u2013 11/03/2024"
+    )
+    # the whole data's range, and an English map writes ISO days
+    browser.open(server + "/?lang=en")
+    browser.wait_for("!!document.getElementById('cm-date-range').textContent")
+    assert browser.eval("document.getElementById('cm-date-range').textContent") == (
+        "Events dated 2024-01-01 \u2013 2024-04-02"
+    )
+    assert browser.eval("document.querySelector('.cm-filter input[name=start]').placeholder") == (
+        "yyyy-mm-dd"
+    )
+    # a day that is not one says which form it expects
+    r = client.get("/?start=31/02/2024")
+    assert r.status_code == 400 and "start is not a valid date" in r.get_data(as_text=True)
+    r = client.get("/?start=March")
+    assert r.status_code == 400 and "jj/mm/aaaa or YYYY-MM-DD" in r.get_data(as_text=True)
+    assert client.get("/?start=2024-03-01").status_code == 200  # ISO always
+
+
+def test_documents_dates_in_the_pages_language(server, browser):
+    browser.open(server + "/documents?start=01/03/2024&end=31/03/2024")
+    assert sorted(doc_ids(browser)) == ["doc-alep", "doc-saraqib"]
+    assert browser.eval("document.querySelector('main input[name=start]').value") == "01/03/2024"
+    assert browser.eval("document.querySelector('main input[name=end]').placeholder") == (
+        "jj/mm/aaaa"
+    )
+    browser.open(server + "/documents?start=2024-03-01&lang=en")
+    assert browser.eval("document.querySelector('main input[name=start]').value") == "2024-03-01"
+    assert sorted(doc_ids(browser)) == ["doc-alep", "doc-hostile", "doc-saraqib"]
+
+
+def test_date_forms_examples_hold():
+    import doctest
+
+    from web import date_input
+
+    assert doctest.testmod(date_input).failed == 0

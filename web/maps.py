@@ -44,7 +44,7 @@ from geo import event_types as etypes
 from geo.export import EXPORTS
 from geo.lang import DEFAULT
 from geo.model import name_fields, pick_name
-from web import assets
+from web import assets, date_input
 
 # Event types -> colour and Font Awesome 6 icon, in rank order: declared in
 # geo/data/event_types.tsv (a new type is a row there, and gets its layer and legend entry).
@@ -759,6 +759,13 @@ def build_map(
             "countries_url": countries_url or f"{base_url}/data/countries.geojson",
             "credits": CREDITS_HTML,
             "filters": {k: v for k, v in {"start": start, "end": end, "type": type}.items() if v},
+            # the time filter's boxes in the page's language (jj/mm/aaaa in French): raw text
+            "date_form": {
+                "format": date_input.form(lang).format,
+                "placeholder": date_input.form(lang).placeholder,
+                "start": date_input.shown(start, lang),
+                "end": date_input.shown(end, lang),
+            },
             # the page's filters as a query: every fetch of the page starts from it
             "query": filter_query(filters, lang),
             "fit": center is None,

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from geo.errors import InputError, NotFoundError
 from geo.model import pick_name
-from web import api, csp_nonce, get_gazetteer, get_store, maps
+from web import api, csp_nonce, date_input, get_gazetteer, get_store, maps
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -35,8 +35,10 @@ def page_lang(args) -> str:
 def map_options(args) -> dict:
     """Validated map parameters: the store filters, ``layers``, ``lat``/``lon``/``zoom``/``focus``
     and ``lang``."""
-    opts = api.parse_filters(args, api.FILTERS["events"])
-    opts["lang"] = page_lang(args)
+    lang = page_lang(args)
+    # the time filter's dates as the page's readers type them (jj/mm/aaaa in French), or ISO
+    opts = api.parse_filters(date_input.iso_args(args, lang), api.FILTERS["events"])
+    opts["lang"] = lang
     layers = args.get("layers")
     if layers is not None:
         opts["layers"] = [x.strip() for x in layers.split(",") if x.strip()]
@@ -211,9 +213,14 @@ def highlight(text: str, mentions: list[dict]) -> Markup:
 @bp.get("/documents")
 def documents_page():
     """The stored documents, newest first, with links to each."""
-    filters = api.parse_filters(request.args, api.FILTERS["documents"])
+    lang = page_lang(request.args)
+    args = date_input.iso_args(request.args, lang)
+    filters = api.parse_filters(args, api.FILTERS["documents"])
     page = api.parse_int("page", request.args.get("page"), 1, 1, 10**6)
     rows, total = get_store().documents(**filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    kept = {k: v for k, v in filters.items() if k in ("q", "start", "end")}
+    if request.args.get("lang"):
+        kept["lang"] = lang
     csp_nonce()
     return render_template(
         "documents.html",
@@ -222,6 +229,11 @@ def documents_page():
         page=page,
         more=page * PAGE_SIZE < total,
         q=filters.get("q", ""),
+        start=date_input.shown(filters.get("start"), lang),
+        end=date_input.shown(filters.get("end"), lang),
+        date_placeholder=date_input.form(lang).placeholder,
+        lang=lang,
+        kept=kept,
         quote=quote,
     )
 

@@ -81,6 +81,8 @@ def histogram(store, filters: dict, unit: str | None = None) -> dict:
     """
     hist = store.date_histogram(check_unit(unit) if unit else "day", **filters)
     days = hist["bins"]
+    # the first and last day with events (known when the store counted by day)
+    dated = None if unit or not days else [days[0][0], days[-1][0]]
     start = filters.get("start") or (days[0][0] if days else None)
     end = filters.get("end") or (days[-1][0] if days else None)
     if unit is None:
@@ -112,6 +114,7 @@ def histogram(store, filters: dict, unit: str | None = None) -> dict:
         "bins": bins,
         "undated": {"events": undated[0], "fatalities": undated[1]},  # not in any bar
         "no_date": no_date,  # events with no date of their own, in the bar of their publication
+        "dated": dated,
         "events": sum(b[2] for b in bins) + undated[0],
         "fatalities": sum(b[3] for b in bins) + undated[1],
     }

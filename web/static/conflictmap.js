@@ -498,11 +498,19 @@
         });
       });
       el("div", "cm-title", form, "Time");
-      var row = el("div", "cm-row", form);
-      var s = el("input", null, row); s.type = "date"; s.name = "start"; s.title = "from";
-      s.value = data.filters.start || "";
-      var e = el("input", null, row); e.type = "date"; e.name = "end"; e.title = "to";
-      e.value = data.filters.end || "";
+      // days as the page's readers write them (jj/mm/aaaa in French), or ISO
+      var row = el("div", "cm-row", form), df = data.date_form;
+      var s = el("input", null, row); s.type = "text"; s.name = "start"; s.title = "from";
+      var e = el("input", null, row); e.type = "text"; e.name = "end"; e.title = "to";
+      [s, e].forEach(function (box) {
+        box.placeholder = df.placeholder;
+        box.value = df[box.name] || "";
+        box.setAttribute("inputmode", "numeric");
+        box.size = 10;
+        box.setAttribute("aria-label", box.title + " (" + df.placeholder + ")");
+      });
+      var range = cm.dateRange = el("div", "cm-n cm-date-range", form);
+      range.id = "cm-date-range";
       var sel = el("select", null, form); sel.name = "type"; sel.title = "event type";
       el("option", null, sel, "all event types").value = "";
       data.type_options.forEach(function (t) {
@@ -889,6 +897,22 @@
     });
   }
 
+  // An ISO day as the page's readers write it (data.date_form.format: %d, %m, %Y).
+  function shownDay(iso) {
+    var p = iso.split("-");
+    return cm.data.date_form.format.replace("%d", p[2]).replace("%m", p[1]).replace("%Y", p[0]);
+  }
+
+  // The first and last day with events ([first, last] or null), under the time filter's boxes.
+  function showDateRange(dated) {
+    var box = cm.dateRange;
+    if (!box) return;
+    box.textContent = dated ? "Events dated " + shownDay(dated[0]) + " \u2013 " +
+      shownDay(dated[1]) : "No dated event";
+    box.setAttribute("data-first", dated ? dated[0] : "");
+    box.setAttribute("data-last", dated ? dated[1] : "");
+  }
+
   // -- the timeline under the map ---------------------------------------------------------------
   var SVG_NS = "http://www.w3.org/2000/svg";
   var STEP_MS = 900; // a step of the play button shows its bin this long once drawn
@@ -1115,6 +1139,7 @@
           });
           draw();
           cm.timelineLabel();
+          if (t.dated !== undefined && !u) showDateRange(t.dated);
           if (cm.legendBox) fillLegend(cm.legendBox, data);
           document.body.setAttribute("data-cm-timeline", String(t.bins.length));
         }).catch(function (err) {
