@@ -365,8 +365,10 @@ def check_shared(obj: Any) -> dict:
         if key in after:
             place_of_dict(after[key], key)
     # the values themselves are checked as a request's are (places kept as given)
-    check_changes(kind, {k: (v["id"] if k in ("place", "where") and v else v)
-                         for k, v in after.items()})  # fmt: skip
+    given = {k: (v["id"] if k in ("place", "where") and v else v) for k, v in after.items()}
+    if kind == "new_mention":  # its offsets are the target's
+        given.update(start=start, end=end)
+    check_changes(kind, given)
     created = _text(obj["created_at"], "created_at", 40)
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})?", created):
         raise InputError(f"created_at must be an ISO date-time, not {created!r}")

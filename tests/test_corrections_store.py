@@ -1,6 +1,6 @@
-"""Corrections in the SQLite store itself: merged incidents, and the counts the store keeps
-(events by place and type, the R*Tree, the places' mentions) equal to a recount after each
-correction."""
+"""Corrections in the store itself, on both backends (SQLite, PostGIS): merged incidents, and
+the counts the store keeps (events by place and type, the spatial index, the places' and the
+documents' counts) equal to a recount after each correction."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from geo.corrections import check_changes
 from geo.errors import InputError, NotFoundError
-from geo.model import DateValue, Event
+from geo.model import DateValue, Event, Statement
 from geo.store import open_store
 from tests.test_store import extracted, mention
 
@@ -30,9 +30,9 @@ def meeting(gaz, doc_id: str, text: str, name: str, fatalities=None):
 
 
 @pytest.fixture()
-def merged(tmp_path, gaz):
+def merged(store_url, gaz):
     """Two reports of one meeting, merged into one event with two sources."""
-    st = open_store(tmp_path / "s.sqlite")
+    st = open_store(store_url)
     st.add(
         meeting(gaz, "afp", "Poutine et Erdogan se sont rencontrés mardi à Sotchi.", "Sotchi", 2)
     )
@@ -43,39 +43,55 @@ def merged(tmp_path, gaz):
     st.close()
 
 
+def _connect(st):
+    if hasattr(st, "path"):
+        return sqlite3.connect(st.path), "SELECT id FROM event_rtree"
+    import psycopg
+
+    return psycopg.connect(st.url), "SELECT id FROM events WHERE geom IS NOT NULL"
+
+
 def consistent(st) -> None:
     """What the store keeps equals a recount from the rows."""
-    con = sqlite3.connect(st.path)
-    kept = dict(
-        ((pk, t.casefold()), n)
-        for pk, t, n in con.execute("SELECT place_pk, type, n FROM event_counts")
-    )
-    recount = dict(
-        ((pk, t.casefold()), n)
-        for pk, t, n in con.execute(
-            "SELECT place_pk, type, count(*) FROM events WHERE merged_into IS NULL "
-            "AND place_pk IS NOT NULL GROUP BY place_pk, type"
-        )
-    )
-    assert kept == recount
-    assert sorted(r[0] for r in con.execute("SELECT id FROM event_rtree")) == sorted(
-        r[0]
-        for r in con.execute(
+    con, indexed = _connect(st)
+    try:
+        kept = {
+            (pk, t.casefold()): n
+            for pk, t, n in con.execute("SELECT place_pk, type, n FROM event_counts").fetchall()
+        }
+        recount = {
+            (pk, t.casefold()): n
+            for pk, t, n in con.execute(
+                "SELECT place_pk, min(type), count(*) FROM events WHERE merged_into IS NULL "
+                "AND place_pk IS NOT NULL GROUP BY place_pk, lower(type)"
+            ).fetchall()
+        }
+        assert kept == recount
+        visible = con.execute(
             "SELECT id FROM events WHERE merged_into IS NULL AND place_pk IS NOT NULL"
+        ).fetchall()
+        assert sorted(r[0] for r in con.execute(indexed).fetchall()) == sorted(
+            r[0] for r in visible
         )
-    )
-    for n, counted in con.execute(
-        "SELECT p.n_mentions, (SELECT count(*) FROM mentions m WHERE m.place_pk = p.pk) "
-        "FROM places p"
-    ):
-        assert n == counted
-    for n, counted in con.execute(
-        "SELECT n_mentions, (SELECT count(*) FROM mentions m WHERE m.doc_pk = d.pk) FROM "
-        "documents d UNION ALL SELECT n_events, (SELECT count(*) FROM events e WHERE "
-        "e.doc_pk = d.pk) FROM documents d"
-    ):
-        assert n == counted
-    con.close()
+        if not hasattr(st, "path"):  # PostGIS: an event's kind and days, as its GiST index
+            assert con.execute(
+                "SELECT count(*) FROM events e JOIN event_kinds k ON k.code = e.kind WHERE "
+                "k.type_key != lower(e.type) OR k.subtype_key != lower(coalesce(e.subtype, '')) "
+                "OR e.days != daterange(e.date_min::date, e.date_max::date, '[]')"
+            ).fetchone() == (0,)
+        for n, counted in con.execute(
+            "SELECT p.n_mentions, (SELECT count(*) FROM mentions m WHERE m.place_pk = p.pk) "
+            "FROM places p"
+        ).fetchall():
+            assert n == counted
+        for n, counted in con.execute(
+            "SELECT n_mentions, (SELECT count(*) FROM mentions m WHERE m.doc_pk = d.pk) FROM "
+            "documents d UNION ALL SELECT n_events, (SELECT count(*) FROM events e WHERE "
+            "e.doc_pk = d.pk) FROM documents d"
+        ).fetchall():
+            assert n == counted
+    finally:
+        con.close()
 
 
 def first_mention(st, doc_id: str) -> dict:
@@ -123,6 +139,23 @@ def test_a_type_corrected_detaches_and_counts_under_the_new_type(merged):
     consistent(merged)
 
 
+def test_corrected_actors_and_speakers_are_searched(merged, gaz):
+    [ev] = merged.events()[0]
+    merged.correct_event(ev["id"], check_changes("event", {"actors": ["Hezbollah"]}),
+                         reviewer="ana")  # fmt: skip
+    assert [e["id"] for e in merged.events(q="Hezbollah")[0]] == [ev["id"]]
+    assert merged.events(q="Hezbollah", actor="Hezbollah")[1] == 1
+    assert merged.events(actor="Turquie")[1] == 0
+    st = merged.add(extracted("quote", "« Nous partons », a dit un porte-parole.", DAY,
+                              statements=[Statement("Nous partons", 2, 14, speaker="un porte-parole")]))  # fmt: skip
+    [s] = merged.document(st)["statements"]
+    merged.correct_statement(s["id"], check_changes("statement", {"speaker": "Dmitri Peskov"}),
+                             reviewer="ana")  # fmt: skip
+    assert [x["id"] for x in merged.statements(actor="Peskov")[0]] == [s["id"]]
+    assert merged.statements(q="Peskov")[1] == 1
+    consistent(merged)
+
+
 def test_a_deleted_event_leaves_every_count(merged):
     [ev] = merged.events()[0]
     merged.correct_event(ev["id"], {"deleted": True}, reviewer="ana")
@@ -149,3 +182,51 @@ def test_a_mention_added_then_re_applied_after_a_new_extraction(merged, gaz):
     consistent(merged)
     with pytest.raises(InputError, match="already there"):
         merged.add_mention("afp", change, reviewer="ana")
+
+
+def test_corrections_stick_through_a_re_extraction_or_are_marked_stale(merged, gaz):
+    text = merged.document("afp")["text"]
+    m = first_mention(merged, "afp")
+    merged.correct_mention(m["id"], check_changes("mention", {"place": ANKARA}, gaz.get),
+                           reviewer="ana")  # fmt: skip
+    merged.replace(meeting(gaz, "afp", text, "Sotchi", 2))  # ingest --force: the same text
+    assert first_mention(merged, "afp")["place_id"] == ANKARA
+    assert merged.unapplied_corrections("afp") == []
+    # the same normalised text with one more space: the name moved by one character
+    moved = text.replace(" à Sotchi", " à  Sotchi")
+    merged.replace(meeting(gaz, "afp", moved, "Sotchi", 2))
+    assert first_mention(merged, "afp")["place_id"] == SOCHI
+    [stale] = merged.unapplied_corrections("afp")
+    assert stale["status"] == "stale" and "'Sotchi'" in stale["status_detail"]
+    assert merged.corrections(status="stale")[1] == 1
+    consistent(merged)
+
+
+def test_shared_corrections_are_imported_once(merged, gaz, tmp_path):
+    import io
+
+    from geo.corrections import read_jsonl, write_jsonl
+
+    source = open_store(tmp_path / "desk-a.sqlite")
+    text = "Poutine et Erdogan se sont rencontrés mardi à Sotchi."
+    source.add(meeting(gaz, "afp", text, "Sotchi", 2))
+    m = first_mention(source, "afp")
+    source.correct_mention(m["id"], check_changes("mention", {"place": ANKARA}, gaz.get),
+                           reviewer="ana", note="<b>desk A</b>")  # fmt: skip
+    source.add_mention("afp", check_changes("new_mention", {"start": 0, "end": 7,
+                                                            "place": ANKARA}, gaz.get),
+                       reviewer="ana")  # fmt: skip
+    shared = io.StringIO()
+    assert write_jsonl(source.iter_corrections(), shared) == 2
+    source.close()
+    records = list(read_jsonl(io.BytesIO(shared.getvalue().encode())))
+    counts = merged.import_corrections(records)
+    assert counts == {"added": 2, "present": 0, "applied": 2, "stale": 0, "pending": 0}
+    assert {m["text"]: m["place_id"] for m in merged.document("afp")["mentions"]} == {
+        "Poutine": ANKARA, "Sotchi": ANKARA,
+    }  # fmt: skip
+    trail = merged.corrections()
+    assert merged.import_corrections(records)["present"] == 2
+    assert merged.corrections() == trail
+    assert trail[0][0]["note"] == "<b>desk A</b>"
+    consistent(merged)

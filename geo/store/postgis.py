@@ -44,6 +44,7 @@ from geo.store.base import (
 )
 from geo.store.postgis_incidents import PostGISIncidentsMixin, event_key
 from geo.store.postgis_replace import PostGISReplaceMixin
+from geo.store.postgis_review import PostGISReviewMixin
 from geo.store.postgis_schema import EXTENSIONS, MIGRATIONS
 from geo.store.postgis_timeline import PostGISTimelineMixin
 from geo.store.postgis_write import PostGISWriteMixin, ts_configs
@@ -173,7 +174,12 @@ def _now() -> str:
 
 
 class PostGISStore(
-    PostGISWriteMixin, PostGISReplaceMixin, PostGISIncidentsMixin, PostGISTimelineMixin, Store
+    PostGISReviewMixin,
+    PostGISWriteMixin,
+    PostGISReplaceMixin,
+    PostGISIncidentsMixin,
+    PostGISTimelineMixin,
+    Store,
 ):
     """The store in a PostgreSQL database with PostGIS; one connection per thread, safe to
     share between threads, and between processes and machines (each has its own).

@@ -1,13 +1,21 @@
-"""Reviewers' corrections in the PostGIS store: the trail's table (schema 6 to 7).
+"""Reviewers' corrections in the PostGIS store: the trail's table (schema 6 to 7) and
+PostgreSQL's dialect of :mod:`geo.store.sql_review` (``%s`` placeholders; an event's kind and
+days, which its GiST index holds, and the ``tsvector`` columns written again when what they are
+built from changes).
 
-The table is the SQLite store's (:mod:`geo.store.sqlite_review`) in PostgreSQL's dialect, so a
-PostGIS store opens and migrates at schema 7; applying corrections there is not written yet
-(:class:`geo.store.base.Store`'s review methods say so).
+The host (``PostGISStore``) gives ``_in_write``, ``_place_pks``, ``_show_events``,
+``_hide_event``, ``_refresh_incident``, ``_kind_code``, ``_read``, ``_read_page``, ``_stream``.
 """
 
 from __future__ import annotations
 
-__all__ = ["REVIEW_V7"]
+from collections.abc import Callable
+from typing import Any
+
+from geo.model import Place
+from geo.store import sql_review
+
+__all__ = ["REVIEW_V7", "PostGISReviewMixin"]
 
 REVIEW_V7 = """
 CREATE TABLE IF NOT EXISTS corrections (
@@ -15,9 +23,9 @@ CREATE TABLE IF NOT EXISTS corrections (
     key TEXT NOT NULL UNIQUE,
     kind TEXT NOT NULL,
     doc_id TEXT NOT NULL,
-    target JSONB NOT NULL,
+    target TEXT NOT NULL,
     target_id BIGINT,
-    before_json JSONB NOT NULL, after_json JSONB NOT NULL,
+    before_json TEXT NOT NULL, after_json TEXT NOT NULL,
     reviewer TEXT NOT NULL, note TEXT, created_at TEXT NOT NULL,
     status TEXT NOT NULL,
     status_detail TEXT, checked_at TEXT
@@ -26,3 +34,67 @@ CREATE INDEX IF NOT EXISTS corrections_doc ON corrections (doc_id, created_at);
 CREATE INDEX IF NOT EXISTS corrections_reviewer ON corrections (reviewer);
 CREATE INDEX IF NOT EXISTS corrections_created ON corrections (created_at);
 """
+
+_TSV = "to_tsvector(%s::regconfig, unaccent({}))"
+
+
+class PostGISReviewMixin(sql_review.ReviewMixin):
+    """The corrections of a PostGIS store (see the module's docstring)."""
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s")
+
+    def _review_write(self, work: Callable):
+        return self._in_write(work)
+
+    def _place_pk(self, con, place: Place) -> int:
+        return self._place_pks(con, {place.id: place})[place.id]
+
+    def _show_one(self, con, eid: int) -> None:
+        self._show_events(con, [eid])
+
+    def _reindex_event(self, con, eid: int) -> None:
+        type_, subtype = con.execute(
+            "SELECT type, subtype FROM events WHERE id = %s", (eid,)
+        ).fetchone()
+        con.execute(
+            "UPDATE events SET kind = %s, days = daterange(date_min::date, date_max::date, '[]') "
+            "WHERE id = %s",
+            (self._kind_code(con, type_, subtype, {}), eid),
+        )
+
+    def _config(self, con, table: str, rid: int) -> str:
+        """The text search configuration of the document of a row of ``table``."""
+        from geo.store.postgis_write import ts_config  # it reads this module's schema step
+
+        (lang,) = con.execute(
+            f"SELECT d.lang FROM {table} x JOIN documents d ON d.pk = x.doc_pk WHERE x.id = %s",
+            (rid,),
+        ).fetchone()
+        return ts_config(lang)
+
+    def _index_event_text(self, con, eid: int) -> None:
+        # as the write builds it: the sentence, a line break, the actors
+        con.execute(
+            "UPDATE events SET tsv = "
+            + _TSV.format("sentence || chr(10) || actors_text")
+            + " WHERE id = %s",
+            (self._config(con, "events", eid), eid),
+        )
+
+    def _index_statement_text(self, con, sid: int) -> None:
+        speaker = "coalesce(speaker, '') || ' ' || coalesce(speaker_role, '')"
+        cfg = self._config(con, "statements", sid)
+        con.execute(
+            "UPDATE statements SET tsv = "
+            + _TSV.format(f"quote || chr(10) || {speaker}")
+            + ", speaker_tsv = "
+            + _TSV.format(speaker)
+            + " WHERE id = %s",
+            (cfg, cfg, sid),
+        )
+
+    def _json_value(self, value: Any) -> Any:
+        from psycopg.types.json import Jsonb
+
+        return Jsonb(value)

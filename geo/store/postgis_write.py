@@ -166,6 +166,7 @@ class PostGISWriteMixin:
         self._write_mentions(con, x, doc_pk, pks)
         self._write_events(con, x, doc_pk, pks, (dmin, dmax), cfg)
         self._write_statements(con, x, doc_pk, pks, (dmin, dmax), cfg)
+        self._apply_stored_corrections(con, doc_pk, doc_id)  # reviewers' corrections stick
         return doc_id
 
     @staticmethod
