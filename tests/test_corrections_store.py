@@ -14,7 +14,7 @@ from geo.model import DateValue, Event, Statement
 from geo.store import open_store
 from tests.test_store import extracted, mention
 
-SOCHI, ANKARA = "gn:491422", "gn:323786"
+SOCHI, ANKARA, DAMASCUS = "gn:491422", "gn:323786", "gn:170654"
 DAY = "2024-09-03"
 
 
@@ -229,4 +229,26 @@ def test_shared_corrections_are_imported_once(merged, gaz, tmp_path):
     assert merged.import_corrections(records)["present"] == 2
     assert merged.corrections() == trail
     assert trail[0][0]["note"] == "<b>desk A</b>"
+    consistent(merged)
+
+
+def test_an_older_shared_correction_does_not_undo_a_later_one(merged, gaz):
+    from geo.corrections import check_shared, place_dict
+
+    m = first_mention(merged, "afp")
+    merged.correct_mention(m["id"], check_changes("mention", {"place": ANKARA}, gaz.get),
+                           reviewer="here")  # fmt: skip
+    older = check_shared({
+        "kind": "mention", "document": "afp",
+        "target": {"start": m["start"], "end": m["end"], "text": m["text"]},
+        "before": {}, "after": {"place": place_dict(gaz.get(DAMASCUS))}, "reviewer": "there",
+        "created_at": "2000-01-01T00:00:00+00:00",
+    })  # fmt: skip
+    assert merged.import_corrections([older])["applied"] == 1
+    assert first_mention(merged, "afp")["place_id"] == ANKARA
+    [row] = merged.corrections(reviewer="there")[0]
+    assert row["status_detail"] == "superseded by a later correction of the same target"
+    text = merged.document("afp")["text"]
+    merged.replace(meeting(gaz, "afp", text, "Sotchi", 2))  # in the order made: the later wins
+    assert first_mention(merged, "afp")["place_id"] == ANKARA
     consistent(merged)

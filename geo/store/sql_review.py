@@ -27,6 +27,9 @@ from geo.store.sql_review_apply import ApplyMixin, Stale, why_not_found
 
 __all__ = ["ReviewDialect", "ReviewMixin"]
 
+SUPERSEDED = "superseded by a later correction of the same target"
+_FAMILY = {"mention": "mention", "new_mention": "mention", "event": "event",
+           "statement": "statement"}  # fmt: skip
 _ROW = (
     "SELECT id, key, kind, doc_id, target, target_id, before_json, after_json, reviewer, note, "
     "created_at, status, status_detail, checked_at FROM corrections"
@@ -253,12 +256,37 @@ class ReviewMixin(ApplyMixin, ReviewDialect):
                 if doc is None:
                     counts["pending"] += 1
                     continue
+                if self._superseded(con, rec):  # a later one of this store wins, as it will
+                    self._x(  # when the document is extracted again (in the order made)
+                        con,
+                        "UPDATE corrections SET status = 'applied', status_detail = ?, "
+                        "checked_at = ? WHERE id = ?",
+                        (SUPERSEDED, _now(), row[0]),
+                    )
+                    counts["applied"] += 1
+                    continue
                 status = self._reapply(con, doc[0], row[0], rec["kind"], rec["target"],
                                        rec["after"])  # fmt: skip
                 counts[status] += 1
 
         self._review_write(work)
         return counts
+
+    def _superseded(self, con, rec: dict) -> bool:
+        """Whether corrections made later to the same target (same kind of target, same
+        offsets) set again every field ``rec`` sets, or deleted the event."""
+        family = _FAMILY[rec["kind"]]
+        start, end = rec["target"]["start"], rec["target"]["end"]
+        later: set[str] = set()
+        for kind, target, after in self._x(
+            con,
+            "SELECT kind, target, after_json FROM corrections WHERE doc_id = ? AND created_at > ?",
+            (rec["document"], rec["created_at"]),
+        ).fetchall():
+            t = json.loads(target)
+            if _FAMILY[kind] == family and (t["start"], t["end"]) == (start, end):
+                later |= set(json.loads(after))
+        return "deleted" in later or set(rec["after"]) - {"start", "end"} <= later
 
     # -- the trail --------------------------------------------------------------------------------
     def _record(self, apply: Callable, reviewer: str, note: str | None) -> dict:
