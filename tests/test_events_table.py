@@ -17,6 +17,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from geo.model import DateValue, Document, Statement
+from geo.pipeline import Extracted
 from geo.store import SQLiteStore
 from tests.test_timeline import open_map, unplaced_and_undated
 from tests.test_web_map import XSS_MARK, Browser, chromium_binary, only_local
@@ -24,11 +26,35 @@ from tests.web_fixtures import HOSTILE, HOSTILE_IMG, build_extracted, make_store
 from web import create_app, maps
 
 
+def unplaced_statement() -> Extracted:
+    """A statement said nowhere the text names: no marker on the map."""
+    text = "« Nous continuerons », a déclaré un porte-parole."
+    quote = "Nous continuerons"
+    return Extracted(
+        doc=Document("doc-said-nowhere", text, lang="fr", published="2024-03-05", title="Dit"),
+        lang="fr",
+        published=DateValue("2024-03-05", "day"),
+        mentions=(),
+        events=(),
+        statements=(
+            Statement(
+                quote,
+                text.index(quote),
+                text.index(quote) + len(quote),
+                speaker="un porte-parole",
+                date=DateValue("2024-03-05", "day"),
+            ),
+        ),  # fmt: skip
+    )
+
+
 @pytest.fixture(scope="module")
 def db(gaz, tmp_path_factory):
-    """The web fixtures' documents and one more: an ambush placed nowhere, a bomb undated."""
+    """The web fixtures' documents and more: an ambush placed nowhere, a bomb undated, a
+    statement said nowhere."""
     path = tmp_path_factory.mktemp("table") / "store.sqlite"
-    make_store(path, [*build_extracted(gaz), unplaced_and_undated(gaz)]).close()
+    extracted = [*build_extracted(gaz), unplaced_and_undated(gaz), unplaced_statement()]
+    make_store(path, extracted).close()
     return str(path)
 
 
@@ -277,3 +303,26 @@ def test_an_800x600_embed_shows_its_map_and_the_table_unfolds(server, browser):
         )
     finally:
         browser.send("Emulation.clearDeviceMetricsOverride")
+
+
+def layer_labels(browser) -> list[str]:
+    return browser.eval(
+        "Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'),"
+        " l => l.textContent.trim())"
+    )
+
+
+def test_layer_counts_say_what_is_drawn_and_what_is_not(server, browser):
+    open_table_map(browser, server + "/")
+    labels = layer_labels(browser)
+    drawn = browser.eval("document.querySelectorAll('.cm-speech').length")
+    assert drawn == 2
+    assert "Statements (2 drawn of 3)" in labels  # one was said nowhere the map knows
+    assert any(label.startswith("Places mentioned (") for label in labels)
+    # a period: the counts follow, the same way
+    browser.eval("void conflictmap.choose(9, 9)")  # 2024-03-04 .. 2024-03-10
+    browser.wait_for("document.body.getAttribute('data-cm-period') === '2024-03-04/2024-03-10'")
+    assert "Statements (0 drawn of 1)" in layer_labels(browser)
+    browser.eval("void conflictmap.choose(8, 8)")  # 2024-02-26 .. 2024-03-03: Ankara
+    browser.wait_for("document.body.getAttribute('data-cm-period') === '2024-02-26/2024-03-03'")
+    assert "Statements (1)" in layer_labels(browser)

@@ -501,6 +501,16 @@ UNLISTED_PATH = "/map/unlisted"  # the matching events with no place or no date,
 PLACE_SEARCH_PATH = "/map/places.json"  # the gazetteer's places by any of their names
 
 
+def count_label(drawn: int, total: int | None) -> str:
+    """A layer's count as its label says it: what it draws, and out of how many when some are
+    left out (statements with no place where they were said, places past the most mentioned).
+
+    >>> count_label(20, 76), count_label(2, 2)
+    ('20 drawn of 76', '2')
+    """
+    return str(drawn) if total is None or drawn == total else f"{drawn} drawn of {total}"
+
+
 def _filters(**given: Any) -> dict:
     """The store filters given (None left out)."""
     return {k: v for k, v in given.items() if v is not None and k in FILTER_NAMES}
@@ -736,12 +746,11 @@ def build_map(
         fg = folium.FeatureGroup(name=label, show="events" in shown)
         fg.add_to(m)
         groups[t["key"]] = fg
+    statements = count_label(len(data["statements"]), data["statements_total"])
+    places = count_label(len(data["places"] or []), data["places_total"])
     layer_defs = [
-        (
-            "statements",
-            f'<i class="fa-solid fa-comment"></i> Statements ({data["statements_total"]})',
-        ),
-        ("places", f'<i class="fa-solid fa-circle"></i> Places mentioned ({data["places_total"]})'),
+        ("statements", f'<i class="fa-solid fa-comment"></i> Statements ({statements})'),
+        ("places", f'<i class="fa-solid fa-circle"></i> Places mentioned ({places})'),
         ("heatmap", '<i class="fa-solid fa-fire-flame-curved"></i> Heatmap of events'),
         ("choropleth", '<i class="fa-solid fa-earth-africa"></i> Mentions by country'),
     ]

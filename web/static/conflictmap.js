@@ -825,13 +825,17 @@
   }
 
   // -- a period of the timeline: the layers redrawn from /map/layers.json -------------------------
-  function setLabelCount(prefix, n) {
+  // A layer's count in its label: what it draws, and out of how many when some are left out
+  // (as web.maps.count_label writes it).
+  function setLabelCount(prefix, n, total) {
+    var text = total == null || total === n ? String(n) : n + " drawn of " + total;
     var labels = document.querySelectorAll(".leaflet-control-layers-overlays label");
+    var count = /\((\d+|\d+ drawn of \d+)\)(\s*)$/;
     Array.prototype.forEach.call(labels, function (l) {
       if (l.textContent.trim().indexOf(prefix) !== 0) return;
       var walk = document.createTreeWalker(l, NodeFilter.SHOW_TEXT), node, last = null;
-      while ((node = walk.nextNode())) if (/\(\d+\)\s*$/.test(node.nodeValue)) last = node;
-      if (last) last.nodeValue = last.nodeValue.replace(/\(\d+\)(\s*)$/, "(" + n + ")$1");
+      while ((node = walk.nextNode())) if (count.test(node.nodeValue)) last = node;
+      if (last) last.nodeValue = last.nodeValue.replace(count, "(" + text + ")$2");
     });
   }
 
@@ -853,8 +857,10 @@
       c.layer.setRows(rows[i]);
       setLabelCount("Events: " + (c.type.name || "other") + " (", c.type.count);
     });
-    setLabelCount("Statements (", data.statements_total);
-    if (!cm.placesStale) setLabelCount("Places mentioned (", data.places_total);
+    setLabelCount("Statements (", data.statements.length, data.statements_total);
+    if (!cm.placesStale) {
+      setLabelCount("Places mentioned (", data.places.length, data.places_total);
+    }
     if (groups.heatmap && typeof L.heatLayer === "function") {
       if (map.hasLayer(groups.heatmap)) makeHeat(groups, data);
       else if (cm.layers.heatmap) {
