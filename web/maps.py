@@ -14,7 +14,8 @@ one Folium object per point:
 
 Places are named in the map's language (``lang``, French by default: Alep, Turquie; in English
 Aleppo, Turkey), and the search box finds a place by any of its names: French, English, or as
-a document wrote it.
+a document wrote it; a name the page's places lack is looked up in the whole gazetteer
+(``/map/places.json``, served by :mod:`web.pages`).
 
 Every piece of text from the store is escaped with :func:`html.escape` here, in Python, before
 it reaches the page; the JSON block is further escaped so that no ``<`` appears in the script.
