@@ -545,6 +545,7 @@ def test_type_by_actors(type_, subtype, trigger, clause, expected):
         ("Dozens of villagers were killed.", (24, None, "Dozens of villagers")),
         ("More than 400 people have died there since January.", (None, None, None)),
         ("A gunfight killed five soldiers and two attackers.", (7, None, "five soldiers and two attackers")),
+        ("Des hommes armés ont exécuté une dizaine de villageois.", (10, None, "une dizaine de villageois")),
     ],
 )  # fmt: skip
 def test_toll_of_the_event(sentence, expected):
@@ -632,3 +633,19 @@ def test_sources_are_not_actors_and_a_side_never_fights_itself(mentions_of):
     )
     e = events(mentions_of, text)[0]
     assert {e.actor1, e.actor2} == {"sudan-army", "rsf"}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "Government forces retake town from the M23\n\nGovernment forces recaptured Rubaya on Monday.",
+            "en",
+        ),
+        ("Les forces gouvernementales ont repris samedi Rubaya au M23.", "fr"),
+    ],
+)
+def test_the_side_a_town_is_taken_from_is_not_the_taker(mentions_of, text, lang):
+    e = events(mentions_of, text, lang)[0]
+    assert (e.type, e.subtype) == ("Battles", "Government regains territory")
+    assert e.actor2 == "m23"

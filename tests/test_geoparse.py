@@ -213,6 +213,7 @@ def test_english_mentions(parser, text, name, gid, feature, role):
         "Jackson said the talks would resume.",
         "Dr. Smith said the Marburg virus was found in August.",
         "Syrian and Ukrainian officials met.",
+        "Somali forces and the Somali government said the talks would resume.",
     ],
 )
 def test_english_person_names_are_not_places(parser, text):

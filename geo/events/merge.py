@@ -134,8 +134,8 @@ def merge(drafts: list[Draft], text: str) -> list[Draft]:
                 ),
                 None,
             )
-        if target is None:
-            target = next((o for o in out if _compatible(o, d)), None)
+        if target is None:  # the nearest earlier report it fits
+            target = next((o for o in reversed(out) if _compatible(o, d)), None)
         if target is None:
             out.append(d)
         else:

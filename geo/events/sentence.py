@@ -295,7 +295,8 @@ def _ordered_actors(text: str, primary: Hit, actors, span):
     return out, agent, target
 
 
-_RE_TAKE = re.compile(r"repr|recon|recap|retook|retaken|regain", re.IGNORECASE)
+_FROM = re.compile(r"\b(?:from|aux\s+mains|des\s+mains|à\s+l'|au\s|aux\s)", re.IGNORECASE)
+_RE_TAKE = re.compile(r"repr|recon|recap|retook|retak|regain", re.IGNORECASE)
 
 
 def _subtype(hit: Hit, actors, span, text: str) -> str | None:
@@ -303,7 +304,9 @@ def _subtype(hit: Hit, actors, span, text: str) -> str | None:
         return hit.trigger.subtype
     inside = [a for a in actors if span[0] <= a[0] < span[1] and a[3] in TERRITORY]
     before = [a for a in inside if a[1] <= hit.start]
-    agent = before[-1] if before else (inside[0] if inside else None)
+    # the side a place is taken from is not the one that takes it: "retake X from al Shabaab"
+    after = [a for a in inside if a[0] >= hit.end and not _FROM.search(text, hit.end, a[0])]
+    agent = before[-1] if before else (after[0] if after else None)
     if agent:
         return TERRITORY[agent[3]]
     retake = _RE_TAKE.search(text, hit.start, hit.end)  # taking back is what governments do

@@ -69,7 +69,8 @@ _PERSONS = (
 _KILLED = (
     r"tuée?s?|morte?s?|décédée?s?|péri|tuant|killed|dead|deaths?|died|killing|kills?|fatalities|"
     r"perdu la vie|trouvé la mort|la mort d(?:e|')|lost their lives|the deaths? of|victimes|"
-    r"neutralisée?s?|neutrali[sz]ed"  # the armies' word for fighters killed
+    r"neutralisée?s?|neutrali[sz]ed|"  # the armies' word for fighters killed
+    r"exécutée?s?|executed|exécutant|executing|massacrée?s?|massacred|massacring"
 )
 _INJURED = r"blessée?s?|blessant|wounded|injured|wounding|injuring|wounds?|injures?|hurt"
 _HARM = re.compile(
@@ -86,7 +87,8 @@ _COUNTED = re.compile(
 _COUNTED_NOW = re.compile(rf"\s*(?:{_PERSONS}|{_KILLED}|{_INJURED})\b", re.IGNORECASE)
 _TRANSITIVE = re.compile(
     r"tuant|blessant|killing|killed|kills?|wounding|wounded|wounds?|injuring|injured|injures?|tué|"
-    r"blessé|la mort d(?:e|')|the deaths? of|neutralisé|neutrali[sz]ed|neutrali[sz]ing",
+    r"blessé|la mort d(?:e|')|the deaths? of|neutralisé|neutrali[sz]ed|neutrali[sz]ing|"
+    r"exécuté|executed|exécutant|executing|massacré|massacred|massacring",
     re.I,
 )
 _QUALIFIER = re.compile(

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from gazetteer.normalize import fold
 from geo.model import Candidate
-from geo.recognize.cues import word_after
+from geo.recognize.cues import load_cues, word_after
 
 
 @dataclass
@@ -63,10 +65,19 @@ def is_adjective(phrase: str, cands: list[Candidate], text: str, end: int) -> bo
     officials", "Saudi forces"): an alternate name ending like an adjective, before a word in
     lower case."""
     top = cands[0]
-    if top.match_kind not in ("alt", "fuzzy") or not _DEMONYM_END.search(phrase.lower()):
+    if not _DEMONYM_END.search(phrase.lower()) or text[end : end + 1] != " ":
         return False
     after = word_after(text, end)
-    return bool(after) and after[0].islower() and text[end : end + 1] == " "
+    if top.match_kind not in ("alt", "fuzzy"):
+        # a place named like a people ("Somali" Region): an adjective only before a noun that
+        # stands for a government ("Somali forces", "the Somali government")
+        return bool(after) and fold(after) in _government_nouns()
+    return bool(after) and after[0].islower()
+
+
+@lru_cache(maxsize=1)
+def _government_nouns() -> frozenset[str]:
+    return frozenset(w for ws in load_cues().government.values() for w in ws)
 
 
 def division_or_country(span: Span, population: int) -> bool:
