@@ -1,5 +1,7 @@
 """Dates as the pages' readers type and read them: ``jj/mm/aaaa`` on a French page, ISO
-``yyyy-mm-dd`` on an English one (a language with no entry here reads and writes ISO).
+``yyyy-mm-dd`` on an English one, as each language declares it (``date_format`` and
+``date_placeholder`` of :class:`geo.lang.Language`; a language that declares none, or a code
+the registry lacks, reads and writes ISO).
 
 The pages' forms (the map's time filter, the documents' search) take a date in the page's
 language or as ISO; :func:`iso_args` turns them into the ISO days every filter and the API take,
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from geo.errors import InputError
+from geo.lang import get_language
 
 DATE_KEYS = ("start", "end")  # the date parameters of the pages' forms
 
@@ -34,10 +37,6 @@ class DateForm:
 
 
 ISO = DateForm("%Y-%m-%d", "yyyy-mm-dd")
-DATE_FORMS: dict[str, DateForm] = {
-    "fr": DateForm("%d/%m/%Y", "jj/mm/aaaa"),
-    "en": ISO,
-}
 
 
 def _shape(fmt: str) -> re.Pattern:
@@ -49,7 +48,9 @@ def _shape(fmt: str) -> re.Pattern:
 
 
 def form(lang: str | None) -> DateForm:
-    return DATE_FORMS.get(lang or "", ISO)
+    """The date form of a language (ISO for one the registry lacks)."""
+    language = get_language(lang)
+    return DateForm(language.date_format, language.date_placeholder) if language else ISO
 
 
 def to_iso(name: str, value: str, lang: str | None) -> str:

@@ -215,6 +215,9 @@ class Language:
         What opens a reported clause after a verb of saying ("que", "that").
     event_aux:
         What ``{AUX}`` stands for in event triggers: an auxiliary and an optional adverb.
+    date_format, date_placeholder:
+        How the pages' readers of this language write a day (a ``strftime`` format) and what
+        an empty date box shows: ``%d/%m/%Y`` and ``jj/mm/aaaa`` in French (web/date_input.py).
     """
 
     code: str
@@ -231,6 +234,8 @@ class Language:
     saying_pieces: dict[str, str] = field(default_factory=dict)
     reported_clause: str = "(?!)"
     event_aux: str = "(?!)"
+    date_format: str = "%Y-%m-%d"
+    date_placeholder: str = "yyyy-mm-dd"
 
     def entity_kind(self, label: str) -> str:
         """The kind of a spaCy entity label (``other`` when the label is not declared)."""

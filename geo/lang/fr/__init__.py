@@ -17,6 +17,8 @@ LANGUAGE = Language(
     speaker_ner=True,
     and_word="et",
     capitalised_months=False,
+    date_format="%d/%m/%Y",  # the pages' date boxes
+    date_placeholder="jj/mm/aaaa",
     date_night=r"nuit\s+d[eu]\s+(?P<wd1>{wd})\s+(?:à|au)\s+",
     date_patterns=(
         # "l'été dernier", "au printemps prochain"; never "a été dernier"
