@@ -103,6 +103,16 @@ def test_a_write_needs_the_token_and_says_so(client):
         assert resp.headers["WWW-Authenticate"].startswith("Bearer")
         assert "error" in resp.get_json()
     assert mention(client, "Raqa")["place_id"] == RAQQA  # nothing changed
+    ev = raqqa_event(client)
+    for method, url, body in (
+        ("patch", f"/api/events/{ev['id']}", {"deleted": True, "reviewer": "a"}),
+        ("patch", "/api/statements/1", {"speaker": "x", "reviewer": "a"}),
+        ("post", f"/api/documents/{DOC}/mentions", {"start": 0, "end": 4, "place": HOMS}),
+        ("patch", "/api/mentions/not-a-number", {}),  # 401 first, whatever the request
+    ):
+        resp = getattr(client, method)(url, json=body)
+        assert resp.status_code == 401 and "WWW-Authenticate" in resp.headers, url
+    assert raqqa_event(client)["id"] == ev["id"]
     assert client.get("/api/corrections").get_json()["numberMatched"] == 0
 
 
