@@ -649,3 +649,37 @@ def test_the_side_a_town_is_taken_from_is_not_the_taker(mentions_of, text, lang)
     e = events(mentions_of, text, lang)[0]
     assert (e.type, e.subtype) == ("Battles", "Government regains territory")
     assert e.actor2 == "m23"
+
+
+def test_a_round_headline_toll_takes_the_leads_exact_count(mentions_of):
+    text = (
+        "Niger: une vingtaine de soldats tués dans une embuscade\n\n"
+        "Vingt-trois soldats nigériens ont été tués jeudi dans une embuscade près de Tillabéri."
+    )
+    assert events(mentions_of, text)[0].fatalities == 23
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Le président a reçu lundi à Ankara le chancelier allemand.", "fr"),
+        ("The president received German Chancellor Olaf Scholz in Ankara on Monday.", "en"),
+    ],
+)
+def test_receiving_a_head_of_government_is_a_meeting(mentions_of, text, lang):
+    evs = events(mentions_of, text, lang)
+    assert [(e.type, e.subtype) for e in evs] == [("Diplomacy", "Meeting/talks")]
+
+
+def test_a_claimed_missile_attack_is_remote_violence_by_its_claimer(mentions_of):
+    text = (
+        "Yémen: les Houthis revendiquent une attaque contre un navire\n\n"
+        "Les Houthis ont revendiqué mardi une attaque de missiles contre un cargo au large de Hodeïda."
+    )
+    e = events(mentions_of, text)[0]
+    assert (e.type, e.actor1) == ("Explosions/Remote violence", "houthis")
+
+
+def test_tear_gas_fire_is_no_armed_clash(mentions_of):
+    text = "Les policiers ont répliqué par des tirs de gaz lacrymogène contre les manifestants à Dakar."
+    assert "Battles" not in {e.type for e in events(mentions_of, text)}

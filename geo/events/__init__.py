@@ -163,7 +163,7 @@ def extract_events(
     if any(spans[k][1] - spans[k][0] > FURNITURE for k in range(min(first, len(spans)))):
         first = 0  # a real sentence comes before: the headline and lead are the first ones
     if first <= LEAD_START:  # the headline, or the first sentence after page furniture
-        merged = merge_headline(merged, first)
+        merged = merge_headline(merged, first, text)
     wheres = where_places(text, spans, where_hits, near, countries, hits)
     refine_lead(merged, text, wheres, lead=max(1, first + 1) if first <= LEAD_START else 1)
     lead = first if first <= LEAD_START else 0

@@ -98,6 +98,8 @@ def _absorb(into: Draft, d: Draft, text: str = "") -> None:
     # the first report's toll stands: a later, larger count is a total or another day's
     if into.killed is None and d.killed is not None:
         into.killed = d.killed
+    elif _rounded(into, d):  # "une vingtaine" first, "vingt-trois" after: the exact count
+        into.killed, into.phrase = d.killed, d.phrase
     into.injured = into.injured if into.injured is not None else d.injured
     into.confidence = min(0.95, max(into.confidence, d.confidence) + 0.05)
     into.merged += 1
@@ -199,7 +201,23 @@ def refine_lead(events: list[Draft], text: str, wheres=(), lead: int = 1) -> Non
                 break
 
 
-def merge_headline(events: list[Draft], first: int) -> list[Draft]:
+# A headline's round count: "une vingtaine de morts", "dozens killed"
+_ROUND = re.compile(r"\b\w+aines?\b|\bdozens?\b|\bscores\b", re.IGNORECASE)
+
+
+def _rounded(h: Draft, d: Draft) -> bool:
+    """The headline rounds the lead's count ("une vingtaine" for 23): the same toll."""
+    return bool(
+        h.killed and d.killed and h.phrase and _ROUND.search(h.phrase)
+        and h.killed <= d.killed < h.killed * 1.5
+    )  # fmt: skip
+
+
+# A headline's bare "attack": the lead's words say what kind ("une attaque de missiles")
+_BARE_ATTACK = re.compile(r"attaques?|attacks?|attaquée?s?|attacked", re.IGNORECASE)
+
+
+def merge_headline(events: list[Draft], first: int, text: str = "") -> list[Draft]:
     """The headline and the lead's first sentence that give the same toll report one event:
     the lead's words (fuller than a headline's) type it, the finer place places it."""
     out = list(events)
@@ -207,12 +225,20 @@ def merge_headline(events: list[Draft], first: int) -> list[Draft]:
         if min(h.seen) != first:
             continue
         for d in events:
-            if d is h or d not in out or min(d.seen) != first + 1 or d.killed != h.killed:
+            if d is h or d not in out or min(d.seen) != first + 1:
+                continue
+            if d.killed != h.killed and not _rounded(h, d):
                 continue
             if (d.type in VIOLENT) != (h.type in VIOLENT):
                 continue
-            if not h.killed and (d.type, d.subtype) != (h.type, h.subtype):
-                continue  # with no toll to match, only the same kind of event
+            if (
+                not h.killed
+                and (d.type, d.subtype) != (h.type, h.subtype)
+                and not (
+                    d.type in VIOLENT and _BARE_ATTACK.fullmatch(text[h.hit.start : h.hit.end])
+                )
+            ):
+                continue  # with no toll to match, only the same kind of event (or a bare attack)
             if h.date.value and d.date.value and h.date.value != d.date.value:
                 continue
             if _finer(h, d):

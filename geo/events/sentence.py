@@ -202,8 +202,8 @@ _SOURCE = re.compile(r"(?:selon|d'après|according\s+to|said|a\s+indiqué)\s+(?:
 # An actor who speaks rather than acts: "Damas a affirmé", "Moscow said", "selon l'armée".
 _SPEAKER = re.compile(
     r"\s*(?:\S+\s+){0,3}?(?:a|ont)\s+(?:affirmé|annoncé|déclaré|accusé|indiqué|dit|assuré|"
-    r"démenti|revendiqué|rapporté|précisé)|"
-    r"\s*(?:\S+\s+){0,3}?(?:said|says|announced|claimed|denied|accused|reported|told)\b",
+    r"démenti|rapporté|précisé)|"
+    r"\s*(?:\S+\s+){0,3}?(?:said|says|announced|denied|accused|reported|told)\b",
     re.IGNORECASE,
 )
 # A count right before an actor's name: counted people are the victims ("sept soldats maliens").
