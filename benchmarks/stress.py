@@ -153,7 +153,10 @@ def run_schemathesis(port: int, max_examples: int, seconds: int) -> bool:
         proc = subprocess.run(cmd, text=True, capture_output=True, timeout=seconds + 300, cwd=cwd)
     out = proc.stdout + proc.stderr
     lines = out.strip().splitlines()
-    start = next((i for i, line in enumerate(lines) if "FAILURES" in line), len(lines) - 30)
+    start = next(
+        (i for i, line in enumerate(lines) if "ERRORS" in line or "FAILURES" in line),
+        len(lines) - 30,
+    )
     log("\n".join(x for x in lines[max(0, start) :] if "Warning" not in x and "savefig" not in x))
     log(f"schemathesis: exit {proc.returncode} in {time.perf_counter() - t0:.0f} s")
     return proc.returncode == 0

@@ -141,9 +141,10 @@ def documents():
     )
 
 
-@bp.get("/api/documents/<path:doc_id>")
+@bp.get("/api/documents/<doc_id>")
 def document(doc_id: str):
-    """One document with its text, mentions, events and statements (404 if unknown)."""
+    """One document with its text, mentions, events and statements (404 if unknown). An id has
+    no ``/`` (``geo.documents.id_problem``): ``/api/documents/<id>/...`` are other resources."""
     from web import get_store
 
     return jsonify(get_store().document(doc_id))

@@ -37,6 +37,8 @@ from geo.store.base import (
     BBOX_NUMBER,
     BBOX_PATTERN,
     HISTOGRAM_UNITS,
+    SPACE,
+    SPACE_CHARS,
     check_day,
     parse_bbox,
 )
@@ -59,10 +61,14 @@ MAX_OFFSET = 10**9
 OGC_MAX_LIMIT = 10000  # OGC API's features per page (GDAL pages by the declared maximum)
 LANGS = SUPPORTED  # the languages of place names (and of a posted article)
 
-_BLANK = re.compile(r"\s*")
+_S = SPACE  # a whitespace character (geo.store.base: one class for every regex dialect)
+_BLANK = re.compile(f"{_S}*")
 _INT = r"0|-?[1-9][0-9]{0,11}"  # an integer as a client writes it: no sign, zero or space more
-_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-_INSTANT = _DATE + r"(?:[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2}))?"
+_DATE = r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"  # (31 February: 400)
+_HOUR = r"(?:[01][0-9]|2[0-3])"
+_INSTANT = (
+    _DATE + rf"(?:[Tt]{_HOUR}:[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?(?:[Zz]|[+-]{_HOUR}:[0-5][0-9]))?"
+)
 _END = rf"(?:{_INSTANT}|\.\.)?"
 _NO_CONTROL = r"[^\x00-\x1f]*"  # a text filter: no control character
 _NO_CONTROL_TITLE = r"[^\x00-\x1f\x7f-\x9f]*"  # a title drawn on a map: none of Unicode's Cc
@@ -116,7 +122,8 @@ class Param:
                 raise InputError(f"{self.name} must be between {self.minimum} and {self.maximum}")
             return n
         if self.kind == "choice":
-            value = raw.strip().lower() if self.fold_case else raw.strip()
+            value = raw.strip(SPACE_CHARS)
+            value = value.lower() if self.fold_case else value
             if value not in self.choices:
                 raise InputError(
                     f"{self.name} must be one of {', '.join(self.choices)}, not {raw[:20]!r}"
@@ -124,27 +131,27 @@ class Param:
             return value
         if not self._regex.fullmatch(raw):
             raise InputError(self._bad(raw))
-        value = raw.strip()
+        value = raw.strip(SPACE_CHARS)
         if self.kind == "list":
-            return [x.strip() for x in value.split(",")]
+            return [x.strip(SPACE_CHARS) for x in value.split(",")]
         return self.convert(self, value) if self.convert else value
 
     @functools.cached_property
     def _regex(self) -> re.Pattern:
-        return re.compile(rf"\s*(?:{self._core})\s*")
+        return re.compile(rf"{_S}*(?:{self._core}){_S}*")
 
     @property
     def _core(self) -> str:
         one = "(?:" + "|".join(re.escape(c) for c in self.choices) + ")"
         if self.kind == "list":
-            return rf"{one}(?:\s*,\s*{one})*"
+            return rf"{one}(?:{_S}*,{_S}*{one})*"
         if self.kind == "choice":
             return "(?:" + "|".join(map(_fold, self.choices)) + ")" if self.fold_case else one
         return self.pattern
 
     def _bad(self, raw: str) -> str:
         if self.kind == "list":
-            items = [x.strip() for x in raw.split(",")]
+            items = [x.strip(SPACE_CHARS) for x in raw.split(",")]
             unknown = [x for x in items if x not in self.choices]
             if unknown:
                 return (
@@ -153,7 +160,9 @@ class Param:
                 )
             return f"{self.name} must be names separated by commas: {', '.join(self.choices)}"
         if self.convert is not None:
-            self.convert(self, raw.strip())  # the converter's own words, when it has some
+            self.convert(
+                self, raw.strip(SPACE_CHARS)
+            )  # the converter's own words, when it has some
         return (self.bad or "{name} is not valid: {value}").format(
             name=self.name, value=repr(raw[:40])
         )
@@ -161,16 +170,16 @@ class Param:
     # -- describing -----------------------------------------------------------------------
     def schema(self) -> dict:
         """The parameter's JSON schema: what :meth:`parse` accepts, blank values included."""
-        blank = {"type": "string", "pattern": r"^\s*$"}
+        blank = {"type": "string", "pattern": f"^{_S}*$"}
         if self.kind == "int":
             number = {"type": "integer", "minimum": self.minimum, "maximum": self.maximum}
             out: dict[str, Any] = {"anyOf": [number, blank], **number}
             out.pop("type")
         elif self.kind == "choice":  # the names, and the same with whitespace around or blank
-            padded = {"type": "string", "pattern": rf"^\s*(?:{self._core})?\s*$"}
+            padded = {"type": "string", "pattern": rf"^{_S}*(?:{self._core})?{_S}*$"}
             out = {"anyOf": [{"type": "string", "enum": list(self.choices)}, padded]}
         else:
-            out = {"type": "string", "pattern": rf"^\s*(?:{self._core})?\s*$"}
+            out = {"type": "string", "pattern": rf"^{_S}*(?:{self._core})?{_S}*$"}
             if self.max_length is not None:
                 out["maxLength"] = self.max_length
         if self.default is not None:
@@ -480,7 +489,7 @@ OGC_BBOX = param(
     "bbox",
     "minLon,minLat,maxLon,maxLat in CRS84 (WGS 84 longitude, latitude); minLon > maxLon "
     "crosses the antimeridian. Six numbers (with heights) are taken as the same box.",
-    pattern=rf"{BBOX_PATTERN}(?:,\s*{BBOX_NUMBER}\s*,\s*{BBOX_NUMBER}\s*)?",
+    pattern=rf"{BBOX_PATTERN}(?:,{_S}*{BBOX_NUMBER}{_S}*,{_S}*{BBOX_NUMBER}{_S}*)?",
     convert=_ogc_bbox,
     bad="bbox must be four numbers: minLon,minLat,maxLon,maxLat (CRS84)",
     example="35.5,32.3,42.4,37.4",

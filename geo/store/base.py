@@ -67,13 +67,26 @@ def text_hash(text: str) -> str:
 
 # One rule for a bounding box, read by the store, the command line, the API, the snapshot and
 # the OGC API (web.params declares the HTTP parameter with BBOX_PATTERN and BBOX_HELP).
-BBOX_NUMBER = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
-BBOX_PATTERN = r"\s*,\s*".join([rf"\s*{BBOX_NUMBER}"] * 4) + r"\s*"
+# Whitespace: the characters every regex dialect (Python, ECMA-262, Rust's) calls a space, so
+# that a published pattern means the same to every client; Python's str.strip() would also take
+# the separators U+001C-U+001F, which the others do not.
+SPACE_CHARS = (
+    "\t\n\v\f\r \u00a0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + ("\u2028\u2029\u202f\u205f\u3000")
+)
+SPACE = r"[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+BBOX_NUMBER = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"  # what parse_bbox reads as a number
+_LON = r"[-+]?(?:180(?:\.0*)?|(?:1[0-7][0-9]|[1-9]?[0-9])(?:\.[0-9]*)?|\.[0-9]+)"
+_LAT = r"[-+]?(?:90(?:\.0*)?|[1-8]?[0-9](?:\.[0-9]*)?|\.[0-9]+)"
+# the pattern the OpenAPI document publishes: four numbers in range (min_lat <= max_lat is left
+# to parse_bbox: a regex cannot compare)
+BBOX_PATTERN = rf"{SPACE}*,{SPACE}*".join([rf"{SPACE}*{_LON}", _LAT, _LON, rf"{_LAT}{SPACE}*"])
 BBOX_HELP = (
     "min_lon,min_lat,max_lon,max_lat in degrees (WGS 84); min_lon > max_lon is a box across "
     "the antimeridian (170,-20,-170,-10 spans 20 degrees around 180)"
 )
-_BBOX_NUMBER = re.compile(rf"\s*{BBOX_NUMBER}\s*")
+_BBOX_NUMBER = re.compile(rf"{SPACE}*{BBOX_NUMBER}{SPACE}*")
 
 
 def parse_bbox(
@@ -101,14 +114,14 @@ def parse_bbox(
     >>> parse_bbox(" ") is None
     True
     """
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if value is None or (isinstance(value, str) and not value.strip(SPACE_CHARS)):
         return None
     parts = value.split(",") if isinstance(value, str) else list(value)
     if len(parts) != 4:
         raise InputError("bbox must be four numbers: min_lon,min_lat,max_lon,max_lat")
     for p in parts:
         if isinstance(p, str) and not _BBOX_NUMBER.fullmatch(p):
-            if p.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            if p.strip(SPACE_CHARS).lower().lstrip("+-") in ("nan", "inf", "infinity"):
                 raise InputError("bbox values must be finite numbers")
             raise InputError(f"bbox has a value that is not a number: {str(p)[:40]!r}")
     try:

@@ -305,15 +305,11 @@ def _page_url(f: str, **changes: Any) -> str:
 def _items_filters(coll: Collection) -> dict[str, Any]:
     args = request.args
     filters: dict[str, Any] = {}
-    if (args.get("bbox") or "").strip():
-        filters["bbox"] = params.parse_bbox(args["bbox"])
-    if (args.get("datetime") or "").strip():
-        start, end = params.parse_datetime(args["datetime"])
-        filters.update({k: v for k, v in (("start", start), ("end", end)) if v})
-    for name in coll.filters:
-        value = args.get(name)
-        if value is not None and value.strip():
-            filters[name] = params.parse_text(name, value)
+    # blank values are no values (web.params.BLANK_RULE): each reader gives None for them
+    start, end = params.parse_datetime(args.get("datetime"))
+    found = {"bbox": params.parse_bbox(args.get("bbox")), "start": start, "end": end}
+    found.update({name: params.parse_text(name, args.get(name)) for name in coll.filters})
+    filters.update({k: v for k, v in found.items() if v is not None})
     return filters
 
 

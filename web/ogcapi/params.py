@@ -50,14 +50,14 @@ def check_crs(args: Mapping[str, str]) -> None:
     p.BBOX_CRS.parse(args.get("bbox-crs"))
 
 
-def parse_bbox(value: str) -> tuple[float, float, float, float] | None:
+def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
     """``minLon,minLat,maxLon,maxLat`` (or six numbers with heights, which are dropped), in
     CRS84; ``minLon > maxLon`` is a box crossing the antimeridian (the rule of
     :func:`geo.store.base.parse_bbox`)."""
     return p.OGC_BBOX.parse(value)
 
 
-def parse_datetime(value: str) -> tuple[str | None, str | None]:
+def parse_datetime(value: str | None) -> tuple[str | None, str | None]:
     """The first and last day a ``datetime`` covers: an instant, a closed interval, or an
     interval open at one end (``..`` or empty). Events are dated to the day: a date-time selects
     the day it falls on (UTC)."""
@@ -73,6 +73,6 @@ def parse_int(name: str, value: str | None, default: int, lo: int, hi: int) -> i
     return p.Param(name, "int", "", default=default, minimum=lo, maximum=hi).parse(value)
 
 
-def parse_text(name: str, value: str) -> str | None:
+def parse_text(name: str, value: str | None) -> str | None:
     """A text filter (a queryable): at most :data:`MAX_TEXT` characters, no control characters."""
     return p.QUERYABLES[name].parse(value)
