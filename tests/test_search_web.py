@@ -211,3 +211,14 @@ def test_date_forms_examples_hold():
     from web import date_input
 
     assert doctest.testmod(date_input).failed == 0
+
+
+def test_a_view_link_reopens_a_gazetteer_place_found(server, browser):
+    browser.open(server + "/")
+    search(browser, "Homs")  # no document mentions it
+    link = browser.eval("document.getElementById('cm-view-link').href")
+    assert "search=Homs" in link
+    browser.open(link)
+    browser.wait_for("!!document.querySelector('.leaflet-popup-content')", timeout=5)
+    assert browser.eval("document.querySelector('.leaflet-popup-content b').textContent") == "Homs"
+    assert browser.eval("document.getElementById('cm-search-input').value") == "Homs"
