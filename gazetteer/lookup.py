@@ -249,6 +249,11 @@ class Gazetteer:
         )
         return json.loads(rows[0][0]) if rows else None
 
+    def countries(self) -> list[Place]:
+        """Every country of the gazetteer."""
+        rows = self._query(f"SELECT {self._COLUMNS} FROM places p WHERE p.feature = 'country'")
+        return [self._place(r) for r in rows]
+
     def country_geometries(self) -> list[tuple[Place, dict]]:
         """Every country with its simplified Natural Earth outline."""
         rows = self._query(

@@ -18,6 +18,7 @@ from geo.errors import DocumentError
 from geo.lang import DEFAULT, get_language
 from geo.model import Document, Mention
 from geo.parts import with_parts
+from geo.peoples import peoples_of
 from geo.recognize import Recognizer, Span
 from geo.resolve import resolve
 from geo.text import (
@@ -80,7 +81,8 @@ class Geoparser:
         else:
             spans = self.recognizer.recognize(nt.text, lang, ents)
         mentions = []
-        resolved = with_parts(resolve(spans, nt.text), nt.text, lang, self.gaz)
+        peoples = peoples_of(nt.text, lang, self.gaz)  # "the Syrian town of": Syria's support
+        resolved = with_parts(resolve(spans, nt.text, peoples), nt.text, lang, self.gaz)
         for m in resolved:
             start, end = nt.to_original(m.start, m.end)
             part_start = nt.to_original(m.part_start, m.end)[0] if m.part is not None else None

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from functools import lru_cache
 
 from gazetteer.lookup import haversine_km
@@ -164,8 +165,10 @@ def role_of(span: Span, place, text: str) -> str:
     return "metonymic"
 
 
-def resolve(spans: list[Span], text: str) -> list[Mention]:
-    """Choose a place for each span using document context; return mentions in text order."""
+def resolve(spans: list[Span], text: str, peoples: Sequence[str] = ()) -> list[Mention]:
+    """Choose a place for each span using document context; return mentions in text order.
+    ``peoples``: country codes of the peoples' adjectives of the text ("Syrian"), which name
+    a country as its name would."""
     if not spans:
         return []
     hints = [feature_hint(text, s.start, s.end) for s in spans]
@@ -188,6 +191,9 @@ def resolve(spans: list[Span], text: str) -> list[Mention]:
         elif c[0].place.feature in ("city", "site", "admin1", "admin2"):
             anchor_src[(c[0].place.lat, c[0].place.lon)].add(key)
             implied_src[c[0].place.country_code or ""].add(key)
+
+    for k, code in enumerate(peoples):
+        country_src[code].add(("#people", k))  # never the key of a name: supports every name
 
     def context_of(key: tuple) -> tuple[set[str], set[str], list[tuple[float, float]]]:
         """The countries the rest of the document names, the countries of its other clear

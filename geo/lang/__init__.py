@@ -63,6 +63,7 @@ LEXICONS: dict[str, tuple[str, ...]] = {
     "text_boilerplate": ("kind", "pattern"),
     "geoparse_cues": ("kind", "phrase"),
     "geoparse_directions": ("kind", "phrase", "direction"),
+    "geoparse_peoples": ("ending", "country_ending"),
 }
 
 
@@ -215,6 +216,11 @@ class Language:
         What opens a reported clause after a verb of saying ("que", "that").
     event_aux:
         What ``{AUX}`` stands for in event triggers: an auxiliary and an optional adverb.
+    people_word, people_inflections:
+        A word that may be a people's adjective (capitalised in English, "Syrian"; in lower
+        case in French, "syrienne"), and the endings its inflected forms add to the form the
+        ``geoparse_peoples`` lexicon knows (French "-e", "-ne", "-s"), taken off before it is
+        read back to its country (geo/peoples.py).
     date_format, date_placeholder:
         How the pages' readers of this language write a day (a ``strftime`` format) and what
         an empty date box shows: ``%d/%m/%Y`` and ``jj/mm/aaaa`` in French (web/date_input.py).
@@ -236,6 +242,8 @@ class Language:
     event_aux: str = "(?!)"
     date_format: str = "%Y-%m-%d"
     date_placeholder: str = "yyyy-mm-dd"
+    people_word: str = "(?!)"
+    people_inflections: tuple[str, ...] = ("",)
 
     def entity_kind(self, label: str) -> str:
         """The kind of a spaCy entity label (``other`` when the label is not declared)."""

@@ -25,6 +25,7 @@ LANGUAGE = Language(
     speaker_ner=False,  # statements read English names by capitalisation unless given entities
     and_word="and",
     capitalised_months=True,  # "May" the month, not "may" the verb
+    people_word=r"\b[A-Z][a-z]{3,}\b",  # "the Syrian town of"
     date_night=r"night\s+(?:of\s+)?(?P<wd1>{wd})\s+(?:to|into)\s+",
     date_patterns=(
         ("daydate", r"(?:(?P<wd>{wd}),?\s+)?(?P<mo>{mo})\s+{d}(?:,?\s+{y})?"),  # "May 5, 2016"
