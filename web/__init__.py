@@ -320,7 +320,7 @@ def create_app(config: dict | None = None) -> Flask:
         Serve it with waitress (``conflictmap serve``); never with Flask's debug server.
     """
     from geo.errors import ConflictmapError
-    from web import api, assets, ogcapi, pages, review_api, snapshot, timeline
+    from web import api, assets, ogcapi, pages, review_api, review_pages, snapshot, timeline
 
     app = Flask(__name__, static_folder=None)
     app.config.update(DEFAULTS)
@@ -340,6 +340,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(ogcapi.bp)
     app.register_blueprint(timeline.bp)  # the map's timeline, layers and counts
     app.register_blueprint(review_api.bp)  # reviewers' corrections and their trail
+    app.register_blueprint(review_pages.bp)  # reviewers' sign-in, the page's review tools
+    review_pages.configure(app)  # the review session's key and cookie
     allowed = app.config.get("ALLOWED_HOSTS")
     app.wsgi_app = HostGuard(  # type: ignore[method-assign]
         app.wsgi_app,

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from geo.errors import InputError, NotFoundError
 from geo.model import pick_name
-from web import api, csp_nonce, date_input, get_gazetteer, get_store, maps
+from web import api, csp_nonce, date_input, get_gazetteer, get_store, maps, review_pages
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -194,6 +194,7 @@ def highlight(text: str, mentions: list[dict]) -> Markup:
         out.append(e(text[pos:s]))
         label = e(text[s:t])
         role = m.get("role") if m.get("role") in ROLE_CLASSES else "other"
+        ref = f' data-mention="{m["id"]}"' if isinstance(m.get("id"), int) else ""  # for review
         if m.get("lat") is not None and m.get("lon") is not None:
             score = m.get("score")
             title = f"{m.get('name') or ''} ({role}" + (
@@ -201,10 +202,10 @@ def highlight(text: str, mentions: list[dict]) -> Markup:
             )
             href = map_href(m["lat"], m["lon"], m.get("place_id"))
             out.append(
-                f'<a class="place role-{role}" href="{e(href)}" title="{e(title)}">{label}</a>'
+                f'<a class="place role-{role}" href="{e(href)}" title="{e(title)}"{ref}>{label}</a>'
             )
         else:
-            out.append(f'<mark class="unresolved" title="place not resolved">{label}</mark>')
+            out.append(f'<mark class="unresolved" title="place not resolved"{ref}>{label}</mark>')
         pos = t
     out.append(e(text[pos:]))
     return Markup("".join(out))
@@ -250,4 +251,5 @@ def document_page(doc_id: str):
         map_href=map_href,
         external=maps._external,
         credits=Markup(maps.CREDITS_HTML),
+        review=review_pages.page_context(doc),  # a signed-in reviewer's tools, else none
     )

@@ -3,7 +3,8 @@ pipeline missed, and read the trail.
 
 Writes need the API token exactly as ``POST /api/documents`` does (401 with
 ``WWW-Authenticate: Bearer`` without it) and the reviewer's name (``reviewer`` in the JSON body,
-or the ``X-Reviewer`` header). The body is checked by :func:`geo.corrections.check_changes`
+or the ``X-Reviewer`` header); or, from the site's pages, the review cookie of a signed-in
+reviewer with the page's CSRF token (:mod:`web.review_pages`; 403 without it). The body is checked by :func:`geo.corrections.check_changes`
 (400 with a JSON error); a place is a gazetteer id, looked up in the app's gazetteer. The store
 applies the correction and everything that depends on it in one transaction and writes the
 trail; the token is never passed to it.
@@ -36,6 +37,7 @@ from geo.errors import InputError, NotFoundError
 from geo.model import Place
 from web import params
 from web.api import _links, check_token, parse_int, parse_page
+from web.review_pages import session_reviewer
 
 bp = Blueprint("review_api", __name__)
 
@@ -64,10 +66,17 @@ def _place_of(place_id: str) -> Place | None:
 
 
 def _write(kind: str) -> tuple[dict, str, str | None]:
-    """The checked changes, the reviewer and the note of this request (token checked first)."""
-    check_token()  # before anything else: a write says 401 first
+    """The checked changes, the reviewer and the note of this request (token checked first).
+
+    A reviewer signed in on the site's pages writes with the review cookie and the page's CSRF
+    token instead of the Bearer token (:func:`web.review_pages.session_reviewer`); their name is
+    the one they signed in with."""
+    reviewer = session_reviewer()  # the review cookie, its CSRF token checked (403)
+    if reviewer is None:
+        check_token()  # before anything else: a write says 401 first
     body = _body()
-    reviewer = check_reviewer(body.get("reviewer") or request.headers.get(REVIEWER_HEADER))
+    if reviewer is None:
+        reviewer = check_reviewer(body.get("reviewer") or request.headers.get(REVIEWER_HEADER))
     note = check_note(body.get("note"))
     return check_changes(kind, body, _place_of), reviewer, note
 
