@@ -545,6 +545,7 @@ def test_type_by_actors(type_, subtype, trigger, clause, expected):
         ("Dozens of villagers were killed.", (24, None, "Dozens of villagers")),
         ("More than 400 people have died there since January.", (None, None, None)),
         ("A gunfight killed five soldiers and two attackers.", (7, None, "five soldiers and two attackers")),
+        ("Militants ambushed a patrol, killing at least 9 of them.", (9, None, "at least 9 of them")),
         ("Des hommes armés ont exécuté une dizaine de villageois.", (10, None, "une dizaine de villageois")),
     ],
 )  # fmt: skip
@@ -683,3 +684,23 @@ def test_a_claimed_missile_attack_is_remote_violence_by_its_claimer(mentions_of)
 def test_tear_gas_fire_is_no_armed_clash(mentions_of):
     text = "Les policiers ont répliqué par des tirs de gaz lacrymogène contre les manifestants à Dakar."
     assert "Battles" not in {e.type for e in events(mentions_of, text)}
+
+
+def test_a_bus_carrying_soldiers_is_an_armed_target(mentions_of):
+    text = "Islamic State militants ambushed a bus carrying soldiers near Palmyra on Thursday."
+    assert events(mentions_of, text, "en")[0].type == "Battles"
+
+
+def test_a_backer_or_a_border_is_no_side(mentions_of):
+    text = (
+        "A car bomb exploded on Saturday in Azaz, near the Turkish border, a town held by "
+        "Turkey-backed factions, killing 18 people."
+    )
+    e = events(mentions_of, text, "en")[0]
+    assert e.actor1 is None and e.actor2 is None
+
+
+def test_taking_the_town_of_a_place_is_a_capture(mentions_of):
+    text = "Government forces pushed into Deraa province on Wednesday, taking the town of Nawa."
+    e = events(mentions_of, text, "en")[0]
+    assert (e.type, e.subtype) == ("Battles", "Government regains territory")

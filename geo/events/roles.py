@@ -45,7 +45,10 @@ _ARMED_PLACE = (
     r"casernes?|unités? (?:de l'armée|militaires?|des forces)|"
     r"patrouilles?|convois? (?:militaires?|de l'armée)|positions?|camp militaire|"
     r"military (?:posts?|bases?|convoys?|camps?)|outposts?|checkpoints?|patrols?|barracks|"
-    r"army (?:posts?|convoys?|positions?)"
+    r"army (?:posts?|convoys?|positions?)|"
+    r"(?:bus|buses|vehicles?|trucks?|camions?|véhicules?|convois?)\s+(?:carrying|transporting|"
+    r"transportant)\s+(?:des\s+)?(?:[\w-]+\s+)?(?:soldiers|troops|soldats|militaires|policemen|"
+    r"policiers|police\s+officers)"
 )
 # A count before a noun of people: counted people are the victims ("douze civils", "huit
 # soldats", "dozens of villagers"); the side that acted is seldom counted.
@@ -150,8 +153,8 @@ def victims(clause: str) -> str | None:
     """
     armed = _VICTIMS_ARMED.search(clause)
     civil = _VICTIMS_CIVIL.search(clause)
-    if armed and civil:
-        return "armed" if armed.start() < civil.start() else "civilians"
+    if armed and civil:  # the same start: "un bus transportant des soldats" is armed
+        return "armed" if armed.start() <= civil.start() else "civilians"
     return "armed" if armed else ("civilians" if civil else None)
 
 

@@ -115,6 +115,15 @@ def find_hits(text: str, lang: str) -> list[Hit]:
     ]
 
 
+# An actor named as the backer of the side that acts: "U.S.-backed", "Iran-aligned"
+_BACKER = re.compile(
+    r"-(?:backed|supported|allied|aligned|trained|funded|sponsored)\b|\s+(?:border|frontier)\b",
+    re.I,
+)
+# A country's adjective that names its border, not its forces: "la frontière turque"
+_BORDER_BEFORE = re.compile(r"fronti[èe]re\s+$", re.IGNORECASE)
+
+
 def find_actors(text: str, mentions: Sequence[Mention]) -> list[tuple[int, int, str, str]]:
     meto = [(m.start, m.end) for m in mentions if m.role == "metonymic"]
     found = []
@@ -122,6 +131,10 @@ def find_actors(text: str, mentions: Sequence[Mention]) -> list[tuple[int, int, 
         for m in matches:
             if a.metonymic_only and not any(s < m.end() and m.start() < e for s, e in meto):
                 continue
+            if _BACKER.match(text, m.end()) or _BORDER_BEFORE.search(
+                text, max(0, m.start() - 12), m.start()
+            ):
+                continue  # "U.S.-backed forces", "the Turkish border": no side of the event
             found.append((m.start(), m.end(), a.label, a.kind))
     found.sort(key=lambda a: (a[0], -(a[1] - a[0])))
     out: list[tuple[int, int, str, str]] = []

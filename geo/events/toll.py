@@ -81,7 +81,8 @@ _MORE = re.compile(r"\s+(?:autres|encore|de\s+plus|others|more)\b", re.IGNORECAS
 _OWN_VERB = re.compile(r"\s+(?:ont|sont|a|est|étaient|were|was|have|had|are)\b", re.IGNORECASE)
 _AND = re.compile(r"\s*(?:,|et|and)\s*")
 _COUNTED = re.compile(
-    rf"\s*(?:(?:autres|other|more|additional|de|d'|of)\s*)*(?:[\w-]+\s+){{0,2}}?[\"«“]?\s*(?:{_PERSONS}|{_KILLED}|{_INJURED})\b",
+    rf"\s*(?:(?:autres|other|more|additional|de|d'|of)\s*)*(?:[\w-]+\s+){{0,2}}?[\"«“]?\s*(?:{_PERSONS}|{_KILLED}|{_INJURED})\b"
+    r"|\s+(?:of\s+them|d'entre\s+(?:eux|elles))\b",  # "killing 20 of them": those just named
     re.IGNORECASE,
 )
 _COUNTED_NOW = re.compile(rf"\s*(?:{_PERSONS}|{_KILLED}|{_INJURED})\b", re.IGNORECASE)

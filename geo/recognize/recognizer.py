@@ -173,6 +173,8 @@ class Recognizer:
                     key = fold(phrase)
                     if j - i == 1 and (key in stops or len(key) < 2):
                         continue
+                    if j < n and _ARTICLE_JOIN.fullmatch(text, end, group[j].start):
+                        continue  # "Busra al-Harir" unknown: not "Busra" (Basra) alone
                     if (
                         j - i == 1
                         and key in NEUTRAL
@@ -524,3 +526,7 @@ class Recognizer:
                 )
                 taken.append((s, e))
         return out
+
+
+# An Arabic article joining the words of one name: "Busra al-Harir", "Deir ez-Zor"
+_ARTICLE_JOIN = re.compile(r"\s+(?:al|el|ad|as|ash|at|ar|az|an|ech|ez|es|er|et|en|ed|ul)-", re.I)
