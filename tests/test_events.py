@@ -546,6 +546,8 @@ def test_type_by_actors(type_, subtype, trigger, clause, expected):
         ("More than 400 people have died there since January.", (None, None, None)),
         ("A gunfight killed five soldiers and two attackers.", (7, None, "five soldiers and two attackers")),
         ("Militants ambushed a patrol, killing at least 9 of them.", (9, None, "at least 9 of them")),
+        ("Un Palestinien de 19 ans a été tué jeudi.", (1, None, "Un Palestinien")),
+        ("Mais deux ont été tués.", (2, None, "deux ont été tués")),
         ("Des hommes armés ont exécuté une dizaine de villageois.", (10, None, "une dizaine de villageois")),
     ],
 )  # fmt: skip
@@ -704,3 +706,18 @@ def test_taking_the_town_of_a_place_is_a_capture(mentions_of):
     text = "Government forces pushed into Deraa province on Wednesday, taking the town of Nawa."
     e = events(mentions_of, text, "en")[0]
     assert (e.type, e.subtype) == ("Battles", "Government regains territory")
+
+
+def test_the_attack_claimed_later_is_the_same_event_and_its_claimer_acts(mentions_of):
+    text = (
+        "Au moins quatorze personnes ont été tuées dimanche dans l'explosion d'une bombe dans "
+        "une église de Beni, a annoncé l'armée. L'attaque a été revendiquée par l'Etat islamique."
+    )
+    evs = events(mentions_of, text)
+    assert len([e for e in evs if e.type in ("Battles", "Explosions/Remote violence")]) == 1
+    assert evs[0].actor1 == "islamic-state"
+
+
+def test_who_announced_the_toll_is_no_side(mentions_of):
+    text = "Au moins 44 personnes ont été tuées dimanche dans un attentat-suicide à Peshawar, a annoncé la police."
+    assert events(mentions_of, text)[0].actor1 is None

@@ -74,7 +74,9 @@ def _compatible(a: Draft, b: Draft) -> bool:
     return lead or pa is not None
 
 
-_ANAPHOR = re.compile(r"\b(?:ces|cette|ce|cet|these|this|those|les|the)\s+(?:\w+\s+)?$", re.I)
+_ANAPHOR = re.compile(
+    r"(?:\b(?:ces|cette|ce|cet|these|this|those|les|the)\s+|\bl')(?:\w+\s+)?$", re.I
+)
 
 
 def _absorb(into: Draft, d: Draft, text: str = "") -> None:

@@ -211,7 +211,11 @@ _BY = re.compile(
 )
 _GENERIC = frozenset({"rebelles", "jihadistes", "hommes armés", "milices communautaires"})
 # A source named after the event: "selon la police", "according to the army".
-_SOURCE = re.compile(r"(?:selon|d'après|according\s+to|said|a\s+indiqué)\s+(?:\S+\s+)?$", re.I)
+_SOURCE = re.compile(
+    r"(?:selon|d'après|according\s+to|said|(?:a|ont)\s+(?:indiqué|annoncé|déclaré|rapporté|"
+    r"précisé|affirmé))\s+(?:\S+\s+)?$",
+    re.I,
+)
 # An actor who speaks rather than acts: "Damas a affirmé", "Moscow said", "selon l'armée".
 _SPEAKER = re.compile(
     r"\s*(?:\S+\s+){0,3}?(?:a|ont)\s+(?:affirmé|annoncé|déclaré|accusé|indiqué|dit|assuré|"

@@ -64,7 +64,9 @@ _PERSONS = (
     r"Palestinians|casques bleus|peacekeepers|employés|travailleurs|workers|employees|"
     r"worshippers|passengers|students|displaced|terroristes|assaillants|terrorists|attackers|"
     r"assailants|casque bleu|peacekeeper|Kurdes|Kurds|"
-    r"autres|others"
+    r"autres|others|"
+    # a people's noun, capitalised: "un Palestinien", "deux Syriens", "three Afghans"
+    r"(?-i:[A-ZÉ][a-zéèëï]+(?:iens?|iennes?|ais|aises?|ains?|aines?|ites?|is|ians?|ans))"
 )
 _KILLED = (
     r"tuée?s?|morte?s?|décédée?s?|péri|tuant|killed|dead|deaths?|died|killing|kills?|fatalities|"
