@@ -858,3 +858,20 @@ def test_a_country_owning_a_name_is_not_the_speaker(nlp):
     )
     head = only(run(text, nlp, lang="en"), "talks will go on")
     assert head.speaker in ("Fidan", "Hakan Fidan")
+
+
+def test_a_word_quoted_inside_a_speakers_statement_is_no_statement_of_its_own():
+    text = (
+        "L'armée a affirmé dimanche avoir « neutralisé » une centaine de jihadistes dans le nord."
+    )
+    quotes = [s.quote for s in run(text)]
+    assert "neutralisé" not in quotes and any("centaine de jihadistes" in q for q in quotes)
+
+
+def test_a_dateline_is_not_part_of_the_speaker():
+    text = (
+        "RAQQA, Syria (Reuters) - U.S.-backed militias said they had taken full control of "
+        "the city on Tuesday after a four-month battle."
+    )
+    (st,) = run(text, lang="en")
+    assert "Reuters" not in st.speaker and st.speaker.endswith("militias")

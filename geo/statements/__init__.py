@@ -356,7 +356,26 @@ def extract_statements(
             else:
                 emit(None, q.start, q.end, q.text(text), False, i)
     out = _situate(lx, text, masked, out, placed, m_starts, names, sents, para_starts)
-    return _carry(out, paras)
+    return _outermost(_carry(out, paras))
+
+
+def _outermost(statements: list[Statement]) -> list[Statement]:
+    """One word a speaker is quoted as using inside a longer statement of the same speaker
+    ("l'armée a affirmé avoir « neutralisé » des jihadistes") is a term of that statement,
+    not one more; a phrase quoted inside ("« seront punis », a réagi") stays a statement."""
+    return [
+        s
+        for s in statements
+        if len(s.quote.split()) > 1
+        or not any(
+            t is not s
+            and t.speaker == s.speaker
+            and t.start <= s.start
+            and s.end <= t.end
+            and (t.start, t.end) != (s.start, s.end)
+            for t in statements
+        )
+    ]
 
 
 def _find_dates(text: str, lang: str) -> list[Any]:

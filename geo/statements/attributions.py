@@ -117,6 +117,10 @@ def _after_adjuncts(lx: Lexicon, masked: str, pos: int) -> int:
     return m.end() if m else pos
 
 
+# The end of a dispatch's dateline: "RAQQA, Syria (Reuters) - ", "KIEV (AFP) — "
+_DATELINE_END = re.compile(r"\([^()]{1,30}\)\s*[-–—]\s*")
+
+
 def _analyse(
     lx: Lexicon, ev: _Event, masked: str, sent: tuple[int, int], prev: _Event | None
 ) -> bool:
@@ -214,6 +218,9 @@ def _analyse(
                 return False  # "there have been 12 confirmed", "it was only reported": no subject
             if lx.has("negative", np_words[0]):
                 return False  # "No group claimed responsibility": nobody spoke
+            dateline = _DATELINE_END.search(masked, found[0][0], found[0][1])
+            if dateline and dateline.end() < found[0][1]:  # "RAQQA, Syria (Reuters) - X said"
+                found = ((dateline.end(), found[0][1]), found[1])
             if ev.kind == "fin" and not _speakerlike(lx, masked, found[0]):
                 return False  # "all of which came from the eastern states of": a noun, no verb
             ev.np, ev.appos = found
