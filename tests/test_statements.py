@@ -875,3 +875,23 @@ def test_a_dateline_is_not_part_of_the_speaker():
     )
     (st,) = run(text, lang="en")
     assert "Reuters" not in st.speaker and st.speaker.endswith("militias")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "where"),
+    [
+        (
+            '"The attacks must stop," the envoy said in a statement issued in Geneva.',
+            "en",
+            "Geneva",
+        ),
+        (
+            "S'exprimant depuis Ankara, le ministre a affirmé que les pourparlers reprendraient.",
+            "fr",
+            "Ankara",
+        ),
+    ],
+)
+def test_where_said_after_a_statement_or_before_the_speaker(text, lang, where):
+    sts = run(text, lang=lang)
+    assert len(sts) == 1 and sts[0].where_said is not None and sts[0].where_said.name == where

@@ -59,8 +59,8 @@ def _where(
         if any(span and span[0] <= m.start < span[1] for span in (ev.np, ev.appos)):
             continue  # "X, le maire de Y en Colombie, a dit": who X is, not where X spoke
         head = masked[span[0] : m.start]
-        if m.start > ev.start and lx.venue_prep_re.search(head):
-            return m.place
+        if lx.venue_prep_re.search(head) and (m.start > ev.start or lx.venue_re.search(head)):
+            return m.place  # "said from Kyiv", "S'exprimant depuis Kiev, X a affirmé"
         prep = lx.place_prep_re.search(head)
         if not prep:
             continue
