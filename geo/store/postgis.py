@@ -42,6 +42,7 @@ from geo.store.base import (
     check_page,
     text_hash,
 )
+from geo.store.postgis_export import SESSION, PostGISExportMixin
 from geo.store.postgis_incidents import PostGISIncidentsMixin, event_key
 from geo.store.postgis_replace import PostGISReplaceMixin
 from geo.store.postgis_review import PostGISReviewMixin
@@ -174,6 +175,7 @@ def _now() -> str:
 
 
 class PostGISStore(
+    PostGISExportMixin,
     PostGISReviewMixin,
     PostGISWriteMixin,
     PostGISReplaceMixin,
@@ -362,6 +364,8 @@ class PostGISStore(
         con = self._connect(autocommit=False)
         try:
             con.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            for statement in SESSION:  # no JIT, exact floats
+                con.execute(statement)
             with con.cursor(name="conflictmap_stream") as cur:
                 cur.itersize = STREAM_CHUNK
                 cur.execute(sql, params)
