@@ -500,6 +500,7 @@ TIMELINE_PATH = "/map/timeline.json"  # matching events by day, week or month
 COUNTRIES_PATH = "/map/countries.json"  # events and fatalities by country in the view
 UNLISTED_PATH = "/map/unlisted"  # the matching events with no place or no date, as a list
 PLACE_SEARCH_PATH = "/map/places.json"  # the gazetteer's places by any of their names
+CLUSTERS_PATH = "/map/clusters.json"  # a big store's event markers of the view (web.clusters)
 
 
 def count_label(drawn: int, total: int | None) -> str:
@@ -542,6 +543,7 @@ def map_data(
     max_events: int = MAX_MAP_EVENTS,
     lang: str = DEFAULT_LANG,
     with_places: bool = True,
+    by_view: bool | None = None,
 ) -> dict:
     """What the page's script draws for these filters: the event groups, the statements, the
     places, the search list and the choropleth's counts, every piece of text from the store
@@ -558,20 +560,37 @@ def map_data(
     >>> data["events_shown"], data["events_matching"]                  # doctest: +SKIP
     (3, 4)
     """
+    from web import clusters  # the markers of a big store, asked for by view
+
     filters = _filters(bbox=bbox, start=start, end=end, actor=actor, place=place, q=q)
     ev_filters = {**filters, **({"type": type} if type else {})}
-    # One marker per place and type, counted by the store: the page never carries every event.
-    ev_groups = store.event_groups(**ev_filters)
-    for g in ev_groups:
-        g["place_name"] = pick_name(g, lang, prefix="place_") or ""
-    n_read = n_total = sum(g["count"] for g in ev_groups)
+    if by_view is None:
+        by_view = clusters.by_view(store)
     truncated = False
-    inline = len(ev_groups) <= INLINE_POPUPS and n_read <= INLINE_EVENTS
-    if inline:  # small maps: the newest events of each group written into its popup
-        ev_groups, n_read, truncated = group_events(
-            store.iter_events(**ev_filters), base_url, max_events, lang
-        )
-    _, n_matching = store.events(**ev_filters, limit=0)
+    if by_view:  # a big store: the page asks for the markers of its view (web.clusters)
+        pts = clusters.points(store, ev_filters)
+        ev_groups = []
+        per_type = {t: n for t, n in pts.per_type().items() if n}
+        n_read = n_total = pts.events
+        inline = False
+        _, unplaced = store.events_lacking("place", limit=0, **ev_filters)
+        n_matching = n_total + unplaced
+    else:
+        # One marker per place and type, counted by the store: the page never carries every
+        # event.
+        ev_groups = store.event_groups(**ev_filters)
+        for g in ev_groups:
+            g["place_name"] = pick_name(g, lang, prefix="place_") or ""
+        n_read = n_total = sum(g["count"] for g in ev_groups)
+        inline = len(ev_groups) <= INLINE_POPUPS and n_read <= INLINE_EVENTS
+        if inline:  # small maps: the newest events of each group written into its popup
+            ev_groups, n_read, truncated = group_events(
+                store.iter_events(**ev_filters), base_url, max_events, lang
+            )
+        _, n_matching = store.events(**ev_filters, limit=0)
+        per_type = {}
+        for g in ev_groups:
+            per_type[g["type"] or ""] = per_type.get(g["type"] or "", 0) + g["count"]
     statements, n_statements = store.statements(**filters, limit=MAX_STATEMENTS)
     place_filters = {k: v for k, v in filters.items() if k != "actor"}
     places, n_places = (
@@ -579,13 +598,14 @@ def map_data(
     )
     counts = store.country_counts(**{k: v for k, v in filters.items() if k in ("start", "end")})
 
-    types = sorted({g["type"] or "" for g in ev_groups}, key=type_order)
-    per_type_count = dict.fromkeys(types, 0)
-    for g in ev_groups:
-        per_type_count[g["type"] or ""] += g["count"]
+    types = sorted(per_type, key=type_order)
+    per_type_count = per_type
     type_index = {t: i for i, t in enumerate(types)}
     event_rows, event_search = _event_rows(ev_groups, type_index, base_url if inline else None)
     return {
+        # a big store: no event in the page, the markers of each view asked for (web.clusters)
+        "by_view": by_view,
+        "data_bounds": pts.bounds() if by_view else None,
         "event_types": [
             {
                 "key": f"events:{i}",
@@ -670,6 +690,7 @@ def build_map(
     osm_tiles: bool = True,
     max_events: int = MAX_MAP_EVENTS,
     lang: str = DEFAULT_LANG,
+    by_view: bool | None = None,
 ) -> folium.Map:
     """Build the layered map of what the store holds for these filters.
 
@@ -698,6 +719,9 @@ def build_map(
     lang:
         The map's language: places are named as its readers write them (see
         :func:`geo.model.pick_name`); the search finds them by any of their names.
+    by_view:
+        Write no event into the page: it asks ``/map/clusters.json`` for the markers of each
+        view (:mod:`web.clusters`); None: when the store is big (:func:`web.clusters.by_view`).
 
     Returns
     -------
@@ -716,7 +740,20 @@ def build_map(
 
         raise InputError(f"unknown layer(s): {', '.join(sorted(unknown))}; use {', '.join(LAYERS)}")
     filters = _filters(bbox=bbox, start=start, end=end, type=type, actor=actor, place=place, q=q)
-    data = map_data(store, **filters, base_url=base_url, max_events=max_events, lang=lang)
+    from web import clusters
+
+    if by_view is None:
+        by_view = clusters.by_view(store)
+    # a big store's page asks for the places mentioned once it shows its first view
+    data = map_data(
+        store,
+        **filters,
+        base_url=base_url,
+        max_events=max_events,
+        lang=lang,
+        with_places=not by_view,
+        by_view=by_view,
+    )
 
     m = folium.Map(
         location=list(center) if center else [30, 30],
@@ -788,6 +825,7 @@ def build_map(
             "country_counts_url": base_url + COUNTRIES_PATH,
             "unlisted_url": base_url + UNLISTED_PATH,
             "place_search_url": base_url + PLACE_SEARCH_PATH,
+            "clusters_url": base_url + CLUSTERS_PATH,
             "events_url": f"{base_url}/api/events",
             "table": {
                 "rows": TABLE_ROWS,

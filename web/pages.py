@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from geo.errors import InputError, NotFoundError
 from geo.model import pick_name
-from web import api, csp_nonce, date_input, get_gazetteer, get_store, maps, review_pages
+from web import api, clusters, csp_nonce, date_input, get_gazetteer, get_store, maps, review_pages
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -77,12 +77,14 @@ def _map_response(embeddable: bool) -> Response:
             'style="border:0" loading="lazy" title="conflictmap: events, statements and '
             'places on a map"></iframe>'
         )
+    store = get_store()
     m = maps.build_map(
-        get_store(),
+        store,
         **opts,
         base_url="",
         embed_code=embed_code,
         osm_tiles=bool(current_app.config.get("OSM_TILES")),
+        by_view=clusters.app_by_view(store),  # a big store: the markers asked for by view
     )
     g.embeddable = embeddable
     page = maps.render_map_html(m, nonce=csp_nonce())

@@ -386,6 +386,21 @@ VIEW = replace(
     description=f"The map's bounds, to count the events in view: {BBOX_HELP}.",
     example=None,
 )
+ZOOM = param(  # /map/clusters.json: the grid of the clusters
+    "zoom",
+    "int",
+    "The map's zoom: the clusters of the view are cells of a grid at this zoom.",
+    minimum=0,
+    maximum=18,
+    default=2,
+)
+TYPES = param(  # /map/clusters.json: the event types ticked in the layer control
+    "types",
+    "text",
+    "Event types shown, by name, separated by commas (without it, every type).",
+    pattern=f"{_NO_CONTROL}",
+    max_length=2000,
+)
 
 # -- snapshots (web.snapshot) ------------------------------------------------------------------
 SNAPSHOT_BBOX = replace(

@@ -9,7 +9,10 @@ and the list of the events the map cannot draw.
 - ``/map/countries.json``: events and fatalities by country and first-level division for the
   filters within ``view`` (the map's bounds), each with the ``place`` value that filters the
   map to it;
-- ``/map/unlisted``: an HTML list of the matching events with no place or no date.
+- ``/map/unlisted``: an HTML list of the matching events with no place or no date;
+- ``/map/clusters.json``: the event markers of the map's ``view`` at its ``zoom`` for a big
+  store (:mod:`web.clusters`): clusters of a grid, or the places one by one when few are in
+  view, of the event ``types`` ticked.
 
 Each takes the map's filters (``bbox``, ``start``, ``end``, ``type``, ``actor``, ``place``,
 ``q``) and ``lang``. Text from the store reaches the page escaped by the builders of
@@ -27,7 +30,7 @@ from markupsafe import Markup
 from geo.errors import InputError
 from geo.model import name_fields
 from geo.store.base import HISTOGRAM_UNITS, bin_start, check_unit
-from web import csp_nonce, get_gazetteer, get_store, maps, params
+from web import clusters, csp_nonce, get_gazetteer, get_store, maps, params
 from web.pages import page_lang
 
 bp = Blueprint("timeline", __name__, template_folder="templates")
@@ -135,10 +138,28 @@ def layers():
     ``places=0`` leaves the places mentioned out."""
     filters = params.parse_filters(request.args, params.FILTERS["events"])
     places = params.PLACES.parse(request.args.get("places"))
+    store = get_store()
     data = maps.map_data(
-        get_store(), **filters, lang=page_lang(request.args), with_places=places == "1"
+        store,
+        **filters,
+        lang=page_lang(request.args),
+        with_places=places == "1",
+        by_view=clusters.app_by_view(store),
     )
     return jsonify(data)
+
+
+@bp.get(maps.CLUSTERS_PATH)
+def view_clusters():
+    """The event markers of the map's ``view`` (w,s,e,n; none: the world) at ``zoom``, for the
+    filters (the timeline's period as start and end) and the event ``types`` ticked."""
+    filters = params.parse_filters(request.args, params.FILTERS["events"])
+    view = params.VIEW.parse(request.args.get("view"))
+    zoom = params.ZOOM.parse(request.args.get("zoom"))
+    types = params.TYPES.parse(request.args.get("types"))
+    wanted = None if types is None else [t.strip() for t in types.split(",") if t.strip()]
+    pts = clusters.points(get_store(), filters)
+    return jsonify(clusters.view_clusters(pts, view, zoom, wanted))
 
 
 def _within(view: tuple, bbox: tuple | None) -> tuple | None:

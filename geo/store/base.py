@@ -726,6 +726,30 @@ class Store(abc.ABC):
         what ``ingest --force`` reports after writing it again."""
         return []
 
+    # -- the map's clusters of a view (web.clusters) ---------------------------------------------
+    def event_place_counts(self, **filters) -> list[tuple]:
+        """The events matching the filters of :meth:`events` that have a place, counted by
+        place and type, compactly: one tuple ``(place_id, lon, lat, type, precision, count)``
+        each (the precision of the place the first event stored gives). What the map's
+        clusters of a view are made of (:mod:`web.clusters`): a million events are some tens
+        of thousands of tuples. Built on :meth:`event_groups`; a backend reads its own counts.
+
+        Example
+        -------
+        >>> store.event_place_counts(start="2016-01-01")[0]        # doctest: +SKIP
+        ('gn:170063', 37.16117, 36.20124, 'Battles', 'city', 12)
+        """
+        return [
+            (g["place_id"], g["lon"], g["lat"], g["type"], g["precision"], g["count"])
+            for g in self.event_groups(**filters)
+        ]
+
+    def data_stamp(self) -> object | None:
+        """A value that changes whenever the store's data may have changed (a write by any
+        process), so what was counted from it can be kept until then; None: the backend cannot
+        tell, and nothing is kept."""
+        return None
+
 
 CORRECTION_KEYS = [
     "id", "key", "kind", "document", "target", "target_id", "before", "after", "reviewer",

@@ -54,6 +54,7 @@ from geo.store.base import (
     text_hash,
     type_name,
 )
+from geo.store.sqlite_clusters import ClustersMixin
 from geo.store.sqlite_incidents import IncidentsMixin
 from geo.store.sqlite_replace import ReplaceMixin
 from geo.store.sqlite_review import REVIEW_SCHEMA, ReviewMixin
@@ -352,7 +353,7 @@ def _event_row(r: tuple) -> dict:
     return d
 
 
-class SQLiteStore(ReviewMixin, IncidentsMixin, TimelineMixin, ReplaceMixin, Store):
+class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, ReplaceMixin, Store):
     """The store in one SQLite file; safe to share between threads (one connection each) and
     between processes (WAL, ``BEGIN IMMEDIATE``, a busy timeout).
 

@@ -270,7 +270,166 @@
     }
   });
 
+  /* A big store's events (data.by_view): the page asks the server for the markers of what is in
+   * view at its zoom (data.clusters_url: web/clusters.py), with the filters, the timeline's
+   * period and the event types ticked, each time the map moves; the answer is clusters of a
+   * grid (count, centre, the type with most events: a click zooms to its places) or, when few
+   * are in view, one marker per place and type with its popup (fetched when it opens).
+   */
+  // Run `f` once the first view's markers are drawn: a big store's page asks for its first
+  // view before the timeline, the counts and the places (slower to answer at a million events).
+  var waiting = [];
+  function whenViewDrawn(f) {
+    if (cm.viewLayer && !cm.viewSettled) waiting.push(f); else f();
+  }
+  function viewDrawn() {
+    cm.viewSettled = true;
+    var run = waiting;
+    waiting = [];
+    run.forEach(function (f) { f(); });
+  }
+
+  var ViewLayer = L.Layer.extend({
+    initialize: function (data) {
+      this.data = data;
+      this.rows = [];  // the view's single markers: [lat, lon, type, count, null, imprecise, id]
+    },
+
+    onAdd: function (map) {
+      this._fg = L.featureGroup().addTo(map);
+      this._fg.on("click", this._click, this);
+      map.on("moveend", this.refresh, this);
+      this.refresh();
+    },
+
+    onRemove: function (map) {
+      map.off("moveend", this.refresh, this);
+      map.removeLayer(this._fg);
+      this._fg = null;
+    },
+
+    // Ask again for the view's markers (the view, the period or the types ticked changed).
+    refresh: function () {
+      var map = this._map, self = this;
+      if (!map || !this._fg) return;
+      if (this._asking) this._asking.abort();
+      var types = shownTypes(), all = this.data.event_types.length;
+      if (!types.length) {
+        this._fg.clearLayers();
+        this.rows = [];
+        this._query = null;
+        document.body.setAttribute("data-cm-view", "none");
+        viewDrawn();
+        return;
+      }
+      var b = viewBox(), extra = {zoom: String(Math.round(map.getZoom()))};
+      if (b) extra.view = b.join(",");
+      if (types.length < all) extra.types = types.join(",");
+      var query = periodQuery(extra);
+      if (query === this._query && !this._asking) return;  // this view is drawn already
+      this._query = query;
+      var ctl = this._asking = new AbortController();
+      document.body.setAttribute("data-cm-view-loading", "1");
+      fetch(this.data.clusters_url + "?" + query,
+        {credentials: "same-origin", signal: ctl.signal}).then(function (r) {
+        if (!r.ok) throw new Error("clusters: HTTP " + r.status);
+        return r.json();
+      }).then(function (res) {
+        if (ctl !== self._asking || !self._fg) return;
+        self._asking = null;
+        self._show(res);
+      }).catch(function (err) {
+        if (err.name === "AbortError") return;
+        self._asking = null;
+        self._query = null;
+        document.body.removeAttribute("data-cm-view-loading");
+        document.body.setAttribute("data-cm-view", "error");
+        if (window.console) console.warn(String(err));
+        viewDrawn();
+      });
+    },
+
+    _show: function (res) {
+      var at = Object.create(null), rows = [], heat = [];
+      this.data.event_types.forEach(function (t) { at[t.name] = t; });
+      var type = function (i) { return at[res.types[i]] || null; };
+      this._fg.clearLayers();
+      var fg = this._fg;
+      res.clusters.forEach(function (c) {
+        var t = type(c[3]);
+        if (!t) return;
+        var mk = L.marker([c[0], c[1]], {icon: clusterIcon(t, c[2]), title: ""});
+        mk.cmBounds = [[c[5], c[6]], [c[7], c[8]]];
+        fg.addLayer(mk);
+        heat.push([c[0], c[1], c[2]]);
+      });
+      // the types of one place, side by side on a small circle around it
+      var same = Object.create(null), map = this._map, z = map.getZoom();
+      res.singles.forEach(function (r) {
+        var k = r[0] + "," + r[1];
+        same[k] = (same[k] || 0) + 1;
+      });
+      var seen = Object.create(null);
+      res.singles.forEach(function (r) {
+        var t = type(r[2]);
+        if (!t) return;
+        var row = [r[0], r[1], r[2], r[3], null, r[4], r[5]], k = r[0] + "," + r[1];
+        var at = L.latLng(r[0], r[1]), n = same[k];
+        if (n > 1) {
+          var j = seen[k] = (seen[k] || 0) + 1, a = 2 * Math.PI * (j - 1) / n;
+          var px = map.project(at, z), rad = 14 + 2 * n;
+          at = map.unproject([px.x + rad * Math.cos(a), px.y + rad * Math.sin(a)], z);
+        }
+        var mk = L.marker(at, {icon: eventIcon(t, r[3], r[4]), title: ""});
+        mk.cmRow = row;
+        mk.cmType = t;
+        fg.addLayer(mk);
+        rows.push(row);
+        heat.push([r[0], r[1], r[3]]);
+      });
+      this.rows = rows;
+      cm.viewMarkers = {clusters: res.clusters.length, singles: res.singles.length,
+        events: res.events, zoom: res.zoom};
+      // the heatmap of the view: its clusters and places weighted by their events
+      cm.data.events = heat.map(function (h) { return [h[0], h[1], 0, h[2]]; });
+      if (cm.groups.heatmap && this._map.hasLayer(cm.groups.heatmap)) makeHeat(cm.groups, cm.data);
+      cm.viewLoads = (cm.viewLoads || 0) + 1;
+      var body = document.body;
+      body.removeAttribute("data-cm-view-loading");
+      body.setAttribute("data-cm-view", res.clusters.length + "c" + res.singles.length + "s@" +
+        res.zoom);
+      body.setAttribute("data-cm-view-loads", String(cm.viewLoads));
+      viewDrawn();
+    },
+
+    _click: function (ev) {
+      var m = ev.layer, map = this._map;
+      if (m.cmBounds) {  // zoom in on the cluster's places
+        var bounds = L.latLngBounds(m.cmBounds), z = map.getZoom(), top = map.getMaxZoom();
+        var fit = Math.min(map.getBoundsZoom(bounds, false, L.point(40, 40)), top);
+        map.setView(bounds.getCenter(), Math.max(fit, Math.min(z + 1, top)));
+        return;
+      }
+      var row = m.cmRow;
+      if (!row || m.getPopup()) return;
+      m.bindPopup("Loading\u2026", {maxWidth: 360, maxHeight: 320});
+      var data = this.data, t = m.cmType;
+      m.on("popupopen", function () { lazyPopup(m, data, t, row[6]); });
+      m.openPopup();
+    }
+  });
+
   function addEvents(map, groups, data, bounds) {
+    if (data.by_view) {  // a big store: the markers of each view, asked for
+      var db = data.data_bounds;
+      if (db) bounds.push([db[0], db[1]], [db[2], db[3]]);
+      cm.layers.events = data.event_types.map(function (t) {
+        return {type: t, layer: {rows: []}};
+      });
+      cm.viewLayer = new ViewLayer(data);
+      cm.counts.eventMarkers = 0;
+      return;
+    }
     var rows = rowsByType(data, data);
     var lat0 = 90, lat1 = -90, lon0 = 180, lon1 = -180;
     data.events.forEach(function (row) {
@@ -303,6 +462,14 @@
 
   // Drawn once the map has its first view: clusters are made for that zoom only.
   function drawEvents(groups, data) {
+    if (cm.viewLayer) {  // one layer for every type, asked again when a type is (un)ticked
+      cm.map.addLayer(cm.viewLayer);
+      cm.map.on("overlayadd overlayremove", function (ev) {
+        if (ev.layer && ev.layer.cmType) cm.viewLayer.refresh();
+      });
+      data.event_types.forEach(function (t) { groups[t.key].cmType = t.name; });
+      return;
+    }
     cm.layers.events.forEach(function (c) { groups[c.type.key].addLayer(c.layer); });
   }
 
@@ -351,6 +518,11 @@
   function addPlaces(groups, data, bounds) {
     var circles = [];
     groups.places.clearLayers();
+    if (data.places == null) {  // a big store's: asked for once the first view is drawn
+      cm.placesStale = true;
+      cm.layers.places = circles;
+      return;
+    }
     cm.places = Object.create(null);
     data.places.forEach(function (row) {
       var r = Math.min(30, 4 + 3 * Math.sqrt(row[2]));
@@ -841,8 +1013,9 @@
 
   function applyLayers(d) {
     var data = cm.data, groups = cm.groups, map = cm.map;
+    if (data.by_view) d.events = data.events;  // the view's, kept until it is asked again
     expandEvents(d);
-    var rows = rowsByType(data, d), count = Object.create(null);
+    var rows = data.by_view ? [] : rowsByType(data, d), count = Object.create(null);
     d.event_types.forEach(function (t) { count[t.name] = t.count; });
     ["events", "statements", "counts", "breaks", "events_total", "events_shown",
       "events_matching", "truncated", "popup_query", "statements_total"]
@@ -854,9 +1027,10 @@
     }
     cm.layers.events.forEach(function (c, i) {
       c.type.count = count[c.type.name] || 0;
-      c.layer.setRows(rows[i]);
+      if (c.layer.setRows) c.layer.setRows(rows[i]);
       setLabelCount("Events: " + (c.type.name || "other") + " (", c.type.count);
     });
+    if (cm.viewLayer) cm.viewLayer.refresh();  // the view's markers for the period
     setLabelCount("Statements (", data.statements.length, data.statements_total);
     if (!cm.placesStale) {
       setLabelCount("Places mentioned (", data.places.length, data.places_total);
@@ -1155,7 +1329,7 @@
     }
     unit.addEventListener("change", function () { stop(); load(unit.value); });
     window.addEventListener("resize", function () { if (cm.timeline) draw(); });
-    load(null);
+    whenViewDrawn(function () { load(null); });
   }
 
   // -- events and fatalities by country, for the view -------------------------------------------
@@ -1311,6 +1485,7 @@
   // The server sends each position once; a row per event group is
   // [lat, lon, type, count, popup HTML or null, imprecise, place id].
   function expandEvents(data) {
+    if (data.by_view) return;  // a big store's page holds the view's markers only
     var at = data.event_places || [];
     data.events = data.events.map(function (r) {
       var p = at[r[0]];
@@ -1365,6 +1540,7 @@
         if (cm.view.types.indexOf(t.name) < 0) map.removeLayer(groups[t.key]);
       });
     }
+    if (cm.viewLayer && cm.view.types) cm.viewLayer.refresh();  // the types of the view only
     if (data.focus && cm.places[data.focus] && map.hasLayer(groups.places)) {
       cm.places[data.focus].openPopup();
     }
@@ -1372,7 +1548,10 @@
     cm.ready = true;
     updateLinks();
     cm.viewChanged.forEach(function (f) { f(); });
-    if (cm.view.period) loadPeriod(); else refreshCounts();
+    whenViewDrawn(function () {
+      if (cm.view.period || (cm.placesStale && map.hasLayer(groups.places))) loadPeriod();
+      else refreshCounts();
+    });
     map.on("moveend overlayadd overlayremove", saveView);
     if (groups.places) {  // places left out of a period while hidden: asked for when shown
       groups.places.on("add", function () { if (cm.placesStale) loadPeriod(); });
