@@ -45,15 +45,17 @@ class PostGISIncidentsMixin:
     """The merge of reports into events, for a PostGIS store (see the module's docstring)."""
 
     @staticmethod
-    def _show_events(con: psycopg.Connection, ids: list[int]) -> None:
-        """Count located events on the map and index them in space, time and kind."""
+    def _show_events(con: psycopg.Connection, ids: list[int], placed: bool = False) -> None:
+        """Count located events on the map and index them in space, time and kind (``placed``:
+        their points are set already, as a new document's events are written)."""
         if not ids:
             return
-        con.execute(
-            "UPDATE events e SET geom = p.geom FROM places p WHERE p.pk = e.place_pk "
-            "AND e.id = ANY(%s)",
-            (ids,),
-        )
+        if not placed:
+            con.execute(
+                "UPDATE events e SET geom = p.geom FROM places p WHERE p.pk = e.place_pk "
+                "AND e.id = ANY(%s)",
+                (ids,),
+            )
         con.execute(
             "INSERT INTO event_counts (place_pk, type_key, type, n, first_id, precision) "
             "SELECT g.place_pk, g.k, f.type, g.n, g.first, f.precision FROM (SELECT place_pk, "

@@ -48,26 +48,43 @@ _EVENT_TYPES = (
     "text", "int", "int", "bigint", "text", "text", "int", "int", "float8", "text", "int", "int",
     "text", "text", "int", "text", "text", "int", "int", "text", "text", "text", "text",
 )  # fmt: skip
+# An event with a place is written with its place's point (shown on the map, in the GiST
+# index): one write of its row, where an UPDATE after it would write it and its 8 indexes
+# again; a report merged into another event loses its point when merged (_attach).
 _EVENT_INSERT = (
-    f"INSERT INTO events (id, {_EVENT_COLUMNS}) SELECT u.c0, "
+    f"INSERT INTO events (id, {_EVENT_COLUMNS}, geom) SELECT u.c0, "
     + ", ".join(f"u.c{i}" for i in range(1, 31))
     + ", daterange(u.c31::date, u.c32::date, '[]'), to_tsvector(u.c33::regconfig, unaccent(u.c34))"
-    + " FROM unnest(%s::bigint[], "
-    + ", ".join(f"%s::{t}[]" for t in _EVENT_TYPES)
+    + ", pl.geom FROM unnest(%b::bigint[], "
+    + ", ".join(f"%b::{t}[]" for t in _EVENT_TYPES)
     + ") AS u ("
     + ", ".join(f"c{i}" for i in range(35))
-    + ")"
+    + ") LEFT JOIN places pl ON pl.pk = u.c15"
 )
-_PLACE_TYPES = ("text",) * 11 + ("float8", "float8")
-_PLACE_INSERT = (
+# A document's places in one statement: each added when new, else given the names the
+# gazetteer now gives when it gives an English one (a store filled by an older gazetteer), and
+# the counts of the document's mentions added; rows taken in the order of their ids.
+_PLACE_TYPES = ("text",) * 11 + ("float8", "float8") + ("int",) * 4
+_PLACE_NAMES = ("name", "name_fr", "name_en", "name_fold", "name_fr_fold", "name_en_fold")
+_PLACE_COUNTS = ("n_mentions", "n_literal", "n_metonymic", "n_country")
+_PLACE_UPSERT = (
     "INSERT INTO places (id, name, name_fr, name_en, name_fold, name_fr_fold, name_en_fold, "
-    "feature, country_code, admin1, admin1_name, lat, lon, geom) SELECT "
-    + ", ".join(f"u.c{i}" for i in range(13))
+    f"feature, country_code, admin1, admin1_name, lat, lon, {', '.join(_PLACE_COUNTS)}, geom) "
+    "SELECT "
+    + ", ".join(f"u.c{i}" for i in range(17))
     + ", ST_SetSRID(ST_MakePoint(u.c12, u.c11), 4326) FROM unnest("
-    + ", ".join(f"%s::{t}[]" for t in _PLACE_TYPES)
+    + ", ".join(f"%b::{t}[]" for t in _PLACE_TYPES)
     + ") AS u ("
-    + ", ".join(f"c{i}" for i in range(13))
-    + ") ORDER BY u.c0 ON CONFLICT (id) DO NOTHING"
+    + ", ".join(f"c{i}" for i in range(17))
+    + ") ORDER BY u.c0 ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(
+        f"{c} = CASE WHEN nullif(excluded.name_en, '') IS NULL THEN places.{c} "
+        f"ELSE excluded.{c} END"
+        for c in _PLACE_NAMES
+    )
+    + ", "
+    + ", ".join(f"{c} = places.{c} + excluded.{c}" for c in _PLACE_COUNTS)
+    + " RETURNING pk, id"
 )
 
 
@@ -124,20 +141,31 @@ class PostGISWriteMixin:
     """The write of one document (see the module's docstring)."""
 
     @staticmethod
-    def _free_id(con: psycopg.Connection, wanted: str, h: str) -> str:
+    def _free_id(con: psycopg.Connection, wanted: str, h: str, taken: bool | None = None) -> str:
+        """The document's id: the one it has, or with its hash's first digits when another
+        text took it (``taken``: whether the wanted id is, when the caller knows)."""
         base = (wanted or "").strip() or h[:16]
         doc_id = base
         n = 1
-        while con.execute("SELECT 1 FROM documents WHERE id = %s", (doc_id,)).fetchone():
+        while (
+            taken
+            if n == 1 and taken is not None
+            else con.execute("SELECT 1 FROM documents WHERE id = %s", (doc_id,)).fetchone()
+        ):
             doc_id = f"{base}-{h[:8]}" if n == 1 else f"{base}-{h[:8]}-{n}"
             n += 1
         return doc_id
 
     def _write(self, con: psycopg.Connection, x: Extracted, h: str) -> str | None:
         doc = x.doc
-        if con.execute("SELECT 1 FROM documents WHERE hash = %s", (h,)).fetchone():
+        stored, taken = con.execute(
+            "SELECT EXISTS (SELECT 1 FROM documents WHERE hash = %s), "
+            "EXISTS (SELECT 1 FROM documents WHERE id = %s)",
+            (h, (doc.id or "").strip() or h[:16]),
+        ).fetchone()
+        if stored:
             return None
-        doc_id = self._free_id(con, doc.id, h)
+        doc_id = self._free_id(con, doc.id, h, taken)
         pub = x.published
         dmin, dmax = date_bounds(pub.value)
         meta = {"original_id": doc.id} if doc_id != doc.id else {}
@@ -148,33 +176,47 @@ class PostGISWriteMixin:
             "INSERT INTO documents (id, hash, title, source, url, lang, published, "
             "published_precision, date_min, date_max, text, metadata, ingested_at, n_mentions, "
             "n_events, n_statements, tsv) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
-            f"%s, %s, %s, %s, %s, {_TSV}) ON CONFLICT (hash) DO NOTHING RETURNING pk",
+            f"%s, %s, %s, %s, %s, {_TSV}) ON CONFLICT (hash) DO NOTHING RETURNING pk, "
+            # the ids of its events and statements, in the same round trip
+            "ARRAY(SELECT nextval('events_id_seq') FROM generate_series(1, %s)), "
+            "ARRAY(SELECT nextval('statements_id_seq') FROM generate_series(1, %s))",
             (
                 doc_id, h, doc.title, doc.source, doc.url, x.lang, pub.value, pub.precision,
                 dmin, dmax, doc.text, json.dumps(meta, ensure_ascii=False), _now(),
                 len(x.mentions), len(x.events), len(x.statements), cfg,
-                f"{doc.title or ''}\n{doc.text}",
+                f"{doc.title or ''}\n{doc.text}", len(x.events), len(x.statements),
             ),
         ).fetchone()  # fmt: skip
         if row is None:  # stored by another writer meanwhile
             return None
-        doc_pk = row[0]
+        doc_pk, event_ids, statement_ids = row
         every = [m.place for m in x.mentions] + [e.place for e in x.events]
         for s in x.statements:
             every += [s.where_said, *s.places]
-        pks = self._place_pks(con, {p.id: p for p in every if p is not None})
+        roles: dict[str, list[int]] = {}  # the document's mentions by place and role
+        for m in x.mentions:
+            if m.place is not None:
+                c = roles.setdefault(m.place.id, [0, 0, 0, 0])
+                c[0] += 1
+                if m.role in ROLES:
+                    c[1 + ROLES.index(m.role)] += 1
+        pks = self._place_pks(con, {p.id: p for p in every if p is not None}, roles)
         self._write_mentions(con, x, doc_pk, pks)
-        self._write_events(con, x, doc_pk, pks, (dmin, dmax), cfg)
-        self._write_statements(con, x, doc_pk, pks, (dmin, dmax), cfg)
+        self._write_events(con, x, doc_pk, pks, (dmin, dmax), cfg, sorted(event_ids))
+        self._write_statements(con, x, doc_pk, pks, (dmin, dmax), cfg, sorted(statement_ids))
         self._apply_stored_corrections(con, doc_pk, doc_id)  # reviewers' corrections stick
         return doc_id
 
     @staticmethod
-    def _place_pks(con: psycopg.Connection, places: dict[str, Place]) -> dict[str, int]:
+    def _place_pks(
+        con: psycopg.Connection, places: dict[str, Place], counts: dict | None = None
+    ) -> dict[str, int]:
         """The rows of the document's places, added when new (in the order of their ids); a
-        place known by other names than the gazetteer now gives takes the new ones."""
+        place known by other names than the gazetteer now gives takes the new ones; ``counts``
+        (place id -> mentions, literal, metonymic, country) are added to its counters."""
         if not places:
             return {}
+        counts = counts or {}
         rows = []
         for pid in sorted(places):
             p = places[pid]
@@ -183,64 +225,40 @@ class PostGISWriteMixin:
                     p.id, p.name, p.name_fr, p.name_en, fold(p.name),
                     fold(p.name_fr or "") or None, fold(p.name_en or "") or None, p.feature,
                     p.country_code, p.admin1, p.admin1_name, p.lat, p.lon,
+                    *counts.get(pid, (0, 0, 0, 0)),
                 )
             )  # fmt: skip
-        con.execute(_PLACE_INSERT, [list(c) for c in zip(*rows, strict=True)])
-        pks = {}
-        for pk, pid, *stored in con.execute(
-            "SELECT pk, id, name, name_fr, name_en FROM places WHERE id = ANY(%s)",
-            (sorted(places),),
-        ):
-            pks[pid] = pk
-            p = places[pid]
-            names = (p.name, p.name_fr, p.name_en)
-            if p.name_en and tuple(stored) != names:
-                con.execute(
-                    "UPDATE places SET name = %s, name_fr = %s, name_en = %s, name_fold = %s, "
-                    "name_fr_fold = %s, name_en_fold = %s WHERE pk = %s",
-                    (*names, fold(p.name), fold(p.name_fr or "") or None,
-                     fold(p.name_en or "") or None, pk),
-                )  # fmt: skip
-        return pks
+        cur = con.execute(_PLACE_UPSERT, [list(c) for c in zip(*rows, strict=True)])
+        return {pid: pk for pk, pid in cur}
 
     @staticmethod
     def _write_mentions(con, x: Extracted, doc_pk: int, pks: dict[str, int]) -> None:
-        roles: dict[int, list[int]] = {}
         rows = []
         written: dict[tuple[str, int], str] = {}
         for m in x.mentions:
             pk = pks[m.place.id] if m.place else None
-            rows.append(
-                (doc_pk, m.start, m.end, m.text, m.role, float(m.score), m.reason or None, pk)
-            )
-            if pk is not None:
-                c = roles.setdefault(pk, [0, 0, 0, 0])
-                c[0] += 1
-                if m.role in ROLES:
-                    c[1 + ROLES.index(m.role)] += 1
-                if fold(m.text):
-                    written.setdefault((fold(m.text), pk), m.text)
-        with con.cursor() as cur:
-            cur.executemany(
-                'INSERT INTO mentions (doc_pk, start, "end", text, role, score, reason, place_pk) '
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-                rows,
-            )
-            cur.executemany(
-                "INSERT INTO place_names (name_fold, place_pk, name) VALUES (%s, %s, %s) "
-                "ON CONFLICT DO NOTHING",
-                [(key, pk, text) for (key, pk), text in sorted(written.items())],
-            )
-        if roles:
+            rows.append((m.start, m.end, m.text, m.role, float(m.score), m.reason or None, pk))
+            if pk is not None and fold(m.text):
+                written.setdefault((fold(m.text), pk), m.text)
+        if rows:
             con.execute(
-                "UPDATE places p SET n_mentions = p.n_mentions + c.n, "
-                "n_literal = p.n_literal + c.lit, n_metonymic = p.n_metonymic + c.met, "
-                "n_country = p.n_country + c.cty FROM unnest(%s::bigint[], %s::int[], %s::int[], "
-                "%s::int[], %s::int[]) AS c (pk, n, lit, met, cty) WHERE p.pk = c.pk",
-                [sorted(roles), *([roles[pk][i] for pk in sorted(roles)] for i in range(4))],
+                'INSERT INTO mentions (doc_pk, start, "end", text, role, score, reason, '
+                "place_pk) SELECT %b, u.s, u.e, u.t, u.r, u.sc, u.re, u.pk FROM unnest(%b::int[], %b::int[], %b::text[], "
+                "%b::text[], %b::float8[], %b::text[], %b::bigint[]) WITH ORDINALITY AS u "
+                "(s, e, t, r, sc, re, pk, n) ORDER BY u.n",
+                [doc_pk, *(list(c) for c in zip(*rows, strict=True))],
+            )
+        if written:
+            names = sorted(written.items())
+            con.execute(
+                "INSERT INTO place_names (name_fold, place_pk, name) SELECT * FROM "
+                "unnest(%b::text[], %b::bigint[], %b::text[]) ON CONFLICT DO NOTHING",
+                [[k for (k, _), _ in names], [pk for (_, pk), _ in names], [t for _, t in names]],
             )
 
-    def _write_events(self, con, x: Extracted, doc_pk: int, pks, doc_days, cfg: str) -> None:
+    def _write_events(
+        self, con, x: Extracted, doc_pk: int, pks, doc_days, cfg: str, ids: list[int]
+    ) -> None:
         dmin, dmax = doc_days
         kinds: dict[tuple, int] = {}
         rows, reports = [], []
@@ -285,13 +303,6 @@ class PostGISWriteMixin:
                     geo_precision,
                 )
             )  # fmt: skip
-        ids = [
-            r[0]
-            for r in con.execute(
-                "SELECT nextval('events_id_seq') FROM generate_series(1, %s)", (len(rows),)
-            )
-        ]
-        ids.sort()
         if rows:
             con.execute(_EVENT_INSERT, [ids, *(list(c) for c in zip(*rows, strict=True))])
         located = [(eid, r) for eid, r in zip(ids, reports, strict=True) if r is not None]
@@ -308,33 +319,47 @@ class PostGISWriteMixin:
         for (eid, r), found in zip(located, candidates, strict=True):
             if not self._merge_on_add(con, eid, r, found):
                 shown.append(eid)
-        self._show_events(con, shown)
+        self._show_events(con, shown, placed=True)  # their points written with them
 
     @staticmethod
-    def _write_statements(con, x: Extracted, doc_pk: int, pks, doc_days, cfg: str) -> None:
+    def _write_statements(
+        con, x: Extracted, doc_pk: int, pks, doc_days, cfg: str, ids: list[int]
+    ) -> None:
+        if not x.statements:
+            return
         dmin, dmax = doc_days
-        for s in x.statements:
+        rows, places = [], set()
+        for sid, s in zip(ids, x.statements, strict=True):
             smin, smax = date_bounds(s.date.value)
             if smin is None:  # said when published, as far as we know
                 smin, smax = dmin, dmax
             speaker = f"{s.speaker or ''} {s.speaker_role or ''}"
-            (sid,) = con.execute(
-                "INSERT INTO statements (doc_pk, quote, speaker, speaker_role, indirect, date, "
-                'date_precision, date_min, date_max, where_pk, start, "end", tsv, speaker_tsv) '
-                f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, {_TSV}, {_TSV}) "
-                "RETURNING id",
+            rows.append(
                 (
-                    doc_pk, s.quote, s.speaker, s.speaker_role, bool(s.indirect), s.date.value,
+                    sid, s.quote, s.speaker, s.speaker_role, bool(s.indirect), s.date.value,
                     s.date.precision, smin, smax, pks[s.where_said.id] if s.where_said else None,
-                    s.start, s.end, cfg, f"{s.quote}\n{speaker}", cfg, speaker,
-                ),
-            ).fetchone()  # fmt: skip
-            with con.cursor() as cur:
-                cur.executemany(
-                    "INSERT INTO statement_places (statement_id, place_pk) VALUES (%s, %s) "
-                    "ON CONFLICT DO NOTHING",
-                    sorted({(sid, pks[p.id]) for p in s.places}),
+                    s.start, s.end, f"{s.quote}\n{speaker}", speaker,
                 )
+            )  # fmt: skip
+            places.update((sid, pks[p.id]) for p in s.places)
+        con.execute(
+            "INSERT INTO statements (id, doc_pk, quote, speaker, speaker_role, indirect, date, "
+            'date_precision, date_min, date_max, where_pk, start, "end", tsv, speaker_tsv) '
+            "SELECT u.c0, %b, u.c1, u.c2, u.c3, u.c4, u.c5, u.c6, u.c7, u.c8, u.c9, u.c10, "
+            "u.c11, to_tsvector(%b::regconfig, unaccent(u.c12)), "
+            "to_tsvector(%b::regconfig, unaccent(u.c13)) FROM unnest(%b::bigint[], %b::text[], "
+            "%b::text[], %b::text[], %b::bool[], %b::text[], %b::text[], %b::text[], %b::text[], "
+            "%b::bigint[], %b::int[], %b::int[], %b::text[], %b::text[]) AS u "
+            "(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13) ORDER BY u.c0",
+            [doc_pk, cfg, cfg, *(list(c) for c in zip(*rows, strict=True))],
+        )
+        if places:
+            sp = sorted(places)
+            con.execute(
+                "INSERT INTO statement_places (statement_id, place_pk) SELECT * FROM "
+                "unnest(%b::bigint[], %b::bigint[]) ON CONFLICT DO NOTHING",
+                [[a for a, _ in sp], [b for _, b in sp]],
+            )
 
     def _kind_code(self, con, type_: str, subtype: str | None, cache: dict) -> int:
         """The code of an event's (type, subtype), created when new (under a lock: rare).
