@@ -173,6 +173,27 @@ def check_token() -> None:
         raise AuthError("the token is not valid")
 
 
+def check_open(amount: int, setting: str, what: str, smaller: str) -> None:
+    """Past the threshold ``setting`` of :data:`web.limits.OPEN`, the request needs the API
+    token: :class:`AuthError` (401) without a valid one, :class:`web.limits.Forbidden` (403)
+    when the server has none; both say ``what`` was asked and how to ask for less
+    (``smaller``)."""
+    from web import limits
+
+    limit = limits.open_limit(setting, current_app.config)
+    if amount <= limit:
+        return
+    if not current_app.config.get("API_TOKEN"):
+        raise limits.Forbidden(f"{what}, more than the {limit:,} this server gives: {smaller}")
+    try:
+        check_token()
+    except AuthError:
+        raise AuthError(
+            f"{what}, more than the {limit:,} anyone may ask: {smaller}, or send "
+            "'Authorization: Bearer <token>'"
+        ) from None
+
+
 def _posted_article() -> dict[str, Any]:
     mime = request.mimetype
     if mime == "application/json":
@@ -282,7 +303,8 @@ def export(fmt: str):
     format (GeoJSON, GeoJSON Text Sequences, CSV, KML) is streamed from the store as it is
     written; a binary one (FlatGeobuf, GeoPackage) is written to a temporary file by
     ``geo.export.export_events``, then sent from disk. An export holds one of the ``export``
-    slots (``web.limits.SLOTS``) while the store is read: past them, 503 with ``Retry-After``."""
+    slots (``web.limits.SLOTS``) while the store is read: past them, 503 with ``Retry-After``.
+    An export of more events than ``EXPORT_OPEN_ROWS`` (``web.limits.OPEN``) needs the token."""
     from geo.export import EXPORTS, export_events
     from web import get_store, heavy
 
@@ -290,6 +312,13 @@ def export(fmt: str):
     if form is None:
         raise InputError(f"unknown export format {fmt[:40]!r}; use {', '.join(EXPORTS)}")
     filters = parse_filters(request.args, FILTERS["events"])
+    _, rows = get_store().events(**filters, limit=0)  # the count, before any heavy work
+    check_open(
+        rows,
+        "EXPORT_OPEN_ROWS",
+        f"this export has {rows:,} events",
+        "narrow it with the filters (bbox, start, end, type, actor, place, q)",
+    )
     slot = contextlib.ExitStack()
     slot.enter_context(heavy("export"))  # Busy (503) when every export slot is taken
     try:

@@ -55,6 +55,30 @@ SLOTS: dict[str, int] = {
 # What a refused heavy request is told to wait, in seconds.
 RETRY_AFTER_SECONDS = 5
 
+# Heavy requests anyone may make: past these, the request needs the API token (401 without it,
+# 403 when the server has none) or a smaller ask, which the JSON message says how to make.
+# The app's settings of the same names change them (create_app({"EXPORT_OPEN_ROWS": ...})).
+OPEN: dict[str, int] = {
+    "EXPORT_OPEN_ROWS": 50_000,  # events in one /export/events.* file
+    "SNAPSHOT_OPEN_PIXELS": 2_000_000,  # width x height of a snapshot (a PNG's at its dpi)
+}
+# Snapshots kept, by their parameters and the store's data stamp (a write forgets them): at
+# most this many, and this many bytes in all.
+SNAPSHOT_CACHE_ENTRIES = 32
+SNAPSHOT_CACHE_BYTES = 64 * 1024 * 1024
+
+
+def open_limit(name: str, config: dict | None = None) -> int:
+    """The threshold ``name`` (a key of :data:`OPEN`): the app's setting, else the default."""
+    value = (config or {}).get(name)
+    return OPEN[name] if value is None else int(value)
+
+
+class Forbidden(ConflictmapError):
+    """A request past what anyone may ask, on a server with no API token: 403."""
+
+    status = 403
+
 
 class Busy(ConflictmapError):
     """Every slot of a kind of heavy request is taken: 503, try again later."""

@@ -94,6 +94,7 @@ def export_paths() -> dict:
                 "parameters": _refs("bbox", "start", "end", "type", "actor", "place", "q"),
                 "responses": {
                     "200": {"description": form.label, "content": {media: {"schema": schema}}},
+                    **_past_open("EXPORT_OPEN_ROWS", "events"),
                     "503": {"$ref": "#/components/responses/Busy"},
                     **ERRORS,
                 },
@@ -125,12 +126,36 @@ def snapshot_paths() -> dict:
                         "description": f"{fmt.upper()} image.",
                         "content": {media: {"schema": {"type": "string", "format": "binary"}}},
                     },
+                    **_past_open(
+                        "SNAPSHOT_OPEN_PIXELS", "pixels (width x height, a PNG's at its dpi)"
+                    ),
                     "503": {"$ref": "#/components/responses/Busy"},
                     **ERRORS,
                 },
             }
         }
     return paths
+
+
+def _past_open(setting: str, what: str) -> dict:
+    """The 401 and 403 of a request past a threshold of ``web.limits.OPEN`` (the app's
+    setting when there is an app)."""
+    from flask import current_app, has_app_context
+
+    from web import limits
+
+    limit = limits.open_limit(setting, current_app.config if has_app_context() else None)
+    past = f"More than {limit:,} {what} need the API token"
+    return {
+        "401": {
+            "description": f"{past}: ask for less, or send 'Authorization: Bearer <token>'.",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        },
+        "403": {
+            "description": f"{past}, and this server has none: ask for less.",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        },
+    }
 
 
 def spec(server_url: str = "") -> dict:

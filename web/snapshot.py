@@ -521,7 +521,7 @@ bp = Blueprint("snapshot", __name__)
 def snapshot(fmt: str):
     """``/snapshot.png`` (``.svg``, ``.pdf``): the static map for these filters (those of
     ``/api/events`` and ``/export``), sized by ``size``, named in ``lang``."""
-    from web import api, get_gazetteer, get_store, heavy, params
+    from web import api, get_gazetteer, get_store, heavy, params, snapshot_cache
 
     if fmt not in FORMATS:
         raise InputError(f"snapshot format must be one of {', '.join(FORMATS)}")
@@ -536,25 +536,45 @@ def snapshot(fmt: str):
         width, height = PAPERS[paper]
     # a bad request never takes a slot
     check_snapshot_args(fmt, width, height, layers, title, size, lang, dpi)
-    buf = io.BytesIO()
-    with heavy("snapshot"):
-        render_snapshot(
-            get_store(),
-            buf,
-            fmt=fmt,
-            bbox=bbox,
-            layers=layers,
-            width=width,
-            height=height,
-            title=title,
-            gazetteer=get_gazetteer(),
-            size=size,
-            lang=lang,
-            dpi=dpi,
-            style=style,
-            inset=inset,
-            **filters,
-        )
-    buf.seek(0)
-    current_app.logger.debug("snapshot %s bytes", buf.getbuffer().nbytes)
-    return send_file(buf, mimetype=FORMATS[fmt], download_name=f"conflictmap.{fmt}")
+    scale = dpi / DPI if fmt == "png" else 1
+    pixels = round(width * scale) * round(height * scale)
+    api.check_open(
+        pixels,
+        "SNAPSHOT_OPEN_PIXELS",
+        f"a {round(width * scale)}x{round(height * scale)} snapshot is {pixels:,} pixels",
+        "ask for a smaller width, height or dpi (1200x800 at 100 dpi is 960,000 pixels)",
+    )
+    store = get_store()
+    shown = {**filters, **given, "bbox": bbox, "width": width, "height": height}
+    key = snapshot_cache.snapshot_key(store, fmt, shown)
+    cache = snapshot_cache.app_cache()
+    data = cache.get(key) if key is not None else None
+    status = "hit"
+    if data is None:
+        buf = io.BytesIO()
+        with heavy("snapshot"):
+            render_snapshot(
+                store,
+                buf,
+                fmt=fmt,
+                bbox=bbox,
+                layers=layers,
+                width=width,
+                height=height,
+                title=title,
+                gazetteer=get_gazetteer(),
+                size=size,
+                lang=lang,
+                dpi=dpi,
+                style=style,
+                inset=inset,
+                **filters,
+            )
+        data = buf.getvalue()
+        status = "fwd=miss; stored" if key is not None else "fwd=uri-miss"
+        if key is not None:
+            cache.put(key, data)
+    current_app.logger.debug("snapshot %s bytes (%s)", len(data), status)
+    resp = send_file(io.BytesIO(data), mimetype=FORMATS[fmt], download_name=f"conflictmap.{fmt}")
+    resp.headers["Cache-Status"] = f"conflictmap; {status}"  # RFC 9211
+    return resp
