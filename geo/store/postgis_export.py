@@ -29,65 +29,107 @@ FETCH_ROWS = 2000  # Features a server-side cursor sends at once
 SESSION = ("SET LOCAL jit = off", "SET LOCAL extra_float_digits = 1")
 
 
-@cache
-def feature_select() -> str:
-    """``SELECT <the Feature's JSON text> FROM events e JOIN ...``, to which a caller adds its
-    ``WHERE`` and ``ORDER BY``.
+# The properties of an event's Feature: (name, SQL, kind), kind n: a number, t: a text, j: JSON
+# held as such. The document's (d) and the place's (p) columns may be read already written as
+# JSON (_whole_from).
+_PROPERTIES = (
+    ("id", "e.id", "n"), ("doc_id", "d.id", "t"), ("type", "e.type", "t"),
+    ("subtype", "e.subtype", "t"), ("date", "e.date", "t"),
+    ("date_precision", "e.date_precision", "t"), ("date_phrase", "e.date_phrase", "t"),
+    ("fatalities", "e.fatalities", "n"), ("injured", "e.injured", "n"),
+    ("place_id", "p.id", "t"), ("place_name", "place_name", "t"),
+    ("feature", "p.feature", "t"), ("country_code", "p.country_code", "t"),
+    ("admin1", "p.admin1", "t"), ("precision", "e.precision", "t"),
+    ("sentence", "e.sentence", "t"), ("start", "e.start", "n"), ("end", 'e."end"', "n"),
+    ("confidence", "e.confidence", "n"), ("doc_title", "d.title", "t"),
+    ("doc_source", "d.source", "t"), ("doc_url", "d.url", "t"),
+    ("published", "d.published", "t"), ("admin1_name", "p.admin1_name", "t"),
+    ("place_name_fr", "p.name_fr", "t"), ("place_name_en", "p.name_en", "t"),
+    ("doc_lang", "d.lang", "t"), ("location", "e.location", "t"),
+    ("geo_precision", "e.geo_precision", "n"), ("time_precision", "e.time_precision", "n"),
+    ("actor1", "e.actor1", "t"), ("actor2", "e.actor2", "t"),
+    ("interaction", "e.interaction", "n"), ("fatalities_phrase", "e.fatalities_phrase", "t"),
+    ("why", "e.why", "t"), ("n_sources", "e.n_sources", "n"),
+    ("merged_into", "e.merged_into", "n"), ("why_merged", "e.why_merged", "t"),
+    ("secondary_types", "e.secondary_types", "j"), ("actors", "e.actors", "j"),
+    ("sources", "sources", "j"),
+)  # fmt: skip
+_AS_JSON = {
+    "n": "coalesce(({})::text, 'null')",
+    "t": "coalesce(to_json({})::text, 'null')",
+    "j": "coalesce(({})::text, '[]')",  # a missing list: [] as the SQLite store reads it
+}
+# %%s: format()'s %s, the percent doubled for psycopg
+_POINT = """format('{"type":"Point","coordinates":[%%s,%%s]}', LON, LAT)"""
+_DOC_COLUMNS = ("id", "title", "source", "url", "published", "lang")
+_PLACE_COLUMNS = (
+    "id", "name", "name_fr", "name_en", "feature", "country_code", "admin1", "admin1_name"
+)  # fmt: skip
 
-    One ``format()`` per event: each value is written as JSON by its kind (``n`` a number,
-    ``t`` a text, ``j`` JSON held as such), the whole Feature in one pass, faster than
-    ``json_build_object`` (which looks up how to write each of its 80 arguments on every
-    row). The point's coordinates are the place's own numbers (``ST_AsGeoJSON`` would round
-    them); the sources' list is compact, as SQLite writes it. On the same documents, the two
-    stores' files are the same bytes but for decimals: SQLite writes 15 significant digits and
-    ``117.0``, PostgreSQL the shortest text that reads back the same number (``117``).
-    """
-    from geo.store.postgis import _DOC_PLACE_NAME, _EVENT_FROM
 
-    sources = (
-        "CASE WHEN e.n_sources > 1 THEN (SELECT '[' || string_agg(to_json(sd.id)::text, ',' "
-        "ORDER BY s.report_id) || ']' FROM event_sources s JOIN documents sd ON sd.pk = s.doc_pk "
-        "WHERE s.event_id = e.id) ELSE '[' || to_json(d.id)::text || ']' END"
+def _whole_from() -> str:
+    """The FROM of a whole export: each document's and each place's columns written as JSON
+    once (not once per event: a hash join reads them), under their own names; ``d.reader``
+    is the document's language as stored, ``p.point`` the place's GeoJSON point."""
+    docs = ", ".join(f"to_json({c})::text AS {c}" for c in _DOC_COLUMNS)
+    places = ", ".join(f"to_json({c})::text AS {c}" for c in _PLACE_COLUMNS)
+    point = _POINT.replace("LON", "lon").replace("LAT", "lat")
+    return (
+        f"FROM events e JOIN (SELECT pk, lang AS reader, {docs} FROM documents OFFSET 0) d "
+        f"ON d.pk = e.doc_pk LEFT JOIN (SELECT pk, {places}, {point} AS point FROM places "
+        "OFFSET 0) p ON p.pk = e.place_pk"
     )
-    properties = (
-        ("id", "e.id", "n"), ("doc_id", "d.id", "t"), ("type", "e.type", "t"),
-        ("subtype", "e.subtype", "t"), ("date", "e.date", "t"),
-        ("date_precision", "e.date_precision", "t"), ("date_phrase", "e.date_phrase", "t"),
-        ("fatalities", "e.fatalities", "n"), ("injured", "e.injured", "n"),
-        ("place_id", "p.id", "t"), ("place_name", _DOC_PLACE_NAME, "t"),
-        ("feature", "p.feature", "t"), ("country_code", "p.country_code", "t"),
-        ("admin1", "p.admin1", "t"), ("precision", "e.precision", "t"),
-        ("sentence", "e.sentence", "t"), ("start", "e.start", "n"), ("end", 'e."end"', "n"),
-        ("confidence", "e.confidence", "n"), ("doc_title", "d.title", "t"),
-        ("doc_source", "d.source", "t"), ("doc_url", "d.url", "t"),
-        ("published", "d.published", "t"), ("admin1_name", "p.admin1_name", "t"),
-        ("place_name_fr", "p.name_fr", "t"), ("place_name_en", "p.name_en", "t"),
-        ("doc_lang", "d.lang", "t"), ("location", "e.location", "t"),
-        ("geo_precision", "e.geo_precision", "n"), ("time_precision", "e.time_precision", "n"),
-        ("actor1", "e.actor1", "t"), ("actor2", "e.actor2", "t"),
-        ("interaction", "e.interaction", "n"),
-        ("fatalities_phrase", "e.fatalities_phrase", "t"), ("why", "e.why", "t"),
-        ("n_sources", "e.n_sources", "n"), ("merged_into", "e.merged_into", "n"),
-        ("why_merged", "e.why_merged", "t"), ("secondary_types", "e.secondary_types", "j"),
-        ("actors", "e.actors", "j"), ("sources", sources, "j"),
-    )  # fmt: skip
-    as_json = {
-        "n": "coalesce(({})::text, 'null')",
-        "t": "coalesce(to_json({})::text, 'null')",
-        "j": "coalesce(({})::text, '[]')",  # a missing list: [] as the SQLite store reads it
+
+
+@cache
+def feature_select(whole: bool = False) -> str:
+    """``SELECT <the Feature's JSON text> FROM events e JOIN ...``, to which a caller adds its
+    ``WHERE`` (on the events, ``e``) and ``ORDER BY``. ``whole``: for an export of every event
+    (the documents' and places' values are written as JSON once each, not once per event).
+
+    One ``format()`` per event: each value is written as JSON by its kind, the whole Feature in
+    one pass, faster than ``json_build_object`` (which looks up how to write each of its 80
+    arguments on every row). The point's coordinates are the place's own numbers
+    (``ST_AsGeoJSON`` would round them); the sources' list is compact, as SQLite writes it. On
+    the same documents, the two stores' files are the same bytes but for decimals: SQLite
+    writes 15 significant digits and ``117.0``, PostgreSQL the shortest text that reads back
+    the same number (``117``).
+    """
+    from geo.store.postgis import _EVENT_FROM
+    from geo.store.sqlite import reader_name_sql
+
+    doc_id = "d.id" if whole else "to_json(d.id)::text"
+    special = {
+        "place_name": reader_name_sql("p", "d.reader" if whole else "d.lang"),
+        "sources": (
+            "CASE WHEN e.n_sources > 1 THEN (SELECT '[' || string_agg(to_json(sd.id)::text, "
+            "',' ORDER BY s.report_id) || ']' FROM event_sources s JOIN documents sd "
+            f"ON sd.pk = s.doc_pk WHERE s.event_id = e.id) ELSE '[' || {doc_id} || ']' END"
+        ),
     }
-    # %%s: format()'s %s, the percent doubled for psycopg
+
+    def value(sql: str, kind: str) -> str:
+        sql = special.get(sql, sql)
+        if whole and kind == "t" and not sql.startswith("e."):  # JSON already
+            return f"coalesce({sql}, 'null')"
+        return _AS_JSON[kind].format(sql)
+
     template = (
         '{"type":"Feature","id":%%s,"geometry":%%s,"properties":{'
-        + ",".join(f'"{key}":%%s' for key, _, _ in properties)
+        + ",".join(f'"{key}":%%s' for key, _, _ in _PROPERTIES)
         + "}}"
     )
-    point = (
-        "CASE WHEN p.lat IS NULL OR p.lon IS NULL THEN 'null' "
-        """ELSE format('{"type":"Point","coordinates":[%%s,%%s]}', p.lon, p.lat) END"""
-    )
-    values = ", ".join(as_json[kind].format(sql) for _, sql, kind in properties)
-    return f"SELECT format('{template}', e.id, {point}, {values}) {_EVENT_FROM}"
+    if whole:
+        point = "coalesce(p.point, 'null')"
+    else:
+        point = (
+            "CASE WHEN p.lat IS NULL OR p.lon IS NULL THEN 'null' ELSE "
+            + _POINT.replace("LON", "p.lon").replace("LAT", "p.lat")
+            + " END"
+        )
+    values = ", ".join(value(sql, kind) for _, sql, kind in _PROPERTIES)
+    source = _whole_from() if whole else _EVENT_FROM
+    return f"SELECT format('{template}', e.id, {point}, {values}) {source}"
 
 
 def _first(row: tuple) -> Any:
@@ -166,7 +208,7 @@ class PostGISExportMixin:
                 open(out, "w", encoding="utf-8", newline="") as fh,
             ):
                 cur.execute(
-                    f"{feature_select()} WHERE {_VISIBLE} AND e.id >= %s AND e.id < %s "
+                    f"{feature_select(whole=True)} WHERE {_VISIBLE} AND e.id >= %s AND e.id < %s "
                     "ORDER BY e.id",
                     (lo, hi),
                 )
