@@ -721,3 +721,15 @@ def test_the_attack_claimed_later_is_the_same_event_and_its_claimer_acts(mention
 def test_who_announced_the_toll_is_no_side(mentions_of):
     text = "Au moins 44 personnes ont été tuées dimanche dans un attentat-suicide à Peshawar, a annoncé la police."
     assert events(mentions_of, text)[0].actor1 is None
+
+
+def test_gunmen_storming_a_church_attack_civilians(mentions_of):
+    text = "Gunmen stormed a church during Sunday Mass in Djibo, killing at least 15 people."
+    e = events(mentions_of, text, "en")[0]
+    assert (e.type, e.fatalities) == ("Violence against civilians", 15)
+
+
+def test_a_raid_in_english_is_on_the_ground(mentions_of):
+    text = "Security forces raided a militant hideout near Miranshah on Tuesday, killing eight insurgents."
+    e = events(mentions_of, text, "en")[0]
+    assert e.type == "Battles"

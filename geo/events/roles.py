@@ -36,7 +36,7 @@ _CIVIL_PLACE = (
     r"villages?|marchés?|camps? de (?:déplacés|réfugiés)|mosquées?|églises?|écoles?|hôpital|"
     r"mariage|cérémonie|convoi de (?:commerçants|civils|camions)|bus|maisons?|habitations?|"
     r"immeubles?|quartiers? résidentiels?|markets?|(?:refugee|displacement|IDP) camps?|"
-    r"mosques?|churches?|schools?|hospitals?|weddings?|funerals?|homes?|houses?|"
+    r"mosques?|church(?:es)?|schools?|hospitals?|weddings?|funerals?|homes?|houses?|"
     r"apartment (?:blocks?|buildings?)|residential"
 )
 # Military places an attack may target.
@@ -119,7 +119,7 @@ _WITH_POLICE = re.compile(
 # A building right after a capture verb: "ont pris d'assaut un hôtel", "stormed a school".
 _BUILDING = re.compile(
     r"\s*(?:\S+\s+){0,3}?(?:hôtels?|hotels?|écoles?|schools?|mosquées?|mosques?|églises?|"
-    r"churches?|hôpita(?:l|ux)|hospitals?|prisons?|restaurants?|centres? commerci\w+|malls?|"
+    r"church(?:es)?|hôpita(?:l|ux)|hospitals?|prisons?|restaurants?|centres? commerci\w+|malls?|"
     r"marchés?|markets?|bâtiments?|buildings?|maisons?|houses?|bureaux|offices?|ambassades?|"
     r"embassy|embassies|universités?|universit(?:y|ies)|parlements?|parliaments?|palais|"
     r"palaces?|ministères?|ministr(?:y|ies)|sièges?|headquarters)\b",
