@@ -390,7 +390,7 @@ def test_counts_panel_counts_the_view_and_each_country_filters_the_map(server, b
         "document.querySelector('.cm-legend .cm-unlisted a').getAttribute('href')"
     ).startswith("/map/unlisted?")
     # the view moves to Germany: the panel counts what is in it
-    browser.eval("void conflictmap.map.setView([51, 10], 6, {animate: false})")
+    browser.eval("void conflictmap.map.setView([52, 10], 6, {animate: false})")
     browser.wait_for("!(document.body.getAttribute('data-cm-counts') || '').endsWith('@world')")
     browser.wait_for("document.querySelectorAll('#cm-counts tbody tr.cm-country').length === 1")
     assert browser.eval("document.querySelector('#cm-counts tbody tr').textContent") == (

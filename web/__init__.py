@@ -178,6 +178,11 @@ def content_security_policy(nonce: str | None, *, embeddable: bool, tiles: bool)
 
 
 def _error(message: str, status: int):
+    from web.pages import error_page  # a browser's page: HTML in the app's style
+
+    page = error_page(message, status)
+    if page is not None:
+        return page
     resp = jsonify({"error": message})
     resp.status_code = status
     return resp

@@ -57,6 +57,11 @@ STATEMENT_STYLE = ("#e377c2", "comment")
 PLACE_COLOR = "#3b5b92"
 CHOROPLETH_COLORS = ("#fff5eb", "#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603")
 
+# The app's title and its navigation bar (the map page, the documents pages, the error pages).
+SITE_TITLE = "conflictmap"
+SITE_TAGLINE = "events, statements and places from the news, on a map"
+NAV_LINKS = (("Map", "/"), ("Documents", "/documents"), ("API", "/openapi.json"))
+
 LAYERS = ("events", "statements", "places", "heatmap", "choropleth")
 DEFAULT_LAYERS = ("events", "statements", "places")
 
@@ -501,6 +506,7 @@ COUNTRIES_PATH = "/map/countries.json"  # events and fatalities by country in th
 UNLISTED_PATH = "/map/unlisted"  # the matching events with no place or no date, as a list
 PLACE_SEARCH_PATH = "/map/places.json"  # the gazetteer's places by any of their names
 CLUSTERS_PATH = "/map/clusters.json"  # a big store's event markers of the view (web.clusters)
+LABELS_PATH = "/map/labels.json"  # countries' and largest cities' names (web.map_labels)
 
 
 def count_label(drawn: int, total: int | None) -> str:
@@ -691,6 +697,7 @@ def build_map(
     max_events: int = MAX_MAP_EVENTS,
     lang: str = DEFAULT_LANG,
     by_view: bool | None = None,
+    nav: bool = False,
 ) -> folium.Map:
     """Build the layered map of what the store holds for these filters.
 
@@ -722,6 +729,9 @@ def build_map(
     by_view:
         Write no event into the page: it asks ``/map/clusters.json`` for the markers of each
         view (:mod:`web.clusters`); None: when the store is big (:func:`web.clusters.by_view`).
+    nav:
+        Show the app's title and navigation bar (:data:`NAV_LINKS`) above the map (the full
+        page; an embed shows its map only).
 
     Returns
     -------
@@ -826,6 +836,11 @@ def build_map(
             "unlisted_url": base_url + UNLISTED_PATH,
             "place_search_url": base_url + PLACE_SEARCH_PATH,
             "clusters_url": base_url + CLUSTERS_PATH,
+            # raw text: set with .textContent
+            "nav": {"title": SITE_TITLE, "tagline": SITE_TAGLINE, "links": NAV_LINKS}
+            if nav
+            else None,
+            "labels_url": f"{base_url}{LABELS_PATH}?{urlencode({'lang': lang})}",
             "events_url": f"{base_url}/api/events",
             "table": {
                 "rows": TABLE_ROWS,
@@ -856,6 +871,7 @@ def build_map(
         }
     )
     _MapData(groups, data).add_to(m)
+    m.get_root().title = f"Map · {SITE_TITLE}"
     if assets.available("fullscreen"):
         from folium.plugins import Fullscreen
 

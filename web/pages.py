@@ -22,6 +22,59 @@ ROLE_CLASSES = ("literal", "metonymic", "country")
 PAGE_SIZE = 50
 
 
+@bp.app_context_processor
+def _site() -> dict:
+    """The title and the navigation bar of every page (web.maps declares them)."""
+    return {"site_title": maps.SITE_TITLE, "nav_links": maps.NAV_LINKS}
+
+
+# Errors: a browser asking for a page gets an HTML page in the app's style; every other client,
+# and every request for data (the API, OGC API, exports, snapshots, the map's JSON), gets JSON.
+DATA_PREFIXES = ("/api/", "/ogcapi", "/export/", "/snapshot", "/data/", "/assets/", "/map/popup")
+DATA_SUFFIXES = (
+    ".json", ".geojson", ".geojsonl", ".csv", ".png", ".svg", ".pdf", ".gpkg", ".fgb", ".kml",
+    ".js", ".css", ".ico",
+)  # fmt: skip
+ERROR_WORDS = {  # status -> (heading, what the reader can do)
+    400: ("This address cannot be read", "Correct the value named above, or start again from "
+          "the map."),
+    401: ("Sign-in needed", "This page needs a reviewer's sign-in or the API's token."),
+    403: ("Not allowed", "This page is not open to this request."),
+    404: ("Page not found", "Nothing is at this address: it may have been mistyped, or the "
+          "document removed."),
+    405: ("Not allowed here", "This address does not answer this kind of request."),
+    413: ("Too large", "The request is larger than the server takes."),
+    503: ("Busy", "The server is answering other requests of this kind: try again in a moment."),
+}  # fmt: skip
+SERVER_ERROR = ("Something went wrong", "The server could not answer; the error is in its log.")
+
+
+def wants_html_error() -> bool:
+    """Whether the error of this request is shown as an HTML page: a browser's request (it
+    prefers HTML to JSON) for a page, not for data."""
+    path = request.path
+    if request.method not in ("GET", "HEAD") or path.startswith(DATA_PREFIXES):
+        return False
+    if path.rsplit("/", 1)[-1].lower().endswith(DATA_SUFFIXES):
+        return False
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "text/html"
+
+
+def error_page(message: str, status: int) -> Response | None:
+    """The HTML page of an error for a browser's request of a page (see
+    :func:`wants_html_error`), else None (the caller answers JSON). The message is text,
+    escaped by the template."""
+    if not wants_html_error():
+        return None
+    heading, advice = ERROR_WORDS.get(status, SERVER_ERROR if status >= 500 else (
+        "This request cannot be answered", "Start again from the map."))  # fmt: skip
+    body = render_template(
+        "error.html", status=status, heading=heading, advice=advice, message=message
+    )
+    return Response(body, status=status, mimetype="text/html")
+
+
 def page_lang(args) -> str:
     """The map's language: ``?lang=``, else the app's ``LANG`` setting (French by default);
     its places are named as readers of that language write them."""
@@ -85,6 +138,7 @@ def _map_response(embeddable: bool) -> Response:
         embed_code=embed_code,
         osm_tiles=bool(current_app.config.get("OSM_TILES")),
         by_view=clusters.app_by_view(store),  # a big store: the markers asked for by view
+        nav=not embeddable,  # the app's title and navigation bar (an embed: its map only)
     )
     g.embeddable = embeddable
     page = maps.render_map_html(m, nonce=csp_nonce())

@@ -12,7 +12,8 @@ and the list of the events the map cannot draw.
 - ``/map/unlisted``: an HTML list of the matching events with no place or no date;
 - ``/map/clusters.json``: the event markers of the map's ``view`` at its ``zoom`` for a big
   store (:mod:`web.clusters`): clusters of a grid, or the places one by one when few are in
-  view, of the event ``types`` ticked.
+  view, of the event ``types`` ticked;
+- ``/map/labels.json``: the basemap's place names (:mod:`web.map_labels`).
 
 Each takes the map's filters (``bbox``, ``start``, ``end``, ``type``, ``actor``, ``place``,
 ``q``) and ``lang``. Text from the store reaches the page escaped by the builders of
@@ -30,7 +31,7 @@ from markupsafe import Markup
 from geo.errors import InputError
 from geo.model import name_fields
 from geo.store.base import HISTOGRAM_UNITS, bin_start, check_unit
-from web import clusters, csp_nonce, get_gazetteer, get_store, maps, params
+from web import clusters, csp_nonce, get_gazetteer, get_store, map_labels, maps, params
 from web.pages import page_lang
 
 bp = Blueprint("timeline", __name__, template_folder="templates")
@@ -142,7 +143,7 @@ def layers():
     data = maps.map_data(
         store,
         **filters,
-        lang=page_lang(request.args),
+        lang=_lang(),
         with_places=places == "1",
         by_view=clusters.app_by_view(store),
     )
@@ -160,6 +161,21 @@ def view_clusters():
     wanted = None if types is None else [t.strip() for t in types.split(",") if t.strip()]
     pts = clusters.points(get_store(), filters)
     return jsonify(clusters.view_clusters(pts, view, zoom, wanted))
+
+
+@bp.get(maps.LABELS_PATH)
+def labels():
+    """The basemap's place names in the map's language: the gazetteer's countries and largest
+    cities, each with the zoom from which the map writes it."""
+    resp = jsonify(map_labels.labels(get_gazetteer(), _lang()))
+    resp.cache_control.public = True
+    resp.cache_control.max_age = 86400
+    return resp
+
+
+def _lang() -> str:
+    """``lang`` (:data:`web.params.LANG`), else the app's language (:func:`web.pages.page_lang`)."""
+    return params.LANG.parse(request.args.get("lang")) or page_lang({})
 
 
 def _within(view: tuple, bbox: tuple | None) -> tuple | None:
@@ -223,7 +239,7 @@ def _divisions(rows: list[dict]) -> list[dict]:
 def countries():
     """Events and fatalities by country for the filters in the map's ``view`` (w,s,e,n)."""
     filters = params.parse_filters(request.args, params.FILTERS["events"])
-    lang = page_lang(request.args)
+    lang = _lang()
     view = params.VIEW.parse(request.args.get("view"))
     if view:
         box = _within(view, filters.get("bbox"))
@@ -283,7 +299,7 @@ def countries():
 def unlisted():
     """The matching events the map cannot draw: with no place, with no date."""
     filters = params.parse_filters(request.args, params.FILTERS["events"])
-    lang = page_lang(request.args)
+    lang = _lang()
     store = get_store()
     kinds = []
     for what, title in (

@@ -566,6 +566,64 @@
     });
   }
 
+  // -- place names on the basemap, offline (data.labels_url: web/map_labels.py) -----------------
+  // The countries and the largest cities, each written from its zoom, in view only, the most
+  // populous first, none over another; under the data, part of the countries' basemap.
+  var MAX_LABELS = 160;
+  function addLabels(map, groups, data) {
+    if (!data.labels_url || !groups.countries) return;
+    var pane = map.createPane("cm-labels");
+    pane.style.zIndex = 390;
+    pane.style.pointerEvents = "none";
+    var layer = L.layerGroup().addTo(groups.countries), all = null;
+    function label(cls, name, ll) {
+      var node = el("span", cls, null, name);  // raw text: set as text
+      return L.marker(ll, {pane: "cm-labels", interactive: false, keyboard: false,
+        icon: L.divIcon({className: "cm-label", html: node, iconSize: null})});
+    }
+    function draw() {
+      layer.clearLayers();
+      if (!all || !map.hasLayer(groups.countries)) return;
+      var z = map.getZoom(), view = map.getBounds().pad(0.05), taken = [], n = 0;
+      function free(b) {
+        for (var i = 0; i < taken.length; i++) {
+          var t = taken[i];
+          if (b[0] < t[2] && b[2] > t[0] && b[1] < t[3] && b[3] > t[1]) return false;
+        }
+        return true;
+      }
+      [["cm-label-country", all.countries, 7.5], ["cm-label-city", all.cities, 6.5]]
+        .forEach(function (kind) {
+          kind[1].forEach(function (r) {
+            if (n >= MAX_LABELS || r[3] > z || !view.contains([r[1], r[2]])) return;
+            var p = map.latLngToLayerPoint([r[1], r[2]]), w = r[0].length * kind[2] + 10;
+            var city = kind[0] === "cm-label-city";
+            var b = city ? [p.x - 4, p.y - 8, p.x + w, p.y + 8] :
+              [p.x - w / 2, p.y - 9, p.x + w / 2, p.y + 9];
+            if (!free(b)) return;
+            taken.push(b);
+            n++;
+            layer.addLayer(label(kind[0], r[0], [r[1], r[2]]));
+          });
+        });
+      document.body.setAttribute("data-cm-labels", String(n) + "@" + z);
+    }
+    whenViewDrawn(function () {
+      fetch(data.labels_url, {credentials: "same-origin"}).then(function (r) {
+        if (!r.ok) throw new Error("labels: HTTP " + r.status);
+        return r.json();
+      }).then(function (res) {
+        all = res;
+        draw();
+        map.on("zoomend moveend", draw);
+        groups.countries.on("add", draw);
+      }).catch(function (err) {
+        document.body.setAttribute("data-cm-labels", "error");
+        if (window.console) console.warn(String(err));
+      });
+    });
+  }
+
   // Mentions by country (data.counts): drawn again for each period of the timeline.
   function drawChoropleth(groups, data) {
     if (!groups.choropleth || !cm.outlines) return;
@@ -594,7 +652,7 @@
   }
 
   function fillLegend(box, data) {
-    var html = "<h4>Legend</h4>";
+    var html = "";
     data.event_types.forEach(function (t) {
       html += '<div><span class="cm-swatch" style="background:' + t.color +
         '"><i class="fa-solid fa-' + t.icon + '"></i></span> ' + t.type +
@@ -642,11 +700,46 @@
     ctl.onAdd = function () {
       var box = L.DomUtil.create("div", "cm-legend leaflet-bar");
       quiet(box);
-      cm.legendBox = box;
-      fillLegend(box, data);
+      box.id = "cm-legend";
+      var body = el("div", "cm-legend-body");
+      // folded too when the map is short (the table open): it would cover the layer list
+      foldable(box, "Legend", body, map.getSize().y < SMALL_MAP);
+      box.appendChild(body);
+      cm.legendBox = body;
+      fillLegend(body, data);
       return box;
     };
     ctl.addTo(map);
+  }
+
+  // A panel's title as a button that folds and unfolds its body; folded at first in a small
+  // window (an 800x600 embed shows its data, not its panels).
+  var SMALL_WINDOW = [900, 700]; // width, height in CSS pixels
+  function smallWindow() {
+    return window.innerWidth < SMALL_WINDOW[0] || window.innerHeight < SMALL_WINDOW[1];
+  }
+
+  function foldable(box, title, body, fold) {
+    var btn = el("button", "cm-fold-head", null, title);
+    btn.type = "button";
+    box.insertBefore(btn, box.firstChild);
+    function set(folded) {
+      box.classList.toggle("cm-folded", folded);
+      btn.setAttribute("aria-expanded", String(!folded));
+      if (body) body.classList.toggle("cm-hidden", folded);
+    }
+    btn.addEventListener("click", function () { set(!box.classList.contains("cm-folded")); });
+    set(!!fold || smallWindow());
+    return btn;
+  }
+
+  // The layer list (Folium's LayerControl, made after this script's init) gets a title that
+  // folds it.
+  function foldLayers() {
+    var box = document.querySelector(".leaflet-control-layers");
+    if (!box || box.querySelector(".cm-fold-head")) return;
+    box.id = "cm-layers";
+    foldable(box, "Layers", null);
   }
 
   function filterControl(map, data) {
@@ -1493,14 +1586,35 @@
     });
   }
 
+  // The app's title and navigation bar above the map (the full page, not an embed).
+  function navBar(data) {
+    if (!data.nav) return;
+    var bar = el("header", "cm-nav");
+    bar.id = "cm-nav";
+    var brand = el("a", "cm-brand", bar, data.nav.title);
+    brand.href = data.base + "/";
+    el("span", "cm-tagline", bar, data.nav.tagline);
+    var nav = el("nav", null, bar);
+    nav.setAttribute("aria-label", "Main");
+    data.nav.links.forEach(function (l) {
+      var a = el("a", null, nav, l[0]);
+      a.href = data.base + l[1];
+      if (l[1] === "/") a.setAttribute("aria-current", "page");
+    });
+    document.body.insertBefore(bar, document.body.firstChild);
+    document.body.classList.add("cm-with-nav");
+  }
+
   cm.init = function (map, groups, data) {
     expandEvents(data);
     cm.map = map;
     cm.groups = groups;
     cm.data = data;
     cm.view = readView(data);
-    // the timeline takes the bottom of the page: the map is sized before it is fitted
+    // the timeline takes the bottom of the page, the title and navigation bar its top: the map
+    // is sized before it is fitted
     document.body.classList.add("cm-with-timeline");
+    navBar(data);
     if (window.conflictmapTable) {  // the events table (web/static/conflictmap_table.js)
       cm.util = {el: el, viewFilterQuery: viewFilterQuery, periodQuery: periodQuery,
         shownTypes: shownTypes, saveView: saveView};
@@ -1517,6 +1631,7 @@
     mark("cm-init");
     addCountries(map, groups, data);
     addEvents(map, groups, data, evBounds);
+    addLabels(map, groups, data);
     addHeat(map, groups, data);
     addStatements(groups, data, stBounds);
     addPlaces(groups, data, plBounds);
@@ -1556,6 +1671,7 @@
     if (groups.places) {  // places left out of a period while hidden: asked for when shown
       groups.places.on("add", function () { if (cm.placesStale) loadPeriod(); });
     }
+    setTimeout(foldLayers, 0);
     document.body.setAttribute("data-cm-ready", "1");
   };
 
