@@ -255,3 +255,17 @@ def test_the_document_says_the_bbox_rule(spec):
         p for p in spec["paths"]["/snapshot.png"]["get"]["parameters"] if p.get("name") == "bbox"
     ]
     assert "antimeridian" in snap_bbox["description"] and "400" in snap_bbox["description"]
+
+
+def test_the_map_pages_json_endpoints_are_in_the_document(app, spec):
+    """The map page's JSON endpoints are documented with the parameters they read, so
+    schemathesis and the probes above reach them."""
+    json_routes = {
+        r.rule
+        for r in app.url_map.iter_rules()
+        if r.endpoint.startswith("timeline.") and r.rule.endswith(".json")
+    }  # the map's JSON endpoints, walked from the app's URL map
+    assert len(json_routes) >= 4
+    assert json_routes <= set(spec["paths"]), json_routes - set(spec["paths"])
+    names = {p.get("name") for p in spec["paths"]["/map/countries.json"]["get"]["parameters"]}
+    assert {"view", "lang"} <= names

@@ -137,6 +137,52 @@ def snapshot_paths() -> dict:
     return paths
 
 
+def map_paths() -> dict:
+    """The map page's JSON endpoints (``web.timeline``), their parameters from ``web.params``."""
+    from web import maps
+
+    events = [_refs(n)[0] for n in params.FILTERS["events"]]
+    routes = {
+        maps.TIMELINE_PATH: (
+            "The matching events by day, week, month or year: every bar of the range.",
+            [*events, params.UNIT.openapi()],
+        ),
+        maps.LAYERS_PATH: (
+            "What the map draws for the filters (events, statements, places, counts by country).",
+            [*events, params.PLACES.openapi(), params.LANG.openapi()],
+        ),
+        maps.COUNTRIES_PATH: (
+            "Events and fatalities by country and first-level division within the view.",
+            [*events, params.VIEW.openapi(), params.LANG.openapi()],
+        ),
+        maps.CLUSTERS_PATH: (
+            "A big store's event markers of the view at a zoom: clusters, or places one by one.",
+            [*events, params.VIEW.openapi(), params.ZOOM.openapi(), params.TYPES.openapi()],
+        ),
+        maps.LABELS_PATH: (
+            "The basemap's place names (countries, largest cities) in the map's language.",
+            [params.LANG.openapi()],
+        ),
+    }
+    return {
+        path: {
+            "get": {
+                "tags": ["map page"],
+                "summary": summary,
+                "parameters": parameters,
+                "responses": {
+                    "200": {
+                        "description": "JSON for the map page.",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    **ERRORS,
+                },
+            }
+        }
+        for path, (summary, parameters) in routes.items()
+    }
+
+
 def _past_open(setting: str, what: str) -> dict:
     """The 401 and 403 of a request past a threshold of ``web.limits.OPEN`` (the app's
     setting when there is an app)."""
@@ -311,6 +357,7 @@ def spec(server_url: str = "") -> dict:
             },
             **export_paths(),
             **snapshot_paths(),
+            **map_paths(),
             **ogcapi_paths(),  # OGC API – Features, from its collections' declaration
             **review_paths(),  # the reviewers' corrections (web/review_api.py)
         },
