@@ -34,7 +34,7 @@ _ARMED = (
 # Places and gatherings of civilians an attack may target.
 _CIVIL_PLACE = (
     r"villages?|marchés?|camps? de (?:déplacés|réfugiés)|mosquées?|églises?|écoles?|hôpital|"
-    r"mariage|cérémonie|convoi de (?:commerçants|civils|camions)|bus|maisons?|habitations?|"
+    r"mariage|cérémonie|convoi de (?:commerçants|civils|camions)|bus(?!\s+(?:carrying|transporting|transportant))|maisons?|habitations?|"
     r"immeubles?|quartiers? résidentiels?|markets?|(?:refugee|displacement|IDP) camps?|"
     r"mosques?|church(?:es)?|schools?|hospitals?|weddings?|funerals?|homes?|houses?|"
     r"apartment (?:blocks?|buildings?)|residential"
@@ -153,8 +153,8 @@ def victims(clause: str) -> str | None:
     """
     armed = _VICTIMS_ARMED.search(clause)
     civil = _VICTIMS_CIVIL.search(clause)
-    if armed and civil:  # the same start: "un bus transportant des soldats" is armed
-        return "armed" if armed.start() <= civil.start() else "civilians"
+    if armed and civil:
+        return "armed" if armed.start() < civil.start() else "civilians"
     return "armed" if armed else ("civilians" if civil else None)
 
 
