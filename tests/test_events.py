@@ -733,3 +733,23 @@ def test_a_raid_in_english_is_on_the_ground(mentions_of):
     text = "Security forces raided a militant hideout near Miranshah on Tuesday, killing eight insurgents."
     e = events(mentions_of, text, "en")[0]
     assert e.type == "Battles"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "A suicide bomber blew himself up at a checkpoint in Mogadishu on Wednesday, killing "
+            "six people. Al Shabaab, which often attacks the capital, claimed responsibility.",
+            "en",
+        ),
+        (
+            "Une voiture piégée a explosé mardi à Mogadiscio, tuant six personnes. Les shebab ont "
+            "revendiqué l'attentat dans un communiqué.",
+            "fr",
+        ),
+    ],
+)
+def test_the_side_that_claims_an_attack_acts_in_it(mentions_of, text, lang):
+    e = events(mentions_of, text, lang)[0]
+    assert e.actor1 == "al-shabaab" and e.fatalities == 6

@@ -107,10 +107,11 @@ def extract_events(
     hits = find_hits(text, lang)
     where_hits = [h for h in hits if h.trigger.form == "where"]
     causes = [h for h in hits if h.trigger.form == "cause"]
+    claims = [h for h in hits if h.trigger.form == "claim"]
     hits = [
         h
         for h in hits
-        if h.trigger.form not in ("where", "cause")
+        if h.trigger.form not in ("where", "cause", "claim")
         # a killing known only by its toll, beside a crash or an earthquake, is no violence
         and not (
             h.trigger.subtype == "@victims"
@@ -164,6 +165,7 @@ def extract_events(
         first = 0  # a real sentence comes before: the headline and lead are the first ones
     if first <= LEAD_START:  # the headline, or the first sentence after page furniture
         merged = merge_headline(merged, first, text)
+    claimed_by(merged, claims, actors, text)
     wheres = where_places(text, spans, where_hits, near, countries, hits)
     refine_lead(merged, text, wheres, lead=max(1, first + 1) if first <= LEAD_START else 1)
     lead = first if first <= LEAD_START else 0
@@ -182,6 +184,39 @@ def extract_events(
 
 
 CAUSE_WINDOW = 120  # characters between a killing and the accident or disaster that caused it
+CLAIM_WINDOW = 160  # farthest a claim's side is from its words ("X, which ..., claimed")
+
+
+def claimed_by(events, claims, actors, text: str) -> None:
+    """The side that claims an event acts in it: "Al Shabaab claimed responsibility" after a
+    bombing with no side of its own; "l'attaque a été revendiquée par l'EI"."""
+    for c in claims:
+        words = text[c.start : c.end].lower()
+        passive = words.rstrip().endswith((" par", " by"))
+        if passive:
+            side = next((a for a in actors if 0 <= a[0] - c.end <= 20), None)
+        else:
+            before = [
+                a
+                for a in actors
+                if 0 <= c.start - a[1] <= CLAIM_WINDOW
+                and "." not in text[a[1] : c.start]
+                and a[3] != "civilians"
+            ]
+            side = before[0] if before else None  # the clause's subject comes first
+        if side is None:
+            continue
+        reported = [
+            d for d in events if d.type != "Diplomacy" and d.hit.start < c.start and d.agent is None
+        ]
+        if reported:
+            d = max(reported, key=lambda d: d.hit.start)  # the event just reported
+            d.agent = side[2]
+            if side[2] not in d.actors:
+                d.actors.insert(0, side[2])
+            d.notes.append(f"claimed by {side[2]}")
+
+
 FURNITURE = 100  # longest line of page furniture (bylines, "Partager", a date line)
 LEAD_START = 5  # page furniture (bylines, "Partager", a date line) may come before the headline
 

@@ -19,7 +19,9 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # de X"), read to place the lead's event, never an event of their own
 # cause: a cause of death that is no act of violence (a crash, an earthquake): a killing read
 # only from its toll ("14 people were killed") is no event beside it
-FORMS = ("verb", "noun", "weak", "block", "block_next", "where", "cause")
+# claim: words that say who carried out the event just reported ("X a revendiqué l'attaque",
+# "X claimed responsibility"): the side named with them acts in it; never an event of their own
+FORMS = ("verb", "noun", "weak", "block", "block_next", "where", "cause", "claim")
 # The types and sub-types, their rank, families and weights: declared once in
 # geo/data/event_types.tsv (geo.event_types), read by the map and the store too.
 SUBTYPES: dict[str, tuple[str, ...]] = event_types.subtypes_by_type()
@@ -145,7 +147,7 @@ def load_triggers(lang: str) -> tuple[Trigger, ...]:
         pattern, type_, subtype, form = row[:4]
         if form not in FORMS:
             raise ConfigError(f"{path}:{n}: unknown form {form!r}")
-        if not form.startswith("block") and form not in ("where", "cause"):
+        if not form.startswith("block") and form not in ("where", "cause", "claim"):
             if type_ not in SUBTYPES:
                 raise ConfigError(f"{path}:{n}: unknown event type {type_!r}")
             if subtype not in (*SUBTYPES[type_], "@territory", "@victims", ""):
