@@ -895,3 +895,18 @@ def test_a_dateline_is_not_part_of_the_speaker():
 def test_where_said_after_a_statement_or_before_the_speaker(text, lang, where):
     sts = run(text, lang=lang)
     assert len(sts) == 1 and sts[0].where_said is not None and sts[0].where_said.name == where
+
+
+def test_a_title_and_a_name_in_apposition_name_the_speaker():
+    text = (
+        "Son rival, le général Mohamed Hamdane Daglo, a pour sa part affirmé être prêt à des "
+        "pourparlers."
+    )
+    (st,) = run(text)
+    assert st.speaker == "Mohamed Hamdane Daglo"
+
+
+def test_said_before_an_audience_somewhere_is_said_there():
+    text = "« Il n'y aura pas de négociations », a-t-il déclaré devant des soldats à Ankara."
+    (st,) = run(text)
+    assert st.where_said is not None and st.where_said.name == "Ankara"

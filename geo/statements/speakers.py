@@ -186,7 +186,15 @@ class _Speakers:
                 and not self.names.on_place(*ev.appos)
             ):  # "un responsable de la milice, Babakura Kolo" that NER did not tag
                 a_names = [(ev.appos[0], ev.appos[1], appos_text)]
-            if a_names and a_names[0][0] - ev.appos[0] <= 4:
+            titled = _titled_name(lx, appos_text)
+            if not a_names and titled and not self.names.on_place(*ev.appos):
+                # "Son rival, le général Mohamed Hamdane Daglo, a affirmé"
+                start = ev.appos[1] - len(titled)
+                a_names = [(start, ev.appos[1], titled)]
+            if a_names and (
+                a_names[0][0] - ev.appos[0] <= 4
+                or _titled_name(lx, self.text[ev.appos[0] : a_names[0][1]]) is not None
+            ):
                 ev.speaker = self.names.full(a_names[0][2])
                 desc = _strip_det(lx, np_text)
                 ev.role = desc if lx.role_re.match(_fold(desc)) else None
@@ -330,6 +338,22 @@ class _Speakers:
                 if h.pos < pos and h.person and not h.plural:
                     return h.speaker
         return best
+
+
+def _titled_name(lx, words: str) -> str | None:
+    """The name closing ``words`` when what comes before it is a determiner and a title or a
+    role ("le général Mohamed Hamdane Daglo": "Mohamed Hamdane Daglo"), else None."""
+    ws = words.split()
+    k = len(ws)
+    while k > 0 and (_is_cap(ws[k - 1]) or lx.has("connector", ws[k - 1])):
+        k -= 1
+    name, lead = ws[k:], ws[:k]
+    if not 2 <= len(name) <= 4 or not _is_cap(name[0]) or not lead:
+        return None
+    rest = [w for w in lead if not lx.has("det", w)]
+    if rest and (all(lx.has("title", w) for w in rest) or lx.role_re.match(_fold(" ".join(rest)))):
+        return " ".join(name)
+    return None
 
 
 # A country or an organisation owning the name that follows: "Russia's Lavrov"
