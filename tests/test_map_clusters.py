@@ -279,3 +279,35 @@ def test_types_and_period_apply_to_the_views_markers(server, browser):
     browser.wait_for("document.body.getAttribute('data-cm-view') === 'none'")
     assert before != "none"
     assert browser.eval("document.querySelectorAll('.cm-cluster, .cm-marker').length") == 0
+
+
+def test_place_names_are_those_of_the_event_groups(store):
+    """The snapshot names its most important places with Store.place_names: the names the
+    store's event groups give (the SQLite query and the interface's default agree)."""
+    from geo.store.base import Store
+
+    groups = store.event_groups()
+    ids = sorted({g["place_id"] for g in groups})[:50]
+    fast = store.place_names(ids)
+    slow = Store.place_names(store, ids)
+    assert set(fast) == set(ids) == set(slow)
+    for pid in ids:
+        assert fast[pid]["place_name_fr"] == slow[pid]["place_name_fr"]
+        assert fast[pid]["place_name_en"] == slow[pid]["place_name_en"]
+        assert fast[pid]["place_name"] in (slow[pid]["place_name_fr"], slow[pid]["place_name_en"],
+                                           slow[pid]["place_name"])  # fmt: skip
+
+
+def test_a_snapshot_draws_the_counts_the_map_clusters(store, gaz):
+    """The snapshot's symbols and the map's clusters count the same events."""
+    import io
+
+    from web.snapshot import render_snapshot
+
+    info = render_snapshot(store, io.BytesIO(), "png", gazetteer=gaz, lang="en")
+    assert info["events"] == clusters.points(store, {}).events
+    assert info["labels"] and all(isinstance(n, str) and n for n in info["labels"])
+    syria = render_snapshot(
+        store, io.BytesIO(), "png", bbox=SYRIA, gazetteer=gaz, start="2016-01-01"
+    )
+    assert syria["events"] == events_in(store, SYRIA, start="2016-01-01")

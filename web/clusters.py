@@ -50,7 +50,7 @@ class Points:
     type: np.ndarray
     count: np.ndarray
     imprecise: np.ndarray
-    place: list
+    place: np.ndarray  # place ids (objects)
     types: list[str]
 
     @property
@@ -89,7 +89,9 @@ def _points(rows: list[tuple]) -> Points:
         imprecise[i] = bool(prec) and prec != "city"
         place.append(pid)
     x, y = mercator(lon, lat)
-    return Points(lon, lat, x, y, tix, count, imprecise, place, list(types))
+    ids = np.empty(n, dtype=object)
+    ids[:] = place
+    return Points(lon, lat, x, y, tix, count, imprecise, ids, list(types))
 
 
 def mercator(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -169,6 +169,9 @@ def _fit_bbox(bbox, width: int, height: int) -> tuple[float, float, float, float
     return (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
 
 
+EDGE_PT = 0.8  # the outline of an event symbol (points)
+
+
 def _data_bbox(points: list[tuple[float, float]]) -> tuple[float, float, float, float]:
     if not points:
         return (-170.0, -60.0, 180.0, 80.0)
@@ -275,14 +278,16 @@ def render_snapshot(
         gazetteer = get_gazetteer()
 
     # -- data -----------------------------------------------------------------------------
-    groups = symbols.symbol_groups(store, size, **store_filters) if "events" in shown else []
-    type_counts: dict[str, int] = {}
-    for g in groups:
-        t = g["type"] or ""
-        type_counts[t] = type_counts.get(t, 0) + g["count"]
-    n_places = len({(g["lon"], g["lat"]) for g in groups})
+    groups = symbols.symbol_groups(store, size, **store_filters) if "events" in shown else None
+    type_counts = groups.type_counts() if groups else {}
+    n_places = groups.n_places() if groups else 0
     n_events = sum(type_counts.values())
-    points: list[tuple[float, float]] = [(g["lon"], g["lat"]) for g in groups]
+    points: list[tuple[float, float]] = []
+    if groups:  # the symbols' extent: its corners stand for them all
+        points += [
+            (float(groups.lon.min()), float(groups.lat.min())),
+            (float(groups.lon.max()), float(groups.lat.max())),
+        ]
     statements: list[dict] = []
     if "statements" in shown:
         statements, _ = store.statements(**other_filters, limit=maps.MAX_STATEMENTS)
@@ -307,7 +312,9 @@ def render_snapshot(
         types=len(type_counts),
         made=made,
         size_by=size,
-        fatalities=sum(g["fatalities"] for g in groups) if size == "fatalities" else None,
+        fatalities=int(groups.fatalities.sum())
+        if size == "fatalities" and groups is not None
+        else None,
         statements=len(statements) if "statements" in shown else None,
         credits=maps.CREDITS_TEXT,
     )
@@ -339,7 +346,7 @@ def render_snapshot(
         handles: list[Any] = []
         handles += _draw_context(ax, countries, counts, places, statements)
         # one symbol per place and type, biggest first, so that none hides a smaller one
-        top = groups[0]["value"] if groups else 1
+        top = float(groups.value[0]) if groups else 1
         biggest = min(symbols.MAX_DIAMETER_PT, map_h * 72 / DPI / 5)
         radius_px: dict[tuple[float, float], float] = {}
         n_symbols = n_icons = 0
@@ -350,17 +357,17 @@ def render_snapshot(
             kind_of = {t: i for i, t in enumerate(kinds)}
             kind_looks = [looks.look(t or None, style) for t in kinds]
             rgba = np.array([to_rgba(fill) for fill, _ in kind_looks])
-            xs = np.fromiter((g["lon"] for g in groups), float, len(groups))
-            ys = np.fromiter((g["lat"] for g in groups), float, len(groups))
+            xs, ys = groups.lon, groups.lat
             px = ax.transData.transform(np.column_stack([xs, ys]))
-            kind = np.fromiter((kind_of[g["type"] or ""] for g in groups), int, len(groups))
-            values = np.fromiter((g["value"] for g in groups), float, len(groups))
+            # the symbols' types as the legend's kinds (a type with no event has none)
+            kind = np.array([kind_of.get(t, 0) for t in groups.types], dtype=int)[groups.type]
+            values = groups.value
             keep, values = symbols.merge_close(px, values, kind)
             order = keep[np.argsort(-values, kind="stable")]  # biggest first, again
             values = np.sort(values)[::-1]
             xs, ys, px, kind = xs[order], ys[order], px[order], kind[order]
             top = float(values[0])
-            s = np.asarray(symbols.areas(values.tolist(), top, biggest))
+            s = symbols.areas(values, top, biggest)
             r_px = np.sqrt(s) / 2 * DPI / 72
             # symbols of one size at one place would hide each other: set them around it
             moved = symbols.spread_ties(px, r_px)
@@ -369,8 +376,24 @@ def render_snapshot(
                 reach = r_px + np.hypot(*(moved - px).T)
                 px = moved
                 xs, ys = ax.transData.inverted().transform(px).T
-            if style == "color":
-                ax.scatter(xs, ys, s=s, c=rgba[kind], edgecolors=st.edge, linewidths=0.8, zorder=6)
+            if style == "color" and fmt == "png":
+                # a raster: each symbol a disc of the edge's colour under its fill, in one
+                # collection (biggest first still): the look of a 0.8-point outline, drawn three
+                # times faster than stroked circles (23,000 symbols at a million events)
+                d = np.sqrt(s)
+                both = np.empty(2 * len(s))
+                both[0::2] = (d + EDGE_PT) ** 2
+                both[1::2] = np.maximum(d - EDGE_PT, 0.5) ** 2
+                fills = np.empty((2 * len(s), 4))
+                fills[0::2] = to_rgba(st.edge)
+                fills[1::2] = rgba[kind]
+                ax.scatter(
+                    np.repeat(xs, 2), np.repeat(ys, 2), s=both, c=fills, linewidths=0, zorder=6
+                )
+            elif style == "color":  # vector: circles with their outline, as an editor sees them
+                ax.scatter(
+                    xs, ys, s=s, c=rgba[kind], edgecolors=st.edge, linewidths=EDGE_PT, zorder=6
+                )
             else:  # one hatching per collection: by type, in bands of size, biggest first
                 sizes = np.floor(np.log2(np.maximum(s, 1))).astype(int)
                 for b in sorted(set(sizes.tolist()), reverse=True):
@@ -394,8 +417,9 @@ def render_snapshot(
                         color=looks.icon_color(kind_looks[k][0], style), linewidths=0, zorder=7,
                     )  # fmt: skip
             n_symbols, n_icons = len(order), len(with_icon)
+            lon0, lat0 = groups.lon.tolist(), groups.lat.tolist()
             for i, r in zip(order.tolist(), reach.tolist(), strict=True):
-                key = (groups[i]["lon"], groups[i]["lat"])  # the place's, as labels read it
+                key = (lon0[i], lat0[i])  # the place's, as labels read it
                 if r > radius_px.get(key, 0):
                     radius_px[key] = r
             symbol_boxes = np.column_stack(
@@ -418,7 +442,9 @@ def render_snapshot(
                 handles=handles,
                 labels=[(h[0] if isinstance(h, tuple) else h).get_label() for h in handles],
                 # "best" avoids covering the data; it is slow past some thousands of points
-                loc="best" if len(groups) + len(places) < 2_000 and not inset else "upper right",
+                loc="best"
+                if (len(groups) if groups else 0) + len(places) < 2_000 and not inset
+                else "upper right",
                 fontsize=fontsize,
                 title_fontsize=fontsize + 1,
                 framealpha=0.9,
@@ -460,7 +486,7 @@ def render_snapshot(
             obstacles = np.vstack([obstacles, np.asarray(drawn_boxes, dtype=float)])
         named = []
         if groups:
-            ranked = labels.ranked_places(groups, gazetteer, lang)
+            ranked = labels.ranked_places(groups, gazetteer, lang, store.place_names)
             named = labels.place_labels(
                 ax, renderer, ranked, radius_px, obstacles, tuple(ax_box), escape=_mpl
             )

@@ -10,8 +10,6 @@ Example
 
 from __future__ import annotations
 
-from typing import Any
-
 from geo.model import pick_name
 
 MAX_LABELS = 25  # names drawn at most (those of the most important places that fit)
@@ -29,26 +27,46 @@ def boxes_overlap(a: tuple, b: tuple) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def ranked_places(groups: list[dict], gazetteer, lang: str | None) -> list[dict]:
-    """The places of ``groups`` (symbols by place and type) by importance: events there, then
-    population (from the gazetteer), at most :data:`CANDIDATES`. Each: ``name`` (in ``lang``;
-    without it, in the language of the first report), ``lon``, ``lat``, ``events``."""
-    places: dict[Any, dict] = {}
-    for g in groups:
-        key = g.get("place_id") or (g["lon"], g["lat"])
-        p = places.get(key)
-        if p is None:
-            name = g.get("place_name") if not lang else pick_name(g, lang, prefix="place_")
-            name = name or g.get("place_name") or ""
-            p = places[key] = {"id": g.get("place_id"), "name": name, "lon": g["lon"],
-                               "lat": g["lat"], "events": 0}  # fmt: skip
-        p["events"] += g["count"]
-    ranked = sorted(places.values(), key=lambda p: -p["events"])
-    if len(ranked) > CANDIDATES:  # the ties at the cut are decided by population too
-        floor = ranked[CANDIDATES - 1]["events"]
-        ranked = [p for p in ranked if p["events"] >= floor][: CANDIDATES * 5]
-    for p in ranked:
-        p["population"] = _population(gazetteer, p["id"])
+def ranked_places(sym, gazetteer, lang: str | None, names_of=None) -> list[dict]:
+    """The places of ``sym`` (a :class:`web.snapshot_symbols.Symbols`: symbols by place and
+    type) by importance: events there, then population (from the gazetteer), at most
+    :data:`CANDIDATES`. Each: ``name`` (in ``lang``; without it, as the first report there
+    names it), ``lon``, ``lat``, ``events``. ``names_of``: place ids -> their names
+    (:meth:`geo.store.base.Store.place_names`), asked for the candidates only."""
+    import numpy as np
+
+    if not len(sym):
+        return []
+    # one entry per place (its id; a place with none, by its position)
+    keys = [pid or (lon, lat) for pid, lon, lat in zip(
+        sym.place, sym.lon.tolist(), sym.lat.tolist(), strict=True)]  # fmt: skip
+    index: dict = {}
+    which = np.fromiter((index.setdefault(k, len(index)) for k in keys), np.int64, len(keys))
+    events = np.bincount(which, weights=sym.count, minlength=len(index))
+    first = np.full(len(index), -1)
+    first[which[::-1]] = np.arange(len(keys))[::-1]  # each place's first symbol (its biggest)
+    order = np.argsort(-events, kind="stable")
+    if len(order) > CANDIDATES:  # the ties at the cut are decided by population too
+        floor = events[order[CANDIDATES - 1]]
+        order = order[events[order] >= floor][: CANDIDATES * 5]
+    ids = [sym.place[first[i]] for i in order.tolist() if sym.place[first[i]]]
+    names = names_of(ids) if names_of is not None and ids else {}
+    ranked = []
+    for i in order.tolist():
+        j = int(first[i])
+        pid = sym.place[j]
+        g = names.get(pid) or {}
+        name = g.get("place_name") if not lang else pick_name(g, lang, prefix="place_")
+        ranked.append(
+            {
+                "id": pid,
+                "name": name or g.get("place_name") or "",
+                "lon": float(sym.lon[j]),
+                "lat": float(sym.lat[j]),
+                "events": int(events[i]),
+                "population": _population(gazetteer, pid),
+            }
+        )
     ranked.sort(key=lambda p: (-p["events"], -p["population"], p["name"]))
     return [p for p in ranked if p["name"]][:CANDIDATES]
 

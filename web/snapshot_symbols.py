@@ -1,9 +1,10 @@
 """Proportional symbols of a snapshot: one per place and event type, its area proportional to
 the events there (or to their fatalities), and the size key of the legend.
 
-The groups come from the store's counts (:meth:`geo.store.Store.event_groups`), so a snapshot
-of a million events reads tens of thousands of counts; sized by fatalities, the events matching
-the filters are read once and summed by place and type.
+The groups come from the store's counts (:meth:`geo.store.Store.event_place_counts`, held in
+memory by :mod:`web.clusters` until the store changes), so a snapshot of a million events reads
+tens of thousands of counts; sized by fatalities, the events matching the filters are read once
+and summed by place and type.
 
 Example
 -------
@@ -18,7 +19,10 @@ Example
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 SIZE_BY = ("events", "fatalities")  # what a symbol's area counts (--size, ?size=)
 MAX_DIAMETER_PT = 30.0  # the biggest symbol, in points (0.42 in; 42 px at 100 dpi)
@@ -27,48 +31,96 @@ TIE_PX = 3  # symbols closer than this (pixels) are at one place for the eye
 ONE_DIAMETER_PT = 9.0  # one event (or one killed) at most: a few events are small symbols
 
 
-def symbol_groups(store, size_by: str = "events", **filters: Any) -> list[dict]:
-    """The placed events matching ``filters`` by place and type, biggest first: each group has
-    the keys of :meth:`~geo.store.Store.event_groups` and ``value`` (its events, or their
-    fatalities with ``size_by="fatalities"``, then also ``fatalities``)."""
+@dataclass(frozen=True)
+class Symbols:
+    """The placed events of a snapshot by place and type, biggest first, as arrays: position,
+    type (an index into ``types``), events, ``value`` (what the area counts: the events, or
+    their fatalities), place ids, and ``fatalities`` when sized by them."""
+
+    lon: np.ndarray
+    lat: np.ndarray
+    type: np.ndarray
+    types: list[str]
+    count: np.ndarray
+    value: np.ndarray
+    place: np.ndarray  # place ids (objects)
+    fatalities: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.lon)
+
+    def type_counts(self) -> dict[str, int]:
+        """Events by type name (the types with none left out)."""
+        sums = np.bincount(self.type, weights=self.count, minlength=len(self.types))
+        return {t: int(n) for t, n in zip(self.types, sums, strict=True) if n}
+
+    def n_places(self) -> int:
+        """The places drawn (distinct positions)."""
+        if not len(self):
+            return 0
+        return len(np.unique(np.column_stack([self.lon, self.lat]), axis=0))
+
+    def _sorted(self) -> Symbols:
+        order = np.argsort(-self.value, kind="stable")
+        return Symbols(
+            self.lon[order], self.lat[order], self.type[order], self.types, self.count[order],
+            self.value[order], self.place[order],
+            None if self.fatalities is None else self.fatalities[order],
+        )  # fmt: skip
+
+
+def symbol_groups(store, size_by: str = "events", **filters: Any) -> Symbols:
+    """The placed events matching ``filters`` by place and type, biggest first (see
+    :class:`Symbols`). Sized by events, they come from the store's counts by place and type,
+    shared with the map's clusters (:func:`web.clusters.points`: read once until the store
+    changes); by fatalities, the matching events are read once and summed."""
     from geo.errors import InputError
+    from web import clusters
 
     if size_by not in SIZE_BY:
         raise InputError(f"size must be one of {', '.join(SIZE_BY)}, not {size_by[:20]!r}")
     if size_by == "events":
-        groups = [g for g in store.event_groups(**filters) if g["lat"] is not None]
-        for g in groups:
-            g["value"] = g["count"]
-    else:
-        by_key: dict[tuple, dict] = {}
-        for ev in store.iter_events(**filters):
-            if ev.get("lat") is None or ev.get("lon") is None:
-                continue
-            key = (ev.get("place_id"), (ev.get("type") or "").casefold())
-            g = by_key.get(key)
-            if g is None:
-                g = by_key[key] = {
-                    "place_id": ev.get("place_id"), "place_name": ev.get("place_name"),
-                    "place_name_fr": ev.get("place_name_fr"),
-                    "place_name_en": ev.get("place_name_en"),
-                    "lat": ev["lat"], "lon": ev["lon"], "type": ev.get("type"),
-                    "precision": ev.get("precision"), "count": 0, "fatalities": 0,
-                }  # fmt: skip
-            g["count"] += 1
-            g["fatalities"] += ev.get("fatalities") or 0
-        groups = [{**g, "value": g["fatalities"]} for g in by_key.values()]
-    # biggest first, so that each smaller symbol is drawn over the bigger ones it overlaps
-    groups.sort(key=lambda g: -g["value"])
-    return groups
+        pts = clusters.points(store, filters)
+        return Symbols(
+            pts.lon, pts.lat, pts.type, pts.types, pts.count, pts.count.astype(float), pts.place
+        )._sorted()
+    by_key: dict[tuple, list] = {}
+    types: dict[str, int] = {}
+    for ev in store.iter_events(**filters):
+        if ev.get("lat") is None or ev.get("lon") is None:
+            continue
+        t = ev.get("type") or ""
+        key = (ev.get("place_id"), t.casefold())
+        g = by_key.get(key)
+        if g is None:
+            g = by_key[key] = [ev["lon"], ev["lat"], types.setdefault(t, len(types)), 0, 0,
+                               ev.get("place_id")]  # fmt: skip
+        g[3] += 1
+        g[4] += ev.get("fatalities") or 0
+    rows = list(by_key.values())
+    col = list(zip(*rows, strict=True)) if rows else [[]] * 6
+    fatalities = np.asarray(col[4], dtype=np.int64)
+    return Symbols(
+        np.asarray(col[0], dtype=float), np.asarray(col[1], dtype=float),
+        np.asarray(col[2], dtype=np.int64), list(types), np.asarray(col[3], dtype=np.int64),
+        fatalities.astype(float), _objects(col[5]), fatalities,
+    )._sorted()  # fmt: skip
 
 
-def areas(values, top: float, max_diameter: float = MAX_DIAMETER_PT) -> list[float]:
+def _objects(values) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(values)
+    return out
+
+
+def areas(values, top: float, max_diameter: float = MAX_DIAMETER_PT):
     """Marker areas (points², matplotlib's ``s``) proportional to ``values``: one unit gets a
     circle of :data:`ONE_DIAMETER_PT` across, unless ``top`` would then be wider than
-    ``max_diameter``; none is smaller than :data:`MIN_DIAMETER_PT` across."""
+    ``max_diameter``; none is smaller than :data:`MIN_DIAMETER_PT` across. A list for a list,
+    an array for an array."""
     per_unit = min(ONE_DIAMETER_PT**2, max_diameter**2 / max(top, 1))
-    least = MIN_DIAMETER_PT**2
-    return [max(least, per_unit * v) for v in values]
+    out = np.maximum(MIN_DIAMETER_PT**2, per_unit * np.asarray(values, dtype=float))
+    return out.tolist() if isinstance(values, list) else out
 
 
 def merge_close(px, values, kinds, cell: float = TIE_PX):
@@ -77,13 +129,22 @@ def merge_close(px, values, kinds, cell: float = TIE_PX):
     (``(n, 2)`` pixel centres), ``values`` and ``kinds`` are in drawing order, biggest first.
     Returns the indices of the symbols kept (the biggest of each square) and their summed
     values; a large store's world map draws thousands of symbols, not tens of thousands."""
-    import numpy as np
-
     cells = np.floor(np.asarray(px, dtype=float) / cell).astype(np.int64)
-    key = np.column_stack([cells, np.asarray(kinds, dtype=np.int64)])
-    _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    key = _cell_key(cells, np.asarray(kinds, dtype=np.int64))
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     sums = np.bincount(np.ravel(inverse), weights=np.asarray(values, dtype=float))
     return first, sums
+
+
+def _cell_key(cells, kinds=None):
+    """One integer per pixel cell (and kind): what ``np.unique`` sorts far faster than rows.
+    Cells are taken within a million of the image (the data drawn are within its box); kinds
+    below 64."""
+    lim = (1 << 20) - 1
+    x = np.clip(cells[:, 0], -lim, lim) + (1 << 20)
+    y = np.clip(cells[:, 1], -lim, lim) + (1 << 20)
+    key = (x << 22) + y
+    return key if kinds is None else (key << 6) + kinds
 
 
 def spread_ties(px, r_px):
@@ -91,25 +152,35 @@ def spread_ties(px, r_px):
     :data:`TIE_PX` pixels) are set around it (their centres on a circle of about their
     radius), so that each shows; None when there are no such ties. ``px``: the symbols' pixel
     centres, ``r_px`` their radii."""
-    import numpy as np
-
     # one place, or places a pixel or two apart: symbols sharing a cell
     cells = np.round(np.asarray(px, dtype=float) / TIE_PX).astype(np.int64)
-    _, inverse, counts = np.unique(cells, axis=0, return_inverse=True, return_counts=True)
-    inverse = np.ravel(inverse)
-    at: dict[int, list[int]] = {}
-    for i in np.flatnonzero(counts[inverse] > 1).tolist():
-        at.setdefault(int(inverse[i]), []).append(i)
-    out = None
-    for idx in at.values():
-        if len(idx) < 2 or len({round(float(r_px[i]), 1) for i in idx}) == len(idx):
-            continue  # one symbol, or all of different sizes: drawn nested, biggest first
-        if out is None:
-            out = np.array(px, dtype=float)
-        step = 2 * math.pi / len(idx)
-        for k, i in enumerate(idx):
-            out[i, 0] += r_px[i] * 0.9 * math.cos(math.pi / 2 + k * step)
-            out[i, 1] += r_px[i] * 0.9 * math.sin(math.pi / 2 + k * step)
+    key = _cell_key(cells)
+    # sizes to a tenth of a pixel; sorted by cell, then by size: a cell's ties are neighbours
+    r10 = np.round(np.asarray(r_px, dtype=float) * 10).astype(np.int64)
+    order = np.lexsort((r10, key))
+    k, r = key[order], r10[order]
+    if not len(k):
+        return None
+    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    sizes = np.diff(np.r_[starts, len(k)])
+    same = np.r_[False, (k[1:] == k[:-1]) & (r[1:] == r[:-1])]
+    # a cell where two symbols have one size: all its symbols are set around it
+    tied = np.add.reduceat(same.astype(np.int64), starts) > 0
+    if not tied.any():
+        return None
+    cell = np.repeat(np.arange(len(starts)), sizes)  # each sorted symbol's cell
+    in_tie = tied[cell]
+    group, members = cell[in_tie], order[in_tie]
+    by = np.lexsort((members, group))  # each tied cell's symbols in drawing order
+    members, group = members[by], group[by]
+    first = np.r_[0, np.flatnonzero(group[1:] != group[:-1]) + 1]
+    count = np.diff(np.r_[first, len(group)])
+    j = np.arange(len(group)) - np.repeat(first, count)  # the place on the circle
+    angle = math.pi / 2 + j * 2 * math.pi / np.repeat(count, count)
+    r = np.asarray(r_px, dtype=float)[members] * 0.9
+    out = np.array(px, dtype=float)
+    out[members, 0] += r * np.cos(angle)
+    out[members, 1] += r * np.sin(angle)
     return out
 
 

@@ -744,6 +744,21 @@ class Store(abc.ABC):
             for g in self.event_groups(**filters)
         ]
 
+    def place_names(self, place_ids: list[str]) -> dict[str, dict]:
+        """The names of places of the store's events, by place id: ``place_name`` (as the
+        first report of an event there names it, in its document's language),
+        ``place_name_fr``, ``place_name_en``. A snapshot names its most important places with
+        them, without reading the names of every place it draws. Built on
+        :meth:`event_groups`; a backend reads only the places asked for."""
+        wanted = set(place_ids)
+        out: dict[str, dict] = {}
+        for g in self.event_groups():
+            if g["place_id"] in wanted and g["place_id"] not in out:
+                out[g["place_id"]] = {
+                    k: g[k] for k in ("place_name", "place_name_fr", "place_name_en")
+                }
+        return out
+
     def data_stamp(self) -> object | None:
         """A value that changes whenever the store's data may have changed (a write by any
         process), so what was counted from it can be kept until then; None: the backend cannot

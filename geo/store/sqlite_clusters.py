@@ -9,6 +9,7 @@ documents: the map names a place only in its popup, fetched when it opens.
 
 from __future__ import annotations
 
+import json
 import os
 
 __all__ = ["ClustersMixin"]
@@ -37,6 +38,20 @@ class ClustersMixin:
             params,
         )
         return [r[:6] for r in rows]
+
+    def place_names(self, place_ids: list[str]) -> dict[str, dict]:
+        from geo.store.sqlite import _DOC_PLACE_NAME  # the host's module
+
+        # the first event stored at each place (of any type), its document's language
+        rows = self._read(
+            f"SELECT p.id, {_DOC_PLACE_NAME}, p.name_fr, p.name_en FROM places p "
+            "JOIN events e ON e.id = (SELECT min(c.first_id) FROM event_counts c "
+            "WHERE c.place_pk = p.pk) JOIN documents d ON d.pk = e.doc_pk "
+            "WHERE p.id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(place_ids)),),
+        )
+        keys = ("place_name", "place_name_fr", "place_name_en")
+        return {r[0]: dict(zip(keys, r[1:], strict=True)) for r in rows}
 
     def data_stamp(self) -> object | None:
         """The database file's and its write-ahead log's size and time of change: any commit,
