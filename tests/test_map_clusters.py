@@ -311,3 +311,36 @@ def test_a_snapshot_draws_the_counts_the_map_clusters(store, gaz):
         store, io.BytesIO(), "png", bbox=SYRIA, gazetteer=gaz, start="2016-01-01"
     )
     assert syria["events"] == events_in(store, SYRIA, start="2016-01-01")
+
+
+def test_both_stores_count_by_place_and_type_as_their_event_groups(store_url, gaz):
+    """The store method behind the clusters and the snapshot, on SQLite and PostGIS: the
+    counts and names of event_groups, for the whole store and a period; the stamp changes
+    with a new document, and the counts kept follow it."""
+    from synthetic import documents
+
+    from geo.store import open_store
+
+    st = open_store(store_url)
+    try:
+        docs = iter(documents(gaz, 900, seed=9))
+        for _ in range(8):
+            st.add(next(docs))
+        for filters in ({}, {"start": "2015-01-01", "end": "2019-12-31"}, {"type": "Battles"}):
+            got = sorted((r[0], r[3].casefold(), r[5]) for r in st.event_place_counts(**filters))
+            want = sorted(
+                (g["place_id"], g["type"].casefold(), g["count"])
+                for g in st.event_groups(**filters)
+            )
+            assert got == want and got, filters
+        ids = [g["place_id"] for g in st.event_groups()][:20]
+        names = st.place_names(ids)
+        assert set(names) == set(ids)
+        by_id = {g["place_id"]: g for g in st.event_groups()}
+        assert all(names[i]["place_name_en"] == by_id[i]["place_name_en"] for i in ids)
+        before, stamp = clusters.points(st, {}).events, st.data_stamp()
+        st.add(next(docs))
+        assert st.data_stamp() != stamp
+        assert clusters.points(st, {}).events > before
+    finally:
+        st.close()

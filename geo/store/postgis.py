@@ -42,6 +42,7 @@ from geo.store.base import (
     check_page,
     text_hash,
 )
+from geo.store.postgis_clusters import PostGISClustersMixin
 from geo.store.postgis_export import SESSION, PostGISExportMixin
 from geo.store.postgis_incidents import PostGISIncidentsMixin, event_key
 from geo.store.postgis_replace import PostGISReplaceMixin
@@ -175,6 +176,7 @@ def _now() -> str:
 
 
 class PostGISStore(
+    PostGISClustersMixin,
     PostGISExportMixin,
     PostGISReviewMixin,
     PostGISWriteMixin,
