@@ -468,3 +468,12 @@ def test_an_unknown_name_joined_by_an_arabic_article_is_not_its_first_word(parse
     text = "Syrian forces took the town of Busra al-Harir in Deraa province on Wednesday."
     found = places(parser, text, "en")
     assert all(m[0] != "Busra" for m in found)
+
+
+def test_a_name_once_called_a_place_is_that_place_where_it_comes_again(parser):
+    text = (
+        "Des obus sont tombés sur une maison du camp de réfugiés de Nousseirat, dans le centre "
+        "de la bande de Gaza. Les combats se sont intensifiés autour de Nousseirat mardi."
+    )
+    found = [m for m in places(parser, text) if m[0] == "Nousseirat"]
+    assert len(found) == 2 and found[0][1:] == found[1][1:]

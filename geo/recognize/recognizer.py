@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_left
+from dataclasses import replace
 
 from gazetteer.lookup import COMMON_WORDS, Gazetteer, split_feature_cue
 from gazetteer.normalize import fold, is_code
@@ -274,7 +275,38 @@ class Recognizer:
             cued = [back.get((c.start, c.end), c) for c in cued]
         spans.extend(cued)
         spans.sort(key=lambda s: s.start)
-        return spans
+        return self._repeated(
+            text, spans, kinds, person_cues | org_cues, (thing_before, thing_after)
+        )
+
+    @staticmethod
+    def _repeated(text, spans, kinds, name_cues, things) -> list[Span]:
+        """A name the text once calls a place ("le camp de Nousseirat") is that place where it
+        comes again with no cue ("autour de Nousseirat"), unless it is part of a person's or an
+        organisation's name there."""
+        sure = {}
+        for s in spans:
+            if len(s.text) >= 4 and s.text[0].isupper() and (s.locative or s.dateline):
+                sure.setdefault(s.text, s)
+        if not sure:
+            return spans
+        taken = [(s.start, s.end) for s in spans]
+        others = [(a, b) for a, b, kind in kinds if kind in ("person", "org")]
+        out = list(spans)
+        for name, model in sure.items():
+            for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+                a, b = m.start(), m.end()
+                if any(x < b and a < y for x, y in taken) or any(
+                    x < b and a < y for x, y in others
+                ):
+                    continue
+                before = word_before(text, a)
+                if before in name_cues or before in things[0] or word_after(text, b) in things[1]:
+                    continue  # M. X, l'agence X, the X virus: no place there
+                out.append(replace(model, start=a, end=b, locative=None, dateline=False))
+                taken.append((a, b))
+        out.sort(key=lambda s: s.start)
+        return out
 
     def _extended(self, text: str, group: list[Token], lang: str) -> Span | None:
         """The group with the lower-case words around it, when that whole phrase is a name the
