@@ -1,8 +1,10 @@
-"""How the PostGIS store writes one document: in a dozen round trips to the server, whatever
-its number of events (multi-row inserts, one query for the merge candidates of all its events,
-one update to show them on the map), all inside the caller's transaction.
+"""How the PostGIS store writes one document: in about ten round trips to the server, whatever
+its number of mentions, events and statements (one ``INSERT ... SELECT FROM unnest`` per table,
+arrays sent in binary; the places one upsert that also adds the mentions' counts; the events
+written with their points, one query for the merge candidates of all of them), all inside the
+caller's transaction.
 
-The document's places are inserted first, in the order of their ids, so that two writers that
+The document's places are written first, in the order of their ids, so that two writers that
 share places lock them in the same order; the merge of its events with those of documents
 already stored, and what follows to the commit, is done by one writer at a time in each region
 (:func:`merge_locks`). Its host (``PostGISStore``) gives ``_merge_on_add``'s
