@@ -291,13 +291,15 @@ class Recognizer:
         if not sure:
             return spans
         taken = [(s.start, s.end) for s in spans]
-        others = [(a, b) for a, b, kind in kinds if kind in ("person", "org")]
+        # a person's or an organisation's name around it ("Jean Nousseirat", "Kenya Red Cross")
+        others = [(a, b, kind) for a, b, kind in kinds if kind in ("person", "org")]
         out = list(spans)
         for name, model in sure.items():
             for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
                 a, b = m.start(), m.end()
                 if any(x < b and a < y for x, y in taken) or any(
-                    x < b and a < y for x, y in others
+                    x < b and a < y and not _name_and_word(text, a, b, x, y, kind)
+                    for x, y, kind in others
                 ):
                     continue
                 before = word_before(text, a)
@@ -562,3 +564,10 @@ class Recognizer:
 
 # An Arabic article joining the words of one name: "Busra al-Harir", "Deir ez-Zor"
 _ARTICLE_JOIN = re.compile(r"\s+(?:al|el|ad|as|ash|at|ar|az|an|ech|ez|es|er|et|en|ed|ul)-", re.I)
+
+
+def _name_and_word(text: str, a: int, b: int, x: int, y: int, kind: str) -> bool:
+    """An organisation the model read as the name and the lower-case words after it
+    ("Nousseirat mardi"): the name alone, no organisation."""
+    rest = text[b:y].split()
+    return kind == "org" and x == a and bool(rest) and all(w[:1].islower() for w in rest)
