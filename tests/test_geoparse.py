@@ -477,3 +477,11 @@ def test_a_name_once_called_a_place_is_that_place_where_it_comes_again(parser):
     )
     found = [m for m in places(parser, text) if m[0] == "Nousseirat"]
     assert len(found) == 2 and found[0][1:] == found[1][1:]
+
+
+def test_a_country_found_once_is_found_again_in_a_title(parser):
+    text = (
+        "Les pourparlers sur la Syrie reprennent à Astana. L'émissaire de l'ONU pour la Syrie a "
+        "rencontré les délégations."
+    )
+    assert [m[0] for m in places(parser, text)].count("Syrie") == 2

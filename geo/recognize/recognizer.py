@@ -286,7 +286,11 @@ class Recognizer:
         organisation's name there."""
         sure = {}
         for s in spans:
-            if len(s.text) >= 4 and s.text[0].isupper() and (s.locative or s.dateline):
+            if (
+                len(s.text) >= 4
+                and s.text[0].isupper()
+                and (s.locative or s.dateline or strong_place(s))
+            ):
                 sure.setdefault(s.text, s)
         if not sure:
             return spans
