@@ -92,7 +92,7 @@ def load(browser, url: str) -> float:
     browser.send("Page.navigate", url="about:blank")
     t0 = time.perf_counter()
     browser.send("Page.navigate", url=url)
-    wait(browser, f"location.href === {url!r} && !!({DRAWN})")
+    wait(browser, f"location.href.startsWith({url.split('?')[0]!r}) && !!({DRAWN})")
     secs = time.perf_counter() - t0
     wait(browser, QUIET)
     time.sleep(0.3)
@@ -105,8 +105,9 @@ def page_times(browser, url: str, runs: int) -> float:
 
 
 def moves(browser, url: str) -> dict:
-    """A pan and a zoom in the browser: seconds until the new view's markers are drawn."""
-    load(browser, url)
+    """A pan and a zoom in the browser, from a view of the Middle East at zoom 5: seconds
+    until the new view's markers are drawn."""
+    load(browser, url + "?lat=34&lon=38&zoom=5")
     out = {}
     for name, js in (
         ("pan", "void conflictmap.map.panBy([300, 120], {animate: false})"),

@@ -195,6 +195,11 @@ def test_panning_loads_the_new_views_clusters(server, browser):
     assert browser.eval("conflictmap.data.by_view") is True
     first = markers_in_view(browser)
     assert first["n"] > 0 and first["out"] == 0
+    # the places mentioned, asked for once the first view is drawn, are then counted
+    browser.wait_for(
+        "/Places mentioned \\(\\d+/.test(Array.from(document.querySelectorAll("
+        "'.leaflet-control-layers-overlays label')).map(l => l.textContent).join('|'))"
+    )
     asked = [u for u in browser.requests() if "/map/clusters.json" in u]
     assert asked and "view=" in asked[-1] and "zoom=6" in asked[-1]
     before = view_loads(browser)

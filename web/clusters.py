@@ -168,8 +168,13 @@ def view_clusters(pts: Points, view, zoom: int, types: list[str] | None) -> dict
     size = 256.0 * 2.0**zoom / CELL_PX
     cx = np.floor(pts.x[idx] * size).astype(np.int64)
     cy = np.floor(pts.y[idx] * size).astype(np.int64)
-    cells, inv = np.unique(cx * (1 << 26) + cy, return_inverse=True)
-    k = len(cells)
+    key = cx * (1 << 26) + cy
+    order = np.argsort(key, kind="stable")  # each cell's groups together
+    sk = key[order]
+    starts = np.flatnonzero(np.r_[True, sk[1:] != sk[:-1]])
+    k = len(starts)
+    inv = np.empty(len(idx), dtype=np.int64)
+    inv[order] = np.repeat(np.arange(k), np.diff(np.r_[starts, len(sk)]))
     w = pts.count[idx].astype(float)
     n = np.bincount(inv, weights=w, minlength=k)
     groups = np.bincount(inv, minlength=k)
@@ -178,16 +183,10 @@ def view_clusters(pts: Points, view, zoom: int, types: list[str] | None) -> dict
     nt = len(pts.types)
     by_type = np.bincount(inv * nt + pts.type[idx], weights=w, minlength=k * nt)
     dominant = by_type.reshape(k, nt).argmax(axis=1)
-    south = np.full(k, 90.0)
-    north = np.full(k, -90.0)
-    west = np.full(k, 180.0)
-    east = np.full(k, -180.0)
-    np.minimum.at(south, inv, pts.lat[idx])
-    np.maximum.at(north, inv, pts.lat[idx])
-    np.minimum.at(west, inv, pts.lon[idx])
-    np.maximum.at(east, inv, pts.lon[idx])
-    first = np.full(k, -1)
-    first[inv[::-1]] = idx[::-1]  # a member of each cell (the one group of a cell of one)
+    lat_s, lon_s = pts.lat[idx][order], pts.lon[idx][order]
+    south, north = np.minimum.reduceat(lat_s, starts), np.maximum.reduceat(lat_s, starts)
+    west, east = np.minimum.reduceat(lon_s, starts), np.maximum.reduceat(lon_s, starts)
+    first = idx[order[starts]]  # a member of each cell (the one group of a cell of one)
     for c in range(k):
         if groups[c] == 1:
             out["singles"].append(_single(pts, int(first[c])))

@@ -795,7 +795,11 @@ def build_map(
         fg.add_to(m)
         groups[t["key"]] = fg
     statements = count_label(len(data["statements"]), data["statements_total"])
-    places = count_label(len(data["places"] or []), data["places_total"])
+    places = (  # a big store's page asks for them after its first view: not counted yet
+        "\u2026"
+        if data["places"] is None
+        else count_label(len(data["places"]), data["places_total"])
+    )
     layer_defs = [
         ("statements", f'<i class="fa-solid fa-comment"></i> Statements ({statements})'),
         ("places", f'<i class="fa-solid fa-circle"></i> Places mentioned ({places})'),

@@ -1095,7 +1095,7 @@
   function setLabelCount(prefix, n, total) {
     var text = total == null || total === n ? String(n) : n + " drawn of " + total;
     var labels = document.querySelectorAll(".leaflet-control-layers-overlays label");
-    var count = /\((\d+|\d+ drawn of \d+)\)(\s*)$/;
+    var count = /\((\d+|\d+ drawn of \d+|\u2026)\)(\s*)$/;  // "…": not counted yet
     Array.prototype.forEach.call(labels, function (l) {
       if (l.textContent.trim().indexOf(prefix) !== 0) return;
       var walk = document.createTreeWalker(l, NodeFilter.SHOW_TEXT), node, last = null;
