@@ -485,3 +485,8 @@ def test_a_country_found_once_is_found_again_in_a_title(parser):
         "rencontré les délégations."
     )
     assert [m[0] for m in places(parser, text)].count("Syrie") == 2
+
+
+def test_an_arabic_article_glued_in_lower_case_is_part_of_the_name(parser):
+    found = places(parser, "Les combats ont repris à al-Qaim, près de la frontière syrienne.")
+    assert [m[0] for m in found] == ["al-Qaim"]

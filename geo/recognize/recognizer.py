@@ -208,7 +208,12 @@ class Recognizer:
                     if key in org_names and not locative:
                         continue  # Hamas, ONU, the agency Sana: organisations, not places
                     allow_common = bool(locative) and not sentence_initial(text, start)
-                    cands = lookup(phrase.title() if capitals else phrase, allow_common)
+                    art = _ARTICLE_BEFORE.search(text, max(0, start - 5), start) if i == 0 else None
+                    cands = lookup(text[art.start() : end], allow_common) if art else []
+                    if cands:  # "le camp d'al-Faraa", "à al-Qaim": the article is in the name
+                        start, phrase = art.start(), text[art.start() : end]
+                    else:
+                        cands = lookup(phrase.title() if capitals else phrase, allow_common)
                     if cands and is_adjective(phrase, cands, text, end):
                         continue  # "Ukrainian officials": an adjective of a people
                     if cands and capitals == "line" and not strong(cands):
@@ -566,6 +571,8 @@ class Recognizer:
         return out
 
 
+# An Arabic article glued before a name in lower case: "d'al-Faraa", "à al-Qaim"
+_ARTICLE_BEFORE = re.compile(r"(?<![\w-])(?:al|el|ad|as|ash|at|ar|az|an|ech|ez|es|er|et|en|ed)-$")
 # An Arabic article joining the words of one name: "Busra al-Harir", "Deir ez-Zor"
 _ARTICLE_JOIN = re.compile(r"\s+(?:al|el|ad|as|ash|at|ar|az|an|ech|ez|es|er|et|en|ed|ul)-", re.I)
 
