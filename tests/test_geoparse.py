@@ -490,3 +490,10 @@ def test_a_country_found_once_is_found_again_in_a_title(parser):
 def test_an_arabic_article_glued_in_lower_case_is_part_of_the_name(parser):
     found = places(parser, "Les combats ont repris à al-Qaim, près de la frontière syrienne.")
     assert [m[0] for m in found] == ["al-Qaim"]
+
+
+def test_us_in_capitals_is_the_country_and_us_the_word_is_not(parser):
+    found = [
+        m[0] for m in places(parser, "In the US, 40 people died; the virus reached us later.", "en")
+    ]
+    assert found == ["US"]

@@ -172,7 +172,9 @@ class Recognizer:
                     start, end = group[i].start, group[j - 1].end
                     phrase = text[start:end]
                     key = fold(phrase)
-                    if j - i == 1 and (key in stops or len(key) < 2):
+                    # "us" the word; "US" in running text is the country
+                    acronym = phrase.isupper() and len(phrase) > 1 and not capitals
+                    if j - i == 1 and (key in stops or len(key) < 2) and not acronym:
                         continue
                     if j < n and _ARTICLE_JOIN.fullmatch(text, end, group[j].start):
                         continue  # "Busra al-Harir" unknown: not "Busra" (Basra) alone
