@@ -269,3 +269,14 @@ def test_the_map_pages_json_endpoints_are_in_the_document(app, spec):
     assert json_routes <= set(spec["paths"]), json_routes - set(spec["paths"])
     names = {p.get("name") for p in spec["paths"]["/map/countries.json"]["get"]["parameters"]}
     assert {"view", "lang"} <= names
+
+
+def test_an_event_id_past_the_stores_integers_is_404_not_500(client, spec):
+    """schemathesis sent /api/events/9491104952190355456/sources: SQLite cannot hold the number
+    and the answer was a 500. The document bounds the id; past it there is no such event."""
+    [param] = spec["paths"]["/api/events/{id}/sources"]["get"]["parameters"]
+    top = param["schema"]["maximum"]
+    assert top == 2**63 - 1
+    for eid in (top + 1, 9491104952190355456, 10**30):
+        resp = client.get(f"/api/events/{eid}/sources")
+        assert resp.status_code == 404 and "no event with id" in resp.get_json()["error"]

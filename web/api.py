@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, jsonify, request, send_file, url_for
 
 from geo.documents import id_problem, shown_id
-from geo.errors import AuthError, InputError
+from geo.errors import AuthError, InputError, NotFoundError
 from geo.store.base import check_day
 from web import params
 
@@ -34,6 +34,7 @@ MAX_OFFSET = params.MAX_OFFSET
 MAX_TEXT_PARAM = params.MAX_TEXT
 LANGS = params.LANGS  # the languages a posted article may declare
 FILTERS = params.FILTERS
+MAX_EVENT_ID = 2**63 - 1  # an event id is a store's 64-bit integer
 parse_filters = params.parse_filters
 parse_page = params.parse_page
 
@@ -154,6 +155,9 @@ def document(doc_id: str):
 def event_sources(event_id: int):
     """The reports one event was merged from, its own first, each with why it was merged."""
     from web import get_store
+
+    if event_id > MAX_EVENT_ID:  # past SQLite's integers: no such event (it was a 500)
+        raise NotFoundError(f"no event with id {str(event_id)[:40]}")
 
     rows = get_store().sources(event_id)
     return jsonify({"event_id": event_id, "sources": rows, "numberReturned": len(rows)})

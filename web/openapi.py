@@ -64,7 +64,12 @@ def _collection(summary: str, filters: tuple[str, ...], props: str) -> dict:
     }
 
 
-_EVENT_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_EVENT_ID = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
+}
 RETRY_AFTER = {
     "description": "Seconds to wait before asking again.",
     "schema": {"type": "integer", "minimum": 0},
