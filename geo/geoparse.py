@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from gazetteer.lookup import Gazetteer, get_gazetteer
+from geo.containers import divisions_by_neighbours
 from geo.errors import DocumentError
 from geo.lang import DEFAULT, get_language
 from geo.model import Document, Mention
@@ -83,6 +84,7 @@ class Geoparser:
         mentions = []
         peoples = peoples_of(nt.text, lang, self.gaz)  # "the Syrian town of": Syria's support
         resolved = with_parts(resolve(spans, nt.text, peoples), nt.text, lang, self.gaz)
+        resolved = divisions_by_neighbours(resolved, nt.text, self.gaz)  # "Buffalo, New York"
         for m in resolved:
             start, end = nt.to_original(m.start, m.end)
             part_start = nt.to_original(m.part_start, m.end)[0] if m.part is not None else None
