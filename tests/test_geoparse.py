@@ -497,3 +497,8 @@ def test_us_in_capitals_is_the_country_and_us_the_word_is_not(parser):
         m[0] for m in places(parser, "In the US, 40 people died; the virus reached us later.", "en")
     ]
     assert found == ["US"]
+
+
+def test_a_countrys_own_name_read_as_a_people_stays_the_country(parser):
+    text = "The campaign covers Benin, Cape Verde, Central African Republic, Gambia and Ghana."
+    assert "Central African Republic" in [m[0] for m in places(parser, text, "en")]

@@ -433,7 +433,9 @@ class Recognizer:
                     elif same and not (span.locative or strong_place(span)):
                         drop = True  # Hamas, Irna: the model reads an organisation
                 elif kind == "group" and inside and (same or not strong_place(span)):
-                    drop = True  # Syrian, Kurds, Ukrainian: a people, not a place
+                    # Syrian, Kurds, Ukrainian: a people, not a place; a country's own name
+                    # ("Central African Republic") read as a people stays the country
+                    drop = not (same and _country_by_name(span))
                 elif kind == "place":
                     placed = True
                     span.confidence = max(span.confidence, 1.0)
@@ -584,3 +586,14 @@ def _name_and_word(text: str, a: int, b: int, x: int, y: int, kind: str) -> bool
     ("Nousseirat mardi"): the name alone, no organisation."""
     rest = text[b:y].split()
     return kind == "org" and x == a and bool(rest) and all(w[:1].islower() for w in rest)
+
+
+def _country_by_name(span: Span) -> bool:
+    """A country matched by its own name (not an alternate form, not a typo)."""
+    top = span.candidates[0] if span.candidates else None
+    return (
+        top is not None
+        and top.place.feature == "country"
+        and top.match_kind in ("pref", "alias")
+        and len(span.text.split()) > 1
+    )
