@@ -309,10 +309,11 @@ class Recognizer:
             for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
                 a, b = m.start(), m.end()
                 if any(x < b and a < y for x, y in taken) or any(
-                    x < b and a < y and not _name_and_word(text, a, b, x, y, kind)
+                    (x < b and a < y and not _name_and_word(text, a, b, x, y, kind))
+                    or (kind == "org" and 0 <= a - y <= 1 and _NAME_GOES_ON.search(text, x, y))
                     for x, y, kind in others
                 ):
-                    continue
+                    continue  # "[Organisation pour la sécurité et la coopération en] Europe"
                 before = word_before(text, a)
                 if before in name_cues or before in things[0] or word_after(text, b) in things[1]:
                     continue  # M. X, l'agence X, the X virus: no place there
@@ -575,6 +576,8 @@ class Recognizer:
         return out
 
 
+# An organisation's name read up to a preposition: the place after it ends the name
+_NAME_GOES_ON = re.compile(r"(?i)\b(?:en|de|du|des|d'|pour|in|of|for)\s*$")
 # An Arabic article glued before a name in lower case: "d'al-Faraa", "à al-Qaim"
 _ARTICLE_BEFORE = re.compile(r"(?<![\w-])(?:al|el|ad|as|ash|at|ar|az|an|ech|ez|es|er|et|en|ed)-$")
 # An Arabic article joining the words of one name: "Busra al-Harir", "Deir ez-Zor"
