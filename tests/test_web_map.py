@@ -324,18 +324,26 @@ def test_hostile_text_shows_as_text_and_never_runs(server, browser):
     browser.events.clear()
     browser.open(f"{server}/?lat=35.95&lon=39.01&zoom=11")
     for cls in ("cm-marker", "cm-speech"):
-        browser.eval(f"document.querySelector('.leaflet-marker-pane .{cls}').click()")
-        browser.wait_for("!!document.querySelector('.leaflet-popup-content')", timeout=5)
-        popup = browser.eval("document.querySelector('.leaflet-popup-content').textContent")
-        assert HOSTILE in popup or HOSTILE_IMG in popup, popup
-        assert (
-            browser.eval(
-                "document.querySelectorAll('.leaflet-popup-content script, "
-                ".leaflet-popup-content img').length"
+        # the hostile document's marker among the others there (whatever the tests before left)
+        count = browser.eval(f"document.querySelectorAll('.leaflet-marker-pane .{cls}').length")
+        popups = []
+        for k in range(count):
+            browser.eval(f"document.querySelectorAll('.leaflet-marker-pane .{cls}')[{k}].click()")
+            browser.wait_for("!!document.querySelector('.leaflet-popup-content')", timeout=5)
+            popups.append(
+                browser.eval("document.querySelector('.leaflet-popup-content').textContent")
             )
-            == 0
-        )
-        browser.eval("void conflictmap.map.closePopup()")
+            assert (
+                browser.eval(
+                    "document.querySelectorAll('.leaflet-popup-content script, "
+                    ".leaflet-popup-content img').length"
+                )
+                == 0
+            )
+            browser.eval("void conflictmap.map.closePopup()")
+            if HOSTILE in popups[-1] or HOSTILE_IMG in popups[-1]:
+                break
+        assert any(HOSTILE in p or HOSTILE_IMG in p for p in popups), popups
     browser.open(f"{server}/documents/doc-hostile")
     body = browser.eval("document.getElementById('text').textContent")
     assert HOSTILE in body and HOSTILE_IMG in body
