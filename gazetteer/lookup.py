@@ -23,6 +23,7 @@ from pathlib import Path
 from gazetteer import sources
 from gazetteer.build import build, expected_meta, log_population
 from gazetteer.normalize import fold, is_code
+from gazetteer.reviewed import ReviewedLayer
 from geo.errors import GazetteerError, NotFoundError
 from geo.model import FEATURES, Candidate, Place
 
@@ -199,6 +200,13 @@ class Gazetteer:
             raise GazetteerError(f"cannot open the gazetteer {self.path}: {exc}") from exc
         self._lock = threading.Lock()
         self._cache: dict[tuple, list[Candidate]] = {}
+        self.reviewed: ReviewedLayer | None = None  # what reviewers taught (gazetteer.reviewed)
+
+    def use_reviewed(self, layer: ReviewedLayer | None) -> None:
+        """Read ``layer`` (places reviewers added, reviewed aliases) on top of the gazetteer
+        from now on (None: the gazetteer alone)."""
+        self.reviewed = layer or None
+        self._cache.clear()
 
     # -- rows -------------------------------------------------------------------------------
     @staticmethod
@@ -237,6 +245,8 @@ class Gazetteer:
         if pid.isdigit():
             pid = f"gn:{pid}"
         rows = self._query(f"SELECT {self._COLUMNS} FROM places p WHERE p.id = ?", (pid,))
+        if not rows and self.reviewed is not None and pid in self.reviewed.places:
+            return self.reviewed.places[pid]
         if not rows:
             raise NotFoundError(f"no place with id {place_id!r} in the gazetteer")
         return self._place(rows[0])
@@ -387,6 +397,15 @@ class Gazetteer:
                 best[place.id] = cand
         _lift_divisions(best)
         ranked = sorted(best.values(), key=lambda c: (-c.score, c.place.id))
+        if self.reviewed is not None:  # places reviewers added, reviewed aliases
+            return self.reviewed.amend(
+                key,
+                ranked,
+                lambda p, matched: self._score(p, "alias", None, matched, 1.0, lang, hint),
+                country,
+                feature,
+                limit,
+            )
         return ranked[:limit]
 
     @staticmethod

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from geo import __version__
-from geo.cli_base import Group
+from geo.cli_base import Group, StoreURL
 from geo.lang import SUPPORTED
 from geo.model import FEATURES
 
@@ -196,7 +196,15 @@ _lang_option = click.option(
 @_lang_option
 @click.option("--explain", is_flag=True, help="Add each mention's reason and runners-up.")
 @click.option("--no-ner", is_flag=True, help="Faster: capitalisation and cues only, no spaCy.")
-def geoparse_cmd(inputs, output, lang, explain, no_ner):
+@click.option(
+    "--db",
+    "reviewed_db",
+    type=StoreURL(),
+    default=None,
+    help="Also read what the reviewers of this store taught: the places they added and the "
+    "names they re-pointed ('reviewed' in --explain).",
+)
+def geoparse_cmd(inputs, output, lang, explain, no_ner, reviewed_db):
     """Find and resolve the place names of news articles.
 
     INPUTS are JSON Lines files ({"id", "text", "lang"?, "published"?, "spans"?} per line),
@@ -204,9 +212,17 @@ def geoparse_cmd(inputs, output, lang, explain, no_ner):
     one JSON line per document: {"id", "lang", "mentions": [{start, end, text, role, score,
     place}]}. With "spans" in a line, exactly those spans are resolved.
     """
+    from gazetteer.reviewed import taught
     from geo.geoparse import Geoparser
 
-    parser = Geoparser(use_ner=not no_ner)
+    layer = None
+    if reviewed_db:
+        from geo.cli_checks import existing_store
+        from geo.store import open_store
+
+        with open_store(existing_store(reviewed_db)) as store:
+            layer = store.reviewed_layer()
+    parser = Geoparser(taught(layer), use_ner=not no_ner)
 
     def worker(stream):
         from geo.errors import DocumentError

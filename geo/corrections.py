@@ -29,6 +29,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
+from gazetteer.reviewed import REVIEWED_PREFIX  # the ids of the places reviewers add
 from geo import event_types
 from geo.errors import InputError
 from geo.model import ROLES, Place
@@ -40,6 +41,7 @@ __all__ = [
     "STATUSES",
     "check_changes",
     "check_note",
+    "check_place",
     "check_reviewer",
     "check_since",
     "correction_key",
@@ -252,6 +254,56 @@ def _event_kind(given: dict) -> dict[str, Any]:
             raise InputError(f"the sub-type {found[1]!r} is not of the type {out['type']!r}")
         out["type"], out["subtype"] = found
     return out
+
+
+# -- places the gazetteer lacks, added by reviewers ------------------------------------------------
+PLACE_FEATURES = ("city", "site", "admin2", "admin1")  # what a reviewer may add
+PLACE_FIELDS = ("name", "lat", "lon", "feature", "country")
+
+
+def check_place(body: Any) -> Place:
+    """A place a reviewer adds, checked: ``name``, ``lat``, ``lon``, ``feature`` (one of
+    :data:`PLACE_FEATURES`) and ``country`` (ISO 3166 alpha-2). Its id is made from its name,
+    point and country, so the same place added twice (or by two desks) is one place.
+
+    >>> p = check_place({"name": "Al-Boulil", "lat": 35.1, "lon": 40.4, "feature": "city",
+    ...                  "country": "sy"})
+    >>> (p.id[:3], p.name, p.country_code)
+    ('rv:', 'Al-Boulil', 'SY')
+    >>> check_place({"name": "X", "lat": 91, "lon": 0, "feature": "city", "country": "SY"})
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: lat must be a number from -90 to 90, not 91
+    """
+    if not isinstance(body, dict):
+        raise InputError("the body must be a JSON object")
+    unknown = sorted(set(body) - set(PLACE_FIELDS) - {"note", "reviewer"})
+    if unknown:
+        shown = ", ".join(repr(k)[:60] for k in unknown[:5])
+        raise InputError(f"unknown field {shown}; a place has {', '.join(PLACE_FIELDS)}")
+    for key in PLACE_FIELDS:
+        if body.get(key) is None:
+            raise InputError(f"a place needs {key!r}")
+    name = _text(body["name"], "name", MAX_NAME)
+    point = []
+    for key, bound in (("lat", 90), ("lon", 180)):
+        v = body[key]
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not -bound <= v <= bound:
+            raise InputError(f"{key} must be a number from -{bound} to {bound}, not {v!r}"[:200])
+        point.append(round(float(v), 6))
+    feature = body["feature"]
+    if feature not in PLACE_FEATURES:
+        raise InputError(
+            f"feature must be one of {', '.join(PLACE_FEATURES)}, not {feature!r}"[:200]
+        )
+    country = body["country"]
+    if not isinstance(country, str) or not re.fullmatch(r"[A-Za-z]{2}", country.strip()):
+        raise InputError(f"country must be a two-letter ISO code, not {country!r}"[:200])
+    country = country.strip().upper()
+    canon = json.dumps([unicodedata.normalize("NFC", name), *point, country], ensure_ascii=False)
+    pid = REVIEWED_PREFIX + hashlib.sha256(canon.encode("utf-8")).hexdigest()[:16]
+    return Place(id=pid, name=name, feature=feature, lat=point[0], lon=point[1],
+                 country_code=country)  # fmt: skip
 
 
 def check_since(value: Any) -> str:

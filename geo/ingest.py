@@ -235,12 +235,18 @@ def _defaults(stream, published, source):
 _EXTRACTOR = None
 
 
-def _init_worker(use_ner: bool) -> None:
+# What the store's reviewers taught (gazetteer.reviewed), for the extractors of the running
+# ingest: set by ingest(), passed to each worker process.
+_REVIEWED = None
+
+
+def _init_worker(use_ner: bool, reviewed=None) -> None:
     global _EXTRACTOR
+    from gazetteer.reviewed import taught
     from geo.geoparse import Geoparser
     from geo.pipeline import Extractor
 
-    _EXTRACTOR = Extractor(Geoparser(use_ner=use_ner))
+    _EXTRACTOR = Extractor(Geoparser(taught(reviewed), use_ner=use_ner))
 
 
 def _extract(doc: Document):
@@ -257,7 +263,7 @@ class _Serial:
     """The same interface as the pool, in this process (one core, or very few documents)."""
 
     def __init__(self, use_ner: bool) -> None:
-        _init_worker(use_ner)
+        _init_worker(use_ner, _REVIEWED)
 
     def submit(self, fn, doc) -> Future:
         f: Future = Future()
@@ -374,6 +380,9 @@ def ingest(
                 (stored, c["status_detail"]) for c in store.unapplied_corrections(stored)
             ]
 
+    global _REVIEWED
+    reviewed = getattr(store, "reviewed_layer", None)  # places and names reviewers taught
+    _REVIEWED = reviewed() if reviewed else None
     n_workers = workers or available_cores()
     docs = to_extract()
     head = list(islice(docs, 2))  # one document alone is not worth a pool
@@ -396,6 +405,7 @@ def ingest(
         if pool is not None:
             pool.shutdown(cancel_futures=True)
         bar.close()
+        _REVIEWED = None
     if report.ingested:
         store.optimize()
     report.seconds = time.perf_counter() - t0
@@ -421,7 +431,7 @@ def _new_pool(n: int, use_ner: bool):
         max_workers=n,
         mp_context=get_context("spawn"),
         initializer=_init_worker,
-        initargs=(use_ner,),
+        initargs=(use_ner, _REVIEWED),
     )
 
 

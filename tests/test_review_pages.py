@@ -247,11 +247,13 @@ def js(value) -> str:
     return json.dumps(value)
 
 
-def browser_sign_in(browser, server, name: str, page: str = "/documents/doc-review") -> None:
+def browser_sign_in(
+    browser, server, name: str, page: str = "/documents/doc-review", token: str = TOKEN
+) -> None:
     browser.open(f"{server}/review/sign-in?next={page}")
     browser.eval(
         f"document.getElementById('review-reviewer').value = {js(name)};"
-        f"document.getElementById('review-token').value = {js(TOKEN)};"
+        f"document.getElementById('review-token').value = {js(token)};"
         "document.getElementById('review-sign-in-form').submit();"
     )
     browser.wait_for(f"location.pathname === {js(page)} && document.readyState === 'complete'")

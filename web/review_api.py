@@ -26,10 +26,14 @@ from flask import Blueprint, jsonify, request
 
 from geo.corrections import (
     FIELDS,
+    PLACE_FEATURES,
+    PLACE_FIELDS,
+    REVIEWED_PREFIX,
     REVIEWER_HEADER,
     STATUSES,
     check_changes,
     check_note,
+    check_place,
     check_reviewer,
     check_since,
 )
@@ -40,6 +44,7 @@ from web.api import _links, check_token, parse_int, parse_page
 from web.review_pages import session_reviewer
 
 bp = Blueprint("review_api", __name__)
+REVIEWED_PLACES_PATH = "/api/reviewed-places"  # places reviewers added (the gazetteer lacks)
 
 MAX_ID = 2**62
 
@@ -57,16 +62,19 @@ def _body() -> dict[str, Any]:
 
 
 def _place_of(place_id: str) -> Place | None:
-    from web import get_gazetteer
+    """A gazetteer place, or a place a reviewer added (``rv:`` ids, kept by the store)."""
+    from web import get_gazetteer, get_store
 
     try:
+        if place_id.startswith(REVIEWED_PREFIX):
+            return get_store().reviewed_place(place_id)
         return get_gazetteer().get(place_id)
     except NotFoundError:
         return None
 
 
-def _write(kind: str) -> tuple[dict, str, str | None]:
-    """The checked changes, the reviewer and the note of this request (token checked first).
+def _writer() -> tuple[dict, str, str | None]:
+    """The body, the reviewer and the note of a write (token checked first).
 
     A reviewer signed in on the site's pages writes with the review cookie and the page's CSRF
     token instead of the Bearer token (:func:`web.review_pages.session_reviewer`); their name is
@@ -77,7 +85,12 @@ def _write(kind: str) -> tuple[dict, str, str | None]:
     body = _body()
     if reviewer is None:
         reviewer = check_reviewer(body.get("reviewer") or request.headers.get(REVIEWER_HEADER))
-    note = check_note(body.get("note"))
+    return body, reviewer, check_note(body.get("note"))
+
+
+def _write(kind: str) -> tuple[dict, str, str | None]:
+    """The checked changes, the reviewer and the note of this request."""
+    body, reviewer, note = _writer()
     return check_changes(kind, body, _place_of), reviewer, note
 
 
@@ -129,6 +142,28 @@ def post_mention(doc_id: str):
     return _answer(row, 201)
 
 
+@bp.post(REVIEWED_PLACES_PATH)
+def post_reviewed_place():
+    """Add a place the gazetteer lacks (``name``, ``lat``, ``lon``, ``feature``, ``country``);
+    the resolver reads it from the next ingest on. 201 when new, 200 when it was there."""
+    from web import get_store
+
+    body, reviewer, note = _writer()
+    row, new = get_store().add_reviewed_place(check_place(body), reviewer=reviewer, note=note)
+    resp = jsonify({"place": row})
+    resp.status_code = 201 if new else 200
+    return resp
+
+
+@bp.get(REVIEWED_PLACES_PATH)
+def reviewed_places():
+    """The places reviewers added, newest first; ``q``: those whose name starts with it."""
+    from web import get_store
+
+    q = REVIEWED_Q.parse(request.args.get("q"))
+    return jsonify({"places": get_store().reviewed_places(q=q)})
+
+
 # The trail's filters, declared as every query parameter is (web.params): the route parses
 # with them and the OpenAPI document is written from them.
 DOCUMENT = replace(params.Q, name="document", description="Only the corrections of this document.")
@@ -152,6 +187,9 @@ STATUS = params.param(
     choices=STATUSES,
 )
 CORRECTION_PARAMS = (DOCUMENT, REVIEWER, SINCE, STATUS)
+REVIEWED_Q = replace(
+    params.Q, name="q", description="Only the places whose name starts with this (any case)."
+)
 
 
 @bp.get("/api/corrections")
@@ -263,9 +301,84 @@ def _write_op(summary: str, kind: str, what: str, status: str = "200", **body) -
     }
 
 
+REVIEWED_PLACE_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "description": "rv:..., made from name, point and country."},
+        "name": {"type": "string"},
+        "feature": {"type": "string", "enum": list(PLACE_FEATURES)},
+        "lat": {"type": "number"},
+        "lon": {"type": "number"},
+        "country_code": {"type": "string"},
+        "reviewer": {"type": "string"},
+        "note": {"type": "string", "nullable": True},
+        "created_at": {"type": "string", "format": "date-time"},
+    },
+}
+
+
+def _place_ops() -> dict:
+    one = {"type": "object", "properties": {"place": REVIEWED_PLACE_SCHEMA}}
+    body = {
+        "type": "object",
+        "required": list(PLACE_FIELDS),
+        "properties": {
+            "name": {"type": "string"},
+            "lat": {"type": "number", "minimum": -90, "maximum": 90},
+            "lon": {"type": "number", "minimum": -180, "maximum": 180},
+            "feature": {"type": "string", "enum": list(PLACE_FEATURES)},
+            "country": {"type": "string", "pattern": "^[A-Za-z]{2}$"},
+            "reviewer": {"type": "string", "description": f"Else the {REVIEWER_HEADER} header."},
+            "note": {"type": "string"},
+        },
+        "additionalProperties": False,
+    }
+    return {
+        "post": {
+            "summary": "Add a place the gazetteer lacks; the resolver reads it from the next "
+            "ingest on.",
+            "security": [{"bearer": []}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+            "responses": {
+                "201": {
+                    "description": "The place, added.",
+                    "content": {"application/json": {"schema": one}},
+                },
+                "200": {
+                    "description": "The same place was there already.",
+                    "content": {"application/json": {"schema": one}},
+                },
+                "400": {"$ref": "#/components/responses/BadRequest"},
+                "401": {"description": "No valid token (WWW-Authenticate: Bearer)."},
+            },
+        },
+        "get": {
+            "summary": "The places reviewers added, newest first.",
+            "parameters": [REVIEWED_Q.openapi()],
+            "responses": {
+                "200": {
+                    "description": "The places.",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "places": {"type": "array", "items": REVIEWED_PLACE_SCHEMA}
+                                },
+                            }
+                        }
+                    },
+                },
+                "400": {"$ref": "#/components/responses/BadRequest"},
+            },
+        },
+    }
+
+
 def openapi_paths() -> dict:
     """The paths of this module for :func:`web.openapi.spec`."""
     return {
+        REVIEWED_PLACES_PATH: _place_ops(),
         "/api/mentions/{id}": {
             "patch": _write_op(
                 "Re-point a mention (null: not a place); its events move with it.",

@@ -44,7 +44,7 @@ from flask import (
 from flask.sessions import NullSession
 
 from geo import event_types
-from geo.corrections import check_reviewer
+from geo.corrections import PLACE_FEATURES, check_reviewer
 from geo.errors import AuthError, ConflictmapError, DocumentError, InputError
 from geo.model import pick_name
 
@@ -301,9 +301,13 @@ def page_context(doc: dict) -> dict:
         "lang": doc.get("lang") or "",
         "csrf": out["csrf"],
         "csrfHeader": CSRF_HEADER,
+        "placeFeatures": list(PLACE_FEATURES),
         "types": _type_choices(),
         "mentions": [
-            {k: m.get(k) for k in ("id", "start", "end", "text", "place_id", "name")}
+            {
+                k: m.get(k)
+                for k in ("id", "start", "end", "text", "place_id", "name", "country_code")
+            }
             for m in doc.get("mentions") or []
         ],
         "events": [
@@ -383,5 +387,24 @@ def candidates_json(doc_id: str):
 
     if signed_in() is None:
         check_token()
-    doc = get_store().document(doc_id)
-    return jsonify({"document": doc["id"], "mentions": candidates(doc, get_gazetteer())})
+    store = get_store()
+    doc = store.document(doc_id)
+    gaz = _taught_gazetteer(store, get_gazetteer())
+    return jsonify({"document": doc["id"], "mentions": candidates(doc, gaz)})
+
+
+def _taught_gazetteer(store, shared):
+    """The app's gazetteer with what the store's reviewers taught on top (an instance of its
+    own, the shared one left as built); the shared one when they taught nothing."""
+    from gazetteer.lookup import Gazetteer
+
+    layer = store.reviewed_layer() if hasattr(store, "reviewed_layer") else None
+    if not layer:
+        return shared
+    own = current_app.extensions.setdefault("conflictmap_review", {})
+    with _parsers_lock:
+        gaz = own.get("gazetteer")
+        if gaz is None:
+            gaz = own["gazetteer"] = Gazetteer(shared.path)
+    gaz.use_reviewed(layer)
+    return gaz

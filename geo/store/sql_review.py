@@ -24,6 +24,7 @@ from geo.errors import InputError, NotFoundError
 from geo.model import Place
 from geo.store.base import CORRECTION_KEYS, check_page
 from geo.store.sql_review_apply import ApplyMixin, Stale, why_not_found
+from geo.store.sql_reviewed import ReviewedMixin  # places reviewers added, reviewed aliases
 
 __all__ = ["ReviewDialect", "ReviewMixin"]
 
@@ -100,7 +101,7 @@ class ReviewDialect:
         return json.dumps(value, ensure_ascii=False)
 
 
-class ReviewMixin(ApplyMixin, ReviewDialect):
+class ReviewMixin(ReviewedMixin, ApplyMixin, ReviewDialect):
     """Corrections by hand and their trail (see the module's docstring)."""
 
     # -- the API of the contract ----------------------------------------------------------------

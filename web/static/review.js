@@ -79,6 +79,7 @@
   }
 
   function openPanel(title, kind) {
+    if (pickMap) { pickMap.remove(); pickMap = null; }
     panel.textContent = "";
     panel.hidden = false;
     panel.setAttribute("data-kind", kind);
@@ -92,6 +93,7 @@
   }
 
   function closePanel() {
+    if (pickMap) { pickMap.remove(); pickMap = null; }
     panel.hidden = true;
     panel.textContent = "";
     panel.removeAttribute("data-kind");
@@ -131,15 +133,23 @@
       var mine = ++asked;
       var url = "/map/places.json?q=" + encodeURIComponent(q) +
         (R.lang === "fr" || R.lang === "en" ? "&lang=" + R.lang : "");
-      fetch(url, { credentials: "same-origin" })
-        .then(function (r) { return r.json(); })
-        .then(function (j) {
+      var added = "/api/reviewed-places?q=" + encodeURIComponent(q);
+      function get(u) {
+        return fetch(u, { credentials: "same-origin" }).then(function (r) { return r.json(); });
+      }
+      Promise.all([get(url), get(added).catch(function () { return { places: [] }; })])
+        .then(function (both) {
           if (mine !== asked) return;
+          var j = both[0];
           if (j.error) { msg.textContent = j.error; return; }
-          if (!j.places.length) {
+          var mineAdded = (both[1].places || []).map(function (p) {
+            return Object.assign({}, p, { admin1_name: "added by " + p.reviewer });
+          });
+          var all = mineAdded.concat(j.places);
+          if (!all.length) {
             msg.textContent = "No place named \u201c" + q + "\u201d in the gazetteer.";
           }
-          j.places.forEach(function (p) {
+          all.forEach(function (p) {
             list.appendChild(choice(p, "Use", function () { onPick(p); }));
           });
           panel.setAttribute("data-searched", String(asked));
@@ -165,6 +175,82 @@
     }
     if (reason) li.appendChild(el("div", { className: "review-reason" }, reason));
     return li;
+  }
+
+  // -- a place the gazetteer lacks: name, point (typed or picked on the map), level, country ---
+  var pickMap = null;
+
+  function drawPickMap(box, lat, lon) {
+    if (!window.L) return; // Leaflet not loaded: the point is typed
+    var div = el("div", { id: "review-pick-map", className: "review-pick-map" });
+    box.appendChild(div);
+    var center = lat.value && lon.value ? [Number(lat.value), Number(lon.value)] : [30, 20];
+    pickMap = L.map(div, { attributionControl: false }).setView(center, lat.value ? 7 : 2);
+    fetch("/data/countries.geojson", { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (g) {
+        L.geoJSON(g, { style: { color: "#888", weight: 1, fillColor: "#f3f0e8", fillOpacity: 1 } })
+          .addTo(pickMap);
+      })
+      .catch(function () { /* the map without its outlines */ });
+    var marker = null;
+    pickMap.on("click", function (ev) {
+      lat.value = ev.latlng.lat.toFixed(5);
+      lon.value = L.Util.wrapNum(ev.latlng.lng, [-180, 180], true).toFixed(5);
+      if (marker) marker.setLatLng(ev.latlng);
+      else marker = L.circleMarker(ev.latlng, { radius: 6, color: "#a4000f" }).addTo(pickMap);
+    });
+  }
+
+  function newPlaceForm(name, country, onAdded) {
+    var box = el("details", { className: "review-new-place", id: "review-new-place" });
+    box.appendChild(el("summary", {}, "Not in the gazetteer? Add the place"));
+    var nameIn = el("input", { type: "text", id: "review-place-name", maxlength: "300" });
+    nameIn.value = name || "";
+    var lat = el("input", { type: "text", id: "review-place-lat", inputmode: "decimal", size: "10" });
+    var lon = el("input", { type: "text", id: "review-place-lon", inputmode: "decimal", size: "10" });
+    var feature = select("review-place-feature", R.placeFeatures.map(function (f) {
+      return { value: f, label: f };
+    }), "city");
+    var cc = el("input", { type: "text", id: "review-place-country", maxlength: "2", size: "3" });
+    cc.value = country || "";
+    box.appendChild(field("Name", "review-place-name", nameIn));
+    var point = el("p");
+    point.appendChild(el("label", { for: "review-place-lat" }, "Latitude, longitude (type them or click the map)"));
+    point.appendChild(el("br"));
+    point.appendChild(lat);
+    point.appendChild(document.createTextNode(" "));
+    point.appendChild(lon);
+    box.appendChild(point);
+    box.appendChild(field("Level", "review-place-feature", feature));
+    box.appendChild(field("Country (two-letter code)", "review-place-country", cc));
+    var add = el("button", { type: "button", id: "review-add-place" }, "Add this place and use it");
+    add.addEventListener("click", function () {
+      var la = Number(lat.value.replace(",", "."));
+      var lo = Number(lon.value.replace(",", "."));
+      if (!lat.value.trim() || !lon.value.trim() || isNaN(la) || isNaN(lo)) {
+        failed(new Error("Give the place's point: latitude and longitude, or click the map"));
+        return;
+      }
+      var body = { name: nameIn.value.trim(), lat: la, lon: lo, feature: feature.value,
+        country: cc.value.trim() };
+      var n = note();
+      if (n) body.note = n;
+      send("POST", "/api/reviewed-places", body)
+        .then(function (j) { onAdded(j.place); })
+        .catch(failed);
+    });
+    box.appendChild(add);
+    box.addEventListener("toggle", function () {
+      if (box.open && !pickMap) drawPickMap(box, lat, lon);
+    });
+    return box;
+  }
+
+  function docCountry() {
+    var seen = {};
+    R.mentions.forEach(function (m) { if (m.country_code) seen[m.country_code] = (seen[m.country_code] || 0) + 1; });
+    return Object.keys(seen).sort(function (a, b) { return seen[b] - seen[a]; })[0] || "";
   }
 
   // -- a mention: candidates, another place, not a place ----------------------------------------
@@ -225,6 +311,9 @@
     panel.appendChild(searchBox("", function (p) {
       repoint(m, p.id, "\u201c" + m.text + "\u201d now points to " + p.name + ".");
     }));
+    panel.appendChild(newPlaceForm(m.text, docCountry(), function (p) {
+      repoint(m, p.id, "\u201c" + m.text + "\u201d now points to " + p.name + ", added.");
+    }));
     panel.appendChild(noteField());
     var no = el("button", { type: "button", id: "review-not-a-place" }, "Not a place");
     no.addEventListener("click", function () {
@@ -268,14 +357,16 @@
     panel.setAttribute("data-start", String(span.start));
     panel.appendChild(el("p", { className: "meta" },
       "Characters " + span.start + "\u2013" + span.end + " of the text. Pick its place:"));
-    panel.appendChild(searchBox(span.text, function (p) {
+    function addAt(p) {
       var body = { start: span.start, end: span.end, place: p.id };
       var n = note();
       if (n) body.note = n;
       send("POST", "/api/documents/" + encodeURIComponent(R.doc) + "/mentions", body)
         .then(function () { saved("\u201c" + span.text + "\u201d added, at " + p.name + "."); })
         .catch(failed);
-    }));
+    }
+    panel.appendChild(searchBox(span.text, addAt));
+    panel.appendChild(newPlaceForm(span.text, docCountry(), addAt));
     panel.appendChild(noteField());
     panel.appendChild(el("p", { className: "review-panel-error review-error", role: "alert" }));
   }
