@@ -15,6 +15,7 @@ import pytest
 
 from geo import dates, events, statements, text
 from geo.errors import ConfigError
+from geo.events.lexicon import ASKED
 from geo.geoparse import Geoparser
 from geo.lang import (
     DEFAULT,
@@ -42,6 +43,7 @@ NEEDED = (
     "statements_cues",
     "statements_roles",
     "events_triggers",
+    "events_roles",
 )
 
 # "fr" / "en" literals that stay outside geo/lang, each with the reason: (file, line) -> why.
@@ -95,6 +97,21 @@ def test_every_stage_compiles_the_language(code):
     assert dates.find_dates("", None, code) == []
     assert events.extract_events("", [], lang=code) == []
     assert statements.extract_statements("", [], lang=code, nlp=False) == []
+
+
+def test_every_word_list_of_the_event_stages_is_read():
+    """Each list of an events_<stage> file is asked for by its stage (a misspelt list name in a
+    file would be read by nothing), and each list a stage asks for is in some language's file
+    (else importing the stage fails)."""
+    word_lexicons = [name for name, columns in LEXICONS.items() if columns == ("list", "pattern")]
+    assert word_lexicons
+    in_files = {
+        (name, row[0])
+        for code in SUPPORTED
+        for name in word_lexicons
+        for row in read_lexicon(code, name)
+    }
+    assert in_files == ASKED
 
 
 def test_text_lexicons_of_every_language_apply_to_every_text():

@@ -11,7 +11,7 @@ from re import _parser
 
 from geo import event_types
 from geo.errors import ConfigError
-from geo.lang import language, read_tsv
+from geo.lang import LANGUAGES, fill, language, read_tsv
 from geo.scanning import Scanner
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -184,3 +184,64 @@ def actor_scanner() -> Scanner:
     """The actors (:func:`load_actors`, in that order), scanned together."""
     actors = load_actors()
     return Scanner([a.pattern for a in actors], [a.needs for a in actors])
+
+
+# --------------------------------------------------------------------------- word lists
+
+# The stages' word lists, one lexicon per stage in every language's folder
+# (geo/lang/<code>/events_<stage>.tsv, columns ``list pattern``): the lists a stage asked for,
+# so that a test can check that every list of the files is read.
+ASKED: set[tuple[str, str]] = set()
+
+
+@lru_cache(maxsize=16)
+def _word_lists(lexicon: str) -> dict[str, tuple[str, ...]]:
+    """List name -> its patterns, every language's rows in the registry's order, each once.
+
+    A word of several languages is in each language's file and counts once. A pattern may name
+    another list of the same lexicon as ``{name}`` (see :func:`geo.lang.fill`).
+    """
+    rows: dict[str, list[str]] = {}
+    for lang in LANGUAGES.values():
+        table = lang.lexicon(lexicon)
+        for n, row in table.rows:
+            if len(row) < 2 or not row[0] or not row[1]:
+                raise ConfigError(f"{table.where(n)}: expected list, pattern[, comment]")
+            if row[1] not in rows.setdefault(row[0], []):
+                rows[row[0]].append(row[1])
+    joined = {name: "|".join(patterns) for name, patterns in rows.items()}
+    out = {}
+    for name, patterns in rows.items():
+        out[name] = tuple(fill(p, joined) if "{" in p else p for p in patterns)
+        for p in out[name]:
+            try:
+                re.compile(p)
+            except re.error as exc:
+                raise ConfigError(f"{lexicon}: bad pattern {p!r} in list {name}: {exc}") from exc
+    return out
+
+
+def word_list(lexicon: str, name: str) -> tuple[str, ...]:
+    """The patterns of list ``name`` of a stage's lexicon, every language's (read once).
+
+    Raises
+    ------
+    ConfigError
+        When no language's file has that list.
+    """
+    lists = _word_lists(lexicon)
+    if name not in lists:
+        raise ConfigError(f"no language's {lexicon}.tsv has the list {name!r}")
+    ASKED.add((lexicon, name))
+    return lists[name]
+
+
+def alternatives(lexicon: str, name: str) -> str:
+    """The patterns of list ``name`` as one regex alternation (``a|b|c``), every language's.
+
+    Example
+    -------
+    >>> "soldats?" in alternatives("events_roles", "armed").split("|")
+    True
+    """
+    return "|".join(word_list(lexicon, name))

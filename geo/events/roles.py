@@ -4,79 +4,54 @@ ACLED types an event by its actors as much as by its verb: armed men attacking v
 market or a camp is Violence against civilians; two armed sides fighting is a Battle; air,
 drone, artillery and missile strikes are Explosions/Remote violence whoever they hit; taking a
 place without a fight is a Strategic development; a clash between the police and protesters or
-strikers is a Riot. The words that tell victims and targets apart are below, one list per class
-(French and English side by side: they are nouns of the news, not grammar).
+strikers is a Riot. The words that tell victims and targets apart are word lists of each
+language's ``geo/lang/<code>/events_roles.tsv``, every language's applied to every text.
 """
 
 from __future__ import annotations
 
 import re
 
+from geo.events.lexicon import alternatives
+
 # The type an event keeps whoever it hits: it is told by its means (a strike, a shell, a mine).
 BY_MEANS = "Explosions/Remote violence"
 
-# People who are no party to the fighting, as victims or targets.
-_CIVIL = (
-    r"civils?|villageois|habitants?|personnes|femmes|enfants|fidèles|commerçants|passagers|"
-    r"déplacés|réfugiés|élèves|étudiants|paysans|agriculteurs|éleveurs|pêcheurs|orpailleurs|"
-    r"invités|familles?|Palestiniens|civilians?|villagers|residents|people|women|children|"
-    r"worshippers|traders|passengers|displaced|refugees|students|farmers|herders|families|"
-    r"wedding guests|mourners"
+
+def _words(name: str) -> str:
+    """A word list of geo/lang/<code>/events_roles.tsv, every language's, as one alternation."""
+    return alternatives("events_roles", name)
+
+
+# The word lists (people who are no party to the fighting, people under arms, their places, a
+# count in words, ...) are each language's geo/lang/<code>/events_roles.tsv; the grammar that
+# joins them is below.
+_CIVIL = _words("civil")
+_ARMED = _words("armed")
+_CIVIL_PLACE = _words("civil_place")
+# "un bus transportant des soldats", "vehicles carrying troops": a military target
+_CARRIED = (
+    rf"(?:{_words('vehicle')})\s+(?:{_words('carrying')})\s+(?:(?:{_words('partitive')})\s+)?"
+    rf"(?:[\w-]+\s+)?(?:{_words('carried')})"
 )
-# People under arms, as victims or targets.
-_ARMED = (
-    r"soldats?|militaires?|policiers?|gendarmes?|combattants?|casques? bleus?|miliciens?|"
-    r"jihadistes|djihadistes|rebelles|insurgés|terroristes|assaillants|agents de sécurité|"
-    r"membres des forces|gardes?|peshmergas?|soldiers?|troops|servicemen|policemen|"
-    r"police(?:men| officers)?|fighters|militants|insurgents|rebels|peacekeepers|guards|"
-    r"security (?:forces|personnel)|officers"
-)
-# Places and gatherings of civilians an attack may target.
-_CIVIL_PLACE = (
-    r"villages?|marchés?|camps? de (?:déplacés|réfugiés)|mosquées?|églises?|écoles?|hôpital|"
-    r"mariage|cérémonie|convoi de (?:commerçants|civils|camions)|bus(?!\s+(?:carrying|transporting|transportant))|maisons?|habitations?|"
-    r"immeubles?|quartiers? résidentiels?|markets?|(?:refugee|displacement|IDP) camps?|"
-    r"mosques?|church(?:es)?|schools?|hospitals?|weddings?|funerals?|homes?|houses?|"
-    r"apartment (?:blocks?|buildings?)|residential"
-)
-# Military places an attack may target.
-_ARMED_PLACE = (
-    r"postes? (?:militaires?|de (?:police|gendarmerie|contrôle)|avancés?|de l'armée)|bases?|"
-    r"casernes?|unités? (?:de l'armée|militaires?|des forces)|"
-    r"patrouilles?|convois? (?:militaires?|de l'armée)|positions?|camp militaire|"
-    r"military (?:posts?|bases?|convoys?|camps?)|outposts?|checkpoints?|patrols?|barracks|"
-    r"army (?:posts?|convoys?|positions?)|"
-    r"(?:bus|buses|vehicles?|trucks?|camions?|véhicules?|convois?)\s+(?:carrying|transporting|"
-    r"transportant)\s+(?:des\s+)?(?:[\w-]+\s+)?(?:soldiers|troops|soldats|militaires|policemen|"
-    r"policiers|police\s+officers)"
-)
+_ARMED_PLACE = f"{_words('armed_place')}|{_CARRIED}"
 # A count before a noun of people: counted people are the victims ("douze civils", "huit
 # soldats", "dozens of villagers"); the side that acted is seldom counted.
-_COUNT = (
-    r"(?:\d[\d  .,]*|une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|"
-    r"quatorze|quinze|seize|vingt|trente|quarante|cinquante|cent|dizaines?|douzaine|quinzaine|"
-    r"vingtaine|trentaine|quarantaine|cinquantaine|centaines?|plusieurs|nombreux|one|two|three|"
-    r"four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
-    r"dozens?|scores|several)"
-)
-_COUNTED = r"\b{count}\s+(?:(?:de|d'|of)\s*)?(?:[\w-]+\s+)?(?:{noun})\b"
-_TARGETED = (
-    r"\b(?:contre|sur|visant|vers|against|on|targeting|at|attaqu(?:é|ée|és|ées)|visée?s?|ciblée?s?|"
-    r"attacked|targeted|ambushed|stormed)\s+"
-    r"(?:\S+\s+){{0,3}}?(?:{noun})\b"
-)
-_ATTACK_OF = (
-    r"\b(?:attaques?|attacks?|assauts?|raids?)\s+(?:de|d'|du|des)\s*(?:\S+\s+){{0,2}}?(?:{noun})\b"
-)
+_COUNT = rf"(?:\d[\d  .,]*|{_words('count')})"
+_COUNTED = r"\b{count}\s+(?:(?:{of})\s*)?(?:[\w-]+\s+)?(?:{noun})\b"
+_TARGETED = r"\b(?:{cue})\s+(?:\S+\s+){{0,3}}?(?:{noun})\b"
+_ATTACK_OF = r"\b(?:{attack})\s+(?:{of})\s*(?:\S+\s+){{0,2}}?(?:{noun})\b"
 
 
 def _pattern(people: str, places: str) -> re.Pattern[str]:
     return re.compile(
         "|".join(
             (
-                _COUNTED.format(count=_COUNT, noun=people),
-                _TARGETED.format(noun=f"{people}|{places}"),
-                _ATTACK_OF.format(noun=places),
+                _COUNTED.format(count=_COUNT, of=_words("count_of"), noun=people),
+                _TARGETED.format(cue=_words("target_cue"), noun=f"{people}|{places}"),
+                _ATTACK_OF.format(
+                    attack=_words("attack_noun"), of=_words("attack_of"), noun=places
+                ),
             )
         ),
         re.IGNORECASE,
@@ -86,50 +61,20 @@ def _pattern(people: str, places: str) -> re.Pattern[str]:
 _VICTIMS_CIVIL = _pattern(_CIVIL, _CIVIL_PLACE)
 _VICTIMS_ARMED = _pattern(_ARMED, _ARMED_PLACE)
 # Triggers that say two sides fought: they stay Battles whoever the victims are.
-_TWO_SIDED = re.compile(
-    r"combats?|affrontements?|affronté|accrochages?|heurts|batailles?|échanges?|échangé|"
-    r"clash\w*|fight\w*|fought|battles?|gunfights?|firefights?|exchange\w*",
-    re.IGNORECASE,
-)
-_NO_FIGHT = re.compile(
-    r"sans (?:combat|coup férir|résistance|tirer)|without (?:a )?(?:fight|resistance|a shot)|"
-    r"unopposed|(?:après|suite\s+à)\s+(?:le|leur)\s+retrait|after\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
-    r"(?:withdrew|withdrawal|pulled\s+out|retreated)",
-    re.IGNORECASE,
-)
-_CROWD = re.compile(
-    r"manifestants|grévistes|protestataires|émeutiers|protesters|demonstrators|strikers|rioters|"
-    r"protesting|pour protester|en signe de protestation",
-    re.IGNORECASE,
-)
+_TWO_SIDED = re.compile(_words("two_sided"), re.IGNORECASE)
+_NO_FIGHT = re.compile(_words("no_fight"), re.IGNORECASE)
+_CROWD = re.compile(_words("crowd"), re.IGNORECASE)
 _CROWD_KINDS = {"protesters", "rioters"}
 # A clash whose other side is the police or the security forces: in the news, the crowd of a
 # protest or a riot ("des heurts avec les forces de l'ordre", "clashes with riot police").
-_FIGHTERS = re.compile(
-    r"\b(?:combattants?|jihadistes|djihadistes|islamistes|rebelles|insurgés|terroristes|"
-    r"assaillants|miliciens?|milices?|hommes armés|fighters|militants|insurgents|rebels|gunmen|"
-    r"armed men|militias?|jihadists|terrorists|attackers)\b",
-    re.IGNORECASE,
-)
+_FIGHTERS = re.compile(rf"\b(?:{_words('fighters')})\b", re.IGNORECASE)
 _WITH_POLICE = re.compile(
-    r"\b(?:avec|contre|with|against)\s+(?:les\s+|la\s+|des\s+|the\s+)?(?:forces\s+de\s+"
-    r"(?:l'ordre|sécurité)|policiers|police|gendarmes|CRS|(?:riot\s+)?police|security\s+forces)\b",
+    rf"\b(?:{_words('with')})\s+(?:(?:{_words('det')})\s+)?(?:{_words('police')})\b",
     re.IGNORECASE,
 )
 # A building right after a capture verb: "ont pris d'assaut un hôtel", "stormed a school".
-_BUILDING = re.compile(
-    r"\s*(?:\S+\s+){0,3}?(?:hôtels?|hotels?|écoles?|schools?|mosquées?|mosques?|églises?|"
-    r"church(?:es)?|hôpita(?:l|ux)|hospitals?|prisons?|restaurants?|centres? commerci\w+|malls?|"
-    r"marchés?|markets?|bâtiments?|buildings?|maisons?|houses?|bureaux|offices?|ambassades?|"
-    r"embassy|embassies|universités?|universit(?:y|ies)|parlements?|parliaments?|palais|"
-    r"palaces?|ministères?|ministr(?:y|ies)|sièges?|headquarters)\b",
-    re.IGNORECASE,
-)
-_INTERVENTION = re.compile(
-    r"dispers\w*|gaz lacrymogènes?|interpell\w*|arrêté|matraqu\w*|tear ?gas|dispersed|"
-    r"arrested|batons?|water cannons?|canons? à eau",
-    re.IGNORECASE,
-)
+_BUILDING = re.compile(rf"\s*(?:\S+\s+){{0,3}}?(?:{_words('building')})\b", re.IGNORECASE)
+_INTERVENTION = re.compile(_words("intervention"), re.IGNORECASE)
 # Sub-types the type rules above give (no trigger names them)
 ROLE_SUBTYPES = frozenset(
     {"Peaceful protest", "Protest with intervention", "Excessive force against protesters",

@@ -59,6 +59,8 @@ LEXICONS: dict[str, tuple[str, ...]] = {
     "statements_cues": ("kind", "phrase"),
     "statements_roles": ("phrase", "kind", "group"),
     "events_triggers": ("pattern", "type", "subtype", "form"),
+    # the word lists of the event stages (geo/events/<stage>.py), each list's rows together
+    "events_roles": ("list", "pattern"),
     "text_abbreviations": ("abbr",),
     "text_boilerplate": ("kind", "pattern"),
     "geoparse_cues": ("kind", "phrase"),
