@@ -44,6 +44,7 @@ NEEDED = (
     "statements_roles",
     "events_triggers",
     "events_roles",
+    "events_place",
 )
 
 # "fr" / "en" literals that stay outside geo/lang, each with the reason: (file, line) -> why.

@@ -5,41 +5,27 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from geo.events.lexicon import PRECISION, PRECISION_RANK
-from geo.events.toll import words
+from geo.events.lexicon import PRECISION, PRECISION_RANK, alternatives, word_list
 from geo.model import Mention
 
 # --------------------------------------------------------------------------- places
 
-_GEO_NOUN = (
-    r"villes?|localités?|villages?|bourgades?|provinces?|régions?|gouvernorat|banlieue|quartiers?|"
-    r"zone|secteur|district|périphérie|état|etat|territoire|commune|cercle|département|"
-    r"préfecture|municipalité|camp|île|city|towns?|villages?|provinces?|regions?|governorate|"
-    r"suburbs?|outskirts|areas?|neighbou?rhoods?|state|territory|county|municipality|island|"
-    r"districts?|secteurs?|zones?|enclaves?|fiefs?|bastions?|strongholds?|"
-    r"camp|oblast|port|aéroport|marché|market|airport|harbou?r|hôtel|hotel|"
-    r"resorts?|station\s+balnéaire|"
-    # buildings: "à sa résidence de Port-au-Prince", "at a hospital in Gaza City"
-    r"résidences?|residences?|domicile|palais|palace|sièges?|headquarters|compound|"
-    r"écoles?|schools?|hôpital|hôpitaux|hospitals?|mosquées?|mosques?|églises?|churches|church|"
-    r"prisons?|universités?|university|stades?|stadium|mairie|ambassades?|embassy|"
-    r"théâtres?|theatres?|theaters?|cinémas?|gares?|usines?|factory|factories|"
-    r"centres?\s+commerciaux|centre\s+commercial|shopping\s+(?:centre|center|mall)|mall"
-)
+
+def _words(name: str) -> str:
+    """A word list of geo/lang/<code>/events_place.tsv, every language's, as one alternation."""
+    return alternatives("events_place", name)
+
+
+# The word lists are each language's geo/lang/<code>/events_place.tsv; the grammar that joins
+# them is below.
+# A place noun before the name it is of: "dans la ville de", "at a hospital in Gaza City".
+_GEO_NOUN = _words("geo_noun")
 # Nouns of a second-level division: a town named after one ("le territoire de Djugu", "Duk
 # county") stands for it.
-_DISTRICT_NOUN = re.compile(
-    r"territoire|districts?|cercle|département|préfecture|territory|county",
-    re.IGNORECASE,
-)
+_DISTRICT_NOUN = re.compile(_words("district_noun"), re.IGNORECASE)
 # Nouns of a first-level division: a city named after one ("la région de Raqa") stands for it.
-_REGION_NOUN = re.compile(
-    r"province|région|gouvernorat|état|etat|region|governorate|state|oblast", re.IGNORECASE
-)
-_DIR = (
-    r"centre|center|nord|sud|est|ouest|nord-est|nord-ouest|sud-est|sud-ouest|north|south|east|west|"
-    r"north-?east|north-?west|south-?east|south-?west"
-)
+_REGION_NOUN = re.compile(_words("region_noun"), re.IGNORECASE)
+_DIR = _words("direction")
 _OF = r"(?:de\s+(?:la\s+|l')?|d'|du\s+|des\s+|of\s+(?:the\s+)?)"
 _LOC = re.compile(
     rf"(?:\b(?:dans|à|au|aux|en|sur|contre|vers|du|des|de\s+la|in|at|inside|into|on|near|"
@@ -61,45 +47,19 @@ _LOC = re.compile(
     re.IGNORECASE,
 )
 _PRESENCE = re.compile(
-    r"\b(?:sont|est|se\s+trouv\w*|étai(?:en)?t|arrivée?s?|seront|sera|are|is|was|were|arrived|"
-    r"will\s+be)\s+(?:\w+\s+){0,2}?(?:à|en|au|aux|in|at)\s+$",
+    rf"\b(?:{_words('presence_verb')})\s+(?:\w+\s+){{0,2}}?(?:{_words('presence_prep')})\s+$",
     re.IGNORECASE,
 )
-_ON_TARGET = re.compile(
-    r"\s*(?:\S+\s+)?(?:sur|contre|on|against)\s+(?:la\s+|l'|le\s+|the\s+)?$", re.I
-)
-_GAP_WORDS = frozenset(
-    words(
-        "et and avec with son sa ses leur leurs his her their homologue homologues counterpart "
-        "counterparts président ministre chef m. mm. mr entre between les deux the two hommes "
-        "men dirigeants leaders de of le la l' des du a ont has have ministres ministers "
-        "officials responsables chefs heads state états"
-    )
-)
+_ON_TARGET = re.compile(rf"\s*(?:\S+\s+)?(?:{_words('on')})\s+(?:{_words('article')})?$", re.I)
+_GAP_WORDS = frozenset(word_list("events_place", "gap_word"))
 # Words between a capture verb and the place it takes ("a repris une grande partie d'Alep").
-_OBJ_WORDS = frozenset(
-    words(
-        "le la les l' un une des du de d' the a an of control contrôle grande partie majeure plupart "
-        "part most much ville city town village localité quartiers quartier district secteur province "
-        "région bastion clé key stratégique strategic rebel rebelle totalité whole entire "
-        "marché market immeuble immeubles building buildings hôpital hospital école school "
-        "maison house quartier résidentiel residential zone area centre center gare station "
-        "port aéroport airport mosquée mosque église church camp d'habitation apartment block "
-        "last dernier derniers dernières eastern western northern southern east west north "
-        "south est ouest nord sud districts neighbourhoods neighborhoods areas enclave fief "
-        "stronghold capital capitale de facto group group's siege assiégé besieged its their "
-        "sa ses leur leurs hôtel hotel théâtre theatre theater cinéma gare usine factory "
-        "centre commercial shopping mall"
-    )
-)
-_ENDS_WITH_PREP = re.compile(r"(?:à|en|au|aux|in|to)$", re.IGNORECASE)
+_OBJ_WORDS = frozenset(word_list("events_place", "object_word"))
+_ENDS_WITH_PREP = re.compile(rf"(?:{_words('to')})$", re.IGNORECASE)
 
 
 # "a indiqué à Xinhua", "told Reuters": whom something was said to, not where.
 _ADDRESSEE = re.compile(
-    r"\b(?:indiqué|déclaré|dit|affirmé|confié|précisé|expliqué|annoncé|rapporté|told|said\s+to)"
-    r"\s+(?:à|au|aux)?\s*$",
-    re.IGNORECASE,
+    rf"\b(?:{_words('addressee_verb')})\s+(?:{_words('addressee_prep')})?\s*$", re.IGNORECASE
 )
 
 
@@ -134,8 +94,8 @@ def precision_of(text: str, m: Mention, loc: re.Match[str] | None) -> str:
 
 
 _DIR_END = re.compile(rf"\b(?:{_DIR})\s+{_OF}$", re.IGNORECASE)
-_QUARTER = re.compile(r"quartiers?|neighbou?rhoods?|districts?|secteurs?", re.IGNORECASE)
-_NEAR_PREP = re.compile(r"(?:near|outside|around|close\s+to)\b", re.IGNORECASE)
+_QUARTER = re.compile(_words("quarter_noun"), re.IGNORECASE)
+_NEAR_PREP = re.compile(rf"(?:{_words('near_prep')})\b", re.IGNORECASE)
 
 
 def geo_precision(m: Mention, loc: re.Match[str] | None, prec: str) -> int:
@@ -185,25 +145,18 @@ def _gap_ok(text: str, start: int, end: int, dates: Sequence) -> bool:
 # ("a appelé à un cessez-le-feu à Gaza" is said elsewhere).
 _SAID = frozenset({"Ceasefire proposal or demand", "Accusation", "Threat"})
 _SAID_AT = re.compile(
-    r"\b(?:(?:a|ont)\s+(?:déclaré|affirmé|dit|annoncé|indiqué|estimé|appelé|exhorté)|said|told|"
-    r"called|urged|announced|declared)\s+(?:[\w']+\s+){0,2}?(?:à|en|au|in|at)\s+$",
+    rf"\b(?:(?:{_words('aux')})\s+(?:{_words('said_participle')})|{_words('said_verb')})"
+    rf"\s+(?:[\w']+\s+){{0,2}}?(?:{_words('at_prep')})\s+$",
     re.IGNORECASE,
 )
 # A meeting held at a place named before its noun: "ont tenu dimanche à Astana une consultation".
 _HELD_AT = re.compile(
-    r"\b(?:tenue?s?|tenu|organisée?s?|accueilli|held|hosted|convened)\s+(?:[\w']+\s+){0,2}?"
-    r"(?:à|en|au|in|at)\s+$",
+    rf"\b(?:{_words('held_verb')})\s+(?:[\w']+\s+){{0,2}}?(?:{_words('at_prep')})\s+$",
     re.IGNORECASE,
 )
 # A nationality adjective, a title or a particle of a name between a meeting verb and its place
 # ("de rencontrer le président azerbaïdjanais Ilham Aliev à Moscou", "met Ahmed al-Xyz in").
-_PERSON_WORD = re.compile(
-    r"\w+(?:ais|aise|ien|ienne|ain|aine|ois|oise|an|ese|ish|i|ote)s?|premier|vice|envoyée?|"
-    r"émissaire|secrétaire|général|homologues?|délégations?|négociateurs?|représentants?|"
-    r"prime|foreign|secretary|envoy|delegations?|negotiators?|en|"
-    r"(?:al|el|ad|as|ash|at|ar|an)-\w+|ibn|bin|ben|abu|abou|van|von|der|da|di|dos",  # names
-    re.IGNORECASE,
-)
+_PERSON_WORD = re.compile(f"{_words('person_word')}|{_words('name_particle')}", re.IGNORECASE)
 
 
 def diplomacy_place(text, hits, ments, span, dates, subtype=None):
@@ -246,16 +199,11 @@ def diplomacy_place(text, hits, ments, span, dates, subtype=None):
 
 
 # A strike verb and its target: "ont visé jeudi la ville de Raqa", "shelled Idlib".
-_TARGET = re.compile(
-    r"\b(?:visée?s?|frappée?s?|ciblée?s?|pilonnée?s?|bombardée?s?|attaquée?s?|targeted|hit|struck|"
-    r"pounded|bombed|shelled|attacked|pounds?|hits|bombs?|shells?|targets?|attacks?|strikes?|"
-    r"on|sur|contre|against|of|de|d')\b",
-    re.IGNORECASE,
-)
+_TARGET = re.compile(rf"\b(?:{_words('target_word')})\b", re.IGNORECASE)
 
 
 # "IS-held", "rebel-held", "government-controlled", "the group's": words of a target's owner
-_HELD = re.compile(r"-(?:held|controlled|run)$|'s$|^(?:rebelles?|rebel|jihadist|insurgent)$")
+_HELD = re.compile(rf"-(?:{_words('held_suffix')})$|'s$|^(?:{_words('owner_word')})$")
 
 
 def _object_gap(text: str, start: int, end: int, dates: Sequence) -> bool:
@@ -271,7 +219,7 @@ def _object_gap(text: str, start: int, end: int, dates: Sequence) -> bool:
 _OWNS = re.compile(r"['’]s\s")
 _POSSESSED_GAP = re.compile(r"['’]s\s+(?:(?-i:[a-z][\w-]*)\s+){0,2}")
 # A nationality adjective before a place noun: "the Yemeni capital", "la capitale syrienne"
-_DEMONYM = re.compile(r"\w{3,}(?:i|ian|ean|ese|ish|ais|aise|ien|ienne|ain|aine|ite)s?")
+_DEMONYM = re.compile(rf"\w{{3,}}(?:{_words('demonym_ending')})s?")
 
 
 def violent_place(text, hits, ments, span, dates, doc_countries=None):

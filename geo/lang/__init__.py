@@ -61,6 +61,7 @@ LEXICONS: dict[str, tuple[str, ...]] = {
     "events_triggers": ("pattern", "type", "subtype", "form"),
     # the word lists of the event stages (geo/events/<stage>.py), each list's rows together
     "events_roles": ("list", "pattern"),
+    "events_place": ("list", "pattern"),
     "text_abbreviations": ("abbr",),
     "text_boilerplate": ("kind", "pattern"),
     "geoparse_cues": ("kind", "phrase"),
