@@ -45,6 +45,8 @@ NEEDED = (
     "events_triggers",
     "events_roles",
     "events_place",
+    "events_toll",
+    "events_numbers",
 )
 
 # "fr" / "en" literals that stay outside geo/lang, each with the reason: (file, line) -> why.

@@ -3,104 +3,95 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from geo.errors import ConfigError
+from geo.events.lexicon import alternatives, word_list
+from geo.lang import LANGUAGES
 
 TOLL_WINDOW = 150  # farthest a count may stand before its harm word ("31 personnes dans ... tuées")
 
 # --------------------------------------------------------------------------- casualties
 
 
-def words(s: str) -> list[str]:
-    return s.split()
+def _words(name: str) -> str:
+    """A word list of geo/lang/<code>/events_toll.tsv, every language's, as one alternation."""
+    return alternatives("events_toll", name)
 
 
-_UNITS = {"un": 1, "une": 1, "one": 1}
-_WORDS = dict(
-    zip(
-        words(
-            "deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize"
-        ),
-        range(2, 17),
-        strict=True,
-    )
-)
-_WORDS |= dict(
-    zip(
-        words("two three four five six seven eight nine ten eleven twelve"),
-        range(2, 13),
-        strict=True,
-    )
-)
-_WORDS |= {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100}
-_WORDS |= {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12}
-_WORDS |= {"sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "thirteen": 13, "fourteen": 14}
-_WORDS |= {"fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
-_WORDS |= {"cents": 100, "hundreds": 100, "vingts": 20}
+NUMBER_KINDS = ("unit", "number", "times", "vague", "scale")
+
+
+@lru_cache(maxsize=1)
+def numbers() -> dict[str, dict[str, int]]:
+    """Number words by kind (``geo/lang/<code>/events_numbers.tsv``, every language's): word
+    (lower case) -> value.
+
+    Raises
+    ------
+    ConfigError
+        On an unknown kind, a value that is no whole number, or a word given two values.
+
+    >>> numbers()["number"]["douze"], numbers()["vague"]["dozens"]
+    (12, 24)
+    """
+    out: dict[str, dict[str, int]] = {kind: {} for kind in NUMBER_KINDS}
+    for lang in LANGUAGES.values():
+        table = lang.lexicon("events_numbers")
+        for n, row in table.rows:
+            if len(row) < 3 or row[1] not in out or not row[2].isdigit():
+                raise ConfigError(f"{table.where(n)}: expected word, kind in {NUMBER_KINDS}, value")
+            word, kind, value = row[0].lower(), row[1], int(row[2])
+            if out[kind].setdefault(word, value) != value:
+                raise ConfigError(f"{table.where(n)}: {word!r} has another value")
+    return out
+
+
+# The count words: "un", "one" count only right before their noun (_COUNTED_NOW); the others
+# also with words between ("deux autres civils"). "times" words multiply the number before them.
+_UNITS = numbers()["unit"]
+_WORDS = numbers()["number"] | numbers()["times"]
+_TIMES = frozenset(numbers()["times"])
 # Vague quantities: the smallest count the phrase allows (conservative, as a minimum).
-_VAGUE = {
-    "une dizaine": 10, "une douzaine": 12, "une quinzaine": 15, "une vingtaine": 20,
-    "une trentaine": 30, "une quarantaine": 40, "une cinquantaine": 50, "une centaine": 100,
-    "des dizaines": 20, "plusieurs dizaines": 20, "des centaines": 200, "plusieurs centaines": 200,
-    "des milliers": 2000, "plusieurs milliers": 2000, "plusieurs": 2, "quelques": 2,
-    "a dozen": 12, "dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000,
-    "several": 3, "a few": 2, "tens": 20, "une soixantaine": 60, "une dizaine de milliers": 10000,
-}  # fmt: skip
+_VAGUE = numbers()["vague"]
+_SCALE = numbers()["scale"]  # after figures: "300 000", "2,5 millions"
+_AND_WORDS = frozenset(word_list("events_toll", "and"))
 _ONE_WORD = "|".join(sorted([*_WORDS, *_UNITS], key=len, reverse=True))
 # Compound number words: dix-huit, trente et une, quatre-vingt-dix, deux cents, twenty-one.
-_SEP = r"(?:-et-|\s+et\s+(?=une?\b)|-|\s+(?=cents?\b|hundred\b))"
+_SEP = rf"(?:{_words('number_joint')})"
 _NUMBER = re.compile(
     r"(?<![\w.,])(?:(?P<vague>"
     + "|".join(sorted(map(re.escape, _VAGUE), key=len, reverse=True))
-    + r")|(?P<digits>\d{1,3}(?:[  .,]\d{3})+|\d+(?:,\d+)?)(?:\s*(?P<mult>millions?|milliers|mille|thousand|million))?"
+    + r")|(?P<digits>\d{1,3}(?:[  .,]\d{3})+|\d+(?:,\d+)?)(?:\s*(?P<mult>"
+    + "|".join(sorted(map(re.escape, _SCALE), key=len, reverse=True))
+    + "))?"
     + rf"|(?P<word>(?:{_ONE_WORD})(?:{_SEP}(?:{_ONE_WORD}))*))(?![\w])",
     re.IGNORECASE,
 )
-_PERSONS = (
-    r"personnes|civils|soldats|militaires|combattants|rebelles|insurgés|djihadistes|jihadistes|"
-    r"enfants|femmes|hommes|policiers|membres|habitants|manifestants|gardes|agents|secouristes|"
-    r"people|persons|civilians|soldiers|troops|fighters|militants|rebels|insurgents|children|"
-    r"women|men|policemen|officers|members|residents|protesters|jihadists|servicemen|personnel|"
-    r"civil|soldat|militaire|combattant|enfant|policier|civilian|soldier|fighter|child|person|"
-    r"villageois|villagers|déplacés|fidèles|commerçants|passagers|élèves|étudiants|Palestiniens|"
-    r"Palestinians|casques bleus|peacekeepers|employés|travailleurs|workers|employees|"
-    r"worshippers|passengers|students|displaced|terroristes|assaillants|terrorists|attackers|"
-    r"assailants|casque bleu|peacekeeper|Kurdes|Kurds|"
-    r"autres|others|"
-    # a people's noun, capitalised: "un Palestinien", "deux Syriens", "three Afghans"
-    r"(?-i:[A-ZÉ][a-zéèëï]+(?:iens?|iennes?|ais|aises?|ains?|aines?|ites?|is|ians?|ans))"
-)
-_KILLED = (
-    r"tuée?s?|morte?s?|décédée?s?|péri|tuant|killed|dead|deaths?|died|killing|kills?|fatalities|"
-    r"perdu la vie|trouvé la mort|la mort d(?:e|')|lost their lives|the deaths? of|victimes|"
-    r"neutralisée?s?|neutrali[sz]ed|"  # the armies' word for fighters killed
-    r"exécutée?s?|executed|exécutant|executing|massacrée?s?|massacred|massacring"
-)
-_INJURED = r"blessée?s?|blessant|wounded|injured|wounding|injuring|wounds?|injures?|hurt"
+_PERSONS = _words("persons")
+_KILLED = _words("killed")
+_INJURED = _words("injured")
 _HARM = re.compile(
     rf"(?<![\w])(?:(?P<k>{_KILLED})|(?P<i>{_INJURED}))(?:(?<=')|(?![\w]))", re.IGNORECASE
 )
-_MORE = re.compile(r"\s+(?:autres|encore|de\s+plus|others|more)\b", re.IGNORECASE)
+_MORE = re.compile(rf"\s+(?:{_words('more')})\b", re.IGNORECASE)
 # "plusieurs autres ont été portés disparus": a clause of its own, not an elided "tués"
-_OWN_VERB = re.compile(r"\s+(?:ont|sont|a|est|étaient|were|was|have|had|are)\b", re.IGNORECASE)
-_AND = re.compile(r"\s*(?:,|et|and)\s*")
+_OWN_VERB = re.compile(rf"\s+(?:{_words('own_verb')})\b", re.IGNORECASE)
+_AND = re.compile(rf"\s*(?:,|{_words('and')})\s*")
 _COUNTED = re.compile(
-    rf"\s*(?:(?:autres|other|more|additional|de|d'|of)\s*)*(?:[\w-]+\s+){{0,2}}?[\"«“]?\s*(?:{_PERSONS}|{_KILLED}|{_INJURED})\b"
-    r"|\s+(?:of\s+them|d'entre\s+(?:eux|elles))\b",  # "killing 20 of them": those just named
+    rf"\s*(?:(?:{_words('counted_lead')})\s*)*(?:[\w-]+\s+){{0,2}}?[\"«“]?\s*"
+    rf"(?:{_PERSONS}|{_KILLED}|{_INJURED})\b"
+    rf"|\s+(?:{_words('of_them')})\b",  # "killing 20 of them": those just named
     re.IGNORECASE,
 )
 _COUNTED_NOW = re.compile(rf"\s*(?:{_PERSONS}|{_KILLED}|{_INJURED})\b", re.IGNORECASE)
-_TRANSITIVE = re.compile(
-    r"tuant|blessant|killing|killed|kills?|wounding|wounded|wounds?|injuring|injured|injures?|tué|"
-    r"blessé|la mort d(?:e|')|the deaths? of|neutralisé|neutrali[sz]ed|neutrali[sz]ing|"
-    r"exécuté|executed|exécutant|executing|massacré|massacred|massacring",
-    re.I,
-)
+_TRANSITIVE = re.compile(_words("transitive"), re.I)
 _QUALIFIER = re.compile(
-    r"\s*(?:[»\"”]\s*)?(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd'hui|"
-    r"(?:ce|cette|le|la)\s+(?:matin|soir|nuit|veille)|yesterday|today|on\s+\w+day)\s*,?\s*)?"
-    r"(?:au moins|plus de|près de|environ|quelque|at least|more than|over|nearly|about|some|up to)?\s*$",
+    rf"\s*(?:[»\"”]\s*)?(?:(?:{_words('qualifier_time')})\s*,?\s*)?"
+    rf"(?:{_words('qualifier')})?\s*$",
     re.IGNORECASE,
 )
-_PART_OF = re.compile(r"(?:dont|including|among them|parmi eux|parmi lesquels)\s*$", re.IGNORECASE)
+_PART_OF = re.compile(rf"(?:{_words('part_of')})\s*$", re.IGNORECASE)
 
 
 def _value(m: re.Match[str]) -> int:
@@ -111,7 +102,7 @@ def _value(m: re.Match[str]) -> int:
     digits = m.group("digits")
     mult = (m.group("mult") or "").lower()
     if mult:
-        scale = 1_000_000 if mult.startswith("million") else 1000
+        scale = _SCALE[mult]
         return int(float(digits.replace(",", ".").replace(" ", "").replace(" ", "")) * scale)
     return int(re.sub(r"\D", "", digits))
 
@@ -122,35 +113,25 @@ def _word_value(phrase: str) -> int:
     >>> _word_value("trente et une"), _word_value("dix-huit"), _word_value("quatre-vingt-dix")
     (31, 18, 90)
     """
-    parts = [p for p in re.split(r"[-\s]+", phrase.lower()) if p not in ("et", "and")]
+    parts = [p for p in re.split(r"[-\s]+", phrase.lower()) if p not in _AND_WORDS]
     total = 0
     for p in parts:
         v = _UNITS.get(p) or _WORDS[p]
-        if v in (20, 100) and 0 < total < v and p.startswith(("vingt", "cent", "hundred")):
+        if p in _TIMES and 0 < total < v:
             total *= v  # quatre-vingt, deux cents, two hundred
         else:
             total += v
     return total
 
 
-_QUALIFIED = re.compile(
-    r"(?:au\s+moins|plus\s+d[e']|près\s+d[e']|environ|quelque|at\s+least|more\s+than|over|"
-    r"nearly|about|some|up\s+to|around)\s*$",
-    re.IGNORECASE,
-)
+_QUALIFIED = re.compile(rf"(?:{_words('qualified')})\s*$", re.IGNORECASE)
 # A toll counted over a period ("depuis 2011", "since January", "so far this year") or summed
 # over a war is context, not the toll of the event the sentence reports.
-_CUMULATIVE = re.compile(
-    r"\b(?:depuis\s+(?:le\s+début|l[ae]?\s*\w+|son|sa|\d+|janvier|février|mars|avril|mai|juin|juillet|"
-    r"août|septembre|octobre|novembre|décembre|son|sa|leur|plusieurs|des)|since|au\s+total|"
-    r"en\s+tout|au\s+cours\s+d(?:es|u)\s+(?:derniers?|dernières?)|cette\s+année|this\s+year|"
-    r"so\s+far|to\s+date|in\s+total|bilan\s+global|overall)\b",
-    re.IGNORECASE,
-)
+_CUMULATIVE = re.compile(rf"\b(?:{_words('cumulative')})\b", re.IGNORECASE)
 
 
 _HARD_STOP = re.compile(r"(?<=[a-zé»\"')])[.!?](?=\s*[«\"A-ZÀ-Ý])")
-_STOP = re.compile(r"[.;](?:\s|$)|,\s+(?:dont|selon|a\s|ont\s|according)")
+_STOP = re.compile(rf"[.;](?:\s|$)|,\s+(?:{_words('stop')})")
 
 
 def casualties(sentence: str) -> tuple[int | None, int | None]:

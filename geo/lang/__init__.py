@@ -62,6 +62,8 @@ LEXICONS: dict[str, tuple[str, ...]] = {
     # the word lists of the event stages (geo/events/<stage>.py), each list's rows together
     "events_roles": ("list", "pattern"),
     "events_place": ("list", "pattern"),
+    "events_toll": ("list", "pattern"),
+    "events_numbers": ("word", "kind", "value"),
     "text_abbreviations": ("abbr",),
     "text_boilerplate": ("kind", "pattern"),
     "geoparse_cues": ("kind", "phrase"),
