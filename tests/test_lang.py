@@ -47,6 +47,7 @@ NEEDED = (
     "events_place",
     "events_toll",
     "events_numbers",
+    "events_sentence",
 )
 
 # "fr" / "en" literals that stay outside geo/lang, each with the reason: (file, line) -> why.

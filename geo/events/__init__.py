@@ -36,6 +36,7 @@ from geo.events.lexicon import SUBTYPES, load_actors, load_triggers
 from geo.events.merge import DEFINITE, OTHER, merge, merge_headline, refine_lead, salience
 from geo.events.place import eligible, geo_precision, precision_of, violent_place
 from geo.events.sentence import (
+    BY_END,
     Hit,
     Window,
     clauses,
@@ -192,7 +193,7 @@ def claimed_by(events, claims, actors, text: str) -> None:
     bombing with no side of its own; "l'attaque a été revendiquée par l'EI"."""
     for c in claims:
         words = text[c.start : c.end].lower()
-        passive = words.rstrip().endswith((" par", " by"))
+        passive = bool(BY_END.search(words.rstrip()))
         if passive:
             side = next((a for a in actors if 0 <= a[0] - c.end <= 20), None)
         else:

@@ -17,6 +17,7 @@ from geo.events.lexicon import (
     TYPE_RANK,
     Trigger,
     actor_scanner,
+    alternatives,
     load_actors,
     load_triggers,
     trigger_scanner,
@@ -115,13 +116,17 @@ def find_hits(text: str, lang: str) -> list[Hit]:
     ]
 
 
+def _words(name: str) -> str:
+    """A word list of geo/lang/<code>/events_sentence.tsv, every language's, as one alternation."""
+    return alternatives("events_sentence", name)
+
+
+# The word lists are each language's geo/lang/<code>/events_sentence.tsv; the grammar that joins
+# them is below.
 # An actor named as the backer of the side that acts: "U.S.-backed", "Iran-aligned"
-_BACKER = re.compile(
-    r"-(?:backed|supported|allied|aligned|trained|funded|sponsored)\b|\s+(?:border|frontier)\b",
-    re.I,
-)
+_BACKER = re.compile(rf"-(?:{_words('backer_suffix')})\b|\s+(?:{_words('border')})\b", re.I)
 # A country's adjective that names its border, not its forces: "la frontière turque"
-_BORDER_BEFORE = re.compile(r"fronti[èe]re\s+$", re.IGNORECASE)
+_BORDER_BEFORE = re.compile(rf"(?:{_words('border_before')})\s+$", re.IGNORECASE)
 
 
 def find_actors(text: str, mentions: Sequence[Mention]) -> list[tuple[int, int, str, str]]:
@@ -147,18 +152,18 @@ def find_actors(text: str, mentions: Sequence[Mention]) -> list[tuple[int, int, 
 # Between a trigger and a date or an actor, these open another clause.
 # A short parenthesis ("(sud)", "(Reuters)") is no boundary; a long one is an aside.
 _CLAUSE = re.compile(
-    r";|\((?=[^()]{30})|(?<=[^()]{30})\)|\b(?:(?:tandis|alors|après|avant|pendant) qu(?:e\b|')|(?:while|whereas|after|before|"
-    r"mais|but)\b)"
-    # an earlier event the news follows: "au lendemain de heurts" ("after" is above)
-    r"|\bau\s+lendemain\s+(?:d[e'u]|des)\b"
+    r";|\((?=[^()]{30})|(?<=[^()]{30})\)"
+    # a conjunction ("alors que", "while"), or an earlier event the news follows: "au lendemain
+    # de heurts"
+    rf"|\b(?:{_words('clause_conj')})"
     # a participle with a subject of its own: "..., l'armée israélienne ripostant par des
     # frappes", "..., with the army responding with strikes" (not "..., tuant douze civils",
     # "the blast killing 12": the same event's toll)
-    r"|,\s+(?:with\s+)?(?:l'|le\s+|la\s+|les\s+|the\s+)(?:[\w'-]+\s+){0,3}?"
-    r"(?!(?:tuant|blessant|faisant|killing|wounding|injuring|leaving)\b)[\w-]+(?:ant|ing)\b",
+    rf"|,\s+(?:(?:{_words('absolute_with')})\s+)?(?:{_words('article')})(?:[\w'-]+\s+){{0,3}}?"
+    rf"(?!(?:{_words('toll_participle')})\b)[\w-]+(?:{_words('participle_ending')})\b",
     re.IGNORECASE,
 )
-_DURATION = re.compile(r"\b(?:depuis|since|dès|jusqu'(?:à|en|au))\s*$", re.IGNORECASE)
+_DURATION = re.compile(rf"\b(?:{_words('duration')})\s*$", re.IGNORECASE)
 
 
 def _between(text: str, a: tuple[int, int], b: tuple[int, int]) -> str:
@@ -198,40 +203,40 @@ def reads_as_event(hit, span, actors, ments, text, dates, killed) -> bool:
 ACTOR_WINDOW = 120  # farthest an actor may be from the trigger, in characters
 
 
-# Labels of actors the text does not name: a named group beside them is the actor.
 # A dateline after a town in capitals: "KIEV (AFP) - ", "RAQQA, Syria (Reuters) - ".
 _DATELINE_AFTER = re.compile(r"(?:,\s*[A-Z][\w .'-]{0,30})?\s*\([^)]{1,30}\)\s*[-–—]")
 # A headline's topic before a colon: "Ukraine: frappe russe sur un théâtre".
 _TOPIC_AFTER = re.compile(r"\s*:\s")
 # Words between a trigger and its passive agent: "... in an air strike by", "tués par".
 _BY = re.compile(
-    r"(?:\s+(?:in|on|at|during|lors|dans|d'|de|du|des|une?|an?|the|le|la|les|l')"
-    r"(?:\s+[\w'-]+){0,3}?)?\s+(?:by|par)\s+(?:the\s+|les?\s+|la\s+|l'|des\s+)?",
+    rf"(?:\s+(?:{_words('by_lead')})(?:\s+[\w'-]+){{0,3}}?)?\s+(?:{_words('by')})\s+"
+    rf"(?:{_words('by_det')})?",
     re.IGNORECASE,
 )
+# A claim's words that end with the agent's preposition: "revendiquée par", "claimed by"
+BY_END = re.compile(rf" (?:{_words('by')})$")
+# Labels of actors the text does not name: a named group beside them is the actor. They are
+# labels of the shared actors' registry (geo/data/events_actors.tsv), the same in every language.
 _GENERIC = frozenset({"rebelles", "jihadistes", "hommes armés", "milices communautaires"})
 # A source named after the event: "selon la police", "according to the army".
 _SOURCE = re.compile(
-    r"(?:selon|d'après|according\s+to|said|(?:a|ont)\s+(?:indiqué|annoncé|déclaré|rapporté|"
-    r"précisé|affirmé))\s+(?:\S+\s+)?$",
+    rf"(?:{_words('source')}|(?:{_words('aux')})\s+(?:{_words('source_participle')}))"
+    r"\s+(?:\S+\s+)?$",
     re.I,
 )
 # An actor who speaks rather than acts: "Damas a affirmé", "Moscow said", "selon l'armée".
 _SPEAKER = re.compile(
-    r"\s*(?:\S+\s+){0,3}?(?:a|ont)\s+(?:affirmé|annoncé|déclaré|accusé|indiqué|dit|assuré|"
-    r"démenti|rapporté|précisé)|"
-    r"\s*(?:\S+\s+){0,3}?(?:said|says|announced|denied|accused|reported|told)\b",
+    rf"\s*(?:\S+\s+){{0,3}}?(?:{_words('aux')})\s+(?:{_words('speaker_participle')})|"
+    rf"\s*(?:\S+\s+){{0,3}}?(?:{_words('speaker_verb')})\b",
     re.IGNORECASE,
 )
 # A count right before an actor's name: counted people are the victims ("sept soldats maliens").
 _COUNTED_BEFORE = re.compile(
-    r"(?:\d+|une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt|dizaines?|"
-    r"plusieurs|two|three|four|five|six|seven|eight|nine|ten|twelve|dozens?|several)"
-    r"(?:\s+(?:de|d'|of))?\s+(?:(?:soldats|militaires|policiers|combattants|membres|gardes|"
-    r"agents|soldiers|troops|fighters|members|policemen|officers)\s+)?$",
+    rf"(?:\d+|{_words('count')})(?:\s+(?:{_words('count_of')}))?\s+"
+    rf"(?:(?:{_words('counted_noun')})\s+)?$",
     re.IGNORECASE,
 )
-_TARGET_CUE = re.compile(r"\b(?:contre|visant|sur|against|on|targeting|at)\b", re.IGNORECASE)
+_TARGET_CUE = re.compile(rf"\b(?:{_words('target_cue')})\b", re.IGNORECASE)
 
 
 def _ordered_actors(text: str, primary: Hit, actors, span):
@@ -312,8 +317,8 @@ def _ordered_actors(text: str, primary: Hit, actors, span):
     return out, agent, target
 
 
-_FROM = re.compile(r"\b(?:from|aux\s+mains|des\s+mains|à\s+l'|au\s|aux\s)", re.IGNORECASE)
-_RE_TAKE = re.compile(r"repr|recon|recap|retook|retak|regain", re.IGNORECASE)
+_FROM = re.compile(rf"\b(?:{_words('taken_from')})", re.IGNORECASE)
+_RE_TAKE = re.compile(_words("retake"), re.IGNORECASE)
 
 
 def _subtype(hit: Hit, actors, span, text: str) -> str | None:

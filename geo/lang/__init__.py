@@ -64,6 +64,7 @@ LEXICONS: dict[str, tuple[str, ...]] = {
     "events_place": ("list", "pattern"),
     "events_toll": ("list", "pattern"),
     "events_numbers": ("word", "kind", "value"),
+    "events_sentence": ("list", "pattern"),
     "text_abbreviations": ("abbr",),
     "text_boilerplate": ("kind", "pattern"),
     "geoparse_cues": ("kind", "phrase"),
