@@ -48,6 +48,7 @@ NEEDED = (
     "events_toll",
     "events_numbers",
     "events_sentence",
+    "events_merge",
 )
 
 # "fr" / "en" literals that stay outside geo/lang, each with the reason: (file, line) -> why.

@@ -5,12 +5,17 @@ from __future__ import annotations
 import math
 import re
 
-from geo.events.lexicon import PRECISION_RANK, TYPE_WEIGHT, VIOLENT
+from geo.events.lexicon import PRECISION_RANK, TYPE_WEIGHT, VIOLENT, alternatives
 from geo.events.roles import BY_MEANS
 from geo.events.sentence import Draft
 
 NEAR_KM = 15  # a place this close to a town stands in it (its outskirts, a neighbourhood)
 LEAD_SENTENCES = 8  # how far after the lead a fuller report of the main event is looked for
+
+
+def _words(name: str) -> str:
+    """A word list of geo/lang/<code>/events_merge.tsv, every language's, as one alternation."""
+    return alternatives("events_merge", name)
 
 
 def _km(a, b) -> float:
@@ -74,9 +79,9 @@ def _compatible(a: Draft, b: Draft) -> bool:
     return lead or pa is not None
 
 
-_ANAPHOR = re.compile(
-    r"(?:\b(?:ces|cette|ce|cet|these|this|those|les|the)\s+|\bl')(?:\w+\s+)?$", re.I
-)
+# "cette attaque", "the strike": an event told before (the word lists are each language's
+# geo/lang/<code>/events_merge.tsv)
+_ANAPHOR = re.compile(rf"\b(?:{_words('anaphor')})(?:\w+\s+)?$", re.I)
 
 
 def _absorb(into: Draft, d: Draft, text: str = "") -> None:
@@ -147,15 +152,10 @@ def merge(drafts: list[Draft], text: str) -> list[Draft]:
     return out
 
 
-DEFINITE = re.compile(
-    r"(?:\b(?:la|le|les|cette|ce|cet|ces|the|this|these)\s+|\bl')(?:\w+\s+){0,2}$", re.IGNORECASE
-)
+DEFINITE = re.compile(rf"\b(?:{_words('definite')})(?:\w+\s+){{0,2}}$", re.IGNORECASE)
 
 
-OTHER = re.compile(
-    r"\b(?:d'autres|autres?|une\s+autre|similaires?|other|another|similar|separate)\b",
-    re.IGNORECASE,
-)
+OTHER = re.compile(rf"\b(?:{_words('other')})\b", re.IGNORECASE)
 
 
 def _same_event(e: Draft, d: Draft, text: str) -> bool:
@@ -204,7 +204,7 @@ def refine_lead(events: list[Draft], text: str, wheres=(), lead: int = 1) -> Non
 
 
 # A headline's round count: "une vingtaine de morts", "dozens killed"
-_ROUND = re.compile(r"\b\w+aines?\b|\bdozens?\b|\bscores\b", re.IGNORECASE)
+_ROUND = re.compile(rf"\b(?:{_words('round')})\b", re.IGNORECASE)
 
 
 def _rounded(h: Draft, d: Draft) -> bool:
@@ -216,7 +216,7 @@ def _rounded(h: Draft, d: Draft) -> bool:
 
 
 # A headline's bare "attack": the lead's words say what kind ("une attaque de missiles")
-_BARE_ATTACK = re.compile(r"attaques?|attacks?|attaquée?s?|attacked", re.IGNORECASE)
+_BARE_ATTACK = re.compile(_words("bare_attack"), re.IGNORECASE)
 
 
 def merge_headline(events: list[Draft], first: int, text: str = "") -> list[Draft]:
@@ -258,15 +258,7 @@ def merge_headline(events: list[Draft], first: int, text: str = "") -> list[Draf
     return out
 
 
-_BACKGROUND = re.compile(
-    r"\b(?:(?:avait|avaient)\s+(?:\w+\s+)?\w+(?:é|ée|és|ées|is|it|u|us|ert)|had\s+(?:been\s+)?\w+ed|"
-    r"depuis\s+(?:le\s+début|la\s+semaine|le\s+mois|des\s+(?:semaines|mois|années)|plusieurs)|"
-    r"since\s+(?:the\s+start|last)|for\s+(?:weeks|months|years)|régulièrement|fréquemment|"
-    r"regularly|frequently|routinely|"
-    r"au\s+lendemain\s+(?:d[e'u]|des)|"
-    r"(?:a|one|two|three|several|\d+)\s+days?\s+after|(?:deux|trois|quelques)\s+jours\s+après)\b",
-    re.IGNORECASE,
-)
+_BACKGROUND = re.compile(rf"\b(?:{_words('background')})\b", re.IGNORECASE)
 
 
 _QUOTED = re.compile(r"\s*[«\"“]")

@@ -65,6 +65,7 @@ LEXICONS: dict[str, tuple[str, ...]] = {
     "events_toll": ("list", "pattern"),
     "events_numbers": ("word", "kind", "value"),
     "events_sentence": ("list", "pattern"),
+    "events_merge": ("list", "pattern"),
     "text_abbreviations": ("abbr",),
     "text_boilerplate": ("kind", "pattern"),
     "geoparse_cues": ("kind", "phrase"),
