@@ -26,23 +26,21 @@ _DISTRICT_NOUN = re.compile(_words("district_noun"), re.IGNORECASE)
 # Nouns of a first-level division: a city named after one ("la région de Raqa") stands for it.
 _REGION_NOUN = re.compile(_words("region_noun"), re.IGNORECASE)
 _DIR = _words("direction")
-_OF = r"(?:de\s+(?:la\s+|l')?|d'|du\s+|des\s+|of\s+(?:the\s+)?)"
+_OF = rf"(?:{_words('of')})"
 _LOC = re.compile(
-    rf"(?:\b(?:dans|à|au|aux|en|sur|contre|vers|du|des|de\s+la|in|at|inside|into|on|near|"
-    rf"outside|against|of)\s+"
+    rf"(?:\b(?:{_words('loc_prep')})\s+"
     rf"(?:[\w'-]+\s+){{0,6}}?"
     rf"(?P<geo>{_GEO_NOUN})\b(?:[\s,]+[\w-]+){{0,3}}?\s+{_OF}"
-    r"(?:(?:north|south|east|west|central)(?:ern)?\s+)?"
+    rf"(?:(?:{_words('compass_adj')})\s+)?"
     rf"|(?P<dir>\b(?:{_DIR}))\s+{_OF}"
-    rf"|(?P<near>\b(?:près|non\s+loin|aux\s+abords|aux\s+environs|à\s+proximité|autour|"
-    rf"à\s+la\s+sortie|aux\s+portes|à\s+l'entrée|à\s+la\s+périphérie|near|"
-    rf"close\s+to|outside|on\s+the\s+outskirts\s+of|around))\s*{_OF}?"
-    rf"|\b(?:capitale|capital|chef-lieu)\s+{_OF}[\w'-]+(?:\s+[\w'-]+)?,\s*"
-    r"|\b(?:dans|à|in|at)\s+(?:la\s+|sa\s+|the\s+|its\s+)?(?:capitale|capital)(?:\s+\w+)?,?\s+"
-    r"|\b(?:à|au|aux|dans|en|in|at|into|inside)\s+(?:la\s+|l'|le\s+|les\s+|the\s+)?"
+    rf"|(?P<near>\b(?:{_words('near_phrase')}))\s*{_OF}?"
+    rf"|\b(?:{_words('capital')}|{_words('chief_town')})\s+{_OF}[\w'-]+(?:\s+[\w'-]+)?,\s*"
+    rf"|\b(?:{_words('capital_prep')})\s+(?:{_words('possessive')})?(?:{_words('capital')})"
+    r"(?:\s+\w+)?,?\s+"
+    rf"|\b(?:{_words('in_prep')})\s+(?:{_words('in_article')})?"
     # "in rebel-held east Aleppo", "in southwestern Aleppo"
-    r"(?:[\w]+-(?:held|controlled|run)\s+)?(?:(?:north|south|east|west|central|"
-    r"north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+)?"
+    rf"(?:[\w]+-(?:{_words('held_suffix')})\s+)?"
+    rf"(?:(?:{_words('compass_adj')}|{_words('compass_adj_compound')})\s+)?"
     r")$",
     re.IGNORECASE,
 )
