@@ -278,6 +278,46 @@ def test_a_large_view_is_paged_by_the_server(server, browser, store, small_pages
     assert browser.eval(f"document.querySelectorAll('{ROWS} .cm-tb-noplace').length") == 1
 
 
+def test_a_large_view_is_sorted_by_the_server_page_after_page(server, browser, store, small_pages):
+    open_table_map(browser, server + "/?lat=30&lon=20&zoom=2")  # the world: 18 events
+    filters = store_filters(table_query(browser))
+    stored, total = store.events(**filters, limit=1000)
+    assert total == 18
+    expected, _ = store.events(**filters, limit=1000, sort="-fatalities")
+    first = [str(e["id"]) for e in expected[:5]]
+    assert first != [str(e["id"]) for e in stored[:5]]  # the first page is another one
+    browser.eval("document.querySelector('#cm-table th[data-key=fatalities] button').click()")
+    browser.wait_for(  # the server's sorted first page
+        f"Array.from(document.querySelectorAll('{ROWS}'), tr => tr.dataset.event).join() ==="
+        f" {','.join(first)!r} && !document.body.getAttribute('data-cm-table-loading')"
+    )
+    seen = []
+    for _ in range(4):  # paging keeps the order: the whole view, most killed first
+        seen += [int(r[0]) for r in rows(browser)]
+        if browser.eval("document.querySelector('.cm-tb-next').disabled"):
+            break
+        now = browser.eval("document.body.getAttribute('data-cm-table')")
+        browser.eval("document.querySelector('.cm-tb-next').click()")
+        wait_table_change(browser, now)
+    assert seen == [e["id"] for e in expected]
+    killed = browser.eval(f"Array.from(document.querySelectorAll('{ROWS}'), tr => tr.cells[4]"
+                          ".textContent)")  # fmt: skip
+    assert killed[-1] == ""  # the last page ends with events whose toll is unknown
+    sort = "#cm-table th[data-key=fatalities]"
+    assert browser.eval(f"document.querySelector('{sort}').getAttribute('aria-sort')") == (
+        "descending"
+    )
+    note = browser.eval("document.querySelector('.cm-tb-note').textContent")
+    assert note.startswith("More than 10 events: the server sorts them")
+    # a second click: ascending, from the first page again
+    now = browser.eval("document.body.getAttribute('data-cm-table')")
+    browser.eval(f"document.querySelector('{sort} button').click()")
+    wait_table_change(browser, now)
+    asc, _ = store.events(**filters, limit=5, sort="fatalities")
+    assert [int(r[0]) for r in rows(browser)] == [e["id"] for e in asc]
+    assert browser.eval("document.querySelector('.cm-tb-span').textContent") == "1\u20135 of 18"
+
+
 def test_an_800x600_embed_shows_its_map_and_the_table_unfolds(server, browser):
     browser.send(
         "Emulation.setDeviceMetricsOverride", width=800, height=600, deviceScaleFactor=1,

@@ -88,12 +88,13 @@ def _links(total: int, limit: int, offset: int, media: str) -> dict[str, Any]:
     return {"links": links, "next": nxt}
 
 
-def _collection(kind: str, to_feature) -> Response:
+def _collection(kind: str, to_feature, **extra) -> Response:
     from web import get_store
 
     filters = parse_filters(request.args, FILTERS[kind])
     limit, offset = parse_page(request.args)
-    rows, total = getattr(get_store(), kind)(**filters, limit=limit, offset=offset)
+    extra = {k: v for k, v in extra.items() if v is not None}
+    rows, total = getattr(get_store(), kind)(**filters, **extra, limit=limit, offset=offset)
     body = {
         "type": "FeatureCollection",
         "features": [to_feature(r) for r in rows],
@@ -108,8 +109,9 @@ def _collection(kind: str, to_feature) -> Response:
 
 @bp.get("/api/events")
 def events():
-    """Events as a GeoJSON FeatureCollection (filters: bbox start end type actor place q)."""
-    return _collection("events", _feature)
+    """Events as a GeoJSON FeatureCollection (filters: bbox start end type actor place q), in
+    the order stored or by ``sort`` (``web.params.SORT``)."""
+    return _collection("events", _feature, sort=params.SORT.parse(request.args.get("sort")))
 
 
 @bp.get("/api/statements")

@@ -24,11 +24,11 @@ ERRORS = {
 }
 
 
-def _collection(summary: str, filters: tuple[str, ...], props: str) -> dict:
+def _collection(summary: str, filters: tuple[str, ...], props: str, more=()) -> dict:
     return {
         "get": {
             "summary": summary,
-            "parameters": _refs(*filters, "limit", "offset"),
+            "parameters": [*_refs(*filters, "limit", "offset"), *more],
             "responses": {
                 "200": {
                     "description": "A GeoJSON FeatureCollection (RFC 7946, [lon, lat]).",
@@ -235,6 +235,7 @@ def spec(server_url: str = "") -> dict:
                 "Events (ACLED-like types), one Feature each at its place.",
                 ("bbox", "start", "end", "type", "actor", "place", "q"),
                 "Event",
+                [params.SORT.openapi()],
             ),
             "/api/statements": _collection(
                 "Statements, located where they were said (null geometry when unknown).",

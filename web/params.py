@@ -36,6 +36,7 @@ from geo.store.base import (
     BBOX_HELP,
     BBOX_NUMBER,
     BBOX_PATTERN,
+    EVENT_SORTS,
     HISTOGRAM_UNITS,
     SPACE,
     SPACE_CHARS,
@@ -329,6 +330,15 @@ LIMIT = param(
 )
 OFFSET = param(
     "offset", "int", "Rows to skip.", default=0, minimum=0, maximum=MAX_OFFSET, example=0
+)
+
+SORT = param(  # /api/events: the events table sorts a view too big to read whole
+    "sort",
+    "choice",
+    "The order of the events: by date, fatalities, type or place name, descending with '-'; "
+    "ties by id, so paging is stable. Without it, the order stored.",
+    choices=EVENT_SORTS,
+    example="-date",
 )
 
 FILTER_PARAMS: dict[str, Param] = {p.name: p for p in (BBOX, START, END, TYPE, ACTOR, PLACE, Q)}

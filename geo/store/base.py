@@ -164,6 +164,34 @@ def check_page(limit: int, offset: int) -> tuple[int, int]:
     return limit, offset
 
 
+# The orders of a page of events (``events(sort=...)``): a column, descending with "-". The
+# SQL of each is fixed here (never the client's text); ties go by id, so paging is stable.
+EVENT_SORT_COLUMNS = ("date", "fatalities", "type", "place")
+EVENT_SORTS = tuple(s for c in EVENT_SORT_COLUMNS for s in (c, "-" + c))
+
+
+def event_order_sql(sort: str | None, place_name_sql: str, collate: str = "") -> str:
+    """The ORDER BY list of :meth:`Store.events` for ``sort`` (None: id, the order stored).
+
+    ``place_name_sql`` is the engine's expression of the place name shown (aliases ``e``,
+    ``d``, ``p``); ``collate`` a COLLATE clause making text compare by code point on every
+    engine. Missing values sort as the table sorts them: first ascending, last descending.
+    """
+    if sort is None:
+        return "e.id"
+    if sort not in EVENT_SORTS:
+        raise InputError(f"sort must be one of {', '.join(EVENT_SORTS)}, not {sort!r}")
+    c = collate  # on the text itself: lower() changes ASCII letters only, as SQLite's does
+    keys = {
+        "date": [f"COALESCE(NULLIF(e.date, ''), substr(d.published, 1, 10), ''){c}"],
+        "fatalities": ["COALESCE(e.fatalities, -1)"],
+        "type": [f"COALESCE(e.type, ''){c}", f"COALESCE(e.subtype, ''){c}"],
+        "place": [f"lower(COALESCE({place_name_sql}, ''){c})"],
+    }[sort.lstrip("-")]
+    way = " DESC" if sort.startswith("-") else ""
+    return ", ".join(k + way for k in keys) + ", e.id"
+
+
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 2)}
 
 
@@ -466,8 +494,10 @@ class Store(abc.ABC):
         q=None,
         limit=100,
         offset=0,
+        sort=None,
     ) -> tuple[list[dict], int]:
-        """Events matching every filter given, in the order they were stored."""
+        """Events matching every filter given, in the order they were stored, or by ``sort``
+        (one of :data:`EVENT_SORTS`, ties by id: :func:`event_order_sql`)."""
 
     @abc.abstractmethod
     def iter_events(self, **filters) -> Iterator[dict]:

@@ -40,6 +40,7 @@ from geo.store.base import (
     EventFilter,
     Store,
     check_page,
+    event_order_sql,
     text_hash,
 )
 from geo.store.postgis_clusters import PostGISClustersMixin
@@ -500,12 +501,13 @@ class PostGISStore(
         return self._event_filters(EventFilter.of(**filters))
 
     # -- events ---------------------------------------------------------------------------------
-    def events(self, *, limit=100, offset=0, **filters) -> tuple[list[dict], int]:
+    def events(self, *, limit=100, offset=0, sort=None, **filters) -> tuple[list[dict], int]:
         limit, offset = check_page(limit, offset)
+        order = event_order_sql(sort, _DOC_PLACE_NAME, ' COLLATE "C"')
         where, params = self._checked_event_filters(filters)
         total, rows = self._read_page(
             f"SELECT count(*) FROM events e{where}",
-            f"{_EVENT_SELECT}{where} ORDER BY e.id LIMIT %s OFFSET %s",
+            f"{_EVENT_SELECT}{where} ORDER BY {order} LIMIT %s OFFSET %s",
             params,
             (limit, offset),
         )

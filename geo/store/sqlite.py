@@ -49,6 +49,7 @@ from geo.store.base import (
     check_day,
     check_page,
     date_bounds,
+    event_order_sql,
     json_list,
     parse_bbox,
     text_hash,
@@ -1037,15 +1038,17 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
         q=None,
         limit=100,
         offset=0,
+        sort=None,
     ) -> tuple[list[dict], int]:
         limit, offset = check_page(limit, offset)
+        order = event_order_sql(sort, _DOC_PLACE_NAME)
         where, params = self._event_filters(bbox, start, end, type, actor, place, q)
         count_sql, count_params = f"SELECT count(*) FROM events e{where}", None
         if bbox is not None and not (type or actor or place or q) and bool(start) == bool(end):
             count_sql, count_params = self._rtree_count(bbox, start, end)
         total, rows = self._read_page(
             count_sql,
-            f"{_EVENT_SELECT}{where} ORDER BY e.id LIMIT ? OFFSET ?",
+            f"{_EVENT_SELECT}{where} ORDER BY {order} LIMIT ? OFFSET ?",
             params,
             (limit, offset),
             count_params,

@@ -7,8 +7,9 @@
  * documents are links; "Export this view" gives the same events as CSV or GeoJSON.
  *
  * Sorting: when the view holds at most data.table.all events, they are read at once and sorted
- * and paged here on any column; past that, pages come from the server in the order stored and
- * a column sorts the page shown (the table says so).
+ * and paged here on any column; past that, the server sorts them (/api/events?sort=, by date,
+ * type, place or killed; paging keeps the order) and the actors and sources columns sort the
+ * page shown (the table says so).
  */
 (function () {
   "use strict";
@@ -21,6 +22,7 @@
     ["fatalities", "Killed", function (p) { return p.fatalities == null ? -1 : p.fatalities; }],
     ["sources", "Sources", function (p) { return (p.sources || [p.doc_id]).length; }]
   ];
+  var SERVER_SORTS = {date: 1, type: 1, place: 1, fatalities: 1};  // /api/events?sort=
   var DEBOUNCE_MS = 250;
 
   window.conflictmapTable = function (cm) {
@@ -148,8 +150,15 @@
       if (state.open === defaultOpen()) q.delete("table"); else q.set("table", state.open ? "1" : "0");
     });
 
+    // The server's order of a view too big to sort here: the column chosen, if it can.
+    function serverSort() {
+      if (!state.chosen || !SERVER_SORTS[state.sort]) return null;
+      return (state.desc ? "-" : "") + state.sort;
+    }
+
     function fetchPage(limit, offset) {
-      var q = new URLSearchParams(state.query);
+      var q = new URLSearchParams(state.query), sort = serverSort();
+      if (sort) q.set("sort", sort);
       q.set("limit", limit);
       q.set("offset", offset);
       if (state.loading) state.loading.abort();
@@ -207,8 +216,8 @@
         total = rows.length;
         if (state.offset >= total) state.offset = 0;
         shown = sorted(rows).slice(state.offset, state.offset + conf.rows);
-      } else {  // the server's page, in the order stored unless a column was chosen
-        shown = state.chosen ? sorted(rows) : rows;
+      } else {  // the server's page, in its order (the column's, or the order stored)
+        shown = state.chosen && !serverSort() ? sorted(rows) : rows;
       }
       tbody.textContent = "";
       shown.forEach(function (p) { tbody.appendChild(rowOf(p)); });
@@ -225,9 +234,10 @@
       span.textContent = total ? (state.offset + 1) + "\u2013" + last + " of " + total : "";
       prev.disabled = state.offset === 0;
       next.disabled = last >= total;
-      note.textContent = state.all ? "" : "More than " + conf.all + " events: each page comes in " +
-        "the order stored and a column sorts the page shown. Narrow the period or the view to " +
-        "sort them all." + (types ? " Only one event type can be chosen: tick one type alone." : "");
+      note.textContent = state.all ? "" : "More than " + conf.all + " events: the server sorts " +
+        "them by date, type, place or killed, each page in turn; actors and sources sort the " +
+        "page shown. Narrow the period or the view to sort them all on any column." +
+        (types ? " Only one event type can be chosen: tick one type alone." : "");
       document.body.setAttribute("data-cm-table", state.offset + "+" + shown.length + "@" + total);
     }
 
