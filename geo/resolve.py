@@ -23,6 +23,8 @@ from functools import lru_cache
 
 from gazetteer.lookup import haversine_km
 from gazetteer.normalize import fold
+from gazetteer.reviewed import REVIEWED_PREFIX
+from gazetteer.reviewed import bonus as reviewed_bonus
 from geo.model import Candidate, Mention
 from geo.recognize import Span, load_cues, word_after
 
@@ -253,6 +255,10 @@ def resolve(spans: list[Span], text: str, peoples: Sequence[str] = ()) -> list[M
             if p.feature == "admin1" and p.country_code in doc_countries and foreign_country:
                 score += DIVISION_IN_CONTEXT_BONUS  # Georgia in a story about the US
                 why.append("a division of the document's country, not a foreign country")
+            reviewed, because = reviewed_bonus(cand, doc_countries)  # what reviewers taught
+            if reviewed:
+                score += reviewed
+                why.append(because)
             if anchors and p.feature in ("city", "site", "admin1", "admin2"):
                 d = min(haversine_km(p.lat, p.lon, a, b) for a, b in anchors)
                 bonus = SPATIAL_BONUS * math.exp(-d / SPATIAL_SCALE_KM)
@@ -375,6 +381,8 @@ def resolve(spans: list[Span], text: str, peoples: Sequence[str] = ()) -> list[M
             choice[i][1].match_kind == "alt" and not p.capital and p.population < WORLD_CITY
         )
         # a district is named for its town: abroad and far from the story, it is a namesake too
+        if getattr(choice[i][1], "reviews", 0) or p.id.startswith(REVIEWED_PREFIX):
+            continue  # reviewers chose it for this name, or added it
         if p.feature == "admin2":
             small = True
         elif p.feature not in ("city", "site") or not (small or foreign_alt):

@@ -133,10 +133,6 @@ def test_reviewed_aliases_resolve_the_next_documents(client, store_path, gazette
 def test_an_alias_scoped_by_a_country_counts_in_documents_about_it(
     client, store_path, gazetteer_path
 ):
-    import geo.resolve
-
-    if not hasattr(geo.resolve, "reviewed_bonus"):
-        pytest.skip("the resolver does not read scoped reviewed aliases yet (its hook)")
     repoint(client, "doc-tripoli-1", "Tripoli", TRIPOLI_LB)
     repoint(client, "doc-tripoli-2", "Tripoli", TRIPOLI_LB, reviewer="bob")
     plain = Geoparser(get_gazetteer(gazetteer_path), use_ner=False)
