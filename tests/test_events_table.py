@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
 import time
 import urllib.request
 from urllib.parse import parse_qs, urlsplit
@@ -21,7 +20,7 @@ from geo.model import DateValue, Document, Statement
 from geo.pipeline import Extracted
 from geo.store import SQLiteStore
 from tests.test_timeline import open_map, unplaced_and_undated
-from tests.test_web_map import XSS_MARK, Browser, chromium_binary, only_local
+from tests.test_web_map import XSS_MARK, chromium, only_local, served
 from tests.web_fixtures import HOSTILE, HOSTILE_IMG, build_extracted, make_store
 from web import create_app, maps
 
@@ -67,22 +66,15 @@ def store(db):
 
 @pytest.fixture(scope="module")
 def server(db, gazetteer_path):
-    waitress_server = pytest.importorskip("waitress.server", reason="waitress is not installed")
     app = create_app({"DB": db, "GAZETTEER": gazetteer_path})
-    srv = waitress_server.create_server(app, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=srv.run, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.effective_port}"
-    srv.close()
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    binary = chromium_binary()
-    if binary is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    b = Browser(binary)
-    yield b
-    b.close()
+    with chromium() as b:
+        yield b
 
 
 ALEPPO = (36.20124, 37.16117)

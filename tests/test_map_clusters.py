@@ -9,13 +9,12 @@ a store of a million would be (its page holds no event; each view is asked for).
 from __future__ import annotations
 
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
 from geo.store import SQLiteStore
-from tests.test_web_map import Browser, chromium_binary, only_local
+from tests.test_web_map import chromium, only_local, served
 from web import clusters, create_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -150,22 +149,15 @@ def test_the_page_of_a_big_store_holds_no_event(client, gazetteer_path, db):
 # -- in the browser -----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def server(db, gazetteer_path):
-    waitress_server = pytest.importorskip("waitress.server", reason="waitress is not installed")
     app = create_app({"DB": db, "GAZETTEER": gazetteer_path, "MAP_VIEW_GROUPS": 0})
-    srv = waitress_server.create_server(app, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=srv.run, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.effective_port}"
-    srv.close()
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    binary = chromium_binary()
-    if binary is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    b = Browser(binary)
-    yield b
-    b.close()
+    with chromium() as b:
+        yield b
 
 
 def view_loads(browser) -> int:

@@ -6,11 +6,9 @@ at 1400x900 and 800x600, on the real SQLite store of the web fixtures.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
-from tests.test_web_map import Browser, chromium_binary
+from tests.test_web_map import chromium, served
 from tests.web_fixtures import MemoryStore, build_extracted, make_store
 from web import create_app, maps
 
@@ -124,21 +122,14 @@ def test_labels_of_the_basemap_come_from_the_gazetteer(client):
 # -- in the browser -----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def server(config):
-    waitress_server = pytest.importorskip("waitress.server", reason="waitress is not installed")
-    srv = waitress_server.create_server(create_app(config), host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=srv.run, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.effective_port}"
-    srv.close()
+    with served(create_app(config)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    binary = chromium_binary()
-    if binary is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    b = Browser(binary)
-    yield b
-    b.close()
+    with chromium() as b:
+        yield b
 
 
 def window(browser, width: int, height: int) -> None:

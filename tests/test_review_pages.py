@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 
 import pytest
 
 from geo.model import DateValue, Document
 from geo.pipeline import Extracted
-from tests.test_web_map import XSS_MARK, Browser, chromium_binary
+from tests.test_web_map import XSS_MARK, chromium, served
 from tests.web_fixtures import HOSTILE, HOSTILE_IMG, _event, _mentions, build_extracted, make_store
 from web import create_app, review_pages
 
@@ -226,21 +225,14 @@ def test_candidates_carry_the_geoparsers_reasons(app):
 # -- the review tools in headless Chromium ------------------------------------------------------
 @pytest.fixture(scope="module")
 def server(app):
-    waitress_server = pytest.importorskip("waitress.server", reason="waitress is not installed")
-    srv = waitress_server.create_server(app, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=srv.run, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.effective_port}"
-    srv.close()
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    binary = chromium_binary()
-    if binary is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    b = Browser(binary)
-    yield b
-    b.close()
+    with chromium() as b:
+        yield b
 
 
 def js(value) -> str:

@@ -9,7 +9,6 @@ map in headless Chromium.
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
 from click.testing import CliRunner
@@ -232,24 +231,19 @@ def test_a_place_a_reviewer_added_resolves_mentions_and_the_next_ingest(
 # -- the place form in headless Chromium -------------------------------------------------------
 @pytest.fixture
 def server(client):
-    waitress_server = pytest.importorskip("waitress.server", reason="waitress is not installed")
-    srv = waitress_server.create_server(client.application, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=srv.run, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.effective_port}"
-    srv.close()
+    from tests.test_web_map import served
+
+    with served(client.application) as url:
+        yield url
 
 
 @pytest.fixture
 def browser(server):
     """A Chromium for one test, closed before its server stops (no request left in flight)."""
-    from tests.test_web_map import Browser, chromium_binary
+    from tests.test_web_map import chromium
 
-    binary = chromium_binary()
-    if binary is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    b = Browser(binary)
-    yield b
-    b.close()
+    with chromium() as b:
+        yield b
 
 
 def test_a_reviewer_adds_a_place_picked_on_the_map(server, browser, client):

@@ -8,12 +8,11 @@ says Alep) and takes AND, OR, NOT and quoted phrases; hostile text stays text.
 from __future__ import annotations
 
 import json
-import threading
 import time
 
 import pytest
 
-from tests.test_web_map import XSS_MARK, Browser, chromium_binary, only_local
+from tests.test_web_map import XSS_MARK, chromium, only_local, served
 from tests.web_fixtures import HOSTILE, build_extracted, make_store
 from web import create_app
 
@@ -32,21 +31,14 @@ def client(app):
 
 @pytest.fixture(scope="module")
 def server(app):
-    waitress_server = pytest.importorskip("waitress.server", reason="waitress is not installed")
-    srv = waitress_server.create_server(app, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=srv.run, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.effective_port}"
-    srv.close()
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    binary = chromium_binary()
-    if binary is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    b = Browser(binary)
-    yield b
-    b.close()
+    with chromium() as b:
+        yield b
 
 
 # -- the gazetteer's places by name ------------------------------------------------------------

@@ -9,7 +9,6 @@ The store holds the web fixtures' documents and one more: an ambush the text pla
 from __future__ import annotations
 
 import json
-import threading
 import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
@@ -180,23 +179,18 @@ def test_countries_json_counts_the_view(client):
 # -- the page in Chromium ---------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def server(app):
-    waitress_server = pytest.importorskip("waitress.server", reason="waitress is not installed")
-    srv = waitress_server.create_server(app, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=srv.run, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.effective_port}"
-    srv.close()
+    from tests.test_web_map import served
+
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from tests.test_web_map import Browser, chromium_binary
+    from tests.test_web_map import chromium
 
-    binary = chromium_binary()
-    if binary is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    b = Browser(binary)
-    yield b
-    b.close()
+    with chromium() as b:
+        yield b
 
 
 def open_map(browser, url: str) -> None:

@@ -48,6 +48,30 @@ def chromium_binary() -> str | None:
     return None
 
 
+@contextlib.contextmanager
+def served(app):
+    """The app on a loopback waitress server (a free port) for the ``with`` block: its URL."""
+    srv = waitress_server.create_server(app, host="127.0.0.1", port=0, threads=4)
+    threading.Thread(target=srv.run, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{srv.effective_port}"
+    finally:
+        srv.close()
+
+
+@contextlib.contextmanager
+def chromium():
+    """A headless Chromium for the ``with`` block; the test is skipped where none is installed."""
+    binary = chromium_binary()
+    if binary is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    b = Browser(binary)
+    try:
+        yield b
+    finally:
+        b.close()
+
+
 class Browser:
     """A headless Chromium and one page, spoken to over the DevTools protocol."""
 
@@ -186,21 +210,14 @@ def server(gaz, gazetteer_path, tmp_path_factory):
     else:  # the SQLite store: one connection per server thread
         store.close()
         config["DB"] = str(path)
-    srv = waitress_server.create_server(create_app(config), host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.effective_port}"
-    srv.close()
+    with served(create_app(config)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    binary = chromium_binary()
-    if binary is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    b = Browser(binary)
-    yield b
-    b.close()
+    with chromium() as b:
+        yield b
 
 
 def only_local(urls: list[str], base: str) -> list[str]:
