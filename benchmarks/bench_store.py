@@ -144,6 +144,21 @@ def random_queries(path: Path, k: int, seed: int = 1) -> list[dict]:
     return out
 
 
+def timed(fn) -> tuple[float, object]:
+    """What ``fn()`` gives, and the wall time it took in milliseconds."""
+    t0 = time.perf_counter()
+    out = fn()
+    return (time.perf_counter() - t0) * 1000, out
+
+
+def get_ok(client, url: str):
+    """The Flask test client's answer to a GET of ``url``; any status but 200 is an error."""
+    resp = client.get(url)
+    if resp.status_code != 200:
+        raise RuntimeError(f"{url}: {resp.status_code} {resp.data[:300]!r}")
+    return resp
+
+
 def pct(values: list[float], q: float) -> float:
     v = sorted(values)
     return v[min(len(v) - 1, int(round(q * (len(v) - 1))))]

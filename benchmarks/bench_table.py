@@ -18,27 +18,13 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_store import fmt_n, gazetteer_path, pct, random_queries  # noqa: E402
-
-
-def timed(fn) -> tuple[float, object]:
-    t0 = time.perf_counter()
-    out = fn()
-    return (time.perf_counter() - t0) * 1000, out
-
-
-def get(client, url: str):
-    resp = client.get(url)
-    if resp.status_code != 200:
-        raise RuntimeError(f"{url}: {resp.status_code} {resp.data[:300]!r}")
-    return resp
+from bench_store import fmt_n, gazetteer_path, get_ok, pct, random_queries, timed  # noqa: E402
 
 
 def line(label: str, values: list[float]) -> None:
@@ -82,16 +68,16 @@ def main(argv: list[str] | None = None) -> int:
         bbox = ",".join(map(str, q["bbox"]))
         bare.append(timed(lambda q=q, p=period: store.events(bbox=q["bbox"], **p, limit=0))[0])
         url = "/api/events?" + urlencode({"bbox": bbox, **period, "limit": 50, "offset": 0})
-        page.append(timed(lambda url=url: get(client, url))[0])
+        page.append(timed(lambda url=url: get_ok(client, url))[0])
         url = "/api/events?" + urlencode({"bbox": bbox, **period, "limit": 1000})
-        whole.append(timed(lambda url=url: get(client, url))[0])
+        whole.append(timed(lambda url=url: get_ok(client, url))[0])
     line("`store.events(bbox, dates, limit=0)`, the count alone (baseline)", bare)
     line("table page: `/api/events` view + period, 50 rows", page)
     line("table, a view read whole: `/api/events` view + period, 1000 rows", whole)
     line("table page, the world (no bbox), 50 rows",
-         [timed(lambda: get(client, "/api/events?limit=50"))[0] for _ in range(runs)])  # fmt: skip
+         [timed(lambda: get_ok(client, "/api/events?limit=50"))[0] for _ in range(runs)])  # fmt: skip
     line("table page, the world, offset 10 000",
-         [timed(lambda: get(client, "/api/events?limit=50&offset=10000"))[0]
+         [timed(lambda: get_ok(client, "/api/events?limit=50&offset=10000"))[0]
           for _ in range(runs)])  # fmt: skip
 
     def fts_alone(word: str) -> int:
@@ -104,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     for q in ("Aleppo", "Aleppo OR Damascus", "Aleppo -Idlib", '"air strike" OR shelling'):
         url = "/api/documents?" + urlencode({"q": q, "limit": 50})
         line(f"`/api/documents?q={q}` (words or places named)",
-             [timed(lambda url=url: get(client, url))[0] for _ in range(runs)])  # fmt: skip
+             [timed(lambda url=url: get_ok(client, url))[0] for _ in range(runs)])  # fmt: skip
 
     names = ["Idleb", "Raqa", "Syrie", "Homs", "Lattakia", "Qwxzyville"]
     line("gazetteer `candidates` alone (baseline)",
@@ -112,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
                                                  allow_common=True))[0]
           for name in names])  # fmt: skip
     line("`/map/places.json` (the map's place search)",
-         [timed(lambda name=name: get(client, "/map/places.json?q=" + name))[0]
+         [timed(lambda name=name: get_ok(client, "/map/places.json?q=" + name))[0]
           for name in names])  # fmt: skip
     store.close()
     return 0

@@ -18,27 +18,17 @@ import argparse
 import random
 import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_store import fmt_n, gazetteer_path, pct, random_queries  # noqa: E402
-
-
-def timed(fn) -> tuple[float, object]:
-    t0 = time.perf_counter()
-    out = fn()
-    return (time.perf_counter() - t0) * 1000, out
+from bench_store import fmt_n, gazetteer_path, get_ok, pct, random_queries, timed  # noqa: E402
 
 
 def get(client, url: str):
-    resp = client.get(url)
-    if resp.status_code != 200:
-        raise RuntimeError(f"{url}: {resp.status_code} {resp.data[:300]!r}")
-    return resp.get_json()
+    return get_ok(client, url).get_json()
 
 
 def line(label: str, values: list[float]) -> None:
