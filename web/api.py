@@ -134,9 +134,14 @@ def documents():
     filters = parse_filters(request.args, FILTERS["documents"])
     limit, offset = parse_page(request.args)
     rows, total = get_store().documents(**filters, limit=limit, offset=offset)
+    return json_page("documents", rows, total, limit, offset)
+
+
+def json_page(key: str, rows: list, total: int, limit: int, offset: int) -> Response:
+    """A page of a JSON list under ``key``, with its counts and its ``next``/``prev`` links."""
     return jsonify(
         {
-            "documents": rows,
+            key: rows,
             "numberMatched": total,
             "numberReturned": len(rows),
             **_links(total, limit, offset, "application/json"),

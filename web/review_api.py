@@ -40,7 +40,7 @@ from geo.corrections import (
 from geo.errors import InputError, NotFoundError
 from geo.model import Place
 from web import params
-from web.api import _links, check_token, parse_int, parse_page
+from web.api import check_token, json_page, parse_int, parse_page
 from web.review_pages import session_reviewer
 
 bp = Blueprint("review_api", __name__)
@@ -200,14 +200,7 @@ def corrections():
     filters = {p.name: p.parse(request.args.get(p.name)) for p in CORRECTION_PARAMS}
     limit, offset = parse_page(request.args)
     rows, total = get_store().corrections(**filters, limit=limit, offset=offset)
-    return jsonify(
-        {
-            "corrections": rows,
-            "numberMatched": total,
-            "numberReturned": len(rows),
-            **_links(total, limit, offset, "application/json"),
-        }
-    )
+    return json_page("corrections", rows, total, limit, offset)
 
 
 # -- the OpenAPI document's operations of this module (web.openapi reads openapi_paths) ----------
