@@ -117,6 +117,37 @@ def bench_queries(store, queries: list[dict]) -> dict:
     return {"p50_ms": pct(ms, 0.5), "p99_ms": pct(ms, 0.99), "totals": totals}
 
 
+def ingest_both(sq, pg, args) -> tuple[int, dict[str, float]]:
+    """The same generated documents written to both stores in turn: events, seconds each."""
+    from synthetic import documents
+
+    from gazetteer.lookup import Gazetteer
+
+    gaz = Gazetteer(args.gazetteer) if args.gazetteer else Gazetteer()
+    spent = {"sqlite": 0.0, "postgis": 0.0}
+    n = 0
+    t_start = time.perf_counter()
+    for x in documents(gaz, args.events):
+        for name, st in (("sqlite", sq), ("postgis", pg)):
+            t0 = time.perf_counter()
+            st.add(x)
+            spent[name] += time.perf_counter() - t0
+        n += len(x.events)
+        if n % 100_000 < len(x.events):
+            print(
+                f"  {n:,} events: sqlite {n / spent['sqlite']:,.0f}/s, "
+                f"postgis {n / spent['postgis']:,.0f}/s "
+                f"({time.perf_counter() - t_start:,.0f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
+    for name, st in (("sqlite", sq), ("postgis", pg)):
+        t0 = time.perf_counter()
+        st.optimize()
+        spent[name] += time.perf_counter() - t0
+    return n, spent
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--events", type=int, default=1_000_000)
@@ -125,16 +156,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pg-url", default=None, help="an empty PostGIS database (default: start one)")
     ap.add_argument("--workdir", type=Path, default=None)
     ap.add_argument("--exports", type=int, default=3, help="runs of each export, in turn")
+    ap.add_argument(
+        "--reuse",
+        action="store_true",
+        help="the stores of an earlier run (--workdir and --pg-url): only the queries and exports",
+    )
+    ap.add_argument(
+        "--ingest-only", action="store_true", help="write the stores, then stop (see --reuse)"
+    )
     ap.add_argument("--export-child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.reuse and (args.workdir is None or args.pg_url is None):
+        ap.error("--reuse needs the --workdir and --pg-url of the earlier run")
     if args.export_child:
         _export_child(*args.export_child)
         return 0
 
     from bench_store import random_queries
-    from synthetic import documents
 
-    from gazetteer.lookup import Gazetteer
     from geo.store import open_store
 
     # a kill (SIGTERM) unwinds like an error: the throwaway cluster is stopped and removed
@@ -153,32 +192,23 @@ def main(argv: list[str] | None = None) -> int:
         cluster.start()
         url = cluster.create_database()
     sqlite_path = work / "bench.sqlite"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+    ingest_fig = work / "ingest.json"  # the ingest's figures, for a later --reuse
+    if args.reuse and not ingest_fig.exists():
+        sys.exit(f"--reuse: no finished ingest in {work} ({ingest_fig.name} is missing)")
+    if not args.reuse:
+        ingest_fig.unlink(missing_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
     try:
-        gaz = Gazetteer(args.gazetteer) if args.gazetteer else Gazetteer()
         sq, pg = open_store(sqlite_path), open_store(url)
-        spent = {"sqlite": 0.0, "postgis": 0.0}
-        n = 0
-        t_start = time.perf_counter()
-        for x in documents(gaz, args.events):
-            for name, st in (("sqlite", sq), ("postgis", pg)):
-                t0 = time.perf_counter()
-                st.add(x)
-                spent[name] += time.perf_counter() - t0
-            n += len(x.events)
-            if n % 100_000 < len(x.events):
-                print(
-                    f"  {n:,} events: sqlite {n / spent['sqlite']:,.0f}/s, "
-                    f"postgis {n / spent['postgis']:,.0f}/s "
-                    f"({time.perf_counter() - t_start:,.0f} s)",
-                    file=sys.stderr,
-                    flush=True,
-                )
-        for name, st in (("sqlite", sq), ("postgis", pg)):
-            t0 = time.perf_counter()
-            st.optimize()
-            spent[name] += time.perf_counter() - t0
+        if args.reuse:
+            n, spent = (json.loads(ingest_fig.read_text())[k] for k in ("n", "spent"))
+        else:
+            n, spent = ingest_both(sq, pg, args)
+            ingest_fig.write_text(json.dumps({"n": n, "spent": spent}))
+            if args.ingest_only:
+                print(json.dumps({k: n / v for k, v in spent.items()}))
+                return 0
         stats = {"sqlite": sq.stats(), "postgis": pg.stats()}
         queries = random_queries(sqlite_path, args.queries)
         q = {"sqlite": bench_queries(sq, queries), "postgis": bench_queries(pg, queries)}
