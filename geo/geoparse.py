@@ -11,24 +11,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from gazetteer.lookup import Gazetteer, get_gazetteer
-from geo.containers import divisions_by_neighbours
 from geo.errors import DocumentError
-from geo.lang import DEFAULT, get_language
 from geo.model import Document, Mention
-from geo.parts import with_parts
-from geo.peoples import peoples_of
-from geo.recognize import Recognizer, Span
-from geo.resolve import resolve
-from geo.text import (
-    NormalizedText,
-    check_document_text,
-    detect_language,
-    normalize,
-    remove_boilerplate,
-)
+from geo.recognize import Recognizer
+from geo.stage import Work
+from geo.stages import GEOPARSE_LAST, PIPELINE, Context
+from geo.text import NormalizedText
 
 BATCH_SIZE = 32
 
@@ -46,6 +37,23 @@ class Parsed:
     # named entities (start, end, label) of ``normalized.text`` when NER ran
     entities: tuple[tuple[int, int, str], ...] | None = None
 
+    @classmethod
+    def of(cls, w: Work) -> Parsed:
+        """What the geoparse stages found in a document."""
+        assert w.normalized is not None and w.lang is not None
+        return cls(w.doc, w.lang, w.normalized, w.original_mentions, w.mentions, w.entities)
+
+    def work(self) -> Work:
+        """The document in flight again, for the stages after the geoparser's."""
+        return Work(
+            doc=self.doc,
+            normalized=self.normalized,
+            lang=self.lang,
+            entities=self.entities,
+            mentions=self.norm_mentions,
+            original_mentions=self.mentions,
+        )
+
     def to_dict(self, explain: bool = False) -> dict:
         return {
             "id": self.doc.id,
@@ -57,6 +65,8 @@ class Parsed:
 class Geoparser:
     """Recognise and resolve place names; holds the gazetteer and the NER model, loaded once.
 
+    Runs the geoparse stages of :data:`geo.stages.STAGES` (up to ``place_offsets``).
+
     Parameters
     ----------
     gazetteer:
@@ -66,116 +76,24 @@ class Geoparser:
         geoparser is faster and relies on capitalisation and context cues only.
     """
 
+    pipeline = PIPELINE.upto(GEOPARSE_LAST)
+
     def __init__(self, gazetteer: Gazetteer | None = None, use_ner: bool = True) -> None:
         self.gaz = gazetteer or get_gazetteer()
         self.recognizer = Recognizer(self.gaz, use_ner=use_ner)
-
-    def _prepare(self, doc: Document) -> tuple[NormalizedText, str]:
-        check_document_text(doc.text, doc.id)
-        nt = remove_boilerplate(normalize(doc.text))
-        lang = doc.lang or detect_language(nt.text) or DEFAULT
-        return nt, lang
-
-    def _finish(self, doc: Document, nt: NormalizedText, lang: str, ents) -> Parsed:
-        if doc.spans is not None:
-            spans = self._given_spans(doc, nt, lang)
-        else:
-            spans = self.recognizer.recognize(nt.text, lang, ents)
-        mentions = []
-        peoples = peoples_of(nt.text, lang, self.gaz)  # "the Syrian town of": Syria's support
-        resolved = with_parts(resolve(spans, nt.text, peoples), nt.text, lang, self.gaz)
-        resolved = divisions_by_neighbours(resolved, nt.text, self.gaz)  # "Buffalo, New York"
-        for m in resolved:
-            start, end = nt.to_original(m.start, m.end)
-            part_start = nt.to_original(m.part_start, m.end)[0] if m.part is not None else None
-            mentions.append(
-                replace(m, start=start, end=end, text=doc.text[start:end], part_start=part_start)
-            )
-        ran_ner = self.recognizer.has_ner(lang) and doc.spans is None
-        return Parsed(
-            doc=doc,
-            lang=lang,
-            normalized=nt,
-            mentions=tuple(mentions),
-            norm_mentions=tuple(resolved),
-            entities=tuple(ents) if ran_ner else None,
-        )
-
-    def _given_spans(self, doc: Document, nt: NormalizedText, lang: str) -> list[Span]:
-        """The user's spans, resolved as they are (no recognition)."""
-        from geo.recognize import cue_before, locative_cues
-
-        loc_cues = locative_cues(lang)
-        orig_to_norm = _inverse_map(nt)
-        spans = []
-        for a, b in doc.spans or ():
-            s, e = orig_to_norm(a), orig_to_norm(b)
-            phrase = nt.text[s:e]
-            cands = self.gaz.candidates(
-                phrase, lang=lang if get_language(lang) else None, limit=8, allow_common=True
-            )
-            spans.append(
-                Span(s, e, phrase, cands, locative=cue_before(nt.text, s, loc_cues), source="given")
-            )
-        return spans
+        self.context = Context(self.gaz, self.recognizer)
 
     def parse(self, doc: Document) -> Parsed:
         """Geoparse one document (raises :class:`DocumentError` for unusable text)."""
-        nt, lang = self._prepare(doc)
-        ents = self.recognizer.entities([nt.text], lang)[0] if doc.spans is None else []
-        return self._finish(doc, nt, lang, ents)
+        return Parsed.of(self.pipeline.run(Work(doc), self.context))
 
     def parse_many(
         self, docs: Iterable[Document | DocumentError], batch_size: int = BATCH_SIZE
     ) -> Iterator[Parsed | DocumentError]:
         """Geoparse a stream of documents in batches; bad ones come out as errors, in order."""
-        batch: list[Document | DocumentError] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                yield from self._batch(batch)
-                batch = []
-        if batch:
-            yield from self._batch(batch)
-
-    def _batch(self, batch: list[Document | DocumentError]) -> Iterator[Parsed | DocumentError]:
-        prepared: list[tuple[Document, NormalizedText, str] | DocumentError] = []
-        for doc in batch:
-            if isinstance(doc, DocumentError):
-                prepared.append(doc)
-                continue
-            try:
-                nt, lang = self._prepare(doc)
-                prepared.append((doc, nt, lang))
-            except DocumentError as err:
-                prepared.append(err)
-        # one NER pass per language over the batch's documents in it
-        ents: dict[int, list] = {}
-        by_lang: dict[str, list] = {}
-        for p in prepared:
-            if not isinstance(p, DocumentError) and p[0].spans is None:
-                by_lang.setdefault(p[2], []).append(p)
-        for lang, group in by_lang.items():
-            found = self.recognizer.entities([p[1].text for p in group], lang)
-            ents.update(zip((id(p) for p in group), found, strict=True))
-        for p in prepared:
-            if isinstance(p, DocumentError):
-                yield p
-                continue
-            doc, nt, lang = p
-            yield self._finish(doc, nt, lang, ents.get(id(p), []))
-
-
-def _inverse_map(nt: NormalizedText):
-    """A function from an original offset to the normalised offset at or after it."""
-    import bisect
-
-    starts = [nt.to_original(i, i + 1)[0] for i in range(len(nt.text))]
-
-    def to_norm(orig: int) -> int:
-        return min(bisect.bisect_left(starts, orig), len(nt.text))
-
-    return to_norm
+        items = (d if isinstance(d, DocumentError) else Work(d) for d in docs)
+        for w in self.pipeline.run_many(items, self.context, batch_size):
+            yield w if isinstance(w, DocumentError) else Parsed.of(w)
 
 
 _default: Geoparser | None = None

@@ -1,15 +1,15 @@
 """The whole extraction: geoparse, dates, statements and events, for one document or many.
 
-Stages run in this order on the normalised text (offsets are mapped back to the original text
-at the end):
+The stages and their order are declared once, in :data:`geo.stages.STAGES` (each with what it
+requires and assigns, checked when the pipeline is built); the :class:`Extractor` runs all of
+them, the :class:`~geo.geoparse.Geoparser` the first ones. In short:
 
 1. :mod:`geo.geoparse` — place mentions, resolved, with roles;
 2. :mod:`geo.dates` — the publication date and every date expression;
 3. :mod:`geo.statements` — quotations with speakers and where they were said;
-4. :mod:`geo.events` — what happened where and when, with actors and casualties.
+4. :mod:`geo.events` — what happened where and when, with actors and casualties;
 
-Statements and events read the text with repeated paragraphs blanked, so a lead paragraph that
-a site printed twice yields its statements and events once.
+on the normalised text, offsets mapped back to the original text at the end.
 
 Dates, statements and events read the words of the document's language (:mod:`geo.lang`). A
 document in a language with no lexicons there (Spanish, say) keeps its detected language, its
@@ -20,18 +20,14 @@ ones. Giving its language (``--lang``) reads it as that language.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from geo import dates as dates_mod
 from geo.errors import DocumentError
-from geo.geoparse import Geoparser, Parsed, default_geoparser
-from geo.lang import SUPPORTED, get_language
+from geo.geoparse import BATCH_SIZE, Geoparser, Parsed, default_geoparser
 from geo.model import DateValue, Document, Event, Mention, Statement
-from geo.text import NormalizedText, blank_repeated_paragraphs
-
-log = logging.getLogger(__name__)
+from geo.stage import Work
+from geo.stages import GEOPARSE_LAST, PIPELINE
 
 
 @dataclass(frozen=True)
@@ -44,6 +40,12 @@ class Extracted:
     mentions: tuple[Mention, ...]
     events: tuple[Event, ...]
     statements: tuple[Statement, ...]
+
+    @classmethod
+    def of(cls, w: Work) -> Extracted:
+        """What the stages found in a document (offsets into the original text)."""
+        assert w.lang is not None
+        return cls(w.doc, w.lang, w.published, w.original_mentions, w.events, w.statements)
 
     def to_dict(self, explain: bool = False) -> dict:
         """The ``conflictmap extract`` JSON line."""
@@ -62,79 +64,31 @@ class Extracted:
         }
 
 
-def _to_original(nt: NormalizedText, item, original: str):
-    start, end = nt.to_original(item.start, item.end)
-    if isinstance(item, Event):
-        return replace(item, start=start, end=end, sentence=original[start:end])
-    if isinstance(item, Statement):
-        return replace(item, start=start, end=end)
-    return item
-
-
 class Extractor:
-    """Runs every stage; the geoparser (and its models) are loaded once and shared."""
+    """Runs every stage of :data:`geo.stages.STAGES`; the geoparser's gazetteer and models are
+    loaded once and shared."""
+
+    pipeline = PIPELINE
+    _after_geoparse = PIPELINE.after(GEOPARSE_LAST)
 
     def __init__(self, geoparser: Geoparser | None = None) -> None:
         self.geoparser = geoparser or default_geoparser()
 
     def _from_parsed(self, parsed: Parsed) -> Extracted:
-        from geo.events import extract_events
-        from geo.statements import extract_statements
-
-        doc, nt = parsed.doc, parsed.normalized
-        lang = parsed.lang
-        published = dates_mod.infer_publication_date(nt.text, doc.published)
-        if get_language(lang) is None:
-            log.warning(
-                "document %s: no lexicons for language %r (only %s): places and publication "
-                "date kept, statements and events skipped (--lang or a 'lang' field reads it as one)",
-                doc.id,
-                lang,
-                ", ".join(SUPPORTED),
-            )
-            return Extracted(doc, lang, published, parsed.mentions, events=(), statements=())
-        cleaned = blank_repeated_paragraphs(nt)
-        text = cleaned.text
-        blank = [(b.start, b.end) for b in cleaned.blanked]
-
-        def visible(m: Mention) -> bool:
-            return not any(a <= m.start < b for a, b in blank)
-
-        mentions = [m for m in parsed.norm_mentions if visible(m)]
-        found = dates_mod.find_dates(text, published if published.value else None, lang)
-        if parsed.entities is not None:  # reuse the geoparser's NER pass
-            ents = [e for e in parsed.entities if not any(a <= e[0] < b for a, b in blank)]
-            statements = extract_statements(text, mentions, lang=lang, dates=found, entities=ents)
-        else:  # no NER (English, --no-ner): names from capitalisation only
-            statements = extract_statements(text, mentions, lang=lang, dates=found, nlp=False)
-        events = extract_events(
-            text, mentions, lang=lang, dates=found, published=published.value, title=doc.title
-        )
-        return Extracted(
-            doc=doc,
-            lang=parsed.lang,
-            published=published,
-            mentions=parsed.mentions,
-            events=tuple(_to_original(nt, e, doc.text) for e in events),
-            statements=tuple(_to_original(nt, s, doc.text) for s in statements),
-        )
+        """The stages after the geoparser's, over what it found."""
+        return Extracted.of(self._after_geoparse.run(parsed.work(), self.geoparser.context))
 
     def extract(self, doc: Document) -> Extracted:
         """Extract one document (raises :class:`DocumentError` for unusable text)."""
-        return self._from_parsed(self.geoparser.parse(doc))
+        return Extracted.of(self.pipeline.run(Work(doc), self.geoparser.context))
 
     def extract_many(
-        self, docs: Iterable[Document | DocumentError]
+        self, docs: Iterable[Document | DocumentError], batch_size: int = BATCH_SIZE
     ) -> Iterator[Extracted | DocumentError]:
         """Extract a stream of documents; bad ones come out as errors, in order."""
-        for parsed in self.geoparser.parse_many(docs):
-            if isinstance(parsed, DocumentError):
-                yield parsed
-                continue
-            try:
-                yield self._from_parsed(parsed)
-            except DocumentError as err:
-                yield err
+        items = (d if isinstance(d, DocumentError) else Work(d) for d in docs)
+        for w in self.pipeline.run_many(items, self.geoparser.context, batch_size):
+            yield w if isinstance(w, DocumentError) else Extracted.of(w)
 
 
 def extract(text: str, lang: str | None = None, published: str | None = None) -> Extracted:
