@@ -24,11 +24,9 @@ from gazetteer import sources
 from gazetteer.build import build, expected_meta, log_population
 from gazetteer.normalize import fold, is_code
 from gazetteer.reviewed import ReviewedLayer
+from geo import settings
 from geo.errors import GazetteerError, NotFoundError
 from geo.model import FEATURES, Candidate, Place
-
-ENV_PATH = "CONFLICTMAP_GAZETTEER"
-ENV_HOME = "CONFLICTMAP_HOME"
 
 # How much each way of matching a name is worth (see the README's "Ranking" section).
 MATCH_WEIGHT = {"pref": 0.9, "alias": 0.95, "alt": 0.6}
@@ -59,19 +57,13 @@ _CONNECTORS = ("de la ", "de ", "du ", "des ", "of the ", "of ")
 
 
 def default_home() -> Path:
-    """The user data directory (``$CONFLICTMAP_HOME`` or the platform's one)."""
-    env = os.environ.get(ENV_HOME)
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("conflictmap", appauthor=False))
+    """The data directory: the ``home`` setting (:mod:`geo.settings`)."""
+    return settings.path("home")
 
 
 def default_path() -> Path:
-    """Where the gazetteer lives: ``$CONFLICTMAP_GAZETTEER`` or ``<home>/gazetteer.sqlite``."""
-    env = os.environ.get(ENV_PATH)
-    return Path(env).expanduser() if env else default_home() / "gazetteer.sqlite"
+    """Where the gazetteer lives: the ``gazetteer`` setting (:mod:`geo.settings`)."""
+    return settings.path("gazetteer")
 
 
 def _read_meta(path: Path) -> dict[str, str] | None:
@@ -121,6 +113,17 @@ def get_gazetteer(path: str | os.PathLike | None = None) -> Gazetteer:
         if key not in _shared:
             _shared[key] = open_gazetteer(key)
         return _shared[key]
+
+
+def taught(layer: ReviewedLayer | None, path: str | os.PathLike | None = None) -> Gazetteer | None:
+    """A gazetteer that reads ``layer`` (:mod:`gazetteer.reviewed`) on top of the one at
+    ``path`` (the default one when None): its own instance, so the shared gazetteer is left as
+    built; None when the layer is empty (use the shared gazetteer)."""
+    if not layer:
+        return None
+    gaz = Gazetteer(get_gazetteer(path).path)
+    gaz.use_reviewed(layer)
+    return gaz
 
 
 def _load_feature_words() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from gazetteer.normalize import fold
 from geo.model import Candidate, Place
 
-__all__ = ["ReviewedAlias", "ReviewedCandidate", "ReviewedLayer", "bonus", "taught"]
+__all__ = ["ReviewedAlias", "ReviewedCandidate", "ReviewedLayer", "bonus"]
 
 REVIEWED_BONUS = 1.5  # one review: about a generic word's hint (resolve.HINT_BONUS 2.0)
 REVIEWED_STEP = 0.25  # each further review
@@ -159,16 +159,3 @@ class ReviewedLayer:
             )
         best = sorted(out.values(), key=lambda c: (-c.score, c.place.id))
         return best[:limit] + [c for c in best[limit:] if getattr(c, "reviews", 0)]
-
-
-def taught(layer: ReviewedLayer | None, path=None):
-    """A gazetteer that reads ``layer`` on top of the one at ``path`` (the default one when
-    None): its own instance, so the shared gazetteer is left as built; None when the layer is
-    empty (use the shared gazetteer)."""
-    if not layer:
-        return None
-    from gazetteer.lookup import Gazetteer, get_gazetteer
-
-    gaz = Gazetteer(get_gazetteer(path).path)
-    gaz.use_reviewed(layer)
-    return gaz

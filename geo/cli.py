@@ -9,12 +9,12 @@ from pathlib import Path
 import click
 
 from geo import __version__
-from geo.cli_base import Group, StoreURL
+from geo.cli_base import Group, MainGroup, StoreURL, setting_help
 from geo.lang import SUPPORTED
 from geo.model import FEATURES
 
 
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=MainGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="conflictmap")
 def main() -> None:
     """Map the places, events and statements of French and English conflict news, offline."""
@@ -30,7 +30,7 @@ _path_option = click.option(
     "--path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Gazetteer file (default: $CONFLICTMAP_GAZETTEER or the user data directory).",
+    help=setting_help("gazetteer"),
 )
 
 
@@ -212,7 +212,7 @@ def geoparse_cmd(inputs, output, lang, explain, no_ner, reviewed_db):
     one JSON line per document: {"id", "lang", "mentions": [{start, end, text, role, score,
     place}]}. With "spans" in a line, exactly those spans are resolved.
     """
-    from gazetteer.reviewed import taught
+    from gazetteer.lookup import taught
     from geo.geoparse import Geoparser
 
     layer = None

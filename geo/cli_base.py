@@ -1,9 +1,11 @@
-"""Click classes shared by every command: a project error becomes one line and an exit code."""
+"""Click classes shared by every command: a project error becomes one line and an exit code; the
+help of the options a setting backs, written from the settings' table (:mod:`geo.settings`)."""
 
 from __future__ import annotations
 
 import click
 
+from geo import settings
 from geo.errors import ConflictmapError
 
 
@@ -24,6 +26,22 @@ class Command(_ReportsErrors, click.Command):
 
 class Group(_ReportsErrors, click.Group):
     """A group whose commands' project errors are one clear line."""
+
+
+class MainGroup(Group):
+    """The ``conflictmap`` group: its help ends with the settings read from the environment."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_epilog(ctx, formatter)
+        with formatter.section("Settings (environment variables; conflictmap settings)"):
+            rows = [(f"${s.env}", s.describe(variable=False)) for s in settings.SETTINGS.values()]
+            formatter.write_dl(rows)
+
+
+def setting_help(name: str, lead: str | None = None) -> str:
+    """The help of an option that a setting backs: ``lead`` (else the setting's own help),
+    then its variable and its default, from the settings' table."""
+    return settings.SETTINGS[name].describe(lead)
 
 
 class StoreURL(click.ParamType):

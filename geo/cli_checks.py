@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from geo import actors, event_types
+from geo import actors, event_types, settings
 from geo.errors import InputError
 from geo.lang import SUPPORTED
 
@@ -33,7 +33,7 @@ def existing_store(db: str | Path | None) -> str | Path | None:
     if not Path(location).expanduser().is_file():
         raise InputError(
             f"no store at {location}: ingest documents into it first "
-            "(conflictmap ingest PATHS --db ...), or check --db / $CONFLICTMAP_DB"
+            f"(conflictmap ingest PATHS --db ...), or check --db / ${settings.SETTINGS['db'].env}"
         )
     return db
 

@@ -9,18 +9,16 @@ from pathlib import Path
 
 import click
 
-from geo.cli_base import Command, Group, StoreURL
+from geo.cli_base import Command, Group, StoreURL, setting_help
 from geo.cli_checks import existing_store, nothing_matched, output_folder
 from geo.export import EXPORTS
-from geo.store import ENV_DB
 from geo.store.base import BBOX_HELP
 
 db_option = click.option(
     "--db",
     type=StoreURL(),
     default=None,
-    help=f"Store: an SQLite file, sqlite:///path or postgresql://user@host:port/db (default: "
-    f"${ENV_DB} or conflictmap.sqlite in the user data directory).",
+    help=setting_help("db"),
 )
 
 

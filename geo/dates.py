@@ -21,6 +21,7 @@ is "juin" (the preposition still steers the resolution).
 from __future__ import annotations
 
 import bisect
+import calendar
 import json
 import re
 from dataclasses import dataclass
@@ -33,10 +34,19 @@ from geo.lang import DEFAULT, LANGUAGES, fill, language
 from geo.model import DateValue
 from geo.scanning import Scanner
 
-__all__ = ["DateMention", "date_for_span", "find_dates", "infer_publication_date"]
+__all__ = [
+    "SEASONS",
+    "DateMention",
+    "date_bounds",
+    "date_for_span",
+    "find_dates",
+    "infer_publication_date",
+    "parse_iso",
+]
 
-SEASONS = ("spring", "summer", "autumn", "winter")
-_SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
+# The seasons: their first and last month (winter ends in February of the next year).
+SEASON_MONTHS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 2)}
+SEASONS = tuple(SEASON_MONTHS)
 UNKNOWN = DateValue(None, "unknown", None)
 
 # A clause boundary between a verb and a date counts as this many characters of distance, and a
@@ -300,7 +310,7 @@ def _season(ref: date, season: str, direction: str, tense: str | None = None) ->
     Current is the season under way, else the last one in a past clause, the next one in a
     future clause, and the nearer of the two without a tense.
     """
-    m = _SEASON_START[season]
+    m = SEASON_MONTHS[season][0]
     spans = [
         (y, date(y, m, 1), date(y + 1, 3, 1) if m == 12 else date(y, m + 3, 1))
         for y in range(ref.year - 2, ref.year + 2)
@@ -399,7 +409,7 @@ def _reference(published: DateValue | str | None) -> date | None:
         if published.precision != "day" or not published.value:
             return None
         published = published.value
-    parsed = _parse_iso(published) if published else None
+    parsed = parse_iso(published) if published else None
     if parsed is None or parsed[1] != "day":
         return None
     return date.fromisoformat(parsed[0])
@@ -527,7 +537,7 @@ _HTML_KEYS = (
 )
 
 
-def _parse_iso(value: str) -> tuple[str, str] | None:
+def parse_iso(value: str) -> tuple[str, str] | None:
     """``(iso, precision)`` for the date at the start of an ISO 8601 string, else ``None``."""
     m = _ISO.match(value)
     if not m:
@@ -539,6 +549,45 @@ def _parse_iso(value: str) -> tuple[str, str] | None:
     if mo is not None:
         return (f"{y}-{mo:02d}", "month") if 1 <= mo <= 12 else None
     return (str(y), "year")
+
+
+def date_bounds(value: str | None) -> tuple[str | None, str | None]:
+    """The first and last day a date value covers: ``"2016-12"`` -> 2016-12-01..2016-12-31.
+
+    Handles days, months, years, ISO weeks (``2016-W49``) and seasons (``2016-winter`` runs
+    into February of the next year); ``(None, None)`` for an unknown or unreadable value.
+
+    Example
+    -------
+    >>> date_bounds("2016-winter"), date_bounds("2016-W49"), date_bounds("jeudi")
+    (('2016-12-01', '2017-02-28'), ('2016-12-05', '2016-12-11'), (None, None))
+    """
+    if not value:
+        return None, None
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            date.fromisoformat(value)
+            return value, value
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", value):
+            y, mo = int(m[1]), int(m[2])
+            last = calendar.monthrange(y, mo)[1]
+            return f"{y:04d}-{mo:02d}-01", f"{y:04d}-{mo:02d}-{last:02d}"
+        if re.fullmatch(r"\d{4}", value):
+            return f"{value}-01-01", f"{value}-12-31"
+        if m := re.fullmatch(r"(\d{4})-W(\d{2})", value):
+            y, w = int(m[1]), int(m[2])
+            return date.fromisocalendar(y, w, 1).isoformat(), date.fromisocalendar(
+                y, w, 7
+            ).isoformat()
+        if (m := re.fullmatch(r"(\d{4})-([a-z]+)", value)) and m[2] in SEASON_MONTHS:
+            y, (a, b) = int(m[1]), SEASON_MONTHS[m[2]]
+            y2 = y + 1 if b < a else y
+            return f"{y:04d}-{a:02d}-01", f"{y2:04d}-{b:02d}-{calendar.monthrange(y2, b)[1]:02d}"
+        if re.match(r"\d{4}-\d{2}-\d{2}", value):  # a date-time
+            return date_bounds(value[:10])
+    except ValueError:
+        pass
+    return None, None
 
 
 def _json_ld_date(data: Any) -> str | None:
@@ -598,7 +647,7 @@ def _html_date(html: str) -> DateValue | None:
     parser.close()
     for key in _HTML_KEYS:
         raw = parser.found.get(key)
-        parsed = _parse_iso(raw) if raw else None
+        parsed = parse_iso(raw) if raw else None
         if parsed:
             return DateValue(parsed[0], parsed[1], raw)
     return None
@@ -672,7 +721,7 @@ def infer_publication_date(
     '2016-12-08'
     """
     if published:
-        parsed = _parse_iso(published)
+        parsed = parse_iso(published)
         if parsed:
             return DateValue(parsed[0], parsed[1], published)
     if html:

@@ -35,8 +35,8 @@ from geo.errors import ConflictmapError, DocumentError, InputError
 from geo.ingest_dask import DaskPool, Stored
 from geo.lang import SUPPORTED
 from geo.model import Document
-from geo.store import Store, text_hash
-from geo.text import MAX_CHARS, check_document_text
+from geo.store import Store
+from geo.text import MAX_CHARS, check_document_text, text_hash
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
@@ -242,7 +242,7 @@ _REVIEWED = None
 
 def _init_worker(use_ner: bool, reviewed=None) -> None:
     global _EXTRACTOR
-    from gazetteer.reviewed import taught
+    from gazetteer.lookup import taught
     from geo.geoparse import Geoparser
     from geo.pipeline import Extractor
 
@@ -318,9 +318,9 @@ def ingest(
     """
     from tqdm import tqdm
 
-    from geo.dates import _parse_iso
+    from geo.dates import parse_iso
 
-    if published and not _parse_iso(published):
+    if published and not parse_iso(published):
         raise InputError(f"--published must be an ISO 8601 date, not {published!r}")
     if workers is not None and workers < 1:
         raise InputError("workers must be at least 1")

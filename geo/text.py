@@ -8,6 +8,7 @@ repeated paragraphs are blanked with spaces (newlines kept), so they change no o
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from bisect import bisect_right
@@ -198,6 +199,22 @@ def normalize(text: str) -> NormalizedText:
         last = m.end()  # a removed character emits nothing
     b.same_length(last, text[last:])
     return NormalizedText("".join(b.pieces), text, tuple(b.clean), tuple(b.orig), tuple(b.width))
+
+
+_RUNS_OF_SPACE = re.compile(r"\s+")
+
+
+def text_hash(text: str) -> str:
+    """The sha256 of the normalised text, by which a store finds a text it already holds: the
+    same article with other quotes, spaces or line breaks has the same hash.
+
+    Example
+    -------
+    >>> text_hash("L\\u2019armée  a frappé.\\r\\n") == text_hash("L'armée a frappé.")
+    True
+    """
+    key = _RUNS_OF_SPACE.sub(" ", normalize(text).text).strip()
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def _blank(nt: NormalizedText, spans: Sequence[tuple[int, int, str]]) -> NormalizedText:
@@ -688,4 +705,5 @@ __all__ = [
     "paragraphs",
     "remove_boilerplate",
     "sentences",
+    "text_hash",
 ]

@@ -13,8 +13,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from gazetteer.lookup import get_gazetteer
-from gazetteer.reviewed import taught
+from gazetteer.lookup import get_gazetteer, taught
 from geo.cli import main
 from geo.geoparse import Geoparser
 from geo.ingest import ingest

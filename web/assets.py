@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 import posixpath
 import re
 from dataclasses import dataclass
@@ -37,11 +36,12 @@ from pathlib import Path
 
 from flask import Blueprint, abort, send_from_directory
 
+from geo import settings
+
 log = logging.getLogger(__name__)
 
 PREFIX = "/assets"
 WEB_DIR = Path(__file__).parent
-NODE_MODULES = Path(os.environ.get("CONFLICTMAP_NODE_MODULES", WEB_DIR / "node_modules"))
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class Library:
 
             return Path(folium.__file__).parent / ref
         if kind == "npm":
-            d = NODE_MODULES / ref
+            d = settings.path("node_modules") / ref  # web/node_modules unless set
             return d if d.is_dir() else None
         return WEB_DIR / "static"
 

@@ -11,13 +11,12 @@ They are plain click commands; ``geo/cli.py`` adds them to the ``conflictmap`` g
 from __future__ import annotations
 
 import contextlib
-import inspect
-import os
 from pathlib import Path
 
 import click
 
-from geo.cli_base import Command
+from geo import settings
+from geo.cli_base import Command, setting_help
 from geo.cli_checks import existing_store, output_folder
 from geo.cli_store import db_option, event_filter_options
 from geo.errors import ConfigError, InputError
@@ -32,10 +31,7 @@ from web.limits import (
 from web.snapshot_style import STYLES
 from web.snapshot_symbols import SIZE_BY
 
-ENV_TOKEN = "CONFLICTMAP_API_TOKEN"
-ENV_PUBLIC_URL = "CONFLICTMAP_PUBLIC_URL"
-ENV_ALLOWED_HOSTS = "CONFLICTMAP_ALLOWED_HOSTS"
-
+TOKEN_ENV = settings.SETTINGS["api_token"].env  # named in the token's warnings
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"  # the project's sample articles
 
@@ -109,7 +105,8 @@ def default_allowed_hosts(host: str) -> list[str]:
 
 def read_token(token: str | None, token_file: Path | None) -> str | None:
     """The API token: ``--token-file``, else ``--token`` (with a warning: every user of the
-    machine sees it in the process list), else ``$CONFLICTMAP_API_TOKEN``; None: no writes."""
+    machine sees it in the process list), else the ``api_token`` setting
+    (``$CONFLICTMAP_API_TOKEN``); None: no writes."""
     if token and token_file:
         raise InputError("give the token once: --token-file or --token, not both")
     if token_file:
@@ -130,11 +127,11 @@ def read_token(token: str | None, token_file: Path | None) -> str | None:
     if token:
         click.echo(
             f"warning: --token shows in the process list to every user of this machine; "
-            f"use ${ENV_TOKEN} or --token-file",
+            f"use ${TOKEN_ENV} or --token-file",
             err=True,
         )
         return token
-    return os.environ.get(ENV_TOKEN) or None
+    return settings.value("api_token")
 
 
 def _app(
@@ -166,7 +163,7 @@ _token = click.option(
     "--token",
     default=None,
     help=f"Bearer token that the write endpoints require. Visible to every local user in the "
-    f"process list: prefer ${ENV_TOKEN} or --token-file. None of the three: no writes.",
+    f"process list: prefer ${TOKEN_ENV} or --token-file. None of the three: no writes.",
 )
 _token_file = click.option(
     "--token-file",
@@ -176,19 +173,15 @@ _token_file = click.option(
 )
 _public_url = click.option(
     "--public-url",
-    envvar=ENV_PUBLIC_URL,
     default=None,
     metavar="URL",
-    help=f"The address readers use (https://maps.example.org, or ${ENV_PUBLIC_URL}): every "
-    "absolute link (next pages, embed code, OpenAPI servers) is built from it.",
+    help=setting_help("public_url"),
 )
 _allowed_hosts = click.option(
     "--allowed-hosts",
-    envvar=ENV_ALLOWED_HOSTS,
     default=None,
     metavar="NAMES",
-    help="Comma-separated Host names answered (.example.org: its subdomains too); others get "
-    "400. Default: localhost, 127.0.0.1, ::1 and the --host address.",
+    help=setting_help("allowed_hosts"),
 )
 
 
@@ -213,10 +206,12 @@ def serve_cmd(
 ) -> None:
     """Serve the map, the document pages and the API with waitress (never in debug mode).
 
-    The token comes from --token-file or $CONFLICTMAP_API_TOKEN (--token works, with a
-    warning: the process list shows it). Absolute links are built from --public-url, else from
-    the request's Host, which must be one of --allowed-hosts.
+    The token comes from --token-file or the environment (--token works, with a warning: the
+    process list shows it). Absolute links are built from --public-url, else from the
+    request's Host, which must be one of --allowed-hosts.
     """
+    public_url = public_url or settings.value("public_url")
+    allowed_hosts = allowed_hosts or settings.value("allowed_hosts")
     hosts = [h.strip() for h in (allowed_hosts or "").split(",") if h.strip()]
     hosts = hosts or default_allowed_hosts(host)
     existing_store(db)
@@ -355,45 +350,6 @@ def snapshot_cmd(
     click.echo(f"{output}: {w}x{h}, {info['events']} events")
 
 
-def ingest_seeds(store, folder: Path, echo=click.echo) -> tuple[int, int, int]:
-    """Extract and store every document of ``folder``; returns (stored, skipped, failed)."""
-    try:
-        from geo.ingest import ingest  # type: ignore[import-not-found]
-    except ImportError:
-        ingest = None
-    if ingest is not None and "store" in inspect.signature(ingest).parameters:
-        report = ingest([str(folder)], store=store)
-        for doc_id, reason in getattr(report, "failed", []):
-            echo(f"failed: {doc_id}: {reason}", err=True)
-        return report.ingested, report.skipped, len(report.failed)
-    from geo.documents import read_inputs
-    from geo.errors import DocumentError
-    from geo.pipeline import Extractor
-
-    extractor = None
-    stored = skipped = failed = 0
-    for item in read_inputs([str(folder)]):
-        if isinstance(item, DocumentError):
-            echo(f"failed: {item.message}", err=True)
-            failed += 1
-            continue
-        if store.has_text(item.text):
-            skipped += 1
-            continue
-        extractor = extractor or Extractor()
-        try:
-            x = extractor.extract(item)
-        except DocumentError as exc:
-            echo(f"failed: {exc.message}", err=True)
-            failed += 1
-            continue
-        if store.add(x) is None:
-            skipped += 1
-        else:
-            stored += 1
-    return stored, skipped, failed
-
-
 @click.command("demo", cls=Command)
 @_host
 @_port
@@ -407,6 +363,7 @@ def ingest_seeds(store, folder: Path, echo=click.echo) -> tuple[int, int, int]:
 def demo_cmd(host: str, port: int, db: Path | None, seeds: Path) -> None:
     """Build the gazetteer if needed, ingest the seeds into an empty store, serve the map."""
     from gazetteer.lookup import open_gazetteer
+    from geo.ingest import ingest
 
     open_gazetteer()
     path = store_location(str(db) if db is not None else None)
@@ -416,8 +373,10 @@ def demo_cmd(host: str, port: int, db: Path | None, seeds: Path) -> None:
     try:
         if store.stats().get("documents", 0) == 0:
             click.echo(f"conflictmap: ingesting {seeds} into {path}")
-            stored, skipped, failed = ingest_seeds(store, seeds)
-            click.echo(f"ingested {stored}, skipped {skipped}, failed {failed}")
+            report = ingest([str(seeds)], store)
+            for doc_id, reason in report.failed:
+                click.echo(f"failed: {doc_id}: {reason}", err=True)
+            click.echo(report.summary())
         stats = store.stats()
     finally:
         store.close()
@@ -427,4 +386,5 @@ def demo_cmd(host: str, port: int, db: Path | None, seeds: Path) -> None:
             f"{stats.get(k, 0)} {k}" for k in ("documents", "events", "statements", "places")
         )
     )
-    _serve(_app(path, os.environ.get(ENV_TOKEN), hosts=default_allowed_hosts(host)), host, port, 8)
+    token = settings.value("api_token")
+    _serve(_app(path, token, hosts=default_allowed_hosts(host)), host, port, 8)

@@ -22,9 +22,9 @@ import os
 import re
 from pathlib import Path  # noqa: F401 - the doctest
 
+from geo import settings
 from geo.errors import ConfigError
 from geo.store.base import (
-    ENV_DB,
     EVENT_FILTERS,
     EVENT_KEYS,
     GEO_PRECISION_CODES,
@@ -34,14 +34,12 @@ from geo.store.base import (
     EventFilter,
     Store,
     date_bounds,
-    default_db_path,
     parse_bbox,
     text_hash,
 )
 from geo.store.sqlite import SQLiteStore, fts_query
 
 __all__ = [
-    "ENV_DB",
     "EVENT_FILTERS",
     "EVENT_KEYS",
     "GEO_PRECISION_CODES",
@@ -52,7 +50,6 @@ __all__ = [
     "SQLiteStore",
     "Store",
     "date_bounds",
-    "default_db_path",
     "fts_query",
     "is_server_url",
     "open_store",
@@ -69,8 +66,9 @@ _SQLITE_URL = re.compile(r"^sqlite:/*", re.IGNORECASE)
 def store_location(url: str | os.PathLike | None = None) -> str:
     """Where :func:`open_store` goes for ``url``: a ``postgresql://`` URL as given, else the
     SQLite file's path (``sqlite:///data/x.sqlite`` is ``/data/x.sqlite``). None:
-    ``$CONFLICTMAP_DB``, else :func:`default_db_path`. A URL that went through a ``Path`` (which
-    folds ``//`` into ``/``) is read as the URL it was.
+    the ``db`` setting (``$CONFLICTMAP_DB``, else ``conflictmap.sqlite`` in the data
+    directory: :mod:`geo.settings`). A URL that went through a ``Path`` (which folds ``//``
+    into ``/``) is read as the URL it was.
 
     >>> store_location("postgresql://cm@db:5432/news"), store_location("sqlite:///data/x.sqlite")
     ('postgresql://cm@db:5432/news', '/data/x.sqlite')
@@ -78,7 +76,7 @@ def store_location(url: str | os.PathLike | None = None) -> str:
     ('postgresql://cm@db/news', 'x.sqlite')
     """
     if url is None:
-        url = os.environ.get(ENV_DB) or default_db_path()
+        url = settings.value("db")
     text = os.fspath(url)
     if m := _PG_URL.match(text):
         return "postgresql://" + text[m.end() :]
@@ -97,9 +95,9 @@ def is_server_url(location: str) -> bool:
 
 def open_store(url: str | os.PathLike | None = None) -> Store:
     """The store at ``url``: an SQLite file path, ``sqlite:///path``, or a PostGIS database
-    ``postgresql://user[:password]@host[:port]/database`` (default: ``$CONFLICTMAP_DB``, else
-    :func:`default_db_path`). An SQLite file is created when missing, a PostGIS database gets
-    its schema when it has none.
+    ``postgresql://user[:password]@host[:port]/database`` (default: the ``db`` setting,
+    ``$CONFLICTMAP_DB``, else ``conflictmap.sqlite`` in the data directory). An SQLite file is
+    created when missing, a PostGIS database gets its schema when it has none.
 
     Raises
     ------

@@ -10,25 +10,22 @@ index).
 from __future__ import annotations
 
 import abc
-import calendar
-import hashlib
 import json
 import math
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geo import event_types
+from geo.dates import date_bounds
 from geo.errors import ConfigError, InputError
+from geo.text import text_hash  # noqa: F401 - the backends' hash of a text, read from here
 
 if TYPE_CHECKING:  # pragma: no cover
     from geo.pipeline import Extracted
 
-ENV_DB = "CONFLICTMAP_DB"
 SCHEMA_VERSION = 7  # 7: the reviewers' corrections (geo.store.sqlite_review)
 BUSY_TIMEOUT_MS = 60_000
 FETCH_CHUNK = 256
@@ -37,34 +34,6 @@ MAX_PLACE_NAMES = 20  # names as written listed per place
 
 
 # -- helpers shared with callers ----------------------------------------------------------------
-def default_db_path() -> Path:
-    """``$CONFLICTMAP_DB``, else ``conflictmap.sqlite`` in the user data directory."""
-    env = os.environ.get(ENV_DB)
-    if env:
-        return Path(env).expanduser()
-    from gazetteer.lookup import default_home
-
-    return default_home() / "conflictmap.sqlite"
-
-
-_WS = re.compile(r"\s+")
-
-
-def text_hash(text: str) -> str:
-    """The sha256 of the normalised text: the same article with other quotes, spaces or line
-    breaks has the same hash.
-
-    Example
-    -------
-    >>> text_hash("L\\u2019armée  a frappé.\\r\\n") == text_hash("L'armée a frappé.")
-    True
-    """
-    from geo.text import normalize
-
-    key = _WS.sub(" ", normalize(text).text).strip()
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
 # One rule for a bounding box, read by the store, the command line, the API, the snapshot and
 # the OGC API (web.params declares the HTTP parameter with BBOX_PATTERN and BBOX_HELP).
 # Whitespace: the characters every regex dialect (Python, ECMA-262, Rust's) calls a space, so
@@ -190,43 +159,6 @@ def event_order_sql(sort: str | None, place_name_sql: str, collate: str = "") ->
     }[sort.lstrip("-")]
     way = " DESC" if sort.startswith("-") else ""
     return ", ".join(k + way for k in keys) + ", e.id"
-
-
-_SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 2)}
-
-
-def date_bounds(value: str | None) -> tuple[str | None, str | None]:
-    """The first and last day a date value covers: ``"2016-12"`` -> 2016-12-01..2016-12-31.
-
-    Handles days, months, years, ISO weeks (``2016-W49``) and seasons (``2016-winter`` runs
-    into February of the next year); ``(None, None)`` for an unknown or unreadable value.
-    """
-    if not value:
-        return None, None
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            date.fromisoformat(value)
-            return value, value
-        if m := re.fullmatch(r"(\d{4})-(\d{2})", value):
-            y, mo = int(m[1]), int(m[2])
-            last = calendar.monthrange(y, mo)[1]
-            return f"{y:04d}-{mo:02d}-01", f"{y:04d}-{mo:02d}-{last:02d}"
-        if re.fullmatch(r"\d{4}", value):
-            return f"{value}-01-01", f"{value}-12-31"
-        if m := re.fullmatch(r"(\d{4})-W(\d{2})", value):
-            y, w = int(m[1]), int(m[2])
-            return date.fromisocalendar(y, w, 1).isoformat(), date.fromisocalendar(
-                y, w, 7
-            ).isoformat()
-        if (m := re.fullmatch(r"(\d{4})-([a-z]+)", value)) and m[2] in _SEASONS:
-            y, (a, b) = int(m[1]), _SEASONS[m[2]]
-            y2 = y + 1 if b < a else y
-            return f"{y:04d}-{a:02d}-01", f"{y2:04d}-{b:02d}-{calendar.monthrange(y2, b)[1]:02d}"
-        if re.match(r"\d{4}-\d{2}-\d{2}", value):  # a date-time
-            return date_bounds(value[:10])
-    except ValueError:
-        pass
-    return None, None
 
 
 def type_name(value: str) -> str:
@@ -506,7 +438,7 @@ class Store(abc.ABC):
     def iter_event_features(self, **filters) -> Iterator[str]:
         """Every event matching the filters of :meth:`events` as one GeoJSON Feature (RFC 7946)
         in compact JSON text, streamed; a backend may build the text itself, faster."""
-        from geo.export import geojson_feature
+        from geo.feature import geojson_feature
 
         events = self.iter_events(**filters)  # an invalid filter fails here, not when read
         return (
