@@ -34,7 +34,7 @@ DOCS = [
         "en",
         "2024-03-11",
     ),
-    Document("given", "Les combats à Alep continuent.", "fr", spans=((12, 16),)),
+    Document("given", "Les combats à Alep continuent.", "fr", spans=((14, 18),)),
 ]
 
 
