@@ -38,8 +38,11 @@ from pathlib import Path
 
 from geo import actors, event_types
 from geo.errors import InputError
+from geo.export_kml import kml_pieces
+from geo.feature import POINT_KEYS
+from geo.feature import geojson_feature as geojson_feature  # its home: geo.feature
 from geo.model import DEFAULT_NAME_LANG
-from geo.store import EVENT_KEYS, GEO_PRECISION_CODES, TIME_PRECISION_CODES, Store
+from geo.store.base import EVENT_KEYS, GEO_PRECISION_CODES, TIME_PRECISION_CODES, Store
 
 GPKG_CHUNK = 50_000
 GPKG_LAYER = "events"
@@ -57,7 +60,7 @@ _LAYER_TYPES = {
     "secondary_types": "list", "actors": "list", "sources": "list",
 }  # fmt: skip
 LAYER_FIELDS: tuple[tuple[str, str], ...] = tuple(
-    (key, _LAYER_TYPES.get(key, "text")) for key in EVENT_KEYS if key not in ("lat", "lon")
+    (key, _LAYER_TYPES.get(key, "text")) for key in EVENT_KEYS if key not in POINT_KEYS
 )
 
 # ACLED's column names where one exists (its codebook, 2023); then what ACLED has no column for:
@@ -100,15 +103,6 @@ _INT_COLUMNS = (
 # ACLED's codes of the stored precisions, for events stored without them (geo/store.py)
 TIME_PRECISION = TIME_PRECISION_CODES
 GEO_PRECISION = GEO_PRECISION_CODES
-
-
-def geojson_feature(ev: dict) -> dict:
-    """One event row as an RFC 7946 Feature: ``[lon, lat]``, WGS 84; no point, null geometry."""
-    geometry = None
-    if ev.get("lon") is not None and ev.get("lat") is not None:
-        geometry = {"type": "Point", "coordinates": [ev["lon"], ev["lat"]]}
-    props = {k: v for k, v in ev.items() if k not in ("lat", "lon")}
-    return {"type": "Feature", "id": ev["id"], "geometry": geometry, "properties": props}
 
 
 def iter_geojson(store: Store, **filters) -> Iterator[str]:
@@ -434,9 +428,7 @@ def _write_empty_fgb(path: Path, fields: list[dict]) -> None:
 
 
 def _kml_pieces(events: Iterator[dict]) -> Iterator[str]:
-    from geo.export_kml import kml_pieces
-
-    return kml_pieces(events)
+    return kml_pieces(events, LAYER_FIELDS)
 
 
 @dataclass(frozen=True)

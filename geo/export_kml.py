@@ -15,7 +15,7 @@ HTML.
 
 Example
 -------
->>> "".join(kml_pieces(iter([])))[:38]
+>>> "".join(kml_pieces(iter([]), [("id", "int")]))[:38]
 '<?xml version="1.0" encoding="UTF-8"?>'
 """
 
@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
-
-from geo.export import LAYER_FIELDS
+from collections.abc import Iterable, Iterator
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 SCHEMA_ID = "event"
@@ -34,12 +32,9 @@ CHUNK_CHARS = 64_000
 # XML 1.0's characters: anything else (C0 controls but tab and newlines, lone surrogates,
 # U+FFFE/U+FFFF) makes the file unreadable and is dropped
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# the ExtendedData fields: the layer's properties (geo.export.LAYER_FIELDS), typed for GIS
-# readers; lists are written as their items joined by "; "
+# the ExtendedData fields: the layer's properties its caller gives (geo.export.LAYER_FIELDS:
+# name, kind), typed for GIS readers; lists are written as their items joined by "; "
 _KML_TYPES = {"int": "int", "real": "double"}
-FIELDS: tuple[tuple[str, str], ...] = tuple(
-    (name, _KML_TYPES.get(kind, "string")) for name, kind in LAYER_FIELDS
-)
 # how many characters of a date its precision keeps (xsd:gYearMonth, xsd:gYear)
 _WHEN_CHARS = {"month": 7, "season": 7, "year": 4}
 
@@ -104,8 +99,17 @@ def _codes(ev: dict) -> str | None:
     return f"{'-' if t is None else t}, {'-' if g is None else g}"
 
 
-def placemark(ev: dict) -> str:
-    """One event as a KML Placemark."""
+def kml_fields(layer_fields: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """The ExtendedData fields of a layer's ``(name, kind)`` properties: ``(name, KML type)``.
+
+    >>> kml_fields([("id", "int"), ("sentence", "text"), ("actors", "list")])
+    (('id', 'int'), ('sentence', 'string'), ('actors', 'string'))
+    """
+    return tuple((name, _KML_TYPES.get(kind, "string")) for name, kind in layer_fields)
+
+
+def placemark(ev: dict, fields: tuple[tuple[str, str], ...]) -> str:
+    """One event as a KML Placemark, its ``fields`` (:func:`kml_fields`) in ExtendedData."""
     out = [
         f'<Placemark id="event-{int(ev["id"])}">',
         f"<name>{xml_text(_name(ev))}</name>",
@@ -117,7 +121,7 @@ def placemark(ev: dict) -> str:
         out.append(f"<TimeStamp><when>{xml_text(when)}</when></TimeStamp>")
     out.append("<styleUrl>#event</styleUrl>")
     out.append(f'<ExtendedData><SchemaData schemaUrl="#{SCHEMA_ID}">')
-    for key, _ in FIELDS:
+    for key, _ in fields:
         value = ev.get(key)
         if value is None or value == [] or value == ():
             continue
@@ -130,10 +134,10 @@ def placemark(ev: dict) -> str:
     return "".join(out)
 
 
-def _head() -> str:
-    fields = "".join(
+def _head(fields: tuple[tuple[str, str], ...]) -> str:
+    schema = "".join(
         f'<SimpleField type="{kind}" name="{name}"><displayName>{name}</displayName></SimpleField>'
-        for name, kind in FIELDS
+        for name, kind in fields
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -141,20 +145,22 @@ def _head() -> str:
         "<description>Conflict events extracted from the news by conflictmap. Places: GeoNames "
         "(CC BY 4.0).</description>\n"
         '<Style id="event"><BalloonStyle><text>$[description]</text></BalloonStyle></Style>\n'
-        f'<Schema name="{SCHEMA_ID}" id="{SCHEMA_ID}">{fields}</Schema>\n'
+        f'<Schema name="{SCHEMA_ID}" id="{SCHEMA_ID}">{schema}</Schema>\n'
     )
 
 
 _TAIL = "</Document>\n</kml>\n"
 
 
-def kml_pieces(events: Iterator[dict]) -> Iterator[str]:
-    """The KML document of ``events`` (rows of :meth:`Store.iter_events`), in pieces of about
-    64 kB."""
-    buf: list[str] = [_head()]
+def kml_pieces(events: Iterator[dict], layer_fields: Iterable[tuple[str, str]]) -> Iterator[str]:
+    """The KML document of ``events`` (rows of :meth:`Store.iter_events`) with the layer's
+    properties ``layer_fields`` (``(name, kind)``: :data:`geo.export.LAYER_FIELDS`), in pieces
+    of about 64 kB."""
+    fields = kml_fields(layer_fields)
+    buf: list[str] = [_head(fields)]
     size = 0
     for ev in events:
-        p = placemark(ev)
+        p = placemark(ev, fields)
         buf.append(p)
         size += len(p)
         if size > CHUNK_CHARS:

@@ -48,10 +48,16 @@ from geo.store.postgis_export import SESSION, PostGISExportMixin
 from geo.store.postgis_incidents import PostGISIncidentsMixin, event_key
 from geo.store.postgis_replace import PostGISReplaceMixin
 from geo.store.postgis_review import PostGISReviewMixin
-from geo.store.postgis_schema import EXTENSIONS, MIGRATIONS
+from geo.store.postgis_schema import EXTENSIONS, MIGRATIONS, ts_configs
 from geo.store.postgis_timeline import PostGISTimelineMixin
-from geo.store.postgis_write import PostGISWriteMixin, ts_configs
-from geo.store.sqlite import reader_name_sql
+from geo.store.postgis_write import PostGISWriteMixin
+from geo.store.sql_common import (
+    DOC_PLACE_NAME,
+    STATEMENT_SELECT,
+    VISIBLE,
+    docs_naming_place,
+    event_select,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import psycopg
@@ -63,31 +69,13 @@ WRITE_ATTEMPTS = 8  # a deadlock or a clash on a new document id: the document i
 CONNECT_TIMEOUT_S = 10
 _LOCK_SCHEMA = 0x636D0001  # advisory lock ("cm" 1): the schema (2, 3: geo.store.postgis_write)
 
-_DOC_PLACE_NAME = reader_name_sql("p", "d.lang")
+# The documents that reported an event, as a JSON list of their ids (its own first).
 _SOURCES_SQL = (
     "CASE WHEN e.n_sources > 1 THEN (SELECT json_agg(sd.id ORDER BY s.report_id) "
     "FROM event_sources s JOIN documents sd ON sd.pk = s.doc_pk WHERE s.event_id = e.id) "
     "ELSE json_build_array(d.id) END"
 )
-_VISIBLE = "e.merged_into IS NULL"
-_EVENT_FROM = (
-    "FROM events e JOIN documents d ON d.pk = e.doc_pk LEFT JOIN places p ON p.pk = e.place_pk"
-)
-_EVENT_SELECT = f"""
-SELECT e.id, d.id, e.type, e.subtype, e.secondary_types, e.date, e.date_precision,
-       e.date_phrase, e.actors, e.fatalities, e.injured, p.id, {_DOC_PLACE_NAME}, p.lat, p.lon,
-       p.feature, p.country_code, p.admin1, e.precision, e.sentence, e.start, e."end",
-       e.confidence, d.title, d.source, d.url, d.published, p.admin1_name, p.name_fr, p.name_en,
-       d.lang, e.location, e.geo_precision, e.time_precision, e.actor1, e.actor2, e.interaction,
-       e.fatalities_phrase, e.why, e.n_sources, e.merged_into, e.why_merged, {_SOURCES_SQL}
-{_EVENT_FROM}
-"""
-_STATEMENT_SELECT = f"""
-SELECT s.id, d.id, s.quote, s.speaker, s.speaker_role, s.indirect, s.date, s.date_precision,
-       p.id, {_DOC_PLACE_NAME}, p.lat, p.lon, s.start, s."end", d.title, d.source, d.url,
-       p.name_fr, p.name_en, d.lang
-FROM statements s JOIN documents d ON d.pk = s.doc_pk LEFT JOIN places p ON p.pk = s.where_pk
-"""
+_EVENT_SELECT = event_select(_SOURCES_SQL)
 
 
 def ts_term(term: search_query.Term) -> tuple[str, list]:
@@ -116,15 +104,6 @@ def ts_query(q: str) -> tuple[str, list]:
     return search_query.render(search_query.parse(q), ts_term, search_query.TSQUERY)
 
 
-# The documents that mention a place one of whose names (the gazetteer's, French, English, or
-# as a document wrote it) is a search term, folded: "Aleppo" finds the articles that say Alep.
-_DOCS_NAMING_PLACE = (
-    "{d}.pk IN (SELECT m.doc_pk FROM mentions m WHERE m.place_pk IN ("
-    "SELECT pk FROM places WHERE name_fold = %s OR name_fr_fold = %s OR name_en_fold = %s "
-    "UNION SELECT place_pk FROM place_names WHERE name_fold = %s))"
-)
-
-
 def documents_match(q: str, alias: str = "d") -> tuple[str, list]:
     """SQL for the documents that match a search (as the SQLite store's): each term is found
     in the document's ``tsv`` or names a place the document mentions."""
@@ -134,7 +113,7 @@ def documents_match(q: str, alias: str = "d") -> tuple[str, list]:
         key = fold(term.text)
         if term.prefix or not key:
             return f"{alias}.tsv @@ {tsq}", params
-        named = _DOCS_NAMING_PLACE.format(d=alias)
+        named = docs_naming_place(alias, "%s")
         return f"{alias}.tsv @@ {tsq} OR {named}", [*params, key, key, key, key]
 
     return search_query.render(search_query.parse(q), leaf)
@@ -196,6 +175,20 @@ class PostGISStore(
         and the ``PG*`` environment variables work too). The schema is created when the
         database has none, migrated when older.
     """
+
+    # PostgreSQL's dialect, for the mixins written once for both SQL stores (geo.store.sql_*)
+    PARAM = "%s"
+    _EVENT_SELECT = _EVENT_SELECT
+    _event_row = staticmethod(_event_row)
+
+    @staticmethod
+    def _in_list(column: str, values: list) -> tuple[str, list]:
+        """``column`` among ``values`` (one array parameter)."""
+        return f"{column} = ANY(%s)", [list(values)]
+
+    @staticmethod
+    def _read_error(exc: Exception) -> ConflictmapError:
+        return _read_error(exc)
 
     def __init__(self, url: str) -> None:
         try:
@@ -491,7 +484,7 @@ class PostGISStore(
                 f"JOIN events r ON r.id = s.report_id WHERE r.tsv @@ {tsq}))"
             )
             params += tp + tp
-        return " WHERE " + " AND ".join([_VISIBLE, *where]), params
+        return " WHERE " + " AND ".join([VISIBLE, *where]), params
 
     def _checked_event_filters(self, filters: dict) -> tuple[str, list]:
         """The WHERE clause of the filters of :meth:`events`; an unknown one is an InputError."""
@@ -503,7 +496,7 @@ class PostGISStore(
     # -- events ---------------------------------------------------------------------------------
     def events(self, *, limit=100, offset=0, sort=None, **filters) -> tuple[list[dict], int]:
         limit, offset = check_page(limit, offset)
-        order = event_order_sql(sort, _DOC_PLACE_NAME, ' COLLATE "C"')
+        order = event_order_sql(sort, DOC_PLACE_NAME, ' COLLATE "C"')
         where, params = self._checked_event_filters(filters)
         total, rows = self._read_page(
             f"SELECT count(*) FROM events e{where}",
@@ -522,9 +515,9 @@ class PostGISStore(
             "place_id", "place_name", "place_name_fr", "place_name_en", "lat", "lon", "type",
             "precision", "count",
         )  # fmt: skip
-        cols = f"p.id, {_DOC_PLACE_NAME}, p.name_fr, p.name_en, p.lat, p.lon"
+        cols = f"p.id, {DOC_PLACE_NAME}, p.name_fr, p.name_en, p.lat, p.lon"
         where, params = self._checked_event_filters(filters)
-        if where == f" WHERE {_VISIBLE}":  # the whole store: the counts kept by add()
+        if where == f" WHERE {VISIBLE}":  # the whole store: the counts kept by add()
             rows = self._read(
                 f"SELECT {cols}, c.type, c.precision, c.n "
                 "FROM event_counts c JOIN places p ON p.pk = c.place_pk "
@@ -607,7 +600,7 @@ class PostGISStore(
         w = (" WHERE " + " AND ".join(where)) if where else ""
         total, rows = self._read_page(
             f"SELECT count(*) FROM statements s{w}",
-            f"{_STATEMENT_SELECT}{w} ORDER BY s.id LIMIT %s OFFSET %s",
+            f"{STATEMENT_SELECT}{w} ORDER BY s.id LIMIT %s OFFSET %s",
             params,
             (f.limit, f.offset),
         )
@@ -756,14 +749,14 @@ class PostGISStore(
             for r in self._read(f"{_EVENT_SELECT} WHERE e.doc_pk = %s ORDER BY e.id", (pk,))
         ]
         out["statements"] = self._statement_rows(
-            self._read(f"{_STATEMENT_SELECT} WHERE s.doc_pk = %s ORDER BY s.id", (pk,))
+            self._read(f"{STATEMENT_SELECT} WHERE s.doc_pk = %s ORDER BY s.id", (pk,))
         )
         return out
 
     def event(self, event_id: int) -> dict:
         """One event shown (not a report merged into another), by its id, as the rows of
         :meth:`events`; NotFoundError otherwise."""
-        rows = self._read(f"{_EVENT_SELECT} WHERE e.id = %s AND {_VISIBLE}", (event_key(event_id),))
+        rows = self._read(f"{_EVENT_SELECT} WHERE e.id = %s AND {VISIBLE}", (event_key(event_id),))
         if not rows:
             raise NotFoundError(f"no event with id {event_id}")
         return _event_row(rows[0])
@@ -788,7 +781,7 @@ class PostGISStore(
     def stats(self) -> dict:
         (row,) = self._read(
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM mentions), "
-            f"(SELECT count(*) FROM events e WHERE {_VISIBLE}), "
+            f"(SELECT count(*) FROM events e WHERE {VISIBLE}), "
             "(SELECT count(*) FROM statements), (SELECT count(*) FROM places WHERE n_mentions > 0)"
         )
         return dict(

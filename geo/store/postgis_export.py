@@ -11,7 +11,8 @@ at once, each a range of event ids, all in one snapshot of the database (``pg_ex
 the server builds the Features on as many cores, and the file is exactly the store at one
 instant, whatever is written meanwhile.
 
-Its host (``PostGISStore``) gives ``_connect``, ``_stream``, ``_checked_event_filters``.
+Its host (``PostGISStore``) gives ``_connect``, ``_stream``, ``_checked_event_filters`` and
+``_read_error``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from geo.store.sql_common import EVENT_FROM, VISIBLE, reader_name_sql
 
 FETCH_ROWS = 2000  # Features a server-side cursor sends at once
 # How the stream's connections read: no JIT compilation (on a wide row it costs the server
@@ -95,9 +98,6 @@ def feature_select(whole: bool = False) -> str:
     writes 15 significant digits and ``117.0``, PostgreSQL the shortest text that reads back
     the same number (``117``).
     """
-    from geo.store.postgis import _EVENT_FROM
-    from geo.store.sqlite import reader_name_sql
-
     doc_id = "d.id" if whole else "to_json(d.id)::text"
     special = {
         "place_name": reader_name_sql("p", "d.reader" if whole else "d.lang"),
@@ -128,7 +128,7 @@ def feature_select(whole: bool = False) -> str:
             + " END"
         )
     values = ", ".join(value(sql, kind) for _, sql, kind in _PROPERTIES)
-    source = _whole_from() if whole else _EVENT_FROM
+    source = _whole_from() if whole else EVENT_FROM
     return f"SELECT format('{template}', e.id, {point}, {values}) {source}"
 
 
@@ -151,13 +151,11 @@ class PostGISExportMixin:
         way)."""
         import psycopg
 
-        from geo.store.postgis import _VISIBLE, _read_error
-
         lead = self._connect(autocommit=False)
         try:
             lead.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             lo, hi, count = lead.execute(
-                f"SELECT min(id), max(id), count(*) FROM events e WHERE {_VISIBLE}"
+                f"SELECT min(id), max(id), count(*) FROM events e WHERE {VISIBLE}"
             ).fetchone()
             if count < max(min_events, 1):
                 return None
@@ -181,20 +179,18 @@ class PostGISExportMixin:
             for t in threads:
                 t.join()
         except psycopg.Error as exc:
-            raise _read_error(exc) from None
+            raise self._read_error(exc) from None
         finally:
             lead.close()
         if errors:
             exc = errors[0]
-            raise (_read_error(exc) if isinstance(exc, psycopg.Error) else exc) from None
+            raise (self._read_error(exc) if isinstance(exc, psycopg.Error) else exc) from None
         return sum(written)
 
     def _write_feature_range(self, snapshot: str, out: Path, lo: int, hi: int) -> int:
         """Write the Features of the shown events with ``lo <= id < hi``, as the snapshot
         ``snapshot`` holds them, to ``out``; their number."""
         from psycopg import sql
-
-        from geo.store.postgis import _VISIBLE
 
         con = self._connect(autocommit=False)
         n = 0
@@ -208,7 +204,7 @@ class PostGISExportMixin:
                 open(out, "w", encoding="utf-8", newline="") as fh,
             ):
                 cur.execute(
-                    f"{feature_select(whole=True)} WHERE {_VISIBLE} AND e.id >= %s AND e.id < %s "
+                    f"{feature_select(whole=True)} WHERE {VISIBLE} AND e.id >= %s AND e.id < %s "
                     "ORDER BY e.id",
                     (lo, hi),
                 )

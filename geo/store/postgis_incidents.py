@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 
 from geo import event_types, incidents
 from geo.errors import ConflictmapError, InputError, NotFoundError
-from geo.store.sqlite import _day_span
-from geo.store.sqlite_incidents import _iso_day
+from geo.store.sql_common import day_span, iso_day
 
 if TYPE_CHECKING:  # pragma: no cover
     import psycopg
@@ -103,8 +102,8 @@ class PostGISIncidentsMixin:
             types = [t.casefold() for t in event_types.names_in_family(fam)]
             dlat = incidents.MERGE_KM / 111.0
             dlon = dlat / max(math.cos(math.radians(r.lat)), 0.01)
-            lo = _iso_day(r.day_min - incidents.MERGE_DAYS - 1)
-            hi = _iso_day(r.day_max + incidents.MERGE_DAYS + 1)
+            lo = iso_day(r.day_min - incidents.MERGE_DAYS - 1)
+            hi = iso_day(r.day_max + incidents.MERGE_DAYS + 1)
             kinds = "|" + "|".join(types) + "|"
             near.append((i, r.lon - dlon, r.lat - dlat, r.lon + dlon, r.lat + dlat, lo, hi, kinds))
             if r.admin1:  # nested: one is the province (admin-1) that holds the other
@@ -331,7 +330,7 @@ def _candidate_rows(con, source: str, rows: list[tuple], doc: int) -> list[tuple
         "ORDER BY q.i, e.id",
         [*(list(c) for c in zip(*rows, strict=True)), doc],
     ):
-        days = _day_span(dmin, dmax) if tp == 1 else (None, None)
+        days = day_span(dmin, dmax) if tp == 1 else (None, None)
         ids = incidents.actor_ids([*(labels or []), a1, a2])
         out.append((i, eid, incidents.Report(t, st, lat, lon, feat, adm1, *days, ids, d, loc, gp)))
     return out

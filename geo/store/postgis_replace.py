@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from geo.errors import ConflictmapError
 from geo.model import ROLES
 from geo.store.base import text_hash
-from geo.store.sqlite_replace import _keep_id
+from geo.store.sql_common import keep_id
 
 if TYPE_CHECKING:  # pragma: no cover
     import psycopg
@@ -38,7 +38,7 @@ class PostGISReplaceMixin:
                     y = x
                     if row is not None:
                         self._take_out(con, row[0])
-                        y = _keep_id(x, row[1])
+                        y = keep_id(x, row[1])
                     doc_id = self._write(con, y, h)
                     if doc_id is None:  # added by another writer meanwhile: replace that one
                         raise errors.SerializationFailure("added meanwhile")

@@ -1,5 +1,5 @@
-"""Reviewers' corrections in the PostGIS store: the trail's table (schema 6 to 7) and
-PostgreSQL's dialect of :mod:`geo.store.sql_review` (``%s`` placeholders; an event's kind and
+"""Reviewers' corrections in the PostGIS store (their table: schema 7,
+:data:`geo.store.postgis_schema.MIGRATIONS`): PostgreSQL's dialect of :mod:`geo.store.sql_review` (``%s`` placeholders; an event's kind and
 days, which its GiST index holds, and the ``tsvector`` columns written again when what they are
 built from changes).
 
@@ -14,26 +14,10 @@ from typing import Any
 
 from geo.model import Place
 from geo.store import sql_review
+from geo.store.postgis_schema import ts_config
 
-__all__ = ["REVIEW_V7", "PostGISReviewMixin"]
+__all__ = ["PostGISReviewMixin"]
 
-REVIEW_V7 = """
-CREATE TABLE IF NOT EXISTS corrections (
-    id BIGSERIAL PRIMARY KEY,
-    key TEXT NOT NULL UNIQUE,
-    kind TEXT NOT NULL,
-    doc_id TEXT NOT NULL,
-    target TEXT NOT NULL,
-    target_id BIGINT,
-    before_json TEXT NOT NULL, after_json TEXT NOT NULL,
-    reviewer TEXT NOT NULL, note TEXT, created_at TEXT NOT NULL,
-    status TEXT NOT NULL,
-    status_detail TEXT, checked_at TEXT
-);
-CREATE INDEX IF NOT EXISTS corrections_doc ON corrections (doc_id, created_at);
-CREATE INDEX IF NOT EXISTS corrections_reviewer ON corrections (reviewer);
-CREATE INDEX IF NOT EXISTS corrections_created ON corrections (created_at);
-"""
 
 _TSV = "to_tsvector(%s::regconfig, unaccent({}))"
 
@@ -65,8 +49,6 @@ class PostGISReviewMixin(sql_review.ReviewMixin):
 
     def _config(self, con, table: str, rid: int) -> str:
         """The text search configuration of the document of a row of ``table``."""
-        from geo.store.postgis_write import ts_config  # it reads this module's schema step
-
         (lang,) = con.execute(
             f"SELECT d.lang FROM {table} x JOIN documents d ON d.pk = x.doc_pk WHERE x.id = %s",
             (rid,),

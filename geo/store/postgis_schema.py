@@ -13,7 +13,7 @@ French or English configuration by the document's language, over the text withou
 
 from __future__ import annotations
 
-from geo.store.postgis_review import REVIEW_V7
+from geo.lang import SUPPORTED, get_language
 
 # The extensions the schema needs: PostGIS (geometry), btree_gist (dates and kinds in the
 # GiST index beside the point), unaccent (accents ignored by the full-text search).
@@ -28,6 +28,23 @@ PG_TEXT_CONFIGS = frozenset({
     "tamil", "turkish", "yiddish",
 })  # fmt: skip
 TS_DEFAULT = "simple"
+
+
+def ts_config(lang: str | None) -> str:
+    """The text search configuration of a document in ``lang`` (a code of :mod:`geo.lang`).
+
+    >>> ts_config("fr"), ts_config("xx")
+    ('french', 'simple')
+    """
+    found = get_language(lang)
+    name = found.name.lower() if found else ""
+    return name if name in PG_TEXT_CONFIGS else TS_DEFAULT
+
+
+def ts_configs() -> tuple[str, ...]:
+    """Every configuration a document may be indexed with: 'simple' and each language's."""
+    return tuple(dict.fromkeys((TS_DEFAULT, *(ts_config(code) for code in SUPPORTED))))
+
 
 _V6 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -162,6 +179,25 @@ CREATE TABLE statement_places (
 CREATE INDEX statement_places_place ON statement_places (place_pk);
 """
 
+# Schema 7: the reviewers' corrections (geo.store.postgis_review; SQLite's: sqlite_review).
+_V7 = """
+CREATE TABLE IF NOT EXISTS corrections (
+    id BIGSERIAL PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    target TEXT NOT NULL,
+    target_id BIGINT,
+    before_json TEXT NOT NULL, after_json TEXT NOT NULL,
+    reviewer TEXT NOT NULL, note TEXT, created_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    status_detail TEXT, checked_at TEXT
+);
+CREATE INDEX IF NOT EXISTS corrections_doc ON corrections (doc_id, created_at);
+CREATE INDEX IF NOT EXISTS corrections_reviewer ON corrections (reviewer);
+CREATE INDEX IF NOT EXISTS corrections_created ON corrections (created_at);
+"""
+
 # The steps (from version, to version, SQL): None is an empty database. The first PostGIS
 # schema is the SQLite store's version 6; a later change of the schema appends its step here.
-MIGRATIONS: tuple[tuple[int | None, int, str], ...] = ((None, 6, _V6), (6, 7, REVIEW_V7))
+MIGRATIONS: tuple[tuple[int | None, int, str], ...] = ((None, 6, _V6), (6, 7, _V7))

@@ -22,12 +22,6 @@ class PostGISTimelineMixin(SQLTimelineMixin):
         "year": "substr(e.date_min, 1, 4) || '-01-01'",
     }
     LACKING_SQL = {"place": "e.place_pk IS NULL", "date": "e.date_min IS NULL"}
-    PARAM = "%s"
 
     def _in(self, column: str, values: Sequence) -> tuple[str, list]:
         return f"{column} = ANY(%s)", [list(values)]
-
-    def _event_sql(self):
-        from geo.store.postgis import _EVENT_SELECT, _event_row  # the host's module
-
-        return _EVENT_SELECT, _event_row

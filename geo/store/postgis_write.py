@@ -20,13 +20,11 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from gazetteer.normalize import fold
-from geo import actors as actor_registry
-from geo import event_types, incidents
-from geo.lang import SUPPORTED, get_language
+from geo import event_types
 from geo.model import ROLES, Place
-from geo.store.base import GEO_PRECISION_CODES, TIME_PRECISION_CODES, date_bounds
-from geo.store.postgis_schema import PG_TEXT_CONFIGS, TS_DEFAULT
-from geo.store.sqlite import _day_span
+from geo.store.base import date_bounds
+from geo.store.postgis_schema import ts_config
+from geo.store.sql_common import event_fields, event_report, new_kind_code
 
 if TYPE_CHECKING:  # pragma: no cover
     import psycopg
@@ -35,7 +33,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _LOCK_KINDS = 0x636D0002  # advisory lock: a new event kind
 MERGE_CELL_DEG = 1.0  # the merge locks' grid: a cell and its 8 neighbours hold MERGE_KM around
-_KIND_BLOCK = 4096  # as the SQLite store: type number * 4096 + subtype number
 _TSV = "to_tsvector(%s::regconfig, unaccent(%s))"
 
 _EVENT_COLUMNS = (
@@ -88,22 +85,6 @@ _PLACE_UPSERT = (
     + ", ".join(f"{c} = places.{c} + excluded.{c}" for c in _PLACE_COUNTS)
     + " RETURNING pk, id"
 )
-
-
-def ts_config(lang: str | None) -> str:
-    """The text search configuration of a document in ``lang`` (a code of :mod:`geo.lang`).
-
-    >>> ts_config("fr"), ts_config("xx")
-    ('french', 'simple')
-    """
-    found = get_language(lang)
-    name = found.name.lower() if found else ""
-    return name if name in PG_TEXT_CONFIGS else TS_DEFAULT
-
-
-def ts_configs() -> tuple[str, ...]:
-    """Every configuration a document may be indexed with: 'simple' and each language's."""
-    return tuple(dict.fromkeys((TS_DEFAULT, *(ts_config(code) for code in SUPPORTED))))
 
 
 def merge_locks(reports: list) -> list[int]:
@@ -266,45 +247,21 @@ class PostGISWriteMixin:
         rows, reports = [], []
         for e in x.events:
             pk = pks[e.place.id] if e.place else None
-            emin, emax = date_bounds(e.date.value)
-            time_precision = e.time_precision or TIME_PRECISION_CODES.get(e.date.precision or "")
-            if emin is None and dmin is not None:
-                # no date of its own: it happened by the time the document was published, as
-                # far as we know; the date filters find it there (its date stays unknown)
-                emin, emax, time_precision = dmin, dmax, None
-            labels = list(e.actors)
-            cc = e.place.country_code if e.place else None
-            actor1, actor2, interaction = actor_registry.acled_fields(
-                labels, e.actor1, e.actor2, e.interaction, cc
-            )
-            geo_precision = e.geo_precision
-            if geo_precision is None and e.place is not None:
-                geo_precision = GEO_PRECISION_CODES.get(e.place_precision or e.place.feature)
-            fold_labels = [*labels, *(a for a in (actor1, actor2) if a)]
+            f = event_fields(e, doc_days)
             rows.append(
                 (
                     doc_pk, e.type, e.subtype, json.dumps(list(e.secondary_types)),
-                    e.date.value, e.date.precision, e.date.phrase, emin, emax,
-                    json.dumps(labels, ensure_ascii=False), " ; ".join(labels),
-                    "|" + "|".join(fold(a) for a in fold_labels) + "|", e.fatalities,
-                    e.injured, pk, e.place_precision if e.place else None, e.sentence, e.start,
-                    e.end, float(e.confidence), e.location, geo_precision, time_precision,
-                    actor1, actor2, interaction, e.fatalities_phrase, e.why, e.fatalities,
-                    self._kind_code(con, e.type, e.subtype, kinds), emin, emax, cfg,
-                    f"{e.sentence}\n{' ; '.join(labels)}",
+                    e.date.value, e.date.precision, e.date.phrase, f.date_min, f.date_max,
+                    json.dumps(f.labels, ensure_ascii=False), " ; ".join(f.labels),
+                    f.actors_fold, e.fatalities, e.injured, pk,
+                    e.place_precision if e.place else None, e.sentence, e.start, e.end,
+                    float(e.confidence), e.location, f.geo_precision, f.time_precision,
+                    f.actor1, f.actor2, f.interaction, e.fatalities_phrase, e.why, e.fatalities,
+                    self._kind_code(con, e.type, e.subtype, kinds), f.date_min, f.date_max, cfg,
+                    f"{e.sentence}\n{' ; '.join(f.labels)}",
                 )
             )  # fmt: skip
-            reports.append(
-                None
-                if e.place is None
-                else incidents.Report(
-                    e.type, e.subtype, e.place.lat, e.place.lon, e.place.feature,
-                    e.place.admin1,
-                    *(_day_span(emin, emax) if time_precision == 1 else (None, None)),
-                    incidents.actor_ids([*labels, actor1, actor2]), doc_pk, e.location,
-                    geo_precision,
-                )
-            )  # fmt: skip
+            reports.append(event_report(e, f, doc_pk))
         if rows:
             con.execute(_EVENT_INSERT, [ids, *(list(c) for c in zip(*rows, strict=True))])
         located = [(eid, r) for eid, r in zip(ids, reports, strict=True) if r is not None]
@@ -384,11 +341,10 @@ class PostGISWriteMixin:
             same = con.execute(
                 "SELECT max(code) FROM event_kinds WHERE type_key = %s", (key[0],)
             ).fetchone()[0]
-            if same is None:  # a new type: the next block of codes
+            top = None
+            if same is None:  # a new type: after the last code of all
                 top = con.execute("SELECT max(code) FROM event_kinds").fetchone()[0]
-                code = 0 if top is None else (top // _KIND_BLOCK + 1) * _KIND_BLOCK
-            else:  # a new subtype of a known type (past 4095 of them, they share the last)
-                code = min(same + 1, (same // _KIND_BLOCK + 1) * _KIND_BLOCK - 1)
+            code = new_kind_code(same, top)
             row = con.execute(
                 "INSERT INTO event_kinds (code, type, subtype, type_key, subtype_key) "
                 "VALUES (%s, %s, %s, %s, %s) RETURNING code",

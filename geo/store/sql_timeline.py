@@ -4,14 +4,14 @@
 :meth:`admin1_totals` and :meth:`events_lacking` on ``iter_events`` (every backend has them);
 here the engine counts with ``GROUP BY`` over the same filters, so the page asks for the
 timeline of a million events without reading them. A backend's mixin gives its dialect:
-``BIN_SQL`` (a bin's first day from ``e.date_min``), ``LACKING_SQL``, the placeholder ``PARAM``,
-:meth:`_in` (a column among values) and :meth:`_event_sql`; its host store gives
-``_checked_event_filters``, ``_read`` and ``_read_page``.
+``BIN_SQL`` (a bin's first day from ``e.date_min``), ``LACKING_SQL`` and :meth:`_in` (a column
+among values); its host store gives the placeholder ``PARAM``, the event rows' ``_EVENT_SELECT``
+and ``_event_row``, ``_checked_event_filters``, ``_read`` and ``_read_page``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from geo.errors import InputError
 from geo.store.base import LACKING, check_page, check_unit
@@ -28,10 +28,6 @@ class SQLTimelineMixin:
 
     def _in(self, column: str, values: Sequence) -> tuple[str, list]:
         """``column`` among ``values``: the condition and its parameters."""
-        raise NotImplementedError
-
-    def _event_sql(self) -> tuple[str, Callable[[tuple], dict]]:
-        """The host's event SELECT and its row reader."""
         raise NotImplementedError
 
     def date_histogram(self, unit: str, **filters) -> dict:
@@ -104,14 +100,13 @@ class SQLTimelineMixin:
         if what not in LACKING:
             raise InputError(f"what must be one of {', '.join(LACKING)}, not {what!r}")
         limit, _ = check_page(limit, 0)
-        select, row = self._event_sql()
         where, params = self._checked_event_filters(filters)
         where += f" AND {self.LACKING_SQL[what]}"
         p = self.PARAM
         total, rows = self._read_page(
             f"SELECT count(*) FROM events e{where}",
-            f"{select}{where} ORDER BY e.id LIMIT {p} OFFSET {p}",
+            f"{self._EVENT_SELECT}{where} ORDER BY e.id LIMIT {p} OFFSET {p}",
             params,
             (limit, 0),
         )
-        return [row(r) for r in rows], total
+        return [self._event_row(r) for r in rows], total

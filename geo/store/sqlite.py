@@ -25,15 +25,14 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gazetteer.normalize import fold
 from geo import actors as actor_registry
-from geo import incidents
 from geo.errors import ConfigError, ConflictmapError, InputError, NotFoundError
-from geo.model import DEFAULT_NAME_LANG, NAME_FIELDS, ROLES, DateValue, Place, pick_name
+from geo.model import ROLES, DateValue, Place, pick_name
 from geo.store import search_query
 from geo.store.base import (
     BUSY_TIMEOUT_MS,
@@ -54,6 +53,19 @@ from geo.store.base import (
     parse_bbox,
     text_hash,
     type_name,
+)
+from geo.store.sql_common import (
+    DOC_PLACE_NAME,
+    EVENT_FROM,
+    NO_DAY,
+    STATEMENT_SELECT,
+    VISIBLE,
+    docs_naming_place,
+    event_fields,
+    event_report,
+    event_select,
+    julian_day,
+    new_kind_code,
 )
 from geo.store.sqlite_clusters import ClustersMixin
 from geo.store.sqlite_incidents import IncidentsMixin
@@ -208,15 +220,6 @@ def fts_query(q: str) -> str:
     return search_query.to_fts5(search_query.parse(q))
 
 
-# The documents that mention a place one of whose names (the gazetteer's, French, English, or
-# as a document wrote it) is a search term, folded: "Aleppo" finds the articles that say Alep.
-_DOCS_NAMING_PLACE = (
-    "d.pk IN (SELECT m.doc_pk FROM mentions m WHERE m.place_pk IN ("
-    "SELECT pk FROM places WHERE name_fold = ? OR name_fr_fold = ? OR name_en_fold = ? "
-    "UNION SELECT place_pk FROM place_names WHERE name_fold = ?))"
-)
-
-
 def documents_match(q: str, alias: str = "d") -> tuple[str, list]:
     """SQL for the documents that match a search (:mod:`geo.store.search_query`): each term is
     found in the title or the text (FTS5), or names a place the document mentions.
@@ -230,25 +233,10 @@ def documents_match(q: str, alias: str = "d") -> tuple[str, list]:
         key = fold(term.text)
         if term.prefix or not key:
             return sql, [search_query.fts5_term(term)]
-        named = _DOCS_NAMING_PLACE.replace("d.pk", f"{alias}.pk")
+        named = docs_naming_place(alias, "?")
         return f"{sql} OR {named}", [search_query.fts5_term(term), key, key, key, key]
 
     return search_query.render(search_query.parse(q), leaf)
-
-
-_KIND_BLOCK = 4096  # event kind codes: type number * 4096 + subtype number
-_NO_DAY = (0.0, 1e7)  # an unknown date spans every day in the R*Tree (the SQL filter decides)
-
-
-def _julian_day(value: str) -> float:
-    return date.fromisoformat(value).toordinal() + 1721424.5  # as SQLite's julianday()
-
-
-def _day_span(dmin: str | None, dmax: str | None) -> tuple[float, float]:
-    """The R*Tree's time span of an event: the Julian days its date covers."""
-    if not dmin or not dmax:
-        return _NO_DAY
-    return _julian_day(dmin), _julian_day(dmax)
 
 
 # the columns schema 6 added to events, for the migration of older stores
@@ -267,28 +255,6 @@ def _case_sql(column: str, codes: dict[str, int]) -> str:
     return f"CASE {column} {whens} END"
 
 
-# -- SQLite -------------------------------------------------------------------------------------
-def reader_name_sql(place: str, lang: str) -> str:
-    """SQL for the name of the place ``place`` (a table alias) that a reader of the language
-    in the SQL expression ``lang`` sees: :data:`geo.model.NAME_FIELDS` as a ``CASE``.
-
-    >>> reader_name_sql("p", "d.lang")
-    "CASE d.lang WHEN 'fr' THEN coalesce(p.name_fr, p.name_en, p.name) ELSE coalesce(p.name_en, p.name) END"
-    """
-
-    def first(fields: tuple[str, ...]) -> str:
-        return "coalesce(" + ", ".join(f"{place}.{f}" for f in fields) + ")"
-
-    whens = " ".join(
-        f"WHEN '{code}' THEN {first(fields)}"
-        for code, fields in NAME_FIELDS.items()
-        if code != DEFAULT_NAME_LANG and code.isalpha()
-    )
-    return f"CASE {lang} {whens} ELSE {first(NAME_FIELDS[DEFAULT_NAME_LANG])} END"
-
-
-# the place's name in the language of the event's (statement's) document
-_DOC_PLACE_NAME = reader_name_sql("p", "d.lang")
 # Features whose gazetteer name is English already (CLDR, curated): kept as their English name.
 _ENGLISH_NAMED = frozenset({"country", "region", "continent", "site", "water", "physical"})
 # The documents that reported an event, as a JSON list of their ids (its own first).
@@ -297,28 +263,16 @@ _SOURCES_SQL = (
     "FROM event_sources s JOIN documents sd ON sd.pk = s.doc_pk WHERE s.event_id = e.id "
     "ORDER BY s.report_id)) ELSE json_array(d.id) END"
 )
-_VISIBLE = "e.merged_into IS NULL"  # events shown: not a report merged into another
-_EVENT_FROM = (
-    "FROM events e JOIN documents d ON d.pk = e.doc_pk LEFT JOIN places p ON p.pk = e.place_pk"
-)
-_EVENT_SELECT = f"""
-SELECT e.id, d.id, e.type, e.subtype, e.secondary_types, e.date, e.date_precision,
-       e.date_phrase, e.actors, e.fatalities, e.injured, p.id, {_DOC_PLACE_NAME}, p.lat, p.lon,
-       p.feature, p.country_code, p.admin1, e.precision, e.sentence, e.start, e."end",
-       e.confidence, d.title, d.source, d.url, d.published, p.admin1_name, p.name_fr, p.name_en,
-       d.lang, e.location, e.geo_precision, e.time_precision, e.actor1, e.actor2, e.interaction,
-       e.fatalities_phrase, e.why, e.n_sources, e.merged_into, e.why_merged, {_SOURCES_SQL}
-{_EVENT_FROM}
-"""
+_EVENT_SELECT = event_select(_SOURCES_SQL)
 # The GeoJSON Feature of an event built by SQLite itself: the export of a million events is
 # bound by SQLite, not by building a dict per row in Python. The two list columns hold JSON
 # written by add() and are spliced in as they are (json() would parse them again: a third of
-# the time); the rest is json_object. The same Feature as geo.export.geojson_feature gives.
+# the time); the rest is json_object. The same Feature as geo.feature.geojson_feature gives.
 _PROPERTIES_JSON = f"""json_object(
     'id', e.id, 'doc_id', d.id, 'type', e.type, 'subtype', e.subtype, 'date', e.date,
     'date_precision', e.date_precision, 'date_phrase', e.date_phrase,
     'fatalities', e.fatalities, 'injured', e.injured, 'place_id', p.id,
-    'place_name', {_DOC_PLACE_NAME},
+    'place_name', {DOC_PLACE_NAME},
     'feature', p.feature, 'country_code', p.country_code, 'admin1', p.admin1,
     'precision', e.precision, 'sentence', e.sentence, 'start', e.start, 'end', e."end",
     'confidence', e.confidence, 'doc_title', d.title, 'doc_source', d.source, 'doc_url', d.url,
@@ -335,14 +289,7 @@ SELECT '{{"type":"Feature","id":' || e.id || ',"geometry":'
   || ',"properties":' || rtrim({_PROPERTIES_JSON}, '}}')
   || ',"secondary_types":' || e.secondary_types || ',"actors":' || e.actors
   || ',"sources":' || {_SOURCES_SQL} || '}}}}'
-{_EVENT_FROM}
-"""
-
-_STATEMENT_SELECT = f"""
-SELECT s.id, d.id, s.quote, s.speaker, s.speaker_role, s.indirect, s.date, s.date_precision,
-       p.id, {_DOC_PLACE_NAME}, p.lat, p.lon, s.start, s."end", d.title, d.source, d.url,
-       p.name_fr, p.name_en, d.lang
-FROM statements s JOIN documents d ON d.pk = s.doc_pk LEFT JOIN places p ON p.pk = s.where_pk
+{EVENT_FROM}
 """
 
 
@@ -363,6 +310,16 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
     path
         The database file; created with its schema when missing.
     """
+
+    # SQLite's dialect, for the mixins written once for both SQL stores (geo.store.sql_*)
+    PARAM = "?"
+    _EVENT_SELECT = _EVENT_SELECT
+    _event_row = staticmethod(_event_row)
+
+    @staticmethod
+    def _in_list(column: str, values: list) -> tuple[str, list]:
+        """``column`` among ``values`` (any number of them: one JSON parameter)."""
+        return f"{column} IN (SELECT value FROM json_each(?))", [json.dumps(values)]
 
     def __init__(self, path: str | os.PathLike) -> None:
         self.path = Path(path).expanduser()
@@ -483,8 +440,8 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
                     self._kind_code(con, t, st, kinds)
                 con.execute(
                     "INSERT INTO event_rtree SELECT e.id, p.lon, p.lon, p.lat, p.lat, "
-                    f"coalesce(julianday(e.date_min), {_NO_DAY[0]}), "
-                    f"coalesce(julianday(e.date_max), {_NO_DAY[1]}), k.code, k.code "
+                    f"coalesce(julianday(e.date_min), {NO_DAY[0]}), "
+                    f"coalesce(julianday(e.date_max), {NO_DAY[1]}), k.code, k.code "
                     "FROM events e JOIN places p ON p.pk = e.place_pk "
                     "JOIN event_kinds k ON k.type = e.type AND k.subtype = coalesce(e.subtype, '')"
                 )
@@ -612,11 +569,10 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
             same = con.execute(
                 "SELECT max(code) FROM event_kinds WHERE type = ?", (type_,)
             ).fetchone()[0]
-            if same is None:  # a new type: the next block of 4096 codes
+            top = None
+            if same is None:  # a new type: after the last code of all
                 top = con.execute("SELECT max(code) FROM event_kinds").fetchone()[0]
-                code = 0 if top is None else (top // _KIND_BLOCK + 1) * _KIND_BLOCK
-            else:  # a new subtype of a known type (past 4095 of them, they share the last)
-                code = min(same + 1, (same // _KIND_BLOCK + 1) * _KIND_BLOCK - 1)
+            code = new_kind_code(same, top)
             con.execute(
                 "INSERT OR IGNORE INTO event_kinds (code, type, subtype) VALUES (?, ?, ?)",
                 (code, type_, subtype or ""),
@@ -691,8 +647,6 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
         except sqlite3.OperationalError as exc:
             raise _read_error(exc) from None
         return total, rows
-
-    _day_span = staticmethod(_day_span)  # for IncidentsMixin: the R*Tree's days of a date span
 
     # -- writes ---------------------------------------------------------------------------------
     @staticmethod
@@ -805,21 +759,7 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
         kinds: dict[tuple, int] = {}
         for e in x.events:
             pk = place_pk(e.place)
-            emin, emax = date_bounds(e.date.value)
-            time_precision = e.time_precision or TIME_PRECISION_CODES.get(e.date.precision or "")
-            if emin is None and dmin is not None:
-                # no date of its own: it happened by the time the document was published, as
-                # far as we know; the date filters find it there (its date stays unknown)
-                emin, emax, time_precision = dmin, dmax, None
-            labels = list(e.actors)
-            cc = e.place.country_code if e.place else None
-            actor1, actor2, interaction = actor_registry.acled_fields(
-                labels, e.actor1, e.actor2, e.interaction, cc
-            )
-            geo_precision = e.geo_precision
-            if geo_precision is None and e.place is not None:
-                geo_precision = GEO_PRECISION_CODES.get(e.place_precision or e.place.feature)
-            fold_labels = [*labels, *(a for a in (actor1, actor2) if a)]
+            f = event_fields(e, (dmin, dmax))
             cur = con.execute(
                 "INSERT INTO events (doc_pk, type, subtype, secondary_types, date, date_precision, "
                 "date_phrase, date_min, date_max, actors, actors_text, actors_fold, fatalities, "
@@ -829,27 +769,22 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
                 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     doc_pk, e.type, e.subtype, json.dumps(list(e.secondary_types)), e.date.value,
-                    e.date.precision, e.date.phrase, emin, emax,
-                    json.dumps(labels, ensure_ascii=False), " ; ".join(labels),
-                    "|" + "|".join(fold(a) for a in fold_labels) + "|", e.fatalities, e.injured,
-                    pk, e.place_precision if e.place else None, e.sentence, e.start, e.end,
-                    float(e.confidence), e.location, geo_precision, time_precision, actor1,
-                    actor2, interaction, e.fatalities_phrase, e.why, e.fatalities,
+                    e.date.precision, e.date.phrase, f.date_min, f.date_max,
+                    json.dumps(f.labels, ensure_ascii=False), " ; ".join(f.labels), f.actors_fold,
+                    e.fatalities, e.injured, pk, e.place_precision if e.place else None,
+                    e.sentence, e.start, e.end, float(e.confidence), e.location, f.geo_precision,
+                    f.time_precision, f.actor1, f.actor2, f.interaction, e.fatalities_phrase,
+                    e.why, e.fatalities,
                 ),
             )  # fmt: skip
             eid = cur.lastrowid
             con.execute(
                 "INSERT INTO events_fts (rowid, sentence, actors_text) VALUES (?, ?, ?)",
-                (eid, e.sentence, " ; ".join(labels)),
+                (eid, e.sentence, " ; ".join(f.labels)),
             )
-            if e.place is None:
+            report = event_report(e, f, doc_pk)
+            if report is None:
                 continue
-            report = incidents.Report(
-                e.type, e.subtype, e.place.lat, e.place.lon, e.place.feature, e.place.admin1,
-                *(_day_span(emin, emax) if time_precision == 1 else (None, None)),
-                incidents.actor_ids([*labels, actor1, actor2]), doc_pk, e.location,
-                geo_precision,
-            )  # fmt: skip
             if not self._merge_on_add(con, eid, report):
                 self._show_event(con, eid, kinds)
         for s in x.statements:
@@ -982,8 +917,8 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
             sql, p = self._bbox_sql("event_rtree", "e.id", bbox)
             if start or end:  # near in time too: the R*Tree narrows both at once
                 sql = sql[:-1] + " AND max_day >= ? AND min_day <= ?)"
-                p += [_julian_day(start) if start else _NO_DAY[0]]
-                p += [_julian_day(end) if end else _NO_DAY[1]]
+                p += [julian_day(start) if start else NO_DAY[0]]
+                p += [julian_day(end) if end else NO_DAY[1]]
             if type:  # and of the kind asked for (the codes' range; SQL below is exact)
                 t = type_name(type)
                 lo, hi = self._read(
@@ -1023,7 +958,7 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
             )
             params += [fts_query(str(q))] * 2
         # the reports merged into another event are shown through it
-        return " WHERE " + " AND ".join([_VISIBLE, *where]), params
+        return " WHERE " + " AND ".join([VISIBLE, *where]), params
 
     # -- events ---------------------------------------------------------------------------------
     def events(
@@ -1041,7 +976,7 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
         sort=None,
     ) -> tuple[list[dict], int]:
         limit, offset = check_page(limit, offset)
-        order = event_order_sql(sort, _DOC_PLACE_NAME)
+        order = event_order_sql(sort, DOC_PLACE_NAME)
         where, params = self._event_filters(bbox, start, end, type, actor, place, q)
         count_sql, count_params = f"SELECT count(*) FROM events e{where}", None
         if bbox is not None and not (type or actor or place or q) and bool(start) == bool(end):
@@ -1067,7 +1002,7 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
         sql = f"SELECT count(*) FROM event_rtree WHERE {cond}"
         if start and end:
             sql += " AND max_day >= ? AND min_day <= ? AND min_day > ? AND max_day < ?"
-            p += [_julian_day(start), _julian_day(end), *_NO_DAY]
+            p += [julian_day(start), julian_day(end), *NO_DAY]
         return sql, p
 
     def _checked_event_filters(self, filters: dict) -> tuple[str, list]:
@@ -1108,7 +1043,7 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
         one query saw, and the counts written must add up to the count it saw.
         """
         lo, hi, count = self._read(
-            f"SELECT min(id), max(id), count(*) FROM events e WHERE {_VISIBLE}"
+            f"SELECT min(id), max(id), count(*) FROM events e WHERE {VISIBLE}"
         )[0]
         if count < max(min_events, 1):
             return None
@@ -1151,9 +1086,9 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
             "place_id", "place_name", "place_name_fr", "place_name_en", "lat", "lon", "type",
             "precision", "count",
         )  # fmt: skip
-        cols = f"p.id, {_DOC_PLACE_NAME}, p.name_fr, p.name_en, p.lat, p.lon"
+        cols = f"p.id, {DOC_PLACE_NAME}, p.name_fr, p.name_en, p.lat, p.lon"
         where, params = self._checked_event_filters(filters)
-        if where == f" WHERE {_VISIBLE}":  # the whole store: read the counts kept by add()
+        if where == f" WHERE {VISIBLE}":  # the whole store: read the counts kept by add()
             rows = self._read(
                 f"SELECT {cols}, c.type, c.precision, c.n "
                 "FROM event_counts c JOIN places p ON p.pk = c.place_pk "
@@ -1241,7 +1176,7 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
         w = (" WHERE " + " AND ".join(where)) if where else ""
         total, rows = self._read_page(
             f"SELECT count(*) FROM statements s{w}",
-            f"{_STATEMENT_SELECT}{w} ORDER BY s.id LIMIT ? OFFSET ?",
+            f"{STATEMENT_SELECT}{w} ORDER BY s.id LIMIT ? OFFSET ?",
             params,
             (limit, offset),
         )
@@ -1409,14 +1344,14 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
             for r in self._read(f"{_EVENT_SELECT} WHERE e.doc_pk = ? ORDER BY e.id", (pk,))
         ]
         out["statements"] = self._statement_rows(
-            self._read(f"{_STATEMENT_SELECT} WHERE s.doc_pk = ? ORDER BY s.id", (pk,))
+            self._read(f"{STATEMENT_SELECT} WHERE s.doc_pk = ? ORDER BY s.id", (pk,))
         )
         return out
 
     def event(self, event_id: int) -> dict:
         """One event shown (not a report merged into another), by its id, as the rows of
         :meth:`events`; NotFoundError otherwise."""
-        rows = self._read(f"{_EVENT_SELECT} WHERE e.id = ? AND {_VISIBLE}", (int(event_id),))
+        rows = self._read(f"{_EVENT_SELECT} WHERE e.id = ? AND {VISIBLE}", (int(event_id),))
         if not rows:
             raise NotFoundError(f"no event with id {event_id}")
         return _event_row(rows[0])
@@ -1444,7 +1379,7 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
     def stats(self) -> dict:
         (row,) = self._read(
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM mentions), "
-            f"(SELECT count(*) FROM events e WHERE {_VISIBLE}), (SELECT count(*) FROM statements), "
+            f"(SELECT count(*) FROM events e WHERE {VISIBLE}), (SELECT count(*) FROM statements), "
             "(SELECT count(*) FROM places WHERE n_mentions > 0)"
         )
         return dict(
@@ -1458,7 +1393,7 @@ def _write_feature_range(db: str, out: str, lo: int, hi: int) -> int:
     n = 0
     try:
         cur = con.execute(
-            f"{_FEATURE_SELECT} WHERE {_VISIBLE} AND e.id >= ? AND e.id < ? ORDER BY e.id",
+            f"{_FEATURE_SELECT} WHERE {VISIBLE} AND e.id >= ? AND e.id < ? ORDER BY e.id",
             (lo, hi),
         )
         with open(out, "w", encoding="utf-8", newline="") as fh:

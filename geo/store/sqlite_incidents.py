@@ -5,7 +5,7 @@ document already gave, keeping its sources, and undoing it.
 candidates with the store's indexes (the R*Tree near the report in space and time, the dates
 index for the province that holds it), keeps the ``event_sources`` table, the counts and the
 R*Tree in step, and gives :class:`geo.store.base.Store`'s ``sources``, ``unmerge`` and ``merge``.
-Its host (``SQLiteStore``) gives ``_con``, ``_read``, ``_kind_code`` and ``_day_span``.
+Its host (``SQLiteStore``) gives ``_con``, ``_read`` and ``_kind_code``.
 """
 
 from __future__ import annotations
@@ -13,21 +13,12 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
-from datetime import date
 
 from geo import event_types, incidents
 from geo.errors import InputError, NotFoundError
+from geo.store.sql_common import day_span, iso_day
 
 __all__ = ["IncidentsMixin"]
-
-
-def _iso_day(julian: float) -> str:
-    """The ISO date of a Julian day (as SQLite's julianday() counts them).
-
-    >>> _iso_day(2460556.5)
-    '2024-09-03'
-    """
-    return date.fromordinal(int(julian - 1721424.5)).isoformat()
 
 
 def _json_list(value: str | None) -> list:
@@ -55,7 +46,7 @@ class IncidentsMixin:
         kind = self._kind_code(con, type_, subtype, kinds)
         con.execute(
             "INSERT INTO event_rtree VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (eid, lon, lon, lat, lat, *self._day_span(emin, emax), kind, kind),
+            (eid, lon, lon, lat, lat, *day_span(emin, emax), kind, kind),
         )
 
     def _hide_event(self, con: sqlite3.Connection, eid: int) -> None:
@@ -92,7 +83,7 @@ class IncidentsMixin:
         ).fetchall()
         out = []
         for eid, t, st, lat, lon, feat, adm1, dmin, dmax, tp, labels, a1, a2, doc, loc, gp in rows:
-            days = self._day_span(dmin, dmax) if tp == 1 else (None, None)
+            days = day_span(dmin, dmax) if tp == 1 else (None, None)
             ids = incidents.actor_ids([*_json_list(labels), a1, a2])
             report = incidents.Report(t, st, lat, lon, feat, adm1, *days, ids, doc, loc, gp)
             out.append((eid, report))
@@ -126,7 +117,7 @@ class IncidentsMixin:
                 [json.dumps(near), *base],
             )
         if r.admin1:  # nested: one is the province (admin-1) that holds the other
-            lo, hi = _iso_day(days[0]), _iso_day(days[1])
+            lo, hi = iso_day(days[0]), iso_day(days[1])
             found += self._incident_reports(
                 con,
                 "e.date_min BETWEEN ? AND ? AND p.admin1 = ? AND (p.feature = 'admin1' OR ?) "

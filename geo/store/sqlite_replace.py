@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from geo.errors import ConflictmapError
 from geo.model import ROLES
 from geo.store.base import text_hash
+from geo.store.sql_common import keep_id
 
 if TYPE_CHECKING:  # pragma: no cover
     from geo.pipeline import Extracted
@@ -36,7 +37,7 @@ class ReplaceMixin:
             row = con.execute("SELECT pk, id FROM documents WHERE hash = ?", (h,)).fetchone()
             if row is not None:
                 self._take_out(con, row[0])
-                x = _keep_id(x, row[1])
+                x = keep_id(x, row[1])
             doc_id = self._write(con, x, h)
             con.execute("COMMIT")
             return doc_id
@@ -100,10 +101,3 @@ class ReplaceMixin:
         con.execute("DELETE FROM statements WHERE doc_pk = ?", (pk,))
         con.execute("DELETE FROM documents_fts WHERE rowid = ?", (pk,))
         con.execute("DELETE FROM documents WHERE pk = ?", (pk,))
-
-
-def _keep_id(x: Extracted, doc_id: str) -> Extracted:
-    """``x`` under the id its text is stored with (a re-extraction keeps the document's id)."""
-    from dataclasses import replace
-
-    return replace(x, doc=replace(x.doc, id=doc_id))

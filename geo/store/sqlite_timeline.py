@@ -24,12 +24,6 @@ class TimelineMixin(SQLTimelineMixin):
         "year": "substr(e.date_min, 1, 4) || '-01-01'",
     }
     LACKING_SQL = {"place": "e.place_pk IS NULL", "date": "(e.date IS NULL OR e.date = '')"}
-    PARAM = "?"
 
     def _in(self, column: str, values: Sequence) -> tuple[str, list]:
         return f"{column} IN ({','.join('?' * len(values))})", list(values)
-
-    def _event_sql(self):
-        from geo.store.sqlite import _EVENT_SELECT, _event_row  # the host's module
-
-        return _EVENT_SELECT, _event_row
