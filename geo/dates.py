@@ -22,13 +22,10 @@ from __future__ import annotations
 
 import bisect
 import calendar
-import json
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from html.parser import HTMLParser
-from typing import Any
 
 from geo.lang import DEFAULT, LANGUAGES, fill, language
 from geo.model import DateValue
@@ -519,23 +516,6 @@ def date_for_span(mentions: list[DateMention], start: int, end: int, text: str) 
 
 # --------------------------------------------------------------------------- publication date
 
-# HTML metadata that carries the publication date, most trusted first.
-_HTML_KEYS = (
-    "meta:article:published_time",
-    "meta:og:published_time",
-    "itemprop:datepublished",
-    "jsonld:datepublished",
-    "meta:datepublished",
-    "meta:pubdate",
-    "meta:publishdate",
-    "meta:date",
-    "meta:dc.date.issued",
-    "meta:dcterms.issued",
-    "meta:dc.date",
-    "time:pubdate",
-    "time",
-)
-
 
 def parse_iso(value: str) -> tuple[str, str] | None:
     """``(iso, precision)`` for the date at the start of an ISO 8601 string, else ``None``."""
@@ -590,69 +570,6 @@ def date_bounds(value: str | None) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _json_ld_date(data: Any) -> str | None:
-    """The first ``datePublished`` string anywhere in a JSON-LD document."""
-    if isinstance(data, dict):
-        if isinstance(data.get("datePublished"), str):
-            return data["datePublished"]
-        data = list(data.values())
-    if isinstance(data, list):
-        for item in data:
-            found = _json_ld_date(item)
-            if found:
-                return found
-    return None
-
-
-class _HtmlDates(HTMLParser):
-    """Collects the first value of each publication-date source of an HTML page."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: dict[str, str] = {}
-        self._json: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k.lower(): (v or "").strip() for k, v in attrs}
-        itemprop = a.get("itemprop", "").lower()
-        if itemprop == "datepublished" and (a.get("content") or a.get("datetime")):
-            self.found.setdefault("itemprop:datepublished", a.get("content") or a["datetime"])
-        if tag == "meta" and a.get("content"):
-            for attr in ("property", "name", "itemprop"):
-                if a.get(attr):
-                    self.found.setdefault(f"meta:{a[attr].lower()}", a["content"])
-        elif tag == "time" and a.get("datetime"):
-            self.found.setdefault("time:pubdate" if "pubdate" in a else "time", a["datetime"])
-        elif tag == "script" and "ld+json" in a.get("type", "").lower():
-            self._json = []
-
-    def handle_data(self, data: str) -> None:
-        if self._json is not None:
-            self._json.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script" and self._json is not None:
-            try:
-                found = _json_ld_date(json.loads("".join(self._json)))
-            except json.JSONDecodeError:  # a broken block: the other sources still count
-                found = None
-            if found:
-                self.found.setdefault("jsonld:datepublished", found)
-            self._json = None
-
-
-def _html_date(html: str) -> DateValue | None:
-    parser = _HtmlDates()
-    parser.feed(html)
-    parser.close()
-    for key in _HTML_KEYS:
-        raw = parser.found.get(key)
-        parsed = parse_iso(raw) if raw else None
-        if parsed:
-            return DateValue(parsed[0], parsed[1], raw)
-    return None
-
-
 _DAYDATE = frozenset({"daydate"})
 
 
@@ -687,9 +604,10 @@ def _text_date(text: str, today: date) -> DateValue | None:
 
 
 def infer_publication_date(
-    text: str, published: str | None = None, html: str | None = None, *, today: date | None = None
+    text: str, published: str | None = None, *, today: date | None = None
 ) -> DateValue:
-    """The publication date of an article, from its metadata, its HTML or its own text.
+    """The publication date of an article, from its metadata or its own text (the date an HTML
+    page's metadata gives is read with the page: :mod:`geo.html_dates`).
 
     Parameters
     ----------
@@ -697,10 +615,6 @@ def infer_publication_date(
         The article text.
     published
         An ISO 8601 date or date-time given with the article; used first when it parses.
-    html
-        The page the article came from: ``article:published_time``, ``og:published_time``,
-        ``itemprop="datePublished"``, JSON-LD ``datePublished``, ``<meta name="date">`` and
-        ``<time datetime>`` are read, in that order of trust.
     today
         The latest possible date (default: the current day).
 
@@ -724,8 +638,4 @@ def infer_publication_date(
         parsed = parse_iso(published)
         if parsed:
             return DateValue(parsed[0], parsed[1], published)
-    if html:
-        found = _html_date(html)
-        if found:
-            return found
     return _text_date(text, today or date.today()) or UNKNOWN

@@ -1,7 +1,8 @@
 """Files, folders, HTML pages and JSON Lines -> extracted documents -> the store.
 
-Extraction runs in a pool of processes (one per core by default); each worker loads the
-gazetteer and the language model once. The parent process writes every result to the store
+Documents are read by :mod:`geo.documents`; extraction runs in a pool of processes (one per
+core by default, :mod:`geo.ingest_worker`); each worker loads the gazetteer and the language
+model once. The parent process writes every result to the store
 in its own transaction, so a document is stored whole or not at all, and a text already stored
 is skipped before it costs an extraction. A bad document is reported with its id and the
 reason, and the others go on.
@@ -16,36 +17,26 @@ Example
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import sys
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import islice
-from multiprocessing import get_context
-from pathlib import Path
 
-from geo.documents import _folder_metadata, check_document_id, read_jsonl, read_text_file, shown_id
+from geo.documents import count_documents, iter_documents
 from geo.errors import ConflictmapError, DocumentError, InputError
 from geo.ingest_dask import DaskPool, Stored
-from geo.lang import SUPPORTED
+from geo.ingest_worker import available_cores, extract, new_pool
 from geo.model import Document
 from geo.store import Store
-from geo.text import MAX_CHARS, check_document_text, text_hash
+from geo.text import text_hash
 
-TEXT_SUFFIXES = (".txt",)
-HTML_SUFFIXES = (".html", ".htm")
-JSONL_SUFFIXES = (".jsonl", ".ndjson")
-INPUT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
-MAX_HTML_BYTES = 8 * MAX_CHARS  # pages carry markup around the article
 QUEUE_PER_WORKER = 4  # documents in flight per worker: keeps them busy, memory bounded
 MAX_SHOWN = 5  # stale corrections named in the summary line (all are in the trail)
-_META_KEYS = ("lang", "published", "source", "url", "title")
 
 
 @dataclass
@@ -71,207 +62,6 @@ class IngestReport:
                 f"stale in the trail ({shown}" + (f"; and {more} more" if more > 0 else "") + ")"
             )
         return text
-
-
-# -- reading ------------------------------------------------------------------------------------
-def read_html_file(path: Path, meta: dict | None = None) -> Document:
-    """One HTML page reduced to its article with trafilatura; title, URL and publication date
-    come from the page's metadata unless ``meta`` (or a ``NAME.json`` sidecar) gives them.
-
-    Raises
-    ------
-    DocumentError
-        Unreadable, too large, not HTML, or no article text found.
-    """
-    import trafilatura
-
-    from geo.dates import infer_publication_date
-
-    doc_id = check_document_id(path.stem, shown_id(path.name))
-    try:
-        size = path.stat().st_size
-        if size > MAX_HTML_BYTES:
-            raise DocumentError(doc_id, f"file of {size:,} bytes is too large")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DocumentError(doc_id, f"cannot read {path.name}: {exc.strerror}") from None
-    if b"\x00" in raw[:4096]:
-        raise DocumentError(doc_id, "looks binary, not an HTML page")
-    try:
-        html = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        html = raw.decode("cp1252", errors="replace")  # old news sites; markup survives
-    info = _sidecar(path, meta, doc_id)
-    try:
-        page = trafilatura.bare_extraction(
-            html, with_metadata=True, include_comments=False, include_tables=False
-        )
-    except (ValueError, TypeError, RecursionError) as exc:  # lxml on hostile markup
-        raise DocumentError(doc_id, f"cannot parse the HTML: {exc}") from None
-    text = (getattr(page, "text", None) or "").strip() if page is not None else ""
-    if not text:
-        raise DocumentError(doc_id, "no article text found in the HTML page")
-    check_document_text(text, doc_id)
-    published = info.get("published")
-    if not published:
-        found = infer_publication_date("", None, html=html)
-        published = found.value or getattr(page, "date", None)
-    lang = info.get("lang") if info.get("lang") in SUPPORTED else None
-    return Document(
-        id=doc_id,
-        text=text,
-        lang=lang,
-        published=_str(published),
-        source=_str(info.get("source") or getattr(page, "sitename", None)),
-        url=_str(info.get("url") or getattr(page, "url", None)),
-        title=_str(info.get("title") or getattr(page, "title", None)),
-    )
-
-
-def _str(value) -> str | None:
-    return str(value) if value not in (None, "") else None
-
-
-def _sidecar(path: Path, meta: dict | None, doc_id: str) -> dict:
-    info = dict(meta or {})
-    sidecar = path.with_suffix(".json")
-    if sidecar.is_file():
-        try:
-            data = json.loads(sidecar.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise DocumentError(doc_id, f"unreadable metadata {sidecar.name}: {exc}") from None
-        if not isinstance(data, dict):
-            raise DocumentError(doc_id, f"metadata {sidecar.name} must be a JSON object")
-        info.update(data)
-    return info
-
-
-def _read_file(path: Path, meta: dict | None) -> Iterator[Document | DocumentError]:
-    suffix = path.suffix.lower()
-    try:
-        if suffix in JSONL_SUFFIXES:
-            with path.open("rb") as fh:
-                yield from read_jsonl(fh, path.name)
-        elif suffix in HTML_SUFFIXES:
-            yield read_html_file(path, meta)
-        else:
-            yield read_text_file(path, meta)
-    except DocumentError as err:
-        yield err
-    except OSError as exc:
-        yield DocumentError(path.name, f"cannot read: {exc.strerror}")
-
-
-def iter_documents(
-    paths: Iterable[str | os.PathLike], *, published: str | None = None, source: str | None = None
-) -> Iterator[Document | DocumentError]:
-    """Documents from files and folders (recursively): .txt, .html/.htm, .jsonl/.ndjson.
-
-    Metadata comes from each JSON line, a ``NAME.json`` sidecar or a folder's
-    ``metadata.json``; ``published`` and ``source`` fill in what a document does not give.
-    A path that does not exist, or a folder without any input file, is reported as an error.
-    """
-    for item in paths:
-        path = Path(item)
-        if path.is_dir():
-            files = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in INPUT_SUFFIXES
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not files:
-                yield DocumentError(str(path), "no .txt, .html or .jsonl file in this folder")
-            metas: dict[Path, dict] = {}
-            for f in files:
-                if f.parent not in metas:
-                    try:
-                        metas[f.parent] = _folder_metadata(f.parent)
-                    except InputError as exc:
-                        yield DocumentError(str(f.parent / "metadata.json"), exc.message)
-                        metas[f.parent] = {}
-                yield from _defaults(_read_file(f, metas[f.parent].get(f.name)), published, source)
-        elif path.is_file():
-            try:
-                meta = _folder_metadata(path.parent).get(path.name)
-            except InputError:
-                meta = None
-            yield from _defaults(_read_file(path, meta), published, source)
-        else:
-            yield DocumentError(str(item), "no such file or folder")
-
-
-def count_documents(paths: Iterable[str | os.PathLike]) -> int:
-    """How many documents :func:`iter_documents` will give at most (a file each, a non-blank
-    line each in JSON Lines), for the progress bar's total; read without parsing."""
-    total = 0
-    for item in paths:
-        path = Path(item)
-        files = (
-            (p for p in path.rglob("*") if p.suffix.lower() in INPUT_SUFFIXES and p.is_file())
-            if path.is_dir()
-            else [path] if path.is_file() else []
-        )  # fmt: skip
-        for f in files:
-            if f.suffix.lower() not in JSONL_SUFFIXES:
-                total += 1
-                continue
-            with contextlib.suppress(OSError), open(f, "rb") as fh:
-                total += sum(1 for line in fh if line.strip())
-    return total
-
-
-def _defaults(stream, published, source):
-    for d in stream:
-        if isinstance(d, Document) and (
-            (published and not d.published) or (source and not d.source)
-        ):
-            d = replace(d, published=d.published or published, source=d.source or source)
-        yield d
-
-
-# -- extraction in worker processes ---------------------------------------------------------------
-_EXTRACTOR = None
-
-
-# What the store's reviewers taught (gazetteer.reviewed), for the extractors of the running
-# ingest: set by ingest(), passed to each worker process.
-_REVIEWED = None
-
-
-def _init_worker(use_ner: bool, reviewed=None) -> None:
-    global _EXTRACTOR
-    from gazetteer.lookup import taught
-    from geo.geoparse import Geoparser
-    from geo.pipeline import Extractor
-
-    _EXTRACTOR = Extractor(Geoparser(taught(reviewed), use_ner=use_ner))
-
-
-def _extract(doc: Document):
-    """Extracted, or ``(doc id, reason)``: exceptions do not cross processes whole."""
-    try:
-        return _EXTRACTOR.extract(doc)
-    except DocumentError as err:
-        return (err.doc_id or doc.id, err.reason)
-    except Exception as exc:  # noqa: BLE001 - one document's bug must not stop the others
-        return (doc.id, f"extraction failed: {type(exc).__name__}: {exc}")
-
-
-class _Serial:
-    """The same interface as the pool, in this process (one core, or very few documents)."""
-
-    def __init__(self, use_ner: bool) -> None:
-        _init_worker(use_ner, _REVIEWED)
-
-    def submit(self, fn, doc) -> Future:
-        f: Future = Future()
-        f.set_result(fn(doc))
-        return f
-
-    def shutdown(self, **_) -> None:
-        pass
 
 
 # -- ingest ---------------------------------------------------------------------------------------
@@ -380,9 +170,12 @@ def ingest(
                 (stored, c["status_detail"]) for c in store.unapplied_corrections(stored)
             ]
 
-    global _REVIEWED
-    reviewed = getattr(store, "reviewed_layer", None)  # places and names reviewers taught
-    _REVIEWED = reviewed() if reviewed else None
+    layer = getattr(store, "reviewed_layer", None)  # places and names reviewers taught
+    reviewed = layer() if layer else None
+
+    def restart(n: int):
+        return new_pool(n, use_ner, reviewed)
+
     n_workers = workers or available_cores()
     docs = to_extract()
     head = list(islice(docs, 2))  # one document alone is not worth a pool
@@ -393,30 +186,22 @@ def ingest(
             pool = DaskPool(dask, use_ner, store.shared_url, workers, force)
             n_workers = pool.size
         elif head:
-            pool = _new_pool(n_workers if len(head) > 1 else 1, use_ner)
+            pool = restart(n_workers if len(head) > 1 else 1)
         pending: deque[tuple[Document, Future]] = deque()
         for doc in stream:
-            pending.append((doc, pool.submit(_extract, doc)))
+            pending.append((doc, pool.submit(extract, doc)))
             while len(pending) >= n_workers * QUEUE_PER_WORKER:
-                pool = _collect(pending, pool, n_workers, use_ner, write, done)
+                pool = _collect(pending, pool, lambda: restart(n_workers), write, done)
         while pending:
-            pool = _collect(pending, pool, n_workers, use_ner, write, done)
+            pool = _collect(pending, pool, lambda: restart(n_workers), write, done)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
         bar.close()
-        _REVIEWED = None
     if report.ingested:
         store.optimize()
     report.seconds = time.perf_counter() - t0
     return report
-
-
-def available_cores() -> int:
-    """The cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
 
 
 def _chain(head: list, rest: Iterator) -> Iterator:
@@ -424,19 +209,9 @@ def _chain(head: list, rest: Iterator) -> Iterator:
     yield from rest
 
 
-def _new_pool(n: int, use_ner: bool):
-    if n <= 1:
-        return _Serial(use_ner)
-    return ProcessPoolExecutor(
-        max_workers=n,
-        mp_context=get_context("spawn"),
-        initializer=_init_worker,
-        initargs=(use_ner, _REVIEWED),
-    )
-
-
-def _collect(pending, pool, n_workers, use_ner, write, done):
-    """Write the oldest pending result; a dead worker fails the documents it took down."""
+def _collect(pending, pool, restart, write, done):
+    """Write the oldest pending result; a dead worker fails the documents it took down, and
+    the others are retried once in a fresh pool (``restart()``)."""
     doc, fut = pending.popleft()
     try:
         result = fut.result()
@@ -445,9 +220,9 @@ def _collect(pending, pool, n_workers, use_ner, write, done):
         lost = [d for d, _ in pending]
         pending.clear()
         pool.shutdown(cancel_futures=True)
-        pool = _new_pool(n_workers, use_ner)
+        pool = restart()
         for d in lost:  # retried once in a fresh pool
-            pending.append((d, pool.submit(_extract, d)))
+            pending.append((d, pool.submit(extract, d)))
         return pool
     write(doc, result)
     return pool

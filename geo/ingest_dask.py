@@ -46,13 +46,13 @@ class Stored:
 def _extract_on_worker(doc: Document, use_ner: bool, store_url: str | None, force: bool):
     """On a worker: the Extracted (SQLite: this process writes it), :class:`Stored` (the
     worker wrote it), or ``(doc id, reason)``."""
-    from geo import ingest
     from geo.errors import ConflictmapError
+    from geo.ingest_worker import extract, init_worker
 
     if _WORKER.get("use_ner") != use_ner:
-        ingest._init_worker(use_ner)
+        init_worker(use_ner)
         _WORKER["use_ner"] = use_ner
-    result = ingest._extract(doc)
+    result = extract(doc)
     if store_url is None or isinstance(result, tuple):
         return result
     store = _WORKER.get(store_url)
@@ -108,7 +108,7 @@ class DaskPool:
             from distributed import Client, LocalCluster
         except ImportError:
             raise ConfigError("--dask needs Dask: pip install 'dask[distributed]'") from None
-        from geo.ingest import available_cores
+        from geo.ingest_worker import available_cores
 
         self.use_ner, self.store_url, self.force = use_ner, store_url, force
         self.cluster = None

@@ -15,6 +15,7 @@ from geo.dates import (
     find_dates,
     infer_publication_date,
 )
+from geo.html_dates import html_publication_date
 from geo.lang import LANGUAGES
 from geo.model import DateValue
 
@@ -255,7 +256,7 @@ def test_publication_date_from_metadata_first() -> None:
 )
 def test_publication_date_from_html(html: str) -> None:
     page = f"<html><head><title>Alep</title></head><body>{html}<p>Texte.</p></body></html>"
-    found = infer_publication_date("Texte.", None, page)
+    found = html_publication_date(page)
     assert (found.value, found.precision) == ("2016-12-08", "day")
 
 
@@ -265,7 +266,8 @@ def test_html_prefers_article_metadata_and_survives_broken_json() -> None:
         '<time datetime="2015-01-01">un commentaire</time>'
         '<meta property="article:published_time" content="2016-12-08">'
     )
-    assert infer_publication_date("", None, page).value == "2016-12-08"
+    assert html_publication_date(page).value == "2016-12-08"
+    assert html_publication_date("<p>Publié jeudi 8 décembre 2016.</p>") is None
 
 
 def test_publication_year_from_a_weekday() -> None:

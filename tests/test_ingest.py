@@ -15,7 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from geo.cli_store import ingest_cmd
-from geo.ingest import ingest, iter_documents
+from geo.documents import iter_documents
+from geo.ingest import ingest
 from geo.model import Document
 from geo.store import open_store
 
@@ -232,7 +233,7 @@ def test_a_killed_ingest_leaves_whole_documents_and_a_rerun_completes(tmp_path):
 
 
 def test_the_progress_bar_knows_how_many_documents_come(tmp_path):
-    from geo.ingest import count_documents
+    from geo.documents import count_documents
 
     (tmp_path / "a.txt").write_text("Des combats à Alep.", encoding="utf-8")
     (tmp_path / "sub").mkdir()
