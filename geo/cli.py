@@ -260,6 +260,26 @@ def extract_cmd(inputs, output, lang, explain, no_ner):
     _process_documents(inputs, output, lang, worker, "extract")
 
 
+# -- settings ----------------------------------------------------------------------------------
+@main.command("settings")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per setting.")
+def settings_cmd(as_json: bool) -> None:
+    """List the settings read from the environment: each one's variable, its value here and
+    now, where that comes from (the variable or the default), and its help. A secret (the API
+    token) is never printed, only whether it is set, nor the password of a database URL."""
+    from geo import settings
+
+    for s in settings.SETTINGS.values():
+        value = settings.shown(s.name)
+        if as_json:
+            row = {"name": s.name, "variable": s.env, "value": value}
+            row |= {"source": settings.source(s.name), "default": s.shown_default, "help": s.help}
+            click.echo(json.dumps(row, ensure_ascii=False))
+            continue
+        click.echo(f"{s.env}={value if value is not None else ''}  ({settings.source(s.name)})")
+        click.echo(f"    {s.describe(variable=False)}")
+
+
 def _register_service_commands() -> None:
     from geo.cli_review import corrections_group
     from geo.cli_store import events_group, export_cmd, ingest_cmd

@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["SETTINGS", "Setting", "path", "source", "value"]
+__all__ = ["SETTINGS", "Setting", "path", "shown", "source", "value"]
 
 PREFIX = "CONFLICTMAP_"
 
@@ -158,3 +159,23 @@ def path(name: str, environ: Mapping[str, str] | None = None) -> Path:
     if found is None:
         raise KeyError(f"the setting {name!r} has no default path")
     return Path(found).expanduser()
+
+
+_URL_PASSWORD = re.compile(r"^([a-z][a-z0-9+.-]*://[^/@:]*:)[^/@]*@", re.IGNORECASE)
+
+
+def shown(name: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """The setting ``name`` as it may be printed: a secret one only as set or not, a URL's
+    password masked.
+
+    >>> shown("db", {"CONFLICTMAP_DB": "postgresql://cm:s3cret@db/news"})
+    'postgresql://cm:***@db/news'
+    >>> shown("api_token", {"CONFLICTMAP_API_TOKEN": "s3cret"})
+    '(set, not shown)'
+    """
+    found = value(name, environ)
+    if found is None:
+        return None
+    if SETTINGS[name].secret:
+        return "(set, not shown)"
+    return _URL_PASSWORD.sub(r"\1***@", found)

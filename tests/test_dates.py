@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from geo.dates import (
+    SEASON_MONTHS,
     SEASONS,
     DateMention,
+    date_bounds,
     date_for_span,
     find_dates,
     infer_publication_date,
@@ -371,3 +373,35 @@ def test_every_relative_phrase_is_found_and_resolved(lang: str, phrase: str, uni
     (mention,) = find_dates(text, PUB, lang)
     assert mention.phrase == phrase
     assert mention.value.precision == unit and mention.value.value
+
+
+# ---------------------------------------------------------------- the days a value covers
+
+
+@pytest.mark.parametrize(
+    ("value", "bounds"),
+    [
+        ("2016-12-08", ("2016-12-08", "2016-12-08")),
+        ("2016-12-08T10:00:00+01:00", ("2016-12-08", "2016-12-08")),
+        ("2016-02", ("2016-02-01", "2016-02-29")),
+        ("2016", ("2016-01-01", "2016-12-31")),
+        ("2016-W49", ("2016-12-05", "2016-12-11")),
+        ("2016-spring", ("2016-03-01", "2016-05-31")),
+        ("2015-winter", ("2015-12-01", "2016-02-29")),
+        ("2016-13", (None, None)),
+        ("2016-monsoon", (None, None)),
+        ("mardi", (None, None)),
+        (None, (None, None)),
+    ],
+)
+def test_the_days_a_date_value_covers(value, bounds) -> None:
+    assert date_bounds(value) == bounds
+
+
+def test_a_season_found_in_a_text_covers_its_three_months() -> None:
+    """The season a text names and the days the store files it under come from one table."""
+    for phrase, season in (("l'été dernier", "summer"), ("l'hiver dernier", "winter")):
+        value = _one(f"Les combats de {phrase} ont repris.", phrase).value.value
+        first, last = date_bounds(value)
+        assert value.endswith(season) and int(first[5:7]) == SEASON_MONTHS[season][0]
+        assert int(last[5:7]) == SEASON_MONTHS[season][1]
