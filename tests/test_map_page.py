@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.test_web_map import chromium, served
-from tests.web_fixtures import MemoryStore, build_extracted, make_store
+from tests.web_fixtures import build_extracted, make_store
 from web import create_app, maps
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -19,14 +19,8 @@ HOSTILE_PATH = "/documents/%3Cscript%3Ealert(1)%3C%2Fscript%3E"
 @pytest.fixture(scope="module")
 def config(gaz, gazetteer_path, tmp_path_factory):
     path = tmp_path_factory.mktemp("page") / "store.sqlite"
-    store = make_store(path, build_extracted(gaz))
-    cfg = {"GAZETTEER": gazetteer_path, "API_TOKEN": "t"}
-    if isinstance(store, MemoryStore):
-        cfg["STORE"] = store
-    else:
-        store.close()
-        cfg["DB"] = str(path)
-    return cfg
+    make_store(path, build_extracted(gaz)).close()
+    return {"GAZETTEER": gazetteer_path, "API_TOKEN": "t", "DB": str(path)}
 
 
 @pytest.fixture(scope="module")

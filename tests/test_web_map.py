@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from geo.export import EXPORTS
-from tests.web_fixtures import HOSTILE, HOSTILE_IMG, MemoryStore, build_extracted, make_store
+from tests.web_fixtures import HOSTILE, HOSTILE_IMG, build_extracted, make_store
 from web import assets, create_app
 
 websocket = pytest.importorskip("websocket", reason="websocket-client is not installed")
@@ -203,13 +203,9 @@ class Browser:
 @pytest.fixture(scope="module")
 def server(gaz, gazetteer_path, tmp_path_factory):
     path = tmp_path_factory.mktemp("map") / "store.sqlite"
-    store = make_store(path, build_extracted(gaz))
-    config = {"GAZETTEER": gazetteer_path, "API_TOKEN": "t"}
-    if isinstance(store, MemoryStore):
-        config["STORE"] = store
-    else:  # the SQLite store: one connection per server thread
-        store.close()
-        config["DB"] = str(path)
+    make_store(path, build_extracted(gaz)).close()
+    # the SQLite store by its path: one connection per server thread
+    config = {"GAZETTEER": gazetteer_path, "API_TOKEN": "t", "DB": str(path)}
     with served(create_app(config)) as url:
         yield url
 

@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from geo import actors as registry
+from geo.dates import find_dates
 from geo.events.lexicon import SUBTYPES, load_actors, load_triggers
 from geo.events.merge import DEFINITE, OTHER, merge, merge_headline, refine_lead, salience
 from geo.events.place import eligible, geo_precision, precision_of, violent_place
@@ -95,8 +96,6 @@ def extract_events(
     """
     language(lang, "event extraction")
     if dates is None:
-        from geo.dates import find_dates
-
         dates = find_dates(text, published, lang)
     ments = sorted((m for m in mentions if m.end <= len(text)), key=lambda m: m.start)
     ments_all = ments

@@ -54,6 +54,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from geo.dates import date_for_span, find_dates
 from geo.lang import DEFAULT, get_language
 from geo.model import DateValue, Mention, Statement
 from geo.statements.attributions import _analyse, _Event, _find_events
@@ -168,7 +169,7 @@ def extract_statements(
     speakers = _Speakers(lx, text, masked, names, para_starts, sent_starts)
     placed = sorted((m for m in mentions if m.place is not None), key=lambda m: m.start)
     m_starts = [m.start for m in placed]
-    dates = _find_dates(text, lang) if dates is None else list(dates)
+    dates = find_dates(text, None, lang) if dates is None else list(dates)
 
     def para_of(pos: int) -> int:
         return bisect.bisect_right(para_starts, pos) - 1
@@ -248,8 +249,6 @@ def extract_statements(
         )
         date = None
         if ev is not None and dates:
-            from geo.dates import date_for_span
-
             span = _attribution_span(ev, masked, sents[ev.sent], first_quote_after(ev.end))
             date = date_for_span(dates, span[0], span[1], text)
         st = Statement(
@@ -376,11 +375,3 @@ def _outermost(statements: list[Statement]) -> list[Statement]:
             for t in statements
         )
     ]
-
-
-def _find_dates(text: str, lang: str) -> list[Any]:
-    try:
-        from geo.dates import find_dates
-    except ImportError:
-        return []
-    return find_dates(text, None, lang)
