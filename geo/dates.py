@@ -97,7 +97,7 @@ def _alt(words: list[str], case_sensitive: bool = False) -> str:
 
 
 @dataclass(frozen=True)
-class _Lang:
+class DateLexicon:
     """The lexicon of one language and the regexes compiled from it."""
 
     weekdays: dict[str, int]
@@ -117,7 +117,9 @@ def _cells(row: tuple[str, ...]) -> list[str]:
 
 
 @lru_cache(maxsize=8)
-def _lang(code: str) -> _Lang:
+def date_lexicon(code: str) -> DateLexicon:
+    """The date words of language ``code`` (``geo/lang/<code>/dates_*.tsv``) and the patterns
+    compiled from them, once per language."""
     spec = language(code, "date resolution")
     names: dict[str, dict[str, str]] = {"weekday": {}, "month": {}, "season": {}}
     surface: dict[str, list[str]] = {"weekday": [], "month": [], "season": []}
@@ -170,7 +172,7 @@ def _lang(code: str) -> _Lang:
         (kind, re.compile(rf"{b}{rest[0] if rest else ''}(?P<core>{core}){e}", re.IGNORECASE))
         for kind, core, *rest in raw
     )
-    return _Lang(
+    return DateLexicon(
         weekdays={k: int(v) for k, v in names["weekday"].items()},
         months={k: int(v) for k, v in names["month"].items()},
         seasons=dict(names["season"]),
@@ -191,7 +193,7 @@ def _lang(code: str) -> _Lang:
 
 
 def _scan(
-    text: str, lx: _Lang, kinds: frozenset[str] | None = None
+    text: str, lx: DateLexicon, kinds: frozenset[str] | None = None
 ) -> list[tuple[str, re.Match[str]]]:
     """Date expressions of ``text`` (of ``kinds`` only, when given); where two overlap, the
     longer one wins."""
@@ -229,7 +231,7 @@ def _tense(
     s: int,
     e: int,
     bounds: tuple[int, int],
-    lx: _Lang,
+    lx: DateLexicon,
     cache: dict[int, list[tuple[int, int, str]]],
 ) -> str | None:
     """The tense of the clause around ``masked[s:e]``: that of the nearest cue in its sentence."""
@@ -344,7 +346,7 @@ _NEEDS_TENSE = {"daydate", "weekday", "night", "monthprep", "season", "monthmod"
 
 
 def _resolve(
-    kind: str, m: re.Match[str], ref: date | None, tense: str | None, lx: _Lang
+    kind: str, m: re.Match[str], ref: date | None, tense: str | None, lx: DateLexicon
 ) -> DateValue:
     """The value of one matched expression (its phrase is set by the caller)."""
     g = {k: v for k, v in m.groupdict().items() if v}
@@ -438,7 +440,7 @@ def find_dates(
     >>> [(m.phrase, m.value.value) for m in find_dates("Il a annoncé mardi.", "2016-11-30")]
     [('mardi', '2016-11-29')]
     """
-    lx = _lang(lang)
+    lx = date_lexicon(lang)
     found = _scan(text, lx)
     if not found:
         return []
@@ -504,7 +506,7 @@ def date_for_span(mentions: list[DateMention], start: int, end: int, text: str) 
     verbs = [
         c.span()
         for lang in LANGUAGES
-        for tense, pat in _lang(lang).cues
+        for tense, pat in date_lexicon(lang).cues
         if tense != "present"
         for c in [pat.search(clause)]
         if c
@@ -578,7 +580,7 @@ def _text_date(text: str, today: date) -> DateValue | None:
     weekday_dates: list[tuple[date, str]] = []
     full_dates: list[tuple[date, str]] = []
     for lang in LANGUAGES:
-        lx = _lang(lang)
+        lx = date_lexicon(lang)
         for kind, m in _scan(text, lx, _DAYDATE):
             if kind != "daydate":
                 continue

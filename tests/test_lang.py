@@ -93,7 +93,7 @@ def test_language_folder_has_the_lexicons_the_stages_need(code):
 @pytest.mark.parametrize("code", SUPPORTED)
 def test_every_stage_compiles_the_language(code):
     lang = LANGUAGES[code]
-    lx = dates._lang(code)
+    lx = dates.date_lexicon(code)
     assert len(lx.weekdays) >= 7 and len(lx.months) >= 12
     assert any(kind == "night" for kind, _ in lx.patterns)
     sx = statements.load_lexicon(code)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.dates import _lang
+from geo.dates import date_lexicon
 from geo.events.lexicon import actor_scanner, load_actors, load_triggers, trigger_scanner
 from geo.scanning import Prefixed, Scanner, literal_starts, lowered, tree_alternation
 from geo.statements.lexicon import load_lexicon
@@ -40,7 +40,7 @@ def _groups() -> dict[str, tuple[list[re.Pattern[str]], Scanner]]:
         out[f"triggers {lang}"] = ([t.pattern for t in triggers], trigger_scanner(lang))
         lx = load_lexicon(lang)
         out[f"statements {lang}"] = ([p for _, p in lx.events], lx.scanner)
-        dl = _lang(lang)
+        dl = date_lexicon(lang)
         out[f"dates {lang}"] = ([p for _, p in dl.patterns], dl.scanner)
     out["actors"] = ([a.pattern for a in load_actors()], actor_scanner())
     return out
