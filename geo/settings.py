@@ -102,7 +102,7 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "api_token",
             PREFIX + "API_TOKEN",
-            "The Bearer token the API's write endpoints require (serve, demo).",
+            "The Bearer token the API's write endpoints require.",
             "none (writes refused)",
             secret=True,
         ),
@@ -110,14 +110,14 @@ SETTINGS: dict[str, Setting] = {
             "public_url",
             PREFIX + "PUBLIC_URL",
             "The address readers use (https://maps.example.org): every absolute link (next "
-            "pages, embed code, OpenAPI servers) is built from it (serve).",
+            "pages, embed code, OpenAPI servers) is built from it.",
             "the request's Host",
         ),
         Setting(
             "allowed_hosts",
             PREFIX + "ALLOWED_HOSTS",
             "Comma-separated Host names answered (.example.org: its subdomains too); others "
-            "get 400 (serve).",
+            "get 400.",
             "localhost, 127.0.0.1, ::1 and the --host address",
         ),
         Setting(
