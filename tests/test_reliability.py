@@ -150,12 +150,14 @@ def assert_sound(db: Path) -> dict[str, int]:
             "statements_fts": "statements",
         }
         for name, table in indexed.items():
-            # raises "database disk image is malformed" when the index and its rows disagree
-            con.execute(f"INSERT INTO {name}({name}) VALUES ('integrity-check')")
+            # an index over its table's content: "SELECT count(*) FROM <name>" reads the table
+            # itself, so the rows the index holds are counted in its own docsize table; the
+            # check with rank 1 compares the index with the table's text ("database disk image
+            # is malformed" when they disagree)
             n_rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            assert con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] == n_rows, name
-        n_docs = con.execute("SELECT count(*) FROM documents").fetchone()[0]
-        assert con.execute("SELECT count(*) FROM documents_fts").fetchone()[0] == n_docs
+            n_indexed = con.execute(f"SELECT count(*) FROM {name}_docsize").fetchone()[0]
+            assert n_indexed == n_rows, f"{name} indexes {n_indexed} of {n_rows} {table}"
+            con.execute(f"INSERT INTO {name}({name}, rank) VALUES ('integrity-check', 1)")
         located = con.execute("SELECT count(*) FROM events WHERE place_pk IS NOT NULL").fetchone()
         assert con.execute("SELECT count(*) FROM event_rtree").fetchone() == located
         wrong = con.execute(
@@ -174,6 +176,38 @@ def assert_sound(db: Path) -> dict[str, int]:
 
 
 # -- concurrency ----------------------------------------------------------------------------------
+BREAKS = {
+    "a document left out of its index": (
+        "INSERT INTO documents_fts(documents_fts, rowid, title, text) "
+        "SELECT 'delete', pk, title, text FROM documents LIMIT 1"
+    ),
+    "an event left out of its index": (
+        "INSERT INTO events_fts(events_fts, rowid, sentence, actors_text) "
+        "SELECT 'delete', id, sentence, actors_text FROM events LIMIT 1"
+    ),
+    "a text changed behind its index": "UPDATE documents SET text = text || ' Homs.'",
+    "a document missing a mention": "DELETE FROM mentions WHERE rowid = (SELECT min(rowid) FROM mentions)",
+    "a place's counter out of step": "UPDATE places SET n_mentions = n_mentions + 1",
+    "a located event off the map's index": "DELETE FROM event_rtree WHERE rowid = (SELECT min(rowid) FROM event_rtree)",
+}
+
+
+@pytest.mark.parametrize("what", list(BREAKS))
+def test_the_soundness_check_finds_a_store_broken(gaz, tmp_path, what):
+    """assert_sound, which the tests below rely on, fails on each fault it looks for."""
+    from tests.web_fixtures import build_extracted, make_store
+
+    db = tmp_path / "store.sqlite"
+    make_store(db, build_extracted(gaz)).close()
+    assert_sound(db)
+    con = sqlite3.connect(db)
+    con.execute(BREAKS[what])
+    con.commit()
+    con.close()
+    with pytest.raises((AssertionError, sqlite3.DatabaseError)):
+        assert_sound(db)
+
+
 def test_overlapping_ingests_with_readers_store_each_document_once(tmp_path):
     """Three ``conflictmap ingest`` processes write overlapping folders into one store while a
     reader thread queries it: afterwards every document is there exactly once, whole, and no
