@@ -126,6 +126,22 @@ def test_one_at_a_time_gives_what_a_batch_gives(extractor):
     assert [m.text for m in many[3].mentions] == ["Alep"]  # the given span, as it is
 
 
+def test_a_batchs_named_entities_go_to_their_own_documents(gaz):
+    """One NER pass per language over a batch: each document gets its own entities, as when
+    it is parsed alone."""
+    parser = Geoparser(gaz)
+    docs = [
+        Document("a", "Le ministre Mevlut Cavusoglu est arrivé à Ankara mardi.", "fr"),
+        Document("b", "Kiev reçoit la visite de Emmanuel Macron et de l'OTAN.", "fr"),
+        DOCS[2],
+        Document("c", "Des combats ont eu lieu à Alep, selon Rami Abdel Rahmane.", "fr"),
+    ]
+    batch = list(parser.parse_many(docs, batch_size=len(docs)))
+    assert batch == [parser.parse(d) for d in docs]
+    assert all(p.entities for p in batch)
+    assert len({p.entities for p in batch}) == len(docs)
+
+
 def test_a_document_without_lexicons_stops_after_its_places(extractor, caplog):
     doc = Document("es", "Los combates continúan en Alepo, dijo el ministro en Damasco.", "es")
     with caplog.at_level(logging.WARNING, logger="geo.pipeline"):
