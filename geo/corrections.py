@@ -31,6 +31,7 @@ from typing import IO, Any
 
 from gazetteer.reviewed import REVIEWED_PREFIX  # the ids of the places reviewers add
 from geo import event_types
+from geo.dates import date_bounds
 from geo.errors import InputError
 from geo.model import ROLES, Place
 
@@ -136,8 +137,6 @@ def _place(value: Any, name: str, place_of: Callable[[str], Place | None] | None
 
 
 def _date(value: Any) -> str | None:
-    from geo.store.base import date_bounds  # geo.store reads this module: imported when used
-
     if value is None:
         return None
     day = _text(value, "date", 40)
@@ -310,7 +309,9 @@ def check_since(value: Any) -> str:
     """``since`` as a day or an ISO date-time (compared with the trail's UTC times)."""
     from datetime import datetime, timezone
 
-    from geo.store.base import check_day  # geo.store reads this module: imported when used
+    # imported when used: importing geo.store.base loads the package, whose backends read this
+    # module (the graph is one way: geo.store.base never imports geo.corrections)
+    from geo.store.base import check_day
 
     text = str(value).strip()
     if len(text) == 10:

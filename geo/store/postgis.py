@@ -27,16 +27,12 @@ from typing import TYPE_CHECKING, Any
 
 from gazetteer.normalize import fold
 from geo import actors as actor_registry
-from geo.errors import ConfigError, ConflictmapError, InputError, NotFoundError
-from geo.model import pick_name
+from geo.errors import ConfigError, ConflictmapError, InputError
 from geo.store import search_query
 from geo.store.base import (
     EVENT_FILTERS,
     EVENT_KEYS,
-    MAX_PLACE_DOCUMENTS,
-    MAX_PLACE_NAMES,
     SCHEMA_VERSION,
-    STATEMENT_KEYS,
     EventFilter,
     Store,
     check_page,
@@ -45,12 +41,13 @@ from geo.store.base import (
 )
 from geo.store.postgis_clusters import PostGISClustersMixin
 from geo.store.postgis_export import SESSION, PostGISExportMixin
-from geo.store.postgis_incidents import PostGISIncidentsMixin, event_key
+from geo.store.postgis_incidents import PostGISIncidentsMixin
 from geo.store.postgis_replace import PostGISReplaceMixin
 from geo.store.postgis_review import PostGISReviewMixin
 from geo.store.postgis_schema import EXTENSIONS, MIGRATIONS, ts_configs
 from geo.store.postgis_timeline import PostGISTimelineMixin
 from geo.store.postgis_write import PostGISWriteMixin
+from geo.store.sql_clusters import GROUP_PLACE
 from geo.store.sql_common import (
     DOC_PLACE_NAME,
     STATEMENT_SELECT,
@@ -58,6 +55,7 @@ from geo.store.sql_common import (
     docs_naming_place,
     event_select,
 )
+from geo.store.sql_reads import SQLReadsMixin
 
 if TYPE_CHECKING:  # pragma: no cover
     import psycopg
@@ -131,17 +129,6 @@ def _bbox_sql(column: str, bbox: tuple[float, float, float, float]) -> tuple[str
     )
 
 
-def _dates_sql(alias: str, start: str | None, end: str | None) -> tuple[list[str], list]:
-    where, params = [], []
-    if start:
-        where.append(f"{alias}.date_max >= %s")
-        params.append(start)
-    if end:
-        where.append(f"{alias}.date_min <= %s")
-        params.append(end)
-    return where, params
-
-
 def _event_row(r: tuple) -> dict:
     return dict(zip(EVENT_KEYS, r, strict=True))
 
@@ -163,6 +150,7 @@ class PostGISStore(
     PostGISReplaceMixin,
     PostGISIncidentsMixin,
     PostGISTimelineMixin,
+    SQLReadsMixin,
     Store,
 ):
     """The store in a PostgreSQL database with PostGIS; one connection per thread, safe to
@@ -178,8 +166,11 @@ class PostGISStore(
 
     # PostgreSQL's dialect, for the mixins written once for both SQL stores (geo.store.sql_*)
     PARAM = "%s"
+    FOR_UPDATE = " FOR UPDATE"  # the rows a change reads, locked against other writers
+    BYTE_ORDER = ' COLLATE "C"'  # text by its bytes, whatever the database's locale
     _EVENT_SELECT = _EVENT_SELECT
     _event_row = staticmethod(_event_row)
+    _documents_match = staticmethod(documents_match)
 
     @staticmethod
     def _in_list(column: str, values: list) -> tuple[str, list]:
@@ -404,38 +395,6 @@ class PostGISStore(
         )
 
     # -- filters --------------------------------------------------------------------------------
-    def _place_set(self, place: str) -> list[int]:
-        """Place pks a ``place`` filter covers (as the SQLite store's)."""
-        place = str(place).strip()
-        if not place:
-            raise InputError("place must not be empty")
-        if ":" in place:
-            rows = self._read(
-                "SELECT pk, feature, country_code, admin1 FROM places WHERE id = %s", (place,)
-            )
-        else:
-            key = fold(place)
-            if not key:
-                raise InputError(f"place has no letters: {place!r}")
-            rows = self._read(
-                "SELECT pk, feature, country_code, admin1 FROM places "
-                "WHERE name_fold = %s OR name_fr_fold = %s OR name_en_fold = %s "
-                "OR pk IN (SELECT place_pk FROM place_names WHERE name_fold = %s)",
-                (key, key, key, key),
-            )
-        pks = set()
-        for pk, feature, cc, admin1 in rows:
-            pks.add(pk)
-            if feature == "country" and cc:
-                pks.update(
-                    r[0] for r in self._read("SELECT pk FROM places WHERE country_code = %s", (cc,))
-                )
-            elif feature == "admin1" and admin1:
-                pks.update(
-                    r[0] for r in self._read("SELECT pk FROM places WHERE admin1 = %s", (admin1,))
-                )
-        return sorted(pks)
-
     def _kind_range(self, type_: str) -> tuple[int, int]:
         key = type_.casefold()
         lo, hi = self._read(
@@ -445,7 +404,7 @@ class PostGISStore(
         return (lo, hi) if lo is not None else (1, 0)
 
     def _event_filters(self, f: EventFilter) -> tuple[str, list]:
-        where, params = _dates_sql("e", f.start, f.end)
+        where, params = self._dates_sql("e", f.start, f.end)
         if f.bbox is not None:  # the GiST index narrows space, time and kind at once
             sql, p = _bbox_sql("e.geom", f.bbox)
             where.append(sql)
@@ -496,7 +455,7 @@ class PostGISStore(
     # -- events ---------------------------------------------------------------------------------
     def events(self, *, limit=100, offset=0, sort=None, **filters) -> tuple[list[dict], int]:
         limit, offset = check_page(limit, offset)
-        order = event_order_sql(sort, DOC_PLACE_NAME, ' COLLATE "C"')
+        order = event_order_sql(sort, DOC_PLACE_NAME, self.BYTE_ORDER)
         where, params = self._checked_event_filters(filters)
         total, rows = self._read_page(
             f"SELECT count(*) FROM events e{where}",
@@ -510,55 +469,18 @@ class PostGISStore(
         where, params = self._checked_event_filters(filters)
         return self._stream(f"{_EVENT_SELECT}{where} ORDER BY e.id", params, _event_row)
 
-    def event_groups(self, **filters) -> list[dict]:
-        keys = (
-            "place_id", "place_name", "place_name_fr", "place_name_en", "lat", "lon", "type",
-            "precision", "count",
-        )  # fmt: skip
-        cols = f"p.id, {DOC_PLACE_NAME}, p.name_fr, p.name_en, p.lat, p.lon"
-        where, params = self._checked_event_filters(filters)
-        if where == f" WHERE {VISIBLE}":  # the whole store: the counts kept by add()
-            rows = self._read(
-                f"SELECT {cols}, c.type, c.precision, c.n "
-                "FROM event_counts c JOIN places p ON p.pk = c.place_pk "
-                "JOIN events e ON e.id = c.first_id JOIN documents d ON d.pk = e.doc_pk "
-                "ORDER BY c.first_id"
-            )
-            return [dict(zip(keys, r, strict=True)) for r in rows]
+    def _filtered_groups(self, where: str, params: list) -> list[tuple]:
         # the type's spelling, the precision and the document's language: the first event's
-        rows = self._read(
-            f"SELECT {cols}, e.type, e.precision, g.n FROM (SELECT e.place_pk, count(*) AS n, "
-            f"min(e.id) AS first FROM events e{where} AND e.place_pk IS NOT NULL "
+        return self._read(
+            f"SELECT {GROUP_PLACE}, e.type, e.precision, g.n FROM (SELECT e.place_pk, "
+            f"count(*) AS n, min(e.id) AS first FROM events e{where} AND e.place_pk IS NOT NULL "
             "GROUP BY e.place_pk, lower(e.type)) g JOIN events e ON e.id = g.first "
             "JOIN places p ON p.pk = g.place_pk JOIN documents d ON d.pk = e.doc_pk "
             "ORDER BY g.first",
             params,
         )
-        return [dict(zip(keys, r, strict=True)) for r in rows]
 
     # -- statements -----------------------------------------------------------------------------
-    def _statement_rows(self, rows: list[tuple]) -> list[dict]:
-        out = [dict(zip(STATEMENT_KEYS, r, strict=True)) for r in rows]
-        by_id = {}
-        for s in out:
-            s["places"] = []
-            by_id[s["id"]] = s
-        if by_id:
-            for sid, pid, name, name_fr, name_en, lat, lon in self._read(
-                "SELECT sp.statement_id, p.id, p.name, p.name_fr, p.name_en, p.lat, p.lon "
-                "FROM statement_places sp JOIN places p ON p.pk = sp.place_pk "
-                "WHERE sp.statement_id = ANY(%s) ORDER BY p.pk",
-                (list(by_id),),
-            ):
-                names = {"name": name, "name_fr": name_fr, "name_en": name_en}
-                by_id[sid]["places"].append(
-                    {
-                        "id": pid, "name": pick_name(names, by_id[sid]["doc_lang"]),
-                        "name_fr": name_fr, "name_en": name_en, "lat": lat, "lon": lon,
-                    }
-                )  # fmt: skip
-        return out
-
     def statements(
         self, *, bbox=None, start=None, end=None, actor=None, place=None, q=None, limit=100,
         offset=0,
@@ -566,7 +488,7 @@ class PostGISStore(
         f = EventFilter.of(
             bbox=bbox, start=start, end=end, place=place, q=q, limit=limit, offset=offset
         )
-        where, params = _dates_sql("s", f.start, f.end)
+        where, params = self._dates_sql("s", f.start, f.end)
         if f.bbox is not None:
             sql, p = _bbox_sql("w.geom", f.bbox)
             sql2, p2 = _bbox_sql("pp.geom", f.bbox)
@@ -607,15 +529,6 @@ class PostGISStore(
         return self._statement_rows(rows), total
 
     # -- places ---------------------------------------------------------------------------------
-    @staticmethod
-    def _doc_filters(f: EventFilter, alias: str = "d") -> tuple[list[str], list]:
-        where, params = _dates_sql(alias, f.start, f.end)
-        if f.q:  # words of the text, or names of the places it mentions
-            sql, p = documents_match(f.q, alias)
-            where.append(sql)
-            params += p
-        return where, params
-
     def places(
         self, *, bbox=None, start=None, end=None, q=None, place=None, limit=100, offset=0
     ) -> tuple[list[dict], int]:
@@ -659,108 +572,9 @@ class PostGISStore(
                 pparams + dparams,
                 (f.limit, f.offset),
             )
-        out = []
-        dw = (" AND " + " AND ".join(dwhere)) if dwhere else ""
-        for r in rows:
-            docs = self._read(
-                "SELECT d.id, d.title FROM documents d WHERE d.pk IN (SELECT doc_pk "
-                f"FROM mentions WHERE place_pk = %s){dw} ORDER BY d.pk DESC LIMIT %s",
-                [r[0], *dparams, MAX_PLACE_DOCUMENTS],
-            )
-            written = self._read(
-                "SELECT name FROM place_names WHERE place_pk = %s AND name IS NOT NULL "
-                'ORDER BY name COLLATE "C" LIMIT %s',
-                (r[0], MAX_PLACE_NAMES),
-            )
-            out.append(
-                {
-                    "id": r[1], "name": r[2], "name_fr": r[8], "name_en": r[9],
-                    "names": [n for (n,) in written], "feature": r[3], "country_code": r[4],
-                    "admin1": r[5], "lat": r[6], "lon": r[7], "mentions": r[10],
-                    "documents": [{"id": i, "title": t} for i, t in docs],
-                    "roles": {"literal": r[11], "metonymic": r[12], "country": r[13]},
-                }
-            )  # fmt: skip
-        return out, total
-
-    def country_counts(self, *, start=None, end=None) -> dict[str, int]:
-        dwhere, dparams = self._doc_filters(EventFilter.of(start=start, end=end))
-        if not dwhere:
-            rows = self._read(
-                "SELECT country_code, sum(n_mentions) FROM places "
-                "WHERE country_code IS NOT NULL AND n_mentions > 0 GROUP BY country_code"
-            )
-        else:
-            rows = self._read(
-                "SELECT p.country_code, count(*) FROM mentions m "
-                "JOIN documents d ON d.pk = m.doc_pk JOIN places p ON p.pk = m.place_pk "
-                "WHERE p.country_code IS NOT NULL AND " + " AND ".join(dwhere) + " "
-                "GROUP BY p.country_code",
-                dparams,
-            )
-        return {cc: int(n) for cc, n in rows}
+        return self._place_dicts(rows, dwhere, dparams), total
 
     # -- documents ------------------------------------------------------------------------------
-    def documents(
-        self, *, q=None, start=None, end=None, limit=100, offset=0
-    ) -> tuple[list[dict], int]:
-        f = EventFilter.of(q=q, start=start, end=end, limit=limit, offset=offset)
-        where, params = self._doc_filters(f)
-        w = (" WHERE " + " AND ".join(where)) if where else ""
-        total, rows = self._read_page(
-            f"SELECT count(*) FROM documents d{w}",
-            "SELECT d.id, d.title, d.source, d.url, d.published, d.lang, d.n_mentions, "
-            f"d.n_events, d.n_statements FROM documents d{w} "
-            "ORDER BY d.published IS NULL, d.published DESC, d.pk LIMIT %s OFFSET %s",
-            params,
-            (f.limit, f.offset),
-        )
-        keys = ("id", "title", "source", "url", "published", "lang", "mentions", "events")
-        return [dict(zip((*keys, "statements"), r, strict=True)) for r in rows], total
-
-    def document(self, doc_id: str) -> dict:
-        rows = self._read(
-            "SELECT pk, id, title, source, url, published, lang, text, hash, ingested_at "
-            "FROM documents WHERE id = %s",
-            (str(doc_id),),
-        )
-        if not rows:
-            raise NotFoundError(f"no document with id {doc_id!r}")
-        pk, *rest = rows[0]
-        keys = ["id", "title", "source", "url", "published", "lang", "text", "hash", "ingested_at"]
-        out: dict[str, Any] = dict(zip(keys, rest, strict=True))
-        mkeys = (
-            "id", "start", "end", "text", "role", "score", "place_id", "name", "lat", "lon",
-            "feature", "country_code", "name_fr", "name_en",
-        )  # fmt: skip
-        out["mentions"] = []
-        for r in self._read(
-            'SELECT m.id, m.start, m."end", m.text, m.role, m.score, p.id, p.name, p.lat, p.lon, '
-            "p.feature, p.country_code, p.name_fr, p.name_en FROM mentions m "
-            "LEFT JOIN places p ON p.pk = m.place_pk WHERE m.doc_pk = %s ORDER BY m.start, m.id",
-            (pk,),
-        ):
-            m = dict(zip(mkeys, r, strict=True))
-            if m["place_id"] is not None:
-                m["name"] = pick_name(m, out["lang"])
-            out["mentions"].append(m)
-        out["events"] = [
-            _event_row(r)
-            for r in self._read(f"{_EVENT_SELECT} WHERE e.doc_pk = %s ORDER BY e.id", (pk,))
-        ]
-        out["statements"] = self._statement_rows(
-            self._read(f"{STATEMENT_SELECT} WHERE s.doc_pk = %s ORDER BY s.id", (pk,))
-        )
-        return out
-
-    def event(self, event_id: int) -> dict:
-        """One event shown (not a report merged into another), by its id, as the rows of
-        :meth:`events`; NotFoundError otherwise."""
-        rows = self._read(f"{_EVENT_SELECT} WHERE e.id = %s AND {VISIBLE}", (event_key(event_id),))
-        if not rows:
-            raise NotFoundError(f"no event with id {event_id}")
-        return _event_row(rows[0])
-
     def event_extent(self) -> dict:
         """Where and when the events are (a catalogue's extent): ``bbox`` of the places events
         are shown at, from the counts kept by add(), and ``days`` (first, last) of their dates,
@@ -777,16 +591,6 @@ class PostGISStore(
             "bbox": None if bbox[0] is None else tuple(bbox),
             "days": None if days[0] is None or days[1] is None else tuple(days),
         }
-
-    def stats(self) -> dict:
-        (row,) = self._read(
-            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM mentions), "
-            f"(SELECT count(*) FROM events e WHERE {VISIBLE}), "
-            "(SELECT count(*) FROM statements), (SELECT count(*) FROM places WHERE n_mentions > 0)"
-        )
-        return dict(
-            zip(("documents", "mentions", "events", "statements", "places"), row, strict=True)
-        )
 
 
 def _read_error(exc: Exception) -> ConflictmapError:

@@ -1,5 +1,6 @@
 """One incident, one event, in the PostGIS store: the same merges as the SQLite store's
-(:mod:`geo.store.sqlite_incidents`), with the events' GiST index in place of the R*Tree.
+(:mod:`geo.store.sqlite_incidents`), with the events' GiST index in place of the R*Tree; the
+part the two share is :mod:`geo.store.sql_incidents`'s.
 
 An event is "shown" (on the map, in the counts, in the GiST index) while its ``geom`` is set;
 a report merged into another event has none. Its host (``PostGISStore``) gives ``_con`` and
@@ -12,35 +13,17 @@ import math
 from typing import TYPE_CHECKING
 
 from geo import event_types, incidents
-from geo.errors import ConflictmapError, InputError, NotFoundError
+from geo.errors import ConflictmapError
 from geo.store.sql_common import day_span, iso_day
+from geo.store.sql_incidents import SQLIncidentsMixin
 
 if TYPE_CHECKING:  # pragma: no cover
     import psycopg
 
-__all__ = ["PostGISIncidentsMixin", "event_key"]
+__all__ = ["PostGISIncidentsMixin"]
 
 
-def event_key(value) -> int:
-    """An event id as the database holds it (a bigint); NotFoundError for anything else.
-
-    >>> event_key("12")
-    12
-    >>> event_key(2**70)
-    Traceback (most recent call last):
-    ...
-    geo.errors.NotFoundError: no event with id 1180591620717411303424
-    """
-    try:
-        key = int(value)
-    except (TypeError, ValueError):
-        raise NotFoundError(f"no event with id {value!r}") from None
-    if not -(2**63) <= key < 2**63:
-        raise NotFoundError(f"no event with id {value}")
-    return key
-
-
-class PostGISIncidentsMixin:
+class PostGISIncidentsMixin(SQLIncidentsMixin):
     """The merge of reports into events, for a PostGIS store (see the module's docstring)."""
 
     @staticmethod
@@ -119,29 +102,6 @@ class PostGISIncidentsMixin:
             found[i].setdefault(eid, report)
         return [list(f.items()) for f in found]
 
-    def _merge_on_add(
-        self, con: psycopg.Connection, eid: int, r: incidents.Report, candidates: list
-    ) -> bool:
-        """Merge the new event ``eid`` into the event of another document that tells the same
-        incident, if any (the nearest, then the closest in time, then the first stored)."""
-        best = None
-        for cid, c in candidates:
-            why = incidents.same_incident(r, c)
-            if why is None:
-                continue
-            key = (
-                incidents.haversine_km(r.lat, r.lon, c.lat, c.lon),
-                abs((r.day_min or 0) - (c.day_min or 0)),
-                cid,
-            )
-            if best is None or key < best[0]:
-                best = (key, cid, why)
-        if best is None:
-            return False
-        _, cid, why = best
-        self._attach(con, cid, eid, why)
-        return True
-
     def _attach(self, con: psycopg.Connection, cid: int, eid: int, why: str) -> None:
         """Make the report ``eid`` a source of the event ``cid``."""
         con.execute(
@@ -163,28 +123,6 @@ class PostGISIncidentsMixin:
         )
         self._refresh_incident(con, cid)
 
-    @staticmethod
-    def _refresh_incident(con: psycopg.Connection, cid: int) -> None:
-        """The event's number of sources and its toll: the best-supported of its reports."""
-        reports = con.execute(
-            "SELECT e.report_fatalities, e.confidence FROM event_sources s "
-            "JOIN events e ON e.id = s.report_id WHERE s.event_id = %s ORDER BY s.report_id",
-            (cid,),
-        ).fetchall()
-        if len(reports) <= 1:
-            con.execute("DELETE FROM event_sources WHERE event_id = %s", (cid,))
-            con.execute(
-                "UPDATE events SET n_sources = 1, fatalities = report_fatalities, "
-                "why_merged = NULL WHERE id = %s",
-                (cid,),
-            )
-            return
-        toll, why = incidents.best_toll(reports)
-        con.execute(
-            "UPDATE events SET n_sources = %s, fatalities = %s, why_merged = %s WHERE id = %s",
-            (len(reports), toll, f"{len(reports)} reports of one incident; toll: {why}", cid),
-        )
-
     def _in_write(self, work):
         """Run ``work(con)`` in one transaction; a database failure is a ConflictmapError."""
         import psycopg
@@ -197,91 +135,6 @@ class PostGISIncidentsMixin:
             raise ConflictmapError(f"database unavailable, try again: {exc}", status=503) from None
         except psycopg.Error as exc:
             raise ConflictmapError(f"database error: {exc}") from None
-
-    def unmerge(self, event_id: int) -> list[int]:
-        def work(con):
-            row = con.execute(
-                "SELECT merged_into FROM events WHERE id = %s FOR UPDATE", (event_key(event_id),)
-            ).fetchone()
-            if row is None:
-                raise NotFoundError(f"no event with id {event_id}")
-            if row[0] is not None:  # one report of a merged event: detach it
-                cid, detached = row[0], [event_key(event_id)]
-            else:  # a merged event: detach all its other reports
-                cid = event_key(event_id)
-                detached = [
-                    r[0]
-                    for r in con.execute(
-                        "SELECT report_id FROM event_sources WHERE event_id = %s "
-                        "AND report_id != %s ORDER BY report_id",
-                        (cid, cid),
-                    )
-                ]
-                if not detached:
-                    raise InputError(f"event {event_id} is not merged with another report")
-            for rid in detached:
-                con.execute(
-                    "DELETE FROM event_sources WHERE event_id = %s AND report_id = %s", (cid, rid)
-                )
-                con.execute(
-                    "UPDATE events SET merged_into = NULL, why_merged = NULL, n_sources = 1, "
-                    "fatalities = report_fatalities WHERE id = %s",
-                    (rid,),
-                )
-            self._show_events(con, detached)
-            self._refresh_incident(con, cid)
-            return [cid, *detached]
-
-        return self._in_write(work)
-
-    def merge(self, event_id: int, into: int) -> None:
-        eid, cid = event_key(event_id), event_key(into)
-
-        def work(con):
-            rows = dict(
-                con.execute(
-                    "SELECT id, merged_into FROM events WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
-                    ([eid, cid],),
-                ).fetchall()
-            )
-            for i in (eid, cid):
-                if i not in rows:
-                    raise NotFoundError(f"no event with id {i}")
-                if rows[i] is not None:
-                    raise InputError(f"event {i} is already a source of event {rows[i]}")
-            if eid == cid:
-                raise InputError("an event cannot be merged into itself")
-            if con.execute(
-                "SELECT 1 FROM event_sources WHERE event_id = %s AND report_id != %s",
-                (eid, eid),
-            ).fetchone():
-                raise InputError(f"event {event_id} has sources of its own: unmerge it first")
-            self._hide_event(con, eid)
-            self._attach(con, cid, eid, "merged by hand")
-
-        self._in_write(work)
-
-    def sources(self, event_id: int) -> list[dict]:
-        rows = self._read(
-            "SELECT e.id, d.id, d.title, d.source, d.url, d.published, e.report_fatalities, "
-            "e.date, e.sentence, s.why FROM event_sources s JOIN events e ON e.id = s.report_id "
-            "JOIN documents d ON d.pk = s.doc_pk WHERE s.event_id = %s ORDER BY s.report_id",
-            (event_key(event_id),),
-        )
-        if not rows:  # not merged: the event is its own only report
-            rows = self._read(
-                "SELECT e.id, d.id, d.title, d.source, d.url, d.published, e.report_fatalities, "
-                "e.date, e.sentence, e.why_merged FROM events e JOIN documents d "
-                "ON d.pk = e.doc_pk WHERE e.id = %s",
-                (event_key(event_id),),
-            )
-            if not rows:
-                raise NotFoundError(f"no event with id {event_id}")
-        keys = (
-            "event_id", "doc_id", "doc_title", "doc_source", "doc_url", "published",
-            "fatalities", "date", "sentence", "why_merged",
-        )  # fmt: skip
-        return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
 # The events near each report in space and time (the GiST index), and those at the province

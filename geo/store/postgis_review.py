@@ -9,7 +9,6 @@ The host (``PostGISStore``) gives ``_in_write``, ``_place_pks``, ``_show_events`
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from geo.model import Place
@@ -28,14 +27,8 @@ class PostGISReviewMixin(sql_review.ReviewMixin):
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s")
 
-    def _review_write(self, work: Callable):
-        return self._in_write(work)
-
     def _place_pk(self, con, place: Place) -> int:
         return self._place_pks(con, {place.id: place})[place.id]
-
-    def _show_one(self, con, eid: int) -> None:
-        self._show_events(con, [eid])
 
     def _reindex_event(self, con, eid: int) -> None:
         type_, subtype = con.execute(

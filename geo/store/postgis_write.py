@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 
 from gazetteer.normalize import fold
 from geo import event_types
+from geo.dates import date_bounds
 from geo.model import ROLES, Place
-from geo.store.base import date_bounds
 from geo.store.postgis_schema import ts_config
 from geo.store.sql_common import event_fields, event_report, new_kind_code
 

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING
 from gazetteer.normalize import fold
 from geo import actors as actor_registry
 from geo import incidents
+from geo.dates import date_bounds
+from geo.errors import NotFoundError
 from geo.model import DEFAULT_NAME_LANG, NAME_FIELDS
-from geo.store.base import GEO_PRECISION_CODES, TIME_PRECISION_CODES, date_bounds
+from geo.store.base import GEO_PRECISION_CODES, TIME_PRECISION_CODES
 
 if TYPE_CHECKING:  # pragma: no cover
     from geo.model import Event
@@ -33,6 +35,8 @@ __all__ = [
     "day_span",
     "docs_naming_place",
     "event_fields",
+    "event_key",
+    "event_report",
     "event_select",
     "iso_day",
     "julian_day",
@@ -109,6 +113,25 @@ def docs_naming_place(alias: str, param: str) -> str:
         f"SELECT pk FROM places WHERE name_fold = {p} OR name_fr_fold = {p} OR name_en_fold = {p} "
         f"UNION SELECT place_pk FROM place_names WHERE name_fold = {p}))"
     )
+
+
+def event_key(value) -> int:
+    """An event id as the database holds it (a 64-bit integer); NotFoundError for anything else.
+
+    >>> event_key("12")
+    12
+    >>> event_key(2**70)
+    Traceback (most recent call last):
+    ...
+    geo.errors.NotFoundError: no event with id 1180591620717411303424
+    """
+    try:
+        key = int(value)
+    except (TypeError, ValueError):
+        raise NotFoundError(f"no event with id {value!r}") from None
+    if not -(2**63) <= key < 2**63:
+        raise NotFoundError(f"no event with id {value}")
+    return key
 
 
 # -- the events' indexes: days and kinds ----------------------------------------------------------

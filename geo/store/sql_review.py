@@ -69,16 +69,8 @@ class ReviewDialect:
         """Run ``sql``, written with ``?`` placeholders, on ``con``; its cursor."""
         return con.execute(self._sql(sql), params)
 
-    def _review_write(self, work: Callable):
-        """``work(con)`` in one write transaction; its result."""
-        raise NotImplementedError
-
     def _place_pk(self, con, place: Place) -> int:
         """The row of ``place``, added when new."""
-        raise NotImplementedError
-
-    def _show_one(self, con, eid: int) -> None:
-        """Count a visible event on the map and index it (nothing when it has no place)."""
         raise NotImplementedError
 
     def _reindex_event(self, con, eid: int) -> None:  # noqa: B027 - optional
@@ -270,7 +262,7 @@ class ReviewMixin(ReviewedMixin, ApplyMixin, ReviewDialect):
                                        rec["after"])  # fmt: skip
                 counts[status] += 1
 
-        self._review_write(work)
+        self._in_write(work)
         return counts
 
     def _superseded(self, con, rec: dict) -> bool:
@@ -309,7 +301,7 @@ class ReviewMixin(ReviewedMixin, ApplyMixin, ReviewDialect):
             ).fetchone()  # fmt: skip
             return cid
 
-        cid = self._review_write(work)
+        cid = self._in_write(work)
         return _row(self._read(self._sql(f"{_ROW} WHERE id = ?"), (cid,))[0])
 
     def _apply_stored_corrections(self, con, doc_pk: int, doc_id: str) -> None:

@@ -9,9 +9,9 @@ moves it in the map's counts and the spatial index; its toll corrected works the
 toll out again; its actors corrected give new ACLED codes and full-text entries.
 
 A backend's mixin gives its dialect (:class:`geo.store.sql_review.ReviewDialect`): ``_x`` (a
-statement written with ``?`` placeholders, run), ``_place_pk``, ``_show_one``,
+statement written with ``?`` placeholders, run), ``_place_pk``, ``_show_events``,
 ``_reindex_event``, the full-text hooks and ``_json_value``; its host store gives
-``_hide_event`` and ``_refresh_incident``.
+``_hide_event``, ``_refresh_incident`` and ``_give_back`` (:mod:`geo.store.sql_incidents`).
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from typing import Any
 from gazetteer.normalize import fold
 from geo import actors as actor_registry
 from geo.corrections import date_precision, place_of_dict
+from geo.dates import date_bounds
 from geo.errors import InputError
 from geo.model import ROLES
-from geo.store.base import GEO_PRECISION_CODES, TIME_PRECISION_CODES, date_bounds, json_list
+from geo.store.base import GEO_PRECISION_CODES, TIME_PRECISION_CODES, json_list
 
 __all__ = ["ADDED_REASON", "ApplyMixin", "Stale", "why_not_found"]
 
@@ -179,7 +180,7 @@ class ApplyMixin:
             )
             self._x(con, reset, (eid,))
             self._refresh_incident(con, merged_into)
-            self._show_one(con, eid)
+            self._show_events(con, [eid])
             return
         others = [
             r[0]
@@ -190,10 +191,7 @@ class ApplyMixin:
             )
         ]
         if others:
-            self._x(con, "DELETE FROM event_sources WHERE event_id = ?", (eid,))
-            for rid in others:
-                self._x(con, reset, (rid,))
-                self._show_one(con, rid)
+            self._give_back(con, eid, others)
             self._refresh_incident(con, eid)
 
     def _place_sets(self, con, pk: int | None, labels: list[str], a1, a2) -> dict[str, Any]:
@@ -218,7 +216,7 @@ class ApplyMixin:
             con, "SELECT actors, actor1, actor2 FROM events WHERE id = ?", (eid,)
         ).fetchone()
         self._x(con, *_update(eid, self._place_sets(con, pk, _labels(labels), a1, a2)))
-        self._show_one(con, eid)
+        self._show_events(con, [eid])
 
     def _apply_event(self, con, eid: int, after: dict) -> dict:
         """Set an event's fields to ``after`` (or delete it); what they were."""
@@ -283,7 +281,7 @@ class ApplyMixin:
             self._index_event_text(con, eid)
         if structural:
             self._reindex_event(con, eid)
-            self._show_one(con, eid)
+            self._show_events(con, [eid])
         elif "fatalities" in after:  # the incident's toll: the best-supported of its reports
             self._refresh_incident(con, merged_into or eid)
         return before

@@ -7,7 +7,7 @@ which an ingest hands to the gazetteer it extracts with (``geo.ingest``), so the
 are resolved with them.
 
 The table is created when first needed (``CREATE TABLE IF NOT EXISTS``, the same statement on
-SQLite and PostgreSQL); the host store gives ``_review_write``, ``_x``, ``_sql``, ``_read`` and
+SQLite and PostgreSQL); the host store gives ``_in_write``, ``_x``, ``_sql``, ``_read`` and
 ``iter_corrections`` (:mod:`geo.store.sql_review`).
 """
 
@@ -61,7 +61,7 @@ class ReviewedMixin:
     def _reviewed_table(self) -> None:
         if getattr(self, "_reviewed_ready", False):
             return
-        self._review_write(lambda con: self._x(con, REVIEWED_SCHEMA))  # type: ignore[attr-defined]
+        self._in_write(lambda con: self._x(con, REVIEWED_SCHEMA))  # type: ignore[attr-defined]
         self._reviewed_ready = True
 
     def add_reviewed_place(
@@ -90,7 +90,7 @@ class ReviewedMixin:
             row = (place.id, place.name, place.feature, place.lat, place.lon)
             return _row((*row, place.country_code, reviewer, note, now)), True
 
-        return self._review_write(work)  # type: ignore[attr-defined]
+        return self._in_write(work)  # type: ignore[attr-defined]
 
     def reviewed_places(self, q: str | None = None, limit: int = MAX_PLACES_LISTED) -> list[dict]:
         """The places reviewers added, newest first; with ``q``, those whose name starts

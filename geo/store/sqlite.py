@@ -31,29 +31,27 @@ from typing import TYPE_CHECKING, Any
 
 from gazetteer.normalize import fold
 from geo import actors as actor_registry
-from geo.errors import ConfigError, ConflictmapError, InputError, NotFoundError
-from geo.model import ROLES, DateValue, Place, pick_name
+from geo.dates import date_bounds
+from geo.errors import ConfigError, ConflictmapError, InputError
+from geo.model import ROLES, DateValue, Place
 from geo.store import search_query
 from geo.store.base import (
     BUSY_TIMEOUT_MS,
     EVENT_KEYS,
     FETCH_CHUNK,
     GEO_PRECISION_CODES,
-    MAX_PLACE_DOCUMENTS,
-    MAX_PLACE_NAMES,
     SCHEMA_VERSION,
-    STATEMENT_KEYS,
     TIME_PRECISION_CODES,
+    EventFilter,
     Store,
-    check_day,
     check_page,
-    date_bounds,
     event_order_sql,
     json_list,
     parse_bbox,
     text_hash,
     type_name,
 )
+from geo.store.sql_clusters import GROUP_PLACE
 from geo.store.sql_common import (
     DOC_PLACE_NAME,
     EVENT_FROM,
@@ -67,6 +65,7 @@ from geo.store.sql_common import (
     julian_day,
     new_kind_code,
 )
+from geo.store.sql_reads import SQLReadsMixin
 from geo.store.sqlite_clusters import ClustersMixin
 from geo.store.sqlite_incidents import IncidentsMixin
 from geo.store.sqlite_replace import ReplaceMixin
@@ -301,7 +300,9 @@ def _event_row(r: tuple) -> dict:
     return d
 
 
-class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, ReplaceMixin, Store):
+class SQLiteStore(
+    ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, ReplaceMixin, SQLReadsMixin, Store
+):
     """The store in one SQLite file; safe to share between threads (one connection each) and
     between processes (WAL, ``BEGIN IMMEDIATE``, a busy timeout).
 
@@ -313,8 +314,11 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
 
     # SQLite's dialect, for the mixins written once for both SQL stores (geo.store.sql_*)
     PARAM = "?"
+    FOR_UPDATE = ""  # a write holds the whole file (BEGIN IMMEDIATE)
+    BYTE_ORDER = ""  # text compares by its bytes (BINARY) unless told otherwise
     _EVENT_SELECT = _EVENT_SELECT
     _event_row = staticmethod(_event_row)
+    _documents_match = staticmethod(documents_match)
 
     @staticmethod
     def _in_list(column: str, values: list) -> tuple[str, list]:
@@ -657,6 +661,19 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
         except sqlite3.OperationalError as exc:
             raise ConflictmapError(f"database busy, try again: {exc}", status=503) from None
 
+    def _in_write(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
+        """``work(con)`` in one write transaction, rolled back if it raises; its result."""
+        con = self._con
+        self._begin_write(con)
+        try:
+            out = work(con)
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+        return out
+
     def has_text(self, text: str) -> bool:
         return bool(self._read("SELECT 1 FROM documents WHERE hash = ?", (text_hash(text),)))
 
@@ -785,7 +802,7 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
             report = event_report(e, f, doc_pk)
             if report is None:
                 continue
-            if not self._merge_on_add(con, eid, report):
+            if not self._merge_on_add(con, eid, report, self._incident_candidates(con, report)):
                 self._show_event(con, eid, kinds)
         for s in x.statements:
             smin, smax = date_bounds(s.date.value)
@@ -847,40 +864,6 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
         return pk
 
     # -- filters --------------------------------------------------------------------------------
-    def _place_set(self, place: str) -> list[int]:
-        """Place pks a ``place`` filter covers: the place (by its id, its gazetteer, French or
-        English name, or a name a document wrote it as), or for a country or an admin-1 region
-        every stored place inside it."""
-        place = str(place).strip()
-        if not place:
-            raise InputError("place must not be empty")
-        if ":" in place:
-            rows = self._read(
-                "SELECT pk, feature, country_code, admin1 FROM places WHERE id = ?", (place,)
-            )
-        else:
-            key = fold(place)
-            if not key:
-                raise InputError(f"place has no letters: {place!r}")
-            rows = self._read(
-                "SELECT pk, feature, country_code, admin1 FROM places "
-                "WHERE name_fold = ? OR name_fr_fold = ? OR name_en_fold = ? "
-                "OR pk IN (SELECT place_pk FROM place_names WHERE name_fold = ?)",
-                (key, key, key, key),
-            )
-        pks = set()
-        for pk, feature, cc, admin1 in rows:
-            pks.add(pk)
-            if feature == "country" and cc:
-                pks.update(
-                    r[0] for r in self._read("SELECT pk FROM places WHERE country_code = ?", (cc,))
-                )
-            elif feature == "admin1" and admin1:
-                pks.update(
-                    r[0] for r in self._read("SELECT pk FROM places WHERE admin1 = ?", (admin1,))
-                )
-        return sorted(pks)
-
     @staticmethod
     def _bbox_sql(rtree: str, column: str, bbox) -> tuple[str, list]:
         cond, params = SQLiteStore._bbox_condition(bbox)
@@ -894,20 +877,6 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
         if w <= e:
             return "min_lon >= ? AND max_lon <= ? AND min_lat >= ? AND max_lat <= ?", [w, e, s, n]
         return "(min_lon >= ? OR max_lon <= ?) AND min_lat >= ? AND max_lat <= ?", [w, e, s, n]
-
-    @staticmethod
-    def _dates_sql(alias: str, start, end) -> tuple[list[str], list]:
-        start, end = check_day(start, "start"), check_day(end, "end")
-        if start and end and start > end:
-            raise InputError(f"start {start} is after end {end}")
-        where, params = [], []
-        if start:
-            where.append(f"{alias}.date_max >= ?")
-            params.append(start)
-        if end:
-            where.append(f"{alias}.date_min <= ?")
-            params.append(end)
-        return where, params
 
     def _event_filters(
         self, bbox=None, start=None, end=None, type=None, actor=None, place=None, q=None
@@ -1081,57 +1050,20 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
             raise ConfigError(f"the export's worker processes failed: {errors[0]}")
         return written if written == count else None
 
-    def event_groups(self, **filters) -> list[dict]:
-        keys = (
-            "place_id", "place_name", "place_name_fr", "place_name_en", "lat", "lon", "type",
-            "precision", "count",
-        )  # fmt: skip
-        cols = f"p.id, {DOC_PLACE_NAME}, p.name_fr, p.name_en, p.lat, p.lon"
-        where, params = self._checked_event_filters(filters)
-        if where == f" WHERE {VISIBLE}":  # the whole store: read the counts kept by add()
-            rows = self._read(
-                f"SELECT {cols}, c.type, c.precision, c.n "
-                "FROM event_counts c JOIN places p ON p.pk = c.place_pk "
-                "JOIN events e ON e.id = c.first_id JOIN documents d ON d.pk = e.doc_pk "
-                "ORDER BY c.first_id"
-            )
-            return [dict(zip(keys, r, strict=True)) for r in rows]
+    def _filtered_groups(self, where: str, params: list) -> list[tuple]:
         w = where + " AND e.place_pk IS NOT NULL"
         # the bare columns (precision, the document's language) come from the row of
         # min(e.id): the first event stored
         rows = self._read(
-            f"SELECT {cols}, e.type, e.precision, count(*), min(e.id) "
+            f"SELECT {GROUP_PLACE}, e.type, e.precision, count(*), min(e.id) "
             f"FROM events e JOIN places p ON p.pk = e.place_pk "
             f"JOIN documents d ON d.pk = e.doc_pk{w} "
             "GROUP BY e.place_pk, e.type ORDER BY min(e.id)",
             params,
         )
-        return [dict(zip(keys, r[:9], strict=True)) for r in rows]
+        return [r[:9] for r in rows]
 
     # -- statements -----------------------------------------------------------------------------
-    def _statement_rows(self, rows: list[tuple]) -> list[dict]:
-        out = [dict(zip(STATEMENT_KEYS, r, strict=True)) for r in rows]
-        by_id = {}
-        for s in out:
-            s["indirect"] = bool(s["indirect"])
-            s["places"] = []
-            by_id[s["id"]] = s
-        if by_id:
-            for sid, pid, name, name_fr, name_en, lat, lon in self._read(
-                "SELECT sp.statement_id, p.id, p.name, p.name_fr, p.name_en, p.lat, p.lon "
-                "FROM statement_places sp JOIN places p ON p.pk = sp.place_pk "
-                "WHERE sp.statement_id IN (SELECT value FROM json_each(?)) ORDER BY p.pk",
-                (json.dumps(list(by_id)),),
-            ):
-                names = {"name": name, "name_fr": name_fr, "name_en": name_en}
-                by_id[sid]["places"].append(
-                    {
-                        "id": pid, "name": pick_name(names, by_id[sid]["doc_lang"]),
-                        "name_fr": name_fr, "name_en": name_en, "lat": lat, "lon": lon,
-                    }
-                )  # fmt: skip
-        return out
-
     def statements(
         self,
         *,
@@ -1183,14 +1115,6 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
         return self._statement_rows(rows), total
 
     # -- places ---------------------------------------------------------------------------------
-    def _doc_filters(self, start, end, q, alias: str = "d") -> tuple[list[str], list]:
-        where, params = self._dates_sql(alias, start, end)
-        if q:  # words of the text, or names of the places it mentions
-            sql, p = documents_match(str(q), alias)
-            where.append(sql)
-            params += p
-        return where, params
-
     def places(
         self, *, bbox=None, start=None, end=None, q=None, place=None, limit=100, offset=0
     ) -> tuple[list[dict], int]:
@@ -1203,7 +1127,7 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
         if place:
             pwhere.append("p.pk IN (SELECT value FROM json_each(?))")
             pparams.append(json.dumps(self._place_set(place)))
-        dwhere, dparams = self._doc_filters(start, end, q)
+        dwhere, dparams = self._doc_filters(EventFilter.of(start=start, end=end, q=q))
         cols = (
             "p.pk, p.id, p.name, p.feature, p.country_code, p.admin1, p.lat, p.lon, p.name_fr, "
             "p.name_en"
@@ -1232,130 +1156,9 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
                 params,
                 (limit, offset),
             )
-        out = []
-        dw = (" AND " + " AND ".join(dwhere)) if dwhere else ""
-        for r in rows:
-            docs = self._read(
-                "SELECT d.id, d.title FROM documents d WHERE d.pk IN (SELECT DISTINCT doc_pk "
-                f"FROM mentions WHERE place_pk = ?){dw} ORDER BY d.pk DESC LIMIT ?",
-                [r[0], *dparams, MAX_PLACE_DOCUMENTS],
-            )
-            written = self._read(
-                "SELECT name FROM place_names WHERE place_pk = ? AND name IS NOT NULL "
-                "ORDER BY name LIMIT ?",
-                (r[0], MAX_PLACE_NAMES),
-            )
-            out.append(
-                {
-                    "id": r[1], "name": r[2], "name_fr": r[8], "name_en": r[9],
-                    "names": [n for (n,) in written], "feature": r[3], "country_code": r[4],
-                    "admin1": r[5], "lat": r[6], "lon": r[7], "mentions": r[10],
-                    "documents": [{"id": i, "title": t} for i, t in docs],
-                    "roles": {"literal": r[11], "metonymic": r[12], "country": r[13]},
-                }
-            )  # fmt: skip
-        return out, total
-
-    def country_counts(self, *, start=None, end=None) -> dict[str, int]:
-        dwhere, dparams = self._doc_filters(start, end, None)
-        if not dwhere:
-            rows = self._read(
-                "SELECT country_code, sum(n_mentions) FROM places "
-                "WHERE country_code IS NOT NULL AND n_mentions > 0 GROUP BY country_code"
-            )
-        else:
-            rows = self._read(
-                "SELECT p.country_code, count(*) FROM mentions m "
-                "JOIN documents d ON d.pk = m.doc_pk JOIN places p ON p.pk = m.place_pk "
-                "WHERE p.country_code IS NOT NULL AND " + " AND ".join(dwhere) + " "
-                "GROUP BY p.country_code",
-                dparams,
-            )
-        return {cc: int(n) for cc, n in rows}
+        return self._place_dicts(rows, dwhere, dparams), total
 
     # -- documents ------------------------------------------------------------------------------
-    def documents(
-        self, *, q=None, start=None, end=None, limit=100, offset=0
-    ) -> tuple[list[dict], int]:
-        limit, offset = check_page(limit, offset)
-        where, params = self._doc_filters(start, end, q)
-        w = (" WHERE " + " AND ".join(where)) if where else ""
-        total, rows = self._read_page(
-            f"SELECT count(*) FROM documents d{w}",
-            "SELECT d.id, d.title, d.source, d.url, d.published, d.lang, d.n_mentions, "
-            f"d.n_events, d.n_statements FROM documents d{w} "
-            "ORDER BY d.published IS NULL, d.published DESC, d.pk LIMIT ? OFFSET ?",
-            params,
-            (limit, offset),
-        )
-        keys = [
-            "id",
-            "title",
-            "source",
-            "url",
-            "published",
-            "lang",
-            "mentions",
-            "events",
-            "statements",
-        ]
-        return [dict(zip(keys, r, strict=True)) for r in rows], total
-
-    def document(self, doc_id: str) -> dict:
-        rows = self._read(
-            "SELECT pk, id, title, source, url, published, lang, text, hash, ingested_at "
-            "FROM documents WHERE id = ?",
-            (str(doc_id),),
-        )
-        if not rows:
-            raise NotFoundError(f"no document with id {doc_id!r}")
-        pk, *rest = rows[0]
-        keys = ["id", "title", "source", "url", "published", "lang", "text", "hash", "ingested_at"]
-        out: dict[str, Any] = dict(zip(keys, rest, strict=True))
-        mkeys = [
-            "id",
-            "start",
-            "end",
-            "text",
-            "role",
-            "score",
-            "place_id",
-            "name",
-            "lat",
-            "lon",
-            "feature",
-            "country_code",
-            "name_fr",
-            "name_en",
-        ]
-        out["mentions"] = []
-        for r in self._read(
-            'SELECT m.id, m.start, m."end", m.text, m.role, m.score, p.id, p.name, p.lat, p.lon, '
-            "p.feature, p.country_code, p.name_fr, p.name_en FROM mentions m "
-            "LEFT JOIN places p ON p.pk = m.place_pk WHERE m.doc_pk = ? ORDER BY m.start, m.id",
-            (pk,),
-        ):
-            m = dict(zip(mkeys, r, strict=True))
-            if m["place_id"] is not None:  # the place's name in the document's language
-                m["name"] = pick_name(m, out["lang"])
-            out["mentions"].append(m)
-        out["events"] = [
-            _event_row(r)
-            for r in self._read(f"{_EVENT_SELECT} WHERE e.doc_pk = ? ORDER BY e.id", (pk,))
-        ]
-        out["statements"] = self._statement_rows(
-            self._read(f"{STATEMENT_SELECT} WHERE s.doc_pk = ? ORDER BY s.id", (pk,))
-        )
-        return out
-
-    def event(self, event_id: int) -> dict:
-        """One event shown (not a report merged into another), by its id, as the rows of
-        :meth:`events`; NotFoundError otherwise."""
-        rows = self._read(f"{_EVENT_SELECT} WHERE e.id = ? AND {VISIBLE}", (int(event_id),))
-        if not rows:
-            raise NotFoundError(f"no event with id {event_id}")
-        return _event_row(rows[0])
-
     def event_extent(self) -> dict:
         """Where and when the events are, for a catalogue (OGC API's collection extent):
         ``bbox`` (min_lon, min_lat, max_lon, max_lat) of the places events are shown at and
@@ -1375,16 +1178,6 @@ class SQLiteStore(ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, Rep
             "bbox": None if bbox[0] is None else tuple(bbox),
             "days": None if days[0] is None or days[1] is None else tuple(days),
         }
-
-    def stats(self) -> dict:
-        (row,) = self._read(
-            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM mentions), "
-            f"(SELECT count(*) FROM events e WHERE {VISIBLE}), (SELECT count(*) FROM statements), "
-            "(SELECT count(*) FROM places WHERE n_mentions > 0)"
-        )
-        return dict(
-            zip(("documents", "mentions", "events", "statements", "places"), row, strict=True)
-        )
 
 
 def _write_feature_range(db: str, out: str, lo: int, hi: int) -> int:

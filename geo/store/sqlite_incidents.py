@@ -3,9 +3,10 @@ document already gave, keeping its sources, and undoing it.
 
 :mod:`geo.incidents` decides whether two reports tell one incident; this mixin finds the
 candidates with the store's indexes (the R*Tree near the report in space and time, the dates
-index for the province that holds it), keeps the ``event_sources`` table, the counts and the
-R*Tree in step, and gives :class:`geo.store.base.Store`'s ``sources``, ``unmerge`` and ``merge``.
-Its host (``SQLiteStore``) gives ``_con``, ``_read`` and ``_kind_code``.
+index for the province that holds it) and keeps the ``event_sources`` table, the counts and the
+R*Tree in step; the rest (the choice among the candidates, ``sources``, ``unmerge``, ``merge``)
+is :mod:`geo.store.sql_incidents`'s. Its host (``SQLiteStore``) gives ``_con``, ``_read`` and
+``_kind_code``.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import math
 import sqlite3
 
 from geo import event_types, incidents
-from geo.errors import InputError, NotFoundError
 from geo.store.sql_common import day_span, iso_day
+from geo.store.sql_incidents import SQLIncidentsMixin
 
 __all__ = ["IncidentsMixin"]
 
@@ -25,7 +26,7 @@ def _json_list(value: str | None) -> list:
     return json.loads(value) if value else []
 
 
-class IncidentsMixin:
+class IncidentsMixin(SQLIncidentsMixin):
     """The merge of reports into events, for an SQLite store (see the module's docstring)."""
 
     def _show_event(self, con: sqlite3.Connection, eid: int, kinds: dict) -> None:
@@ -48,6 +49,12 @@ class IncidentsMixin:
             "INSERT INTO event_rtree VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (eid, lon, lon, lat, lat, *day_span(emin, emax), kind, kind),
         )
+
+    def _show_events(self, con: sqlite3.Connection, ids: list[int]) -> None:
+        """:meth:`_show_event` for each of ``ids``."""
+        kinds: dict[tuple, int] = {}
+        for eid in ids:
+            self._show_event(con, eid, kinds)
 
     def _hide_event(self, con: sqlite3.Connection, eid: int) -> None:
         """Undo :meth:`_show_event` (the event becomes a source of another)."""
@@ -128,27 +135,6 @@ class IncidentsMixin:
             )
         return list({eid: rep for eid, rep in found}.items())
 
-    def _merge_on_add(self, con: sqlite3.Connection, eid: int, r: incidents.Report) -> bool:
-        """Merge the new event ``eid`` into the event of another document that tells the same
-        incident, if any (the nearest, then the closest in time, then the first stored)."""
-        best = None
-        for cid, c in self._incident_candidates(con, r):
-            why = incidents.same_incident(r, c)
-            if why is None:
-                continue
-            key = (
-                incidents.haversine_km(r.lat, r.lon, c.lat, c.lon),
-                abs((r.day_min or 0) - (c.day_min or 0)),
-                cid,
-            )
-            if best is None or key < best[0]:
-                best = (key, cid, why)
-        if best is None:
-            return False
-        _, cid, why = best
-        self._attach(con, cid, eid, why)
-        return True
-
     def _attach(self, con: sqlite3.Connection, cid: int, eid: int, why: str) -> None:
         """Make the report ``eid`` a source of the event ``cid``."""
         con.execute(
@@ -165,119 +151,3 @@ class IncidentsMixin:
             "UPDATE events SET merged_into = ?, why_merged = ? WHERE id = ?", (cid, why, eid)
         )
         self._refresh_incident(con, cid)
-
-    @staticmethod
-    def _refresh_incident(con: sqlite3.Connection, cid: int) -> None:
-        """The event's number of sources and its toll: the best-supported of its reports."""
-        reports = con.execute(
-            "SELECT e.report_fatalities, e.confidence FROM event_sources s "
-            "JOIN events e ON e.id = s.report_id WHERE s.event_id = ? ORDER BY s.report_id",
-            (cid,),
-        ).fetchall()
-        if len(reports) <= 1:
-            con.execute("DELETE FROM event_sources WHERE event_id = ?", (cid,))
-            con.execute(
-                "UPDATE events SET n_sources = 1, fatalities = report_fatalities, "
-                "why_merged = NULL WHERE id = ?",
-                (cid,),
-            )
-            return
-        toll, why = incidents.best_toll(reports)
-        con.execute(
-            "UPDATE events SET n_sources = ?, fatalities = ?, why_merged = ? WHERE id = ?",
-            (len(reports), toll, f"{len(reports)} reports of one incident; toll: {why}", cid),
-        )
-
-    def unmerge(self, event_id: int) -> list[int]:
-        con = self._con
-        self._begin_write(con)
-        try:
-            row = con.execute(
-                "SELECT merged_into FROM events WHERE id = ?", (int(event_id),)
-            ).fetchone()
-            if row is None:
-                raise NotFoundError(f"no event with id {event_id}")
-            if row[0] is not None:  # one report of a merged event: detach it
-                cid, detached = row[0], [int(event_id)]
-            else:  # a merged event: detach all its other reports
-                cid = int(event_id)
-                detached = [
-                    r[0]
-                    for r in con.execute(
-                        "SELECT report_id FROM event_sources WHERE event_id = ? AND report_id != ?"
-                        " ORDER BY report_id",
-                        (cid, cid),
-                    )
-                ]
-                if not detached:
-                    raise InputError(f"event {event_id} is not merged with another report")
-            kinds: dict[tuple, int] = {}
-            for rid in detached:
-                con.execute(
-                    "DELETE FROM event_sources WHERE event_id = ? AND report_id = ?", (cid, rid)
-                )
-                con.execute(
-                    "UPDATE events SET merged_into = NULL, why_merged = NULL, n_sources = 1, "
-                    "fatalities = report_fatalities WHERE id = ?",
-                    (rid,),
-                )
-                self._show_event(con, rid, kinds)
-            self._refresh_incident(con, cid)
-            con.execute("COMMIT")
-        except BaseException:
-            if con.in_transaction:
-                con.execute("ROLLBACK")
-            raise
-        return [cid, *detached]
-
-    def merge(self, event_id: int, into: int) -> None:
-        con = self._con
-        self._begin_write(con)
-        try:
-            rows = dict(
-                con.execute(
-                    "SELECT id, merged_into FROM events WHERE id IN (?, ?)",
-                    (int(event_id), int(into)),
-                ).fetchall()
-            )
-            for i in (int(event_id), int(into)):
-                if i not in rows:
-                    raise NotFoundError(f"no event with id {i}")
-                if rows[i] is not None:
-                    raise InputError(f"event {i} is already a source of event {rows[i]}")
-            if int(event_id) == int(into):
-                raise InputError("an event cannot be merged into itself")
-            if con.execute(
-                "SELECT 1 FROM event_sources WHERE event_id = ? AND report_id != ?",
-                (int(event_id), int(event_id)),
-            ).fetchone():
-                raise InputError(f"event {event_id} has sources of its own: unmerge it first")
-            self._hide_event(con, int(event_id))
-            self._attach(con, int(into), int(event_id), "merged by hand")
-            con.execute("COMMIT")
-        except BaseException:
-            if con.in_transaction:
-                con.execute("ROLLBACK")
-            raise
-
-    def sources(self, event_id: int) -> list[dict]:
-        rows = self._read(
-            "SELECT e.id, d.id, d.title, d.source, d.url, d.published, e.report_fatalities, "
-            "e.date, e.sentence, s.why FROM event_sources s JOIN events e ON e.id = s.report_id "
-            "JOIN documents d ON d.pk = s.doc_pk WHERE s.event_id = ? ORDER BY s.report_id",
-            (int(event_id),),
-        )
-        if not rows:  # not merged: the event is its own only report
-            rows = self._read(
-                "SELECT e.id, d.id, d.title, d.source, d.url, d.published, e.report_fatalities, "
-                "e.date, e.sentence, e.why_merged FROM events e JOIN documents d "
-                "ON d.pk = e.doc_pk WHERE e.id = ?",
-                (int(event_id),),
-            )
-            if not rows:
-                raise NotFoundError(f"no event with id {event_id}")
-        keys = (
-            "event_id", "doc_id", "doc_title", "doc_source", "doc_url", "published",
-            "fatalities", "date", "sentence", "why_merged",
-        )  # fmt: skip
-        return [dict(zip(keys, r, strict=True)) for r in rows]

@@ -9,7 +9,6 @@ The host (``SQLiteStore``) gives ``_con``, ``_begin_write``, ``_schema_version``
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 
 from geo.store import sql_review
 
@@ -49,21 +48,6 @@ class ReviewMixin(sql_review.ReviewMixin):
             con.execute("ROLLBACK")
             raise
         return self._schema_version(con)
-
-    def _review_write(self, work: Callable):
-        con = self._con
-        self._begin_write(con)
-        try:
-            out = work(con)
-            con.execute("COMMIT")
-        except BaseException:
-            if con.in_transaction:
-                con.execute("ROLLBACK")
-            raise
-        return out
-
-    def _show_one(self, con, eid: int) -> None:
-        self._show_event(con, eid, {})
 
     def _unindex_event_text(self, con, eid: int) -> None:
         # an external-content FTS5 table reads what to remove from the row: before it changes
