@@ -544,6 +544,18 @@ def date_bounds(value: str | None) -> tuple[str | None, str | None]:
     >>> date_bounds("2016-winter"), date_bounds("2016-W49"), date_bounds("jeudi")
     (('2016-12-01', '2017-02-28'), ('2016-12-05', '2016-12-11'), (None, None))
     """
+    bounds = _bounds(value)
+    try:  # both real days of the calendar: year 0000, 10000 (a season's next year) are none
+        for day in bounds:
+            if day is not None:
+                date.fromisoformat(day)
+    except ValueError:
+        return None, None
+    return bounds
+
+
+def _bounds(value: str | None) -> tuple[str | None, str | None]:
+    """The bounds :func:`date_bounds` gives, before they are checked as days."""
     if not value:
         return None, None
     try:
@@ -566,7 +578,7 @@ def date_bounds(value: str | None) -> tuple[str | None, str | None]:
             y2 = y + 1 if b < a else y
             return f"{y:04d}-{a:02d}-01", f"{y2:04d}-{b:02d}-{calendar.monthrange(y2, b)[1]:02d}"
         if re.match(r"\d{4}-\d{2}-\d{2}", value):  # a date-time
-            return date_bounds(value[:10])
+            return _bounds(value[:10])
     except ValueError:
         pass
     return None, None

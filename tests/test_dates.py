@@ -392,6 +392,10 @@ def test_every_relative_phrase_is_found_and_resolved(lang: str, phrase: str, uni
         ("2016-monsoon", (None, None)),
         ("mardi", (None, None)),
         (None, (None, None)),
+        ("0000", (None, None)),  # no year 0 in the calendar: a reviewer's "0000" is refused
+        ("0000-05", (None, None)),
+        ("9999-winter", (None, None)),  # would run into a year 10000
+        ("9999-autumn", ("9999-09-01", "9999-11-30")),
     ],
 )
 def test_the_days_a_date_value_covers(value, bounds) -> None:
