@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from tests.web_fixtures import build_extracted, make_store
-from web import create_app, maps
+from web import create_app, layers, maps
 from web.snapshot import LAND, SEA, render_snapshot
 
 SYRIA_BBOX = (35.0, 32.0, 43.0, 38.0)
@@ -59,7 +59,7 @@ def test_png_has_the_requested_size_and_colours(store, gaz):
     event_color = rgb(maps.event_style("Explosions/Remote violence")[0])
     assert close(pixel(img, info, *ALEPPO), event_color)
     # Syria holds the most mentions: the darkest class of the choropleth.
-    assert close(pixel(img, info, *PALMYRA), rgb(maps.CHOROPLETH_COLORS[-1]))
+    assert close(pixel(img, info, *PALMYRA), rgb(layers.get("choropleth").colors[-1]))
     assert close(pixel(img, info, *SEA_POINT), rgb(SEA))
 
 

@@ -354,6 +354,9 @@ def test_hostile_text_shows_as_text_and_never_runs(server, browser):
                 == 0
             )
             browser.eval("void conflictmap.map.closePopup()")
+            # a closed popup fades out for 200 ms, still in the page: the next click's popup
+            # would be read from it
+            browser.wait_for("!document.querySelector('.leaflet-popup')", timeout=5)
             if HOSTILE in popups[-1] or HOSTILE_IMG in popups[-1]:
                 break
         assert any(HOSTILE in p or HOSTILE_IMG in p for p in popups), popups

@@ -19,20 +19,40 @@ Example
 from __future__ import annotations
 
 import logging
-import re
-import secrets
-import threading
-from collections.abc import Iterable
-from typing import Any, NamedTuple
-from urllib.parse import urlsplit
+from typing import Any
 
-from flask import Flask, current_app, g, jsonify, request
+from flask import Flask, g, jsonify, request
 from werkzeug.exceptions import HTTPException
-from werkzeug.wrappers import Response as WerkzeugResponse
 
-from geo.errors import AuthError, ConfigError
+from geo.errors import AuthError
 from geo.lang import DEFAULT
 from web import limits
+from web.context import (  # what the blueprints read, re-exported for the app's users
+    State,
+    csp_nonce,
+    get_extractor,
+    get_gazetteer,
+    get_store,
+    heavy,
+    printable,
+)
+from web.hosts import LOOPBACK_HOSTS, HostGuard, PublicURL, parse_public_url
+
+__all__ = [
+    "DEFAULTS",
+    "LOOPBACK_HOSTS",
+    "HostGuard",
+    "PublicURL",
+    "content_security_policy",
+    "create_app",
+    "csp_nonce",
+    "get_extractor",
+    "get_gazetteer",
+    "get_store",
+    "heavy",
+    "parse_public_url",
+    "printable",
+]
 
 log = logging.getLogger(__name__)
 
@@ -52,102 +72,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 OSM_TILE_ORIGIN = "https://tile.openstreetmap.org"
-LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 BEARER_CHALLENGE = 'Bearer realm="conflictmap"'
-
-
-class _State:
-    """Per-app resources opened lazily: a store per thread (SQLite), the extractor."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.local = threading.local()
-        self.lock = threading.Lock()
-        self.extractor = app.config.get("EXTRACTOR")
-        self.stores: list = []
-        sizes = dict(limits.SLOTS)
-        sizes.update(app.config.get("SLOTS") or {})
-        self.slots = {kind: limits.Slots(kind, n) for kind, n in sizes.items()}
-
-    def store(self):
-        shared = self.app.config.get("STORE")
-        if shared is not None:
-            return shared
-        st = getattr(self.local, "store", None)
-        if st is None:
-            from geo.store import open_store
-
-            st = open_store(self.app.config.get("DB"))
-            self.local.store = st
-            with self.lock:
-                self.stores.append(st)
-        return st
-
-    def get_extractor(self):
-        with self.lock:
-            if self.extractor is None:
-                from geo.pipeline import Extractor
-
-                self.extractor = Extractor()
-            return self.extractor
-
-    def close(self) -> None:
-        with self.lock:
-            for st in self.stores:
-                st.close()
-            self.stores.clear()
-
-
-def _state() -> _State:
-    return current_app.extensions["conflictmap"]
-
-
-def get_store():
-    """The store of the current app (one SQLite connection per thread)."""
-    return _state().store()
-
-
-def get_gazetteer():
-    """The gazetteer of the current app (shared, opened on first use)."""
-    from gazetteer.lookup import get_gazetteer as shared
-
-    return shared(current_app.config.get("GAZETTEER"))
-
-
-def get_extractor():
-    """The extractor (spaCy and the gazetteer loaded once, on the first POST)."""
-    return _state().get_extractor()
-
-
-def heavy(kind: str):
-    """A slot for one heavy request of ``kind`` (a key of :data:`web.limits.SLOTS`), held for a
-    ``with`` block; :class:`web.limits.Busy` (503 with ``Retry-After``) when all are taken::
-
-        with heavy("snapshot"):
-            render_snapshot(...)
-    """
-    return _state().slots[kind].take()
-
-
-def printable(value: object, limit: int = 200) -> str:
-    """``value`` as text safe for a log line or a one-line message: control and invisible
-    formatting characters escaped (``\\n``, ``\\x00``, ``\\u202e``), cut at ``limit``."""
-    import unicodedata
-
-    text = str(value)[:limit]
-    return "".join(
-        c if unicodedata.category(c) not in _UNPRINTABLE else repr(c)[1:-1] for c in text
-    )
-
-
-_UNPRINTABLE = ("Cc", "Cf", "Cs", "Zl", "Zp")
-
-
-def csp_nonce() -> str:
-    """A fresh nonce for this response's inline scripts (the Folium page needs them)."""
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(18)
-    return g.csp_nonce
 
 
 def content_security_policy(nonce: str | None, *, embeddable: bool, tiles: bool) -> str:
@@ -188,127 +113,6 @@ def _error(message: str, status: int):
     return resp
 
 
-# -- the Host header and the public address -----------------------------------------------------
-_HOST_RE = re.compile(
-    r"(?:\[(?P<v6>[0-9a-f:.]+)\]|(?P<name>[a-z0-9._-]+))(?::(?P<port>[0-9]{1,5}))?", re.I
-)
-
-
-def _host_name(value: str) -> str | None:
-    """The name in a ``Host`` value (``example.org:8000``, ``[::1]:80``), lower-case, without its
-    port or final dot; None when it is not a host name or address."""
-    m = _HOST_RE.fullmatch(value.strip())
-    if m is None or (m["port"] and not 0 < int(m["port"]) < 65536):
-        return None
-    return (m["v6"] or m["name"]).lower().rstrip(".") or None
-
-
-def _allowed_names(hosts: Iterable[str]) -> tuple[str, ...]:
-    out = []
-    for h in hosts:
-        h = h.strip().lower()
-        if not h:
-            continue
-        if h == "*" or h.startswith("."):
-            out.append(h.rstrip("."))
-            continue
-        name = _host_name(h) or _host_name(f"[{h}]")  # an IPv6 address given bare
-        if name is None:
-            raise ConfigError(f"not a host name or address: {printable(h, 80)!r}")
-        out.append(name)
-    return tuple(out)
-
-
-class PublicURL(NamedTuple):
-    scheme: str  # http or https
-    netloc: str  # host[:port], as the links show it
-    host: str
-    port: int
-
-
-def parse_public_url(url: str) -> PublicURL:
-    """``https://maps.example.org`` -> its parts, or :class:`ConfigError`."""
-    parts = urlsplit(url.strip())
-    try:
-        port = parts.port
-    except ValueError:
-        port = -1
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or port == -1
-        or parts.username is not None
-        or parts.path not in ("", "/")
-        or parts.query
-        or parts.fragment
-        or _host_name(parts.netloc) is None
-    ):
-        # no path: the pages load /assets/... and /data/... from the root of the host
-        raise ConfigError(
-            f"the public URL must be http(s)://host[:port] (served at the root of the host), "
-            f"not {printable(url, 80)!r}"
-        )
-    default = 443 if parts.scheme == "https" else 80
-    return PublicURL(parts.scheme, parts.netloc.lower(), parts.hostname, port or default)
-
-
-class HostGuard:
-    """WSGI middleware in front of the app: a ``Host`` outside the allowed names gets 400; with
-    a public URL, the request is seen by the app as addressed to it (scheme, host and port), so
-    every absolute link Flask and Werkzeug build starts with it.
-
-    Werkzeug's own ``TRUSTED_HOSTS`` check (Flask 3.1) is not used: it runs after this
-    rewrite, and it cannot match an IPv6 address.
-    """
-
-    def __init__(self, wsgi_app, allowed: Iterable[str], public_url: str | None) -> None:
-        self.wsgi_app = wsgi_app
-        self.public = parse_public_url(public_url) if public_url else None
-        names = list(allowed)
-        if self.public:
-            names.append(self.public.host)
-        self.allowed = _allowed_names(names)
-
-    def allows(self, host: str) -> bool:
-        if "*" in self.allowed:
-            return _host_name(host) is not None
-        name = _host_name(host)
-        if name is None:
-            return False
-        return any(
-            name == a or (a.startswith(".") and (name.endswith(a) or name == a[1:]))
-            for a in self.allowed
-        )
-
-    def __call__(self, environ, start_response):
-        host = environ.get("HTTP_HOST")
-        if host is not None and not self.allows(host):
-            log.debug("refused a request for host %r", printable(host, 100))
-            return self._refuse(environ, start_response)
-        public = self.public
-        if public:
-            environ["wsgi.url_scheme"] = public.scheme
-            environ["HTTP_HOST"] = public.netloc
-            environ["SERVER_NAME"], environ["SERVER_PORT"] = public.host, str(public.port)
-        return self.wsgi_app(environ, start_response)
-
-    @staticmethod
-    def _refuse(environ, start_response):
-        import json
-
-        body = json.dumps(
-            {
-                "error": "this server does not answer to that Host; use the address it serves "
-                "on (start it with --allowed-hosts or --public-url to add names)"
-            }
-        )
-        resp = WerkzeugResponse(body, status=400, mimetype="application/json")
-        resp.headers["Cache-Control"] = "no-store"
-        resp.headers["X-Content-Type-Options"] = "nosniff"
-        resp.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
-        return resp(environ, start_response)
-
-
 def create_app(config: dict | None = None) -> Flask:
     """Build the app.
 
@@ -325,14 +129,24 @@ def create_app(config: dict | None = None) -> Flask:
         Serve it with waitress (``conflictmap serve``); never with Flask's debug server.
     """
     from geo.errors import ConflictmapError
-    from web import api, assets, ogcapi, pages, review_api, review_pages, snapshot, timeline
+    from web import (
+        api,
+        assets,
+        ogcapi,
+        openapi,
+        pages,
+        review_api,
+        review_pages,
+        snapshot,
+        timeline,
+    )
 
     app = Flask(__name__, static_folder=None)
     app.config.update(DEFAULTS)
     app.config.update(config or {})
     app.config["DEBUG"] = False
     app.json.sort_keys = False
-    app.extensions["conflictmap"] = _State(app)
+    app.extensions["conflictmap"] = State(app)
     assets.configure_folium()
     missing = assets.missing_required()
     if missing:
@@ -340,6 +154,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.register_blueprint(assets.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(openapi.bp)  # /openapi.json
     app.register_blueprint(pages.bp)
     app.register_blueprint(snapshot.bp)
     app.register_blueprint(ogcapi.bp)

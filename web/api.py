@@ -89,7 +89,7 @@ def _links(total: int, limit: int, offset: int, media: str) -> dict[str, Any]:
 
 
 def _collection(kind: str, to_feature, **extra) -> Response:
-    from web import get_store
+    from web.context import get_store
 
     filters = parse_filters(request.args, FILTERS[kind])
     limit, offset = parse_page(request.args)
@@ -129,7 +129,7 @@ def places():
 @bp.get("/api/documents")
 def documents():
     """The documents stored (filters: q start end), newest first."""
-    from web import get_store
+    from web.context import get_store
 
     filters = parse_filters(request.args, FILTERS["documents"])
     limit, offset = parse_page(request.args)
@@ -153,7 +153,7 @@ def json_page(key: str, rows: list, total: int, limit: int, offset: int) -> Resp
 def document(doc_id: str):
     """One document with its text, mentions, events and statements (404 if unknown). An id has
     no ``/`` (``geo.documents.id_problem``): ``/api/documents/<id>/...`` are other resources."""
-    from web import get_store
+    from web.context import get_store
 
     return jsonify(get_store().document(doc_id))
 
@@ -161,7 +161,7 @@ def document(doc_id: str):
 @bp.get("/api/events/<int:event_id>/sources")
 def event_sources(event_id: int):
     """The reports one event was merged from, its own first, each with why it was merged."""
-    from web import get_store
+    from web.context import get_store
 
     if event_id > MAX_EVENT_ID:  # past SQLite's integers: no such event (it was a 500)
         raise NotFoundError(f"no event with id {str(event_id)[:40]}")
@@ -258,7 +258,7 @@ _ingest_lock = threading.Lock()
 def post_document():
     """Extract one article and store it (needs ``Authorization: Bearer <token>``)."""
     from geo.model import Document
-    from web import get_extractor, get_store
+    from web.context import get_extractor, get_store
 
     check_token()
     data = _posted_article()
@@ -300,7 +300,7 @@ def post_document():
 def unmerge_event(event_id: str):
     """Undo a merge (needs ``Authorization: Bearer <token>``): a merged event gives back its
     reports as events of their own, or one report leaves the event it was merged into."""
-    from web import get_store
+    from web.context import get_store
 
     check_token()  # before anything else, whatever the id: a write says 401 first
     ids = get_store().unmerge(parse_int("event id", event_id, 0, 0, 2**62))
@@ -317,7 +317,7 @@ def export(fmt: str):
     slots (``web.limits.SLOTS``) while the store is read: past them, 503 with ``Retry-After``.
     An export of more events than ``EXPORT_OPEN_ROWS`` (``web.limits.OPEN``) needs the token."""
     from geo.export import EXPORTS, export_events
-    from web import get_store, heavy
+    from web.context import get_store, heavy
 
     form = EXPORTS.get(fmt)
     if form is None:
@@ -362,11 +362,3 @@ def export(fmt: str):
         raise
     resp.headers.set("Content-Disposition", "attachment", filename=form.file_name)
     return resp
-
-
-@bp.get("/openapi.json")
-def openapi():
-    """The OpenAPI 3 description of this API."""
-    from web.openapi import spec
-
-    return jsonify(spec(request.host_url.rstrip("/")))

@@ -34,6 +34,7 @@ SNAPSHOT_MIN_SIZE = 100
 SNAPSHOT_MAX_SIZE = 2000
 # A PNG snapshot's resolution (its pixels stay within the sizes above); its layout is drawn at
 # 100 dpi, so that width x height at 200 dpi is twice as many pixels a side.
+SNAPSHOT_DPI = 100
 SNAPSHOT_MIN_DPI = 72
 SNAPSHOT_MAX_DPI = 600
 # Paper presets: the page in pixels at 100 dpi (A4 is 297 x 210 mm, letter 11 x 8.5 in).
@@ -43,6 +44,11 @@ SNAPSHOT_PAPERS = {
     "letter": (1100, 850),
     "letter-portrait": (850, 1100),
 }
+
+# Rows a map reads at most for one layer: the statements (the web map and a snapshot) and the
+# places a snapshot draws (the web map draws the most mentioned, web.maps.MAP_PLACES).
+MAX_STATEMENTS = 2_000
+SNAPSHOT_PLACES = 5_000
 
 # Heavy requests of each kind running at once (drawing, or waiting for the drawing lock).
 SLOTS: dict[str, int] = {

@@ -87,7 +87,7 @@ def _inside_points(gazetteer) -> dict[str, tuple[float, float]]:
     sea or in a neighbour), by the country's place id."""
     from shapely.geometry import shape
 
-    from web.maps import countries_geojson
+    from web.basemap import countries_geojson
 
     out = {}
     for f in countries_geojson(gazetteer)["features"]:

@@ -12,6 +12,9 @@ one Folium object per point:
 * places mentioned: circles sized by the number of mentions;
 * a heatmap of events and a country choropleth of mentions (both off at first).
 
+The layers (names, labels, colours, legend entries, which are shown at first) are declared once
+in :mod:`web.layers`; the basemap and its credits are in :mod:`web.basemap`.
+
 Places are named in the map's language (``lang``, French by default: Alep, Turquie; in English
 Aleppo, Turkey), and the search box finds a place by any of its names: French, English, or as
 a document wrote it; a name the page's places lack is looked up in the whole gazetteer
@@ -30,8 +33,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
-import threading
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -45,7 +46,10 @@ from geo import event_types as etypes
 from geo.export import EXPORTS
 from geo.lang import DEFAULT
 from geo.model import name_fields, pick_name
-from web import assets, date_input
+from web import assets, date_input, limits
+from web import layers as layers_mod
+from web.basemap import CREDITS_HTML
+from web.layers import event_style, type_order
 
 # Event types -> colour and Font Awesome 6 icon, in rank order: declared in
 # geo/data/event_types.tsv (a new type is a row there, and gets its layer and legend entry).
@@ -53,31 +57,21 @@ EVENT_STYLES: dict[str, tuple[str, str]] = {
     t.name: (t.colour, t.icon) for t in etypes.event_types()
 }
 OTHER_STYLE = etypes.OTHER_STYLE
-STATEMENT_STYLE = ("#e377c2", "comment")
-PLACE_COLOR = "#3b5b92"
-CHOROPLETH_COLORS = ("#fff5eb", "#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603")
 
 # The app's title and its navigation bar (the map page, the documents pages, the error pages).
 SITE_TITLE = "conflictmap"
 SITE_TAGLINE = "events, statements and places from the news, on a map"
 NAV_LINKS = (("Map", "/"), ("Documents", "/documents"), ("API", "/openapi.json"))
 
-LAYERS = ("events", "statements", "places", "heatmap", "choropleth")
-DEFAULT_LAYERS = ("events", "statements", "places")
-
-CREDITS_HTML = (
-    'Places &copy; <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0) | '
-    'Borders <a href="https://www.naturalearthdata.com/">Natural Earth</a>'
-)
-CREDITS_TEXT = "Places: GeoNames (CC BY 4.0). Borders: Natural Earth (public domain)."
+# The overlays (names, labels, colours, legend entries, which are shown at first) are declared
+# once, in web/layers.py.
 
 MAX_MAP_EVENTS = 200_000  # events read at most to write popups into a small map
 EVENTS_PER_POPUP = 5
 INLINE_POPUPS = 2_000  # event groups whose popups are written into the page
 INLINE_EVENTS = 20_000  # events read to write those popups; past that, popups are fetched
 PLACE_POPUP_DOCUMENTS = 5  # documents listed in a place's popup on the map
-MAX_STATEMENTS = 2_000
-MAX_PLACES = 5_000
+MAX_STATEMENTS = limits.MAX_STATEMENTS
 MAP_PLACES = 1_000  # the most mentioned places drawn on the map (each with its popup)
 # The events table under the map (web/static/conflictmap_table.js): rows a page, the most
 # events of a view read at once to sort them all (at most the API's page), the zoom a row flies
@@ -105,21 +99,6 @@ PRECISION_LABEL = {
     "country": "country level: the marker stands for the country",
 }
 DEFAULT_LANG = DEFAULT  # the map's language when none is given: its places' names
-
-
-def event_style(type_: str | None) -> tuple[str, str]:
-    """Colour and Font Awesome icon name of an event type (see geo/data/event_types.tsv)."""
-    return etypes.style(type_)
-
-
-def type_order(type_: str | None) -> tuple[int, str]:
-    """Sort key of event types as declared (violence first), undeclared types last by name.
-
-    >>> sorted(["Riots", "Zz", "Battles"], key=type_order)
-    ['Battles', 'Riots', 'Zz']
-    """
-    t = etypes.get(type_)
-    return (t.rank if t else len(EVENT_STYLES), type_ or "")
 
 
 def e(value: Any) -> str:
@@ -337,62 +316,6 @@ def group_events(
         del g["items"][EVENTS_PER_POPUP:]
         out.append(g)
     return out, n, truncated
-
-
-def _breaks(values: list[int], k: int = len(CHOROPLETH_COLORS)) -> list[float]:
-    """Upper bounds of ``k`` classes on a log scale (mentions are heavy-tailed)."""
-    if not values:
-        return []
-    top = max(values)
-    if top <= 1:
-        return [1]
-    return sorted({math.ceil(math.exp(math.log(top) * (i + 1) / k)) for i in range(k)})
-
-
-_countries_lock = threading.Lock()
-_countries_cache: dict[tuple[str, float], dict] = {}
-
-
-def countries_geojson(gazetteer=None, tolerance: float = 0.02) -> dict:
-    """The Natural Earth country outlines as an RFC 7946 FeatureCollection (simplified, cached).
-
-    Properties: ``iso`` (ISO 3166-1 alpha-2), ``name``, ``name_fr``, ``name_en``, ``id``
-    (gazetteer place id).
-    """
-    from shapely.geometry import mapping, shape
-
-    if gazetteer is None:
-        from gazetteer.lookup import get_gazetteer
-
-        gazetteer = get_gazetteer()
-    key = (str(getattr(gazetteer, "path", id(gazetteer))), tolerance)
-    with _countries_lock:
-        if key in _countries_cache:
-            return _countries_cache[key]
-        feats = []
-        for place, geom in gazetteer.country_geometries():
-            g = shape(geom)
-            if tolerance:
-                g = g.simplify(tolerance, preserve_topology=True)
-            if g.is_empty:
-                continue
-            gj = json.loads(json.dumps(mapping(g)), parse_float=lambda s: round(float(s), 3))
-            feats.append(
-                {
-                    "type": "Feature",
-                    "geometry": gj,
-                    "properties": {
-                        "iso": place.country_code,
-                        "name": place.name,
-                        "name_fr": place.name_fr,
-                        "name_en": place.name_en,
-                        "id": place.id,
-                    },
-                }
-            )
-        fc = {"type": "FeatureCollection", "features": feats}
-        _countries_cache[key] = fc
-        return fc
 
 
 class _RawHtml(Element):
@@ -672,7 +595,7 @@ def map_data(
             | event_search
         ),
         "counts": counts,
-        "breaks": _breaks(list(counts.values())),
+        "breaks": layers_mod.breaks(list(counts.values())),
     }
 
 
@@ -708,8 +631,8 @@ def build_map(
     bbox, start, end, type, actor, place, q:
         The store's filters (see the store interface); ``type`` applies to events only.
     layers:
-        Overlays shown at first, among :data:`LAYERS` (default :data:`DEFAULT_LAYERS`); the
-        others are in the layer control, unticked.
+        Overlays shown at first, among the names of :data:`web.layers.LAYERS` (default: those
+        declared ``shown``); the others are in the layer control, unticked.
     center, zoom, focus:
         Open the map there (else it fits the data) and open the popup of place ``focus``.
     base_url:
@@ -743,12 +666,7 @@ def build_map(
         (``web/static/conflictmap_table.js``).
     """
     assets.configure_folium()
-    shown = set(DEFAULT_LAYERS if layers is None else layers)
-    unknown = shown - set(LAYERS)
-    if unknown:
-        from geo.errors import InputError
-
-        raise InputError(f"unknown layer(s): {', '.join(sorted(unknown))}; use {', '.join(LAYERS)}")
+    shown = layers_mod.check(layers_mod.shown_at_first() if layers is None else layers)
     filters = _filters(bbox=bbox, start=start, end=end, type=type, actor=actor, place=place, q=q)
     from web import clusters
 
@@ -786,30 +704,26 @@ def build_map(
         ).add_to(m)
 
     groups: dict[str, folium.FeatureGroup] = {"countries": base}
-    for t in data["event_types"]:
-        label = (
-            f'<i class="fa-solid fa-{e(t["icon"])}" style="color:{e(t["color"])}"></i> '
-            f"Events: {t['type']} ({t['count']})"
+    for layer in layers_mod.LAYERS:  # the overlays, in the registry's order (web/layers.py)
+        if layer.name == "events":  # one group per event type, each with its count
+            for t in data["event_types"]:
+                label = layers_mod.type_label(t["type"], t["icon"], t["color"], t["count"])
+                groups[t["key"]] = folium.FeatureGroup(name=label, show="events" in shown)
+                groups[t["key"]].add_to(m)
+            continue
+        count = None
+        if layer.counted:  # a big store's page asks for its places after its first view
+            rows = data.get(layer.name)
+            count = (
+                "\u2026"
+                if rows is None
+                else count_label(len(rows), data.get(f"{layer.name}_total"))
+            )
+        fg = folium.FeatureGroup(
+            name=layers_mod.control_label(layer, count), show=layer.name in shown
         )
-        fg = folium.FeatureGroup(name=label, show="events" in shown)
         fg.add_to(m)
-        groups[t["key"]] = fg
-    statements = count_label(len(data["statements"]), data["statements_total"])
-    places = (  # a big store's page asks for them after its first view: not counted yet
-        "\u2026"
-        if data["places"] is None
-        else count_label(len(data["places"]), data["places_total"])
-    )
-    layer_defs = [
-        ("statements", f'<i class="fa-solid fa-comment"></i> Statements ({statements})'),
-        ("places", f'<i class="fa-solid fa-circle"></i> Places mentioned ({places})'),
-        ("heatmap", '<i class="fa-solid fa-fire-flame-curved"></i> Heatmap of events'),
-        ("choropleth", '<i class="fa-solid fa-earth-africa"></i> Mentions by country'),
-    ]
-    for key, label in layer_defs:
-        fg = folium.FeatureGroup(name=label, show=key in shown)
-        fg.add_to(m)
-        groups[key] = fg
+        groups[layer.name] = fg
 
     from web import snapshot  # imports this module: read when a page is built
     from web.api import MAX_LIMIT
@@ -865,13 +779,9 @@ def build_map(
             # [extension, label] of each export format (geo.export.EXPORTS): raw text, set with
             # .textContent
             "export_formats": [[f.name, f.label] for f in EXPORTS.values()],
-            "snapshot_layers": list(snapshot.SNAPSHOT_LAYERS),
-            "overlays": list(LAYERS),
+            "layers": layers_mod.page_data(),  # the registry: drawn, counted, in the legend
             "lang": lang,
             "name_keys": list(name_fields(lang)),  # the country outlines' names, best first
-            "colors": list(CHOROPLETH_COLORS),
-            "place_color": PLACE_COLOR,
-            "statement_color": STATEMENT_STYLE[0],
         }
     )
     _MapData(groups, data).add_to(m)

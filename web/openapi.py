@@ -1,6 +1,8 @@
-"""The OpenAPI 3.0 description of the HTTP API, served at ``/openapi.json``."""
+"""The OpenAPI 3.0 description of the HTTP API, served at ``/openapi.json`` (:data:`bp`)."""
 
 from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
 
 from web import params
 from web.ogcapi.openapi import paths as ogcapi_paths
@@ -613,3 +615,12 @@ def spec(server_url: str = "") -> dict:
             },
         },
     }
+
+
+bp = Blueprint("openapi", __name__)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3 description of this API."""
+    return jsonify(spec(request.host_url.rstrip("/")))

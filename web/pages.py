@@ -14,7 +14,8 @@ from markupsafe import Markup
 
 from geo.errors import InputError, NotFoundError
 from geo.model import pick_name
-from web import api, clusters, csp_nonce, date_input, get_gazetteer, get_store, maps, review_pages
+from web import api, basemap, clusters, date_input, layers, maps, review_pages
+from web.context import csp_nonce, get_gazetteer, get_store
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -92,12 +93,10 @@ def map_options(args) -> dict:
     # the time filter's dates as the page's readers type them (jj/mm/aaaa in French), or ISO
     opts = api.parse_filters(date_input.iso_args(args, lang), api.FILTERS["events"])
     opts["lang"] = lang
-    layers = args.get("layers")
-    if layers is not None:
-        opts["layers"] = [x.strip() for x in layers.split(",") if x.strip()]
-        bad = [x for x in opts["layers"] if x not in maps.LAYERS]
-        if bad:
-            raise InputError(f"unknown layer(s) {', '.join(bad)}; use {', '.join(maps.LAYERS)}")
+    asked = args.get("layers")
+    if asked is not None:
+        opts["layers"] = [x.strip() for x in asked.split(",") if x.strip()]
+        layers.check(opts["layers"])  # the registry's names only (web/layers.py)
     lat, lon = args.get("lat"), args.get("lon")
     if lat is not None or lon is not None:
         try:
@@ -160,7 +159,7 @@ def embed():
 @bp.get("/data/countries.geojson")
 def countries():
     """Natural Earth country outlines (simplified) for the map's basemap and choropleth."""
-    resp = jsonify(maps.countries_geojson(get_gazetteer()))
+    resp = jsonify(basemap.countries_geojson(get_gazetteer()))
     resp.mimetype = "application/geo+json"
     resp.cache_control.public = True
     resp.cache_control.max_age = 86400
@@ -306,6 +305,6 @@ def document_page(doc_id: str):
         body=highlight(doc.get("text") or "", doc.get("mentions") or []),
         map_href=map_href,
         external=maps._external,
-        credits=Markup(maps.CREDITS_HTML),
+        credits=Markup(basemap.CREDITS_HTML),
         review=review_pages.page_context(doc),  # a signed-in reviewer's tools, else none
     )

@@ -428,7 +428,9 @@ SNAPSHOT_BBOX = replace(
 def snapshot_params() -> dict[str, Param]:
     """The snapshot's own parameters (beside the filters), by name; read from the snapshot's,
     its styles' and the limits' declarations."""
-    from web import snapshot as snap
+    from web import layers
+    from web.snapshot_style import STYLES
+    from web.snapshot_symbols import SIZE_BY
 
     def size(side: str, default: int) -> Param:
         return param(
@@ -446,9 +448,9 @@ def snapshot_params() -> dict[str, Param]:
             param(
                 "layers",
                 "list",
-                f"Comma-separated: {', '.join(snap.SNAPSHOT_LAYERS)}.",
-                choices=snap.SNAPSHOT_LAYERS,
-                example=",".join(snap.DEFAULT_SNAPSHOT_LAYERS),
+                f"Comma-separated: {', '.join(layers.snapshot_names())}.",
+                choices=layers.snapshot_names(),
+                example=",".join(layers.snapshot_shown()),
             ),
             size("width", 1200),
             size("height", 800),
@@ -464,7 +466,7 @@ def snapshot_params() -> dict[str, Param]:
                 "size",
                 "choice",
                 "What a symbol's area counts: the events at the place, or the people killed.",
-                choices=snap.SIZE_BY,
+                choices=SIZE_BY,
                 default="events",
             ),
             replace(LANG, description="Language of the place names (any case)."),
@@ -472,7 +474,7 @@ def snapshot_params() -> dict[str, Param]:
                 "dpi",
                 "int",
                 "A PNG's resolution (the layout is at 100 dpi).",
-                default=snap.DPI,
+                default=limits.SNAPSHOT_DPI,
                 minimum=limits.SNAPSHOT_MIN_DPI,
                 maximum=limits.SNAPSHOT_MAX_DPI,
             ),
@@ -486,7 +488,7 @@ def snapshot_params() -> dict[str, Param]:
                 "style",
                 "choice",
                 "Colours, or greys and hatching for print.",
-                choices=snap.STYLES,
+                choices=STYLES,
                 default="color",
             ),
             param(

@@ -63,7 +63,7 @@ def _body() -> dict[str, Any]:
 
 def _place_of(place_id: str) -> Place | None:
     """A gazetteer place, or a place a reviewer added (``rv:`` ids, kept by the store)."""
-    from web import get_gazetteer, get_store
+    from web.context import get_gazetteer, get_store
 
     try:
         if place_id.startswith(REVIEWED_PREFIX):
@@ -104,7 +104,7 @@ def _answer(row: dict, status: int = 200):
 def patch_mention(mention_id: str):
     """Re-point a mention to another gazetteer place (or null: not a place), or change its
     role; the events it placed move with it."""
-    from web import get_store
+    from web.context import get_store
 
     changes, reviewer, note = _write("mention")
     mid = parse_int("mention id", mention_id, 0, 0, MAX_ID)
@@ -114,7 +114,7 @@ def patch_mention(mention_id: str):
 @bp.patch("/api/events/<event_id>")
 def patch_event(event_id: str):
     """Correct an event's type, sub-type, date, fatalities, place or actors, or delete it."""
-    from web import get_store
+    from web.context import get_store
 
     changes, reviewer, note = _write("event")
     eid = parse_int("event id", event_id, 0, 0, MAX_ID)
@@ -124,7 +124,7 @@ def patch_event(event_id: str):
 @bp.patch("/api/statements/<statement_id>")
 def patch_statement(statement_id: str):
     """Correct a statement's speaker or the place it was said at (``where``)."""
-    from web import get_store
+    from web.context import get_store
 
     changes, reviewer, note = _write("statement")
     sid = parse_int("statement id", statement_id, 0, 0, MAX_ID)
@@ -135,7 +135,7 @@ def patch_statement(statement_id: str):
 def post_mention(doc_id: str):
     """Add a mention the pipeline missed: ``start``, ``end`` (checked against the stored
     text), ``place`` (a gazetteer id), optionally ``role``."""
-    from web import get_store
+    from web.context import get_store
 
     changes, reviewer, note = _write("new_mention")
     row = get_store().add_mention(doc_id, changes, reviewer=reviewer, note=note)
@@ -146,7 +146,7 @@ def post_mention(doc_id: str):
 def post_reviewed_place():
     """Add a place the gazetteer lacks (``name``, ``lat``, ``lon``, ``feature``, ``country``);
     the resolver reads it from the next ingest on. 201 when new, 200 when it was there."""
-    from web import get_store
+    from web.context import get_store
 
     body, reviewer, note = _writer()
     row, new = get_store().add_reviewed_place(check_place(body), reviewer=reviewer, note=note)
@@ -158,7 +158,7 @@ def post_reviewed_place():
 @bp.get(REVIEWED_PLACES_PATH)
 def reviewed_places():
     """The places reviewers added, newest first; ``q``: those whose name starts with it."""
-    from web import get_store
+    from web.context import get_store
 
     q = REVIEWED_Q.parse(request.args.get("q"))
     return jsonify({"places": get_store().reviewed_places(q=q)})
@@ -195,7 +195,7 @@ REVIEWED_Q = replace(
 @bp.get("/api/corrections")
 def corrections():
     """The trail of corrections, oldest first (filters: document, reviewer, since, status)."""
-    from web import get_store
+    from web.context import get_store
 
     filters = {p.name: p.parse(request.args.get(p.name)) for p in CORRECTION_PARAMS}
     limit, offset = parse_page(request.args)

@@ -382,8 +382,8 @@ def candidates(doc: dict, gaz) -> dict[str, dict]:
 @bp.get("/review/candidates/<path:doc_id>")
 def candidates_json(doc_id: str):
     """The candidates of every name of a document (signed-in reviewers, or the token)."""
-    from web import get_gazetteer, get_store
     from web.api import check_token
+    from web.context import get_gazetteer, get_store
 
     if signed_in() is None:
         check_token()

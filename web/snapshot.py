@@ -30,7 +30,8 @@ from typing import IO, Any
 from flask import Blueprint, current_app, request, send_file
 
 from geo.errors import InputError
-from web import limits, maps
+from web import layers as layers_mod
+from web import limits
 from web import snapshot_caption as caption
 from web import snapshot_icons as icons
 from web import snapshot_labels as labels
@@ -38,17 +39,19 @@ from web import snapshot_legend as legend
 from web import snapshot_style as looks
 from web import snapshot_symbols as symbols
 from web.api import LANGS, MAX_TEXT_PARAM
-from web.snapshot_layers import draw_context as _draw_context
+from web.basemap import CREDITS_TEXT, countries_frame, outlines
+from web.snapshot_layers import DRAWINGS, context_layers
 
-SNAPSHOT_LAYERS = ("events", "statements", "places", "choropleth")
-DEFAULT_SNAPSHOT_LAYERS = ("events",)
+# The layers a snapshot draws, and those it draws unasked: declared in web/layers.py.
+SNAPSHOT_LAYERS = layers_mod.snapshot_names()
+DEFAULT_SNAPSHOT_LAYERS = layers_mod.snapshot_shown()
 # The snapshot's formats, by file extension: the command line, /snapshot.<fmt> and the map
 # page's "Snapshot of this view" links read this.
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 SIZE_BY = symbols.SIZE_BY
 MIN_SIZE, MAX_SIZE = limits.SNAPSHOT_MIN_SIZE, limits.SNAPSHOT_MAX_SIZE
 MAX_TITLE = MAX_TEXT_PARAM  # as every text parameter of the API (and its OpenAPI document)
-DPI = 100  # the layout's: width and height are pixels at this resolution
+DPI = limits.SNAPSHOT_DPI  # the layout's: width and height are pixels at this resolution
 MIN_DPI, MAX_DPI = limits.SNAPSHOT_MIN_DPI, limits.SNAPSHOT_MAX_DPI  # a PNG's (--dpi, ?dpi=)
 PAPERS = limits.SNAPSHOT_PAPERS  # (--paper, ?paper=): a PDF's page is then the paper's size
 STYLES = looks.STYLES
@@ -57,51 +60,7 @@ CAPTION_BG = "white"
 CAPTION_PAD = 6  # pixels around the caption
 MAX_CAPTION_SHARE = 0.4  # of the image's height, at most (longer captions are cut with "…")
 
-OUTLINE_TOLERANCE = 0.01  # degrees: the cached outlines' simplification
-
 _lock = threading.Lock()
-_frames: dict[str, Any] = {}
-
-
-def countries_frame(gazetteer=None):
-    """The country outlines as a GeoDataFrame (EPSG:4326), cached per gazetteer."""
-    import geopandas as gpd
-
-    if gazetteer is None:
-        from gazetteer.lookup import get_gazetteer
-
-        gazetteer = get_gazetteer()
-    key = str(getattr(gazetteer, "path", id(gazetteer)))
-    if key not in _frames:
-        fc = maps.countries_geojson(gazetteer, tolerance=OUTLINE_TOLERANCE)
-        _frames[key] = gpd.GeoDataFrame.from_features(fc["features"], crs="EPSG:4326")
-    return _frames[key]
-
-
-def outlines(countries, extent, width: int, height: int):
-    """The country outlines that show in ``extent`` drawn at ``width`` x ``height`` pixels: cut
-    a few pixels beyond it (the cut edges fall outside the image) and simplified to half a
-    pixel, so that the SVG of a small area writes only what it shows."""
-    import shapely
-
-    x0, y0, x1, y1 = extent
-    pixel = max((x1 - x0) / width, (y1 - y0) / height)
-    margin = 4 * pixel
-    geoms = countries.geometry.values
-    keep = shapely.intersects(
-        geoms, shapely.box(x0 - margin, y0 - margin, x1 + margin, y1 + margin)
-    )
-    frame = countries[keep].copy()
-    if not len(frame):
-        return frame
-    cut = shapely.clip_by_rect(
-        frame.geometry.values, x0 - margin, y0 - margin, x1 + margin, y1 + margin
-    )
-    if pixel / 2 > OUTLINE_TOLERANCE:  # finer than the cached outlines: nothing to gain
-        # without topology: ten times faster, and a path drawn need not be a valid polygon
-        cut = shapely.simplify(cut, pixel / 2, preserve_topology=False)
-    frame = frame.set_geometry(cut)
-    return frame[~frame.geometry.is_empty]
 
 
 def check_snapshot_args(
@@ -132,12 +91,7 @@ def check_snapshot_args(
     for name, v in (("width", width), ("height", height)):
         if not isinstance(v, int) or not MIN_SIZE <= v <= MAX_SIZE:
             raise InputError(f"{name} must be an integer between {MIN_SIZE} and {MAX_SIZE}")
-    shown = set(DEFAULT_SNAPSHOT_LAYERS if layers is None else layers)
-    unknown = shown - set(SNAPSHOT_LAYERS)
-    if unknown:
-        raise InputError(
-            f"unknown snapshot layer(s) {', '.join(sorted(unknown))}; use {', '.join(SNAPSHOT_LAYERS)}"
-        )
+    shown = layers_mod.check(DEFAULT_SNAPSHOT_LAYERS if layers is None else layers, snapshot=True)
     if title is not None:
         if len(title) > MAX_TITLE:
             raise InputError(f"title is longer than {MAX_TITLE} characters")
@@ -288,20 +242,13 @@ def render_snapshot(
             (float(groups.lon.min()), float(groups.lat.min())),
             (float(groups.lon.max()), float(groups.lat.max())),
         ]
-    statements: list[dict] = []
-    if "statements" in shown:
-        statements, _ = store.statements(**other_filters, limit=maps.MAX_STATEMENTS)
-        statements = [s for s in statements if s.get("where_lat") is not None]
-        points += [(s["where_lon"], s["where_lat"]) for s in statements]
-    places: list[dict] = []
-    if "places" in shown:
-        pf = {k: v for k, v in other_filters.items() if k != "actor"}
-        places, _ = store.places(**pf, limit=maps.MAX_PLACES)
-        places = [p for p in places if p.get("lat") is not None]
-        points += [(p["lon"], p["lat"]) for p in places]
-    counts: dict[str, int] = {}
-    if "choropleth" in shown:
-        counts = store.country_counts(**{k: v for k, v in filters.items() if k in ("start", "end")})
+    # the other layers (web/layers.py), each read and drawn by its web.snapshot_layers.DRAWINGS
+    context = context_layers(shown)
+    rows = {c.name: DRAWINGS[c.name].read(store, other_filters) for c in context}
+    for c in context:
+        points += DRAWINGS[c.name].points(rows[c.name])
+    statements = rows.get("statements") or []
+    places = rows.get("places") or []
 
     # -- the caption, which sets the map's height -----------------------------------------
     made = made or dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -316,14 +263,14 @@ def render_snapshot(
         if size == "fatalities" and groups is not None
         else None,
         statements=len(statements) if "statements" in shown else None,
-        credits=maps.CREDITS_TEXT,
+        credits=CREDITS_TEXT,
     )
     wrapped, caption_pt, band = caption.fit(
         lines,
         width - 2 * CAPTION_PAD,
         height * MAX_CAPTION_SHARE - 2 * CAPTION_PAD,
         DPI,
-        short=maps.CREDITS_TEXT,
+        short=CREDITS_TEXT,
     )
     band += 2 * CAPTION_PAD
     map_h = height - band
@@ -344,7 +291,8 @@ def render_snapshot(
         if len(countries):  # none: open sea
             countries.plot(ax=ax, color=st.land, edgecolor=st.border, linewidth=0.5, zorder=1)
         handles: list[Any] = []
-        handles += _draw_context(ax, countries, counts, places, statements)
+        for c in context:  # under the events, the last declared lowest
+            handles += DRAWINGS[c.name].draw(ax, c, rows[c.name], countries)
         # one symbol per place and type, biggest first, so that none hides a smaller one
         top = float(groups.value[0]) if groups else 1
         biggest = min(symbols.MAX_DIAMETER_PT, map_h * 72 / DPI / 5)
@@ -353,7 +301,7 @@ def render_snapshot(
         obstacles = symbol_boxes = np.zeros((0, 4))
         fontsize = 8 if width >= 700 else 6  # the legends' (points)
         if groups:
-            kinds = sorted(type_counts, key=maps.type_order)
+            kinds = sorted(type_counts, key=layers_mod.type_order)
             kind_of = {t: i for i, t in enumerate(kinds)}
             kind_looks = [looks.look(t or None, style) for t in kinds]
             rgba = np.array([to_rgba(fill) for fill, _ in kind_looks])
@@ -409,7 +357,7 @@ def render_snapshot(
                 icons.icons_shown(px, r_px, icons.ICON_MIN_PT / 2 * DPI / 72), dtype=int
             )
             for k, t in enumerate(kinds):
-                marker = icons.icon_marker(maps.event_style(t or None)[1])
+                marker = icons.icon_marker(layers_mod.event_style(t or None)[1])
                 sel = with_icon[kind[with_icon] == k] if len(with_icon) else with_icon
                 if marker is not None and len(sel):
                     ax.scatter(
@@ -547,7 +495,8 @@ bp = Blueprint("snapshot", __name__)
 def snapshot(fmt: str):
     """``/snapshot.png`` (``.svg``, ``.pdf``): the static map for these filters (those of
     ``/api/events`` and ``/export``), sized by ``size``, named in ``lang``."""
-    from web import api, get_gazetteer, get_store, heavy, params, snapshot_cache
+    from web import api, params, snapshot_cache
+    from web.context import get_gazetteer, get_store, heavy
 
     if fmt not in FORMATS:
         raise InputError(f"snapshot format must be one of {', '.join(FORMATS)}")

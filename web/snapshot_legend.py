@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from web import maps
+from web import layers
 from web import snapshot_icons as icons
 from web import snapshot_labels as labels
 from web import snapshot_style as looks
@@ -20,7 +20,7 @@ def type_entries(type_counts: dict[str, int], style: str, lang: str | None, esca
 
     edge = looks.LOOKS[style].edge
     out: list = []
-    for t in sorted(type_counts, key=maps.type_order):
+    for t in sorted(type_counts, key=layers.type_order):
         color, hatch = looks.look(t or None, style)
         label = escape(f"{type_label(t, lang)} ({type_counts[t]})")
         if hatch:  # print: a hatched swatch
@@ -28,7 +28,7 @@ def type_entries(type_counts: dict[str, int], style: str, lang: str | None, esca
             continue
         dot = Line2D([], [], marker="o", linestyle="", markerfacecolor=color,
                      markeredgecolor=edge, markersize=11, label=label)  # fmt: skip
-        marker = icons.icon_marker(maps.event_style(t or None)[1])
+        marker = icons.icon_marker(layers.event_style(t or None)[1])
         if marker is None:
             out.append(dot)
             continue
@@ -56,7 +56,7 @@ def inset_map(fig, world, extent, top_px: float, width: int, height: int, st) ->
     with the drawn extent outlined; returns its pixel box."""
     from matplotlib.patches import Rectangle
 
-    from web.snapshot import outlines
+    from web.basemap import outlines
 
     w = max(60, round(width * 0.22))
     h = w / 2  # the world, equirectangular

@@ -31,7 +31,8 @@ from markupsafe import Markup
 from geo.errors import InputError
 from geo.model import name_fields
 from geo.store.base import HISTOGRAM_UNITS, bin_start, check_unit
-from web import clusters, csp_nonce, get_gazetteer, get_store, map_labels, maps, params
+from web import basemap, clusters, map_labels, maps, params
+from web.context import csp_nonce, get_gazetteer, get_store
 from web.pages import page_lang
 
 bp = Blueprint("timeline", __name__, template_folder="templates")
@@ -194,7 +195,7 @@ def _countries(lang: str) -> dict[str, dict]:
     """The country outlines' names and bounds by ISO code."""
     keys = list(name_fields(lang))
     out = {}
-    for f in maps.countries_geojson(get_gazetteer())["features"]:
+    for f in basemap.countries_geojson(get_gazetteer())["features"]:
         p = f["properties"]
         name = next((p[k] for k in keys if p.get(k)), p.get("name"))
         out[p["iso"]] = {"name": name, "geometry": f["geometry"]}

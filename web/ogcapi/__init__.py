@@ -91,7 +91,7 @@ def _json(body: Any, mimetype: str = JSON) -> Response:
 
 
 def _html(template: str, **context: Any) -> Response:
-    from web import csp_nonce
+    from web.context import csp_nonce
 
     page = render_template(
         template, nonce=csp_nonce(), title=context.pop("title", TITLE), show=_show, **context
@@ -121,7 +121,7 @@ def _collection(cid: str) -> Collection:
 
 
 def _store():
-    from web import get_store
+    from web.context import get_store
 
     return get_store()
 

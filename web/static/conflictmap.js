@@ -44,6 +44,13 @@
   var cm = {layers: {}, places: Object.create(null), counts: {}, view: {period: null, search: ""},
     viewChanged: [], viewParams: []};  // called when the view changes; extra URL keys
 
+  // A layer of the registry (web/layers.py: data.layers): its name, label, icon, colours, legend
+  // entry, and whether it is counted, fitted and drawn by the snapshot.
+  function layerOf(data, name) {
+    for (var i = 0; i < data.layers.length; i++) if (data.layers[i].name === name) return data.layers[i];
+    return null;
+  }
+
   // Timings for the benchmarks (performance.getEntriesByType("mark")).
   function mark(name) {
     if (window.performance && performance.mark) performance.mark(name);
@@ -494,9 +501,10 @@
   }
 
   function addStatements(groups, data, bounds) {
+    var look = layerOf(data, "statements"), color = look.colors[0];
     var icon = L.divIcon({
-      html: '<div class="cm-speech" style="background:' + data.statement_color +
-        '"><i class="fa-solid fa-comment"></i></div>',
+      html: '<div class="cm-speech" style="background:' + color +
+        '"><i class="fa-solid fa-' + look.icon + '"></i></div>',
       className: "cm-event", iconSize: [24, 24], iconAnchor: [12, 24], popupAnchor: [0, -22]
     });
     var markers = [];
@@ -504,7 +512,7 @@
     data.statements.forEach(function (row) {
       var where = [row[0], row[1]];
       row[2].forEach(function (p) {
-        L.polyline([where, p], {color: data.statement_color, weight: 2, dashArray: "5 5",
+        L.polyline([where, p], {color: color, weight: 2, dashArray: "5 5",
           opacity: 0.8}).bindPopup(row[3], {maxWidth: 360}).addTo(groups.statements);
       });
       var m = L.marker(where, {icon: icon}).bindPopup(row[3], {maxWidth: 360, maxHeight: 320});
@@ -524,10 +532,11 @@
       return;
     }
     cm.places = Object.create(null);
+    var color = layerOf(data, "places").colors[0];
     data.places.forEach(function (row) {
       var r = Math.min(30, 4 + 3 * Math.sqrt(row[2]));
       var c = L.circleMarker([row[0], row[1]], {
-        radius: r, color: data.place_color, weight: 1, fillColor: data.place_color,
+        radius: r, color: color, weight: 1, fillColor: color,
         fillOpacity: 0.3
       }).bindPopup(row[3], {maxWidth: 360, maxHeight: 320});
       c.addTo(groups.places);
@@ -538,12 +547,14 @@
     cm.layers.places = circles;
   }
 
+  // A count's colour among the choropleth's classes (as web.layers.class_color)
   function classColor(n, data) {
     if (!n) return null;
+    var colors = layerOf(data, "choropleth").colors;
     for (var i = 0; i < data.breaks.length; i++) {
-      if (n <= data.breaks[i]) return data.colors[Math.min(i + 1, data.colors.length - 1)];
+      if (n <= data.breaks[i]) return colors[Math.min(i + 1, colors.length - 1)];
     }
-    return data.colors[data.colors.length - 1];
+    return colors[colors.length - 1];
   }
 
   function addCountries(map, groups, data) {
@@ -651,30 +662,45 @@
     return q.toString();
   }
 
-  function fillLegend(box, data) {
-    var html = "";
-    data.event_types.forEach(function (t) {
-      html += '<div><span class="cm-swatch" style="background:' + t.color +
-        '"><i class="fa-solid fa-' + t.icon + '"></i></span> ' + t.type +
-        ' <span class="cm-n">' + t.count + "</span></div>";
-    });
-    html += '<div><span class="cm-swatch" style="background:' + data.statement_color +
-      '"><i class="fa-solid fa-comment"></i></span> statement, dashed lines to the places it names</div>';
-    html += '<div><span class="cm-circle" style="border-color:' + data.place_color +
-      '"></span> place mentioned (size: mentions)</div>';
-    html += '<div><span class="cm-swatch cm-imprecise" style="background:#999"></span> ' +
-      "located at province or country level only</div>";
-    if (data.breaks.length) {
-      html += '<div class="cm-scale">Mentions by country: ';
-      var lo = 1;
+  // The legend's entry of each layer of the registry, in its order, as its legend_kind says
+  // (the texts come escaped from web/layers.py).
+  var LEGEND = {
+    types: function (l, data) {
+      var html = "";
+      data.event_types.forEach(function (t) {
+        html += '<div><span class="cm-swatch" style="background:' + t.color +
+          '"><i class="fa-solid fa-' + t.icon + '"></i></span> ' + t.type +
+          ' <span class="cm-n">' + t.count + "</span></div>";
+      });
+      return html + '<div><span class="cm-swatch cm-imprecise" style="background:#999"></span> ' +
+        l.legend + "</div>";
+    },
+    swatch: function (l) {
+      return '<div><span class="cm-swatch" style="background:' + l.colors[0] +
+        '"><i class="fa-solid fa-' + l.icon + '"></i></span> ' + l.legend + "</div>";
+    },
+    circle: function (l) {
+      return '<div><span class="cm-circle" style="border-color:' + l.colors[0] + '"></span> ' +
+        l.legend + "</div>";
+    },
+    scale: function (l, data) {
+      if (!data.breaks.length) return "";
+      var html = '<div class="cm-scale">' + l.legend + ": ", lo = 1;
       data.breaks.forEach(function (b, i) {
         html += '<span class="cm-class" style="background:' +
-          data.colors[Math.min(i + 1, data.colors.length - 1)] + '">' + lo +
+          l.colors[Math.min(i + 1, l.colors.length - 1)] + '">' + lo +
           (b > lo ? "&ndash;" + b : "") + "</span>";
         lo = b + 1;
       });
-      html += "</div>";
+      return html + "</div>";
     }
+  };
+
+  function fillLegend(box, data) {
+    var html = "";
+    data.layers.forEach(function (l) {
+      if (l.legend_kind) html += LEGEND[l.legend_kind](l, data);
+    });
     box.innerHTML = html;
     // What is counted and what is not: the events on the map out of those matching, and the
     // ones the map cannot draw (no place; no date: not in the timeline) one click away.
@@ -993,7 +1019,7 @@
   }
 
   function shownOverlays() {
-    return cm.data.overlays.filter(function (k) {
+    return cm.data.layers.map(function (l) { return l.name; }).filter(function (k) {
       if (k === "events") return shownTypes().length > 0;
       return !!cm.groups[k] && cm.map.hasLayer(cm.groups[k]);
     });
@@ -1072,7 +1098,7 @@
 
   function snapshotHref(fmt) {
     var q = viewFilterQuery();
-    var layers = shownOverlays().filter(function (k) { return cm.data.snapshot_layers.indexOf(k) >= 0; });
+    var layers = shownOverlays().filter(function (k) { return layerOf(cm.data, k).snapshot; });
     if (layers.length) q.set("layers", layers.join(","));
     var types = shownTypes();
     if (!q.get("type") && types.length === 1 && cm.data.event_types.length > 1) q.set("type", types[0]);
@@ -1118,16 +1144,18 @@
     if (!cm.placesStale) {
       ["places", "search", "places_total"].forEach(function (k) { data[k] = d[k]; });
     }
+    var events = layerOf(data, "events").label + ": ";
     cm.layers.events.forEach(function (c, i) {
       c.type.count = count[c.type.name] || 0;
       if (c.layer.setRows) c.layer.setRows(rows[i]);
-      setLabelCount("Events: " + (c.type.name || "other") + " (", c.type.count);
+      setLabelCount(events + (c.type.name || "other") + " (", c.type.count);
     });
     if (cm.viewLayer) cm.viewLayer.refresh();  // the view's markers for the period
-    setLabelCount("Statements (", data.statements.length, data.statements_total);
-    if (!cm.placesStale) {
-      setLabelCount("Places mentioned (", data.places.length, data.places_total);
-    }
+    data.layers.forEach(function (l) {  // the other counted layers that came with the period
+      if (l.counted && l.name !== "events" && d[l.name] != null) {
+        setLabelCount(l.label + " (", data[l.name].length, data[l.name + "_total"]);
+      }
+    });
     if (groups.heatmap && typeof L.heatLayer === "function") {
       if (map.hasLayer(groups.heatmap)) makeHeat(groups, data);
       else if (cm.layers.heatmap) {
@@ -1605,6 +1633,16 @@
     document.body.classList.add("cm-with-nav");
   }
 
+  // How the page draws each layer of the registry (web/layers.py), by name: (map, the feature
+  // groups, the data, the positions drawn, which the map fits).
+  var DRAW = {
+    events: addEvents,
+    statements: function (map, groups, data, bounds) { addStatements(groups, data, bounds); },
+    places: function (map, groups, data, bounds) { addPlaces(groups, data, bounds); },
+    heatmap: addHeat,
+    choropleth: function () {}  // on the country outlines once fetched (addCountries)
+  };
+
   cm.init = function (map, groups, data) {
     expandEvents(data);
     cm.map = map;
@@ -1627,16 +1665,20 @@
     map.attributionControl.addAttribution(data.credits);
     // Fit the events; statements or places only when there is no event (a country's
     // centroid among the places would zoom the map out to the world).
-    var evBounds = [], stBounds = [], plBounds = [];
+    var bounds = [];
     mark("cm-init");
     addCountries(map, groups, data);
-    addEvents(map, groups, data, evBounds);
+    data.layers.forEach(function (l) {  // in the registry's order (web/layers.py)
+      var drawn = [];
+      if (!DRAW[l.name]) {  // declared with no drawing function here: the others still drawn
+        if (window.console) console.warn("no drawing function for the layer " + l.name);
+        return;
+      }
+      DRAW[l.name](map, groups, data, drawn);
+      if (l.fits && !bounds.length) bounds = drawn;
+    });
     addLabels(map, groups, data);
-    addHeat(map, groups, data);
-    addStatements(groups, data, stBounds);
-    addPlaces(groups, data, plBounds);
     mark("cm-layers");
-    var bounds = evBounds.length ? evBounds : stBounds.length ? stBounds : plBounds;
     if (data.fit && bounds.length) {
       map.fitBounds(bounds, {maxZoom: 7, animate: false, paddingTopLeft: [280, 40], paddingBottomRight: [300, 40]});
     }
