@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from gazetteer.normalize import fold
@@ -50,10 +49,13 @@ from geo.store.postgis_write import PostGISWriteMixin
 from geo.store.sql_clusters import GROUP_PLACE
 from geo.store.sql_common import (
     DOC_PLACE_NAME,
-    STATEMENT_SELECT,
     VISIBLE,
+    ThreadConnections,
     docs_naming_place,
     event_select,
+    schema_error,
+    stamp_now,
+    stored_version,
 )
 from geo.store.sql_reads import SQLReadsMixin
 
@@ -138,10 +140,6 @@ def _safe_url(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 class PostGISStore(
     PostGISClustersMixin,
     PostGISExportMixin,
@@ -151,6 +149,7 @@ class PostGISStore(
     PostGISIncidentsMixin,
     PostGISTimelineMixin,
     SQLReadsMixin,
+    ThreadConnections,
     Store,
 ):
     """The store in a PostgreSQL database with PostGIS; one connection per thread, safe to
@@ -218,22 +217,9 @@ class PostGISStore(
             msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ConfigError(f"cannot connect to {_safe_url(self.url)}: {msg}") from None
 
-    @property
-    def _con(self) -> psycopg.Connection:
-        con = getattr(self._local, "con", None)
-        if con is None or con.closed:
-            con = self._connect()
-            self._local.con = con
-            with self._lock:
-                self._all.append(con)
-        return con
-
-    def close(self) -> None:
-        with self._lock:
-            for con in self._all:
-                con.close()
-            self._all.clear()
-        self._local = threading.local()
+    @staticmethod
+    def _is_closed(con: psycopg.Connection) -> bool:
+        return con.closed
 
     def optimize(self) -> None:
         """Refresh the planner's statistics after many writes."""
@@ -264,7 +250,7 @@ class PostGISStore(
                             if frm is None:
                                 con.execute(
                                     "INSERT INTO meta (key, value) VALUES ('created_at', %s)",
-                                    (_now(),),
+                                    (stamp_now(),),
                                 )
                             version = to
         except psycopg.errors.FeatureNotSupported as exc:
@@ -280,14 +266,10 @@ class PostGISStore(
         except psycopg.Error as exc:
             self.close()
             raise ConfigError(f"{_safe_url(self.url)} is not a conflictmap store ({exc})") from None
-        if version != SCHEMA_VERSION:
+        error = schema_error(str(_safe_url(self.url)), version)
+        if error is not None:
             self.close()
-            if version is not None and version > SCHEMA_VERSION:
-                raise ConfigError(
-                    f"{_safe_url(self.url)} has schema version {version}, newer than this "
-                    f"conflictmap supports ({SCHEMA_VERSION}): upgrade conflictmap to use it"
-                )
-            raise ConfigError(f"{_safe_url(self.url)} has an unknown schema version {version!r}")
+            raise error
 
     @staticmethod
     def _schema_version(con: psycopg.Connection) -> int | None:
@@ -302,13 +284,7 @@ class PostGISStore(
             if tables - {"spatial_ref_sys"}:
                 raise ConfigError("the database holds other tables and no schema version")
             return None
-        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if row is None:
-            return None
-        try:
-            return int(row[0])
-        except ValueError:
-            return -1
+        return stored_version(con)
 
     # -- reads ----------------------------------------------------------------------------------
     def _run(self, sql: str, params: tuple | list = ()) -> None:
@@ -481,52 +457,24 @@ class PostGISStore(
         )
 
     # -- statements -----------------------------------------------------------------------------
-    def statements(
-        self, *, bbox=None, start=None, end=None, actor=None, place=None, q=None, limit=100,
-        offset=0,
-    ) -> tuple[list[dict], int]:  # fmt: skip
-        f = EventFilter.of(
-            bbox=bbox, start=start, end=end, place=place, q=q, limit=limit, offset=offset
+    def _statements_in_box(self, bbox: tuple) -> tuple[str, list]:
+        sql, p = _bbox_sql("w.geom", bbox)
+        sql2, p2 = _bbox_sql("pp.geom", bbox)
+        return (
+            f"(s.where_pk IN (SELECT w.pk FROM places w WHERE {sql}) OR s.id IN (SELECT "
+            "sp.statement_id FROM statement_places sp JOIN places pp ON pp.pk = sp.place_pk "
+            f"WHERE {sql2}))",
+            p + p2,
         )
-        where, params = self._dates_sql("s", f.start, f.end)
-        if f.bbox is not None:
-            sql, p = _bbox_sql("w.geom", f.bbox)
-            sql2, p2 = _bbox_sql("pp.geom", f.bbox)
-            where.append(
-                f"(s.where_pk IN (SELECT w.pk FROM places w WHERE {sql}) OR s.id IN (SELECT "
-                "sp.statement_id FROM statement_places sp JOIN places pp ON pp.pk = sp.place_pk "
-                f"WHERE {sql2}))"
-            )
-            params += p + p2
-        if actor:
-            key = str(actor).strip()
-            if not key:
-                raise InputError("actor must not be empty")
-            known = actor_registry.find(key)
-            names = [key] if known is None else [label for _, label in known.labels]
-            # the speaker named in either language ("Russie" for "Russia")
-            alts = [ts_query(n) for n in dict.fromkeys(names)]
-            where.append("s.speaker_tsv @@ (" + " || ".join(sql for sql, _ in alts) + ")")
-            params += [p for _, ps in alts for p in ps]
-        if f.place:
-            pks = self._place_set(f.place)
-            where.append(
-                "(s.where_pk = ANY(%s) OR s.id IN (SELECT statement_id FROM statement_places "
-                "WHERE place_pk = ANY(%s)))"
-            )
-            params += [pks, pks]
-        if f.q:
-            tsq, tp = ts_query(f.q)
-            where.append(f"s.tsv @@ {tsq}")
-            params += tp
-        w = (" WHERE " + " AND ".join(where)) if where else ""
-        total, rows = self._read_page(
-            f"SELECT count(*) FROM statements s{w}",
-            f"{STATEMENT_SELECT}{w} ORDER BY s.id LIMIT %s OFFSET %s",
-            params,
-            (f.limit, f.offset),
-        )
-        return self._statement_rows(rows), total
+
+    def _speaker_match(self, names: list[str]) -> tuple[str, list]:
+        alts = [ts_query(n) for n in names]
+        sql = "s.speaker_tsv @@ (" + " || ".join(sql for sql, _ in alts) + ")"
+        return sql, [p for _, ps in alts for p in ps]
+
+    def _statement_text_match(self, q: str) -> tuple[str, list]:
+        tsq, params = ts_query(q)
+        return f"s.tsv @@ {tsq}", params
 
     # -- places ---------------------------------------------------------------------------------
     def places(

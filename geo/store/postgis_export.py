@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from geo.store.sql_common import EVENT_FROM, VISIBLE, reader_name_sql
+from geo.store.sql_common import EVENT_FROM, VISIBLE, reader_name_sql, write_joined
 
 FETCH_ROWS = 2000  # Features a server-side cursor sends at once
 # How the stream's connections read: no JIT compilation (on a wide row it costs the server
@@ -208,11 +208,7 @@ class PostGISExportMixin:
                     "ORDER BY e.id",
                     (lo, hi),
                 )
-                sep = ""
-                while rows := cur.fetchmany(FETCH_ROWS):
-                    fh.write(sep + ",\n".join([r for (r,) in rows]))
-                    sep = ",\n"
-                    n += len(rows)
+                n = write_joined(iter(lambda: cur.fetchmany(FETCH_ROWS), []), fh)
         finally:
             con.close()
         return n

@@ -16,15 +16,21 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from gazetteer.normalize import fold
 from geo import event_types
 from geo.dates import date_bounds
-from geo.model import ROLES, Place
+from geo.model import Place
 from geo.store.postgis_schema import ts_config
-from geo.store.sql_common import event_fields, event_report, new_kind_code
+from geo.store.sql_common import (
+    DOCUMENT_COLUMNS,
+    document_values,
+    event_fields,
+    event_report,
+    new_kind_code,
+    role_counts,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import psycopg
@@ -116,10 +122,6 @@ def merge_locks(reports: list) -> list[int]:
     )
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 class PostGISWriteMixin:
     """The write of one document (see the module's docstring)."""
 
@@ -149,25 +151,18 @@ class PostGISWriteMixin:
         if stored:
             return None
         doc_id = self._free_id(con, doc.id, h, taken)
-        pub = x.published
-        dmin, dmax = date_bounds(pub.value)
-        meta = {"original_id": doc.id} if doc_id != doc.id else {}
-        if pub.phrase:
-            meta["published_phrase"] = pub.phrase
+        values, doc_days = document_values(x, doc_id, h)
         cfg = ts_config(x.lang)
         row = con.execute(
-            "INSERT INTO documents (id, hash, title, source, url, lang, published, "
-            "published_precision, date_min, date_max, text, metadata, ingested_at, n_mentions, "
-            "n_events, n_statements, tsv) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
-            f"%s, %s, %s, %s, %s, {_TSV}) ON CONFLICT (hash) DO NOTHING RETURNING pk, "
+            f"INSERT INTO documents ({DOCUMENT_COLUMNS}, tsv) VALUES ("
+            + "%s, " * len(values)
+            + f"{_TSV}) ON CONFLICT (hash) DO NOTHING RETURNING pk, "
             # the ids of its events and statements, in the same round trip
             "ARRAY(SELECT nextval('events_id_seq') FROM generate_series(1, %s)), "
             "ARRAY(SELECT nextval('statements_id_seq') FROM generate_series(1, %s))",
             (
-                doc_id, h, doc.title, doc.source, doc.url, x.lang, pub.value, pub.precision,
-                dmin, dmax, doc.text, json.dumps(meta, ensure_ascii=False), _now(),
-                len(x.mentions), len(x.events), len(x.statements), cfg,
-                f"{doc.title or ''}\n{doc.text}", len(x.events), len(x.statements),
+                *values, cfg, f"{doc.title or ''}\n{doc.text}", len(x.events),
+                len(x.statements),
             ),
         ).fetchone()  # fmt: skip
         if row is None:  # stored by another writer meanwhile
@@ -176,17 +171,12 @@ class PostGISWriteMixin:
         every = [m.place for m in x.mentions] + [e.place for e in x.events]
         for s in x.statements:
             every += [s.where_said, *s.places]
-        roles: dict[str, list[int]] = {}  # the document's mentions by place and role
-        for m in x.mentions:
-            if m.place is not None:
-                c = roles.setdefault(m.place.id, [0, 0, 0, 0])
-                c[0] += 1
-                if m.role in ROLES:
-                    c[1 + ROLES.index(m.role)] += 1
+        # the document's mentions by place and role
+        roles = role_counts((m.place.id, m.role) for m in x.mentions if m.place is not None)
         pks = self._place_pks(con, {p.id: p for p in every if p is not None}, roles)
         self._write_mentions(con, x, doc_pk, pks)
-        self._write_events(con, x, doc_pk, pks, (dmin, dmax), cfg, sorted(event_ids))
-        self._write_statements(con, x, doc_pk, pks, (dmin, dmax), cfg, sorted(statement_ids))
+        self._write_events(con, x, doc_pk, pks, doc_days, cfg, sorted(event_ids))
+        self._write_statements(con, x, doc_pk, pks, doc_days, cfg, sorted(statement_ids))
         self._apply_stored_corrections(con, doc_pk, doc_id)  # reviewers' corrections stick
         return doc_id
 

@@ -1,6 +1,7 @@
 """What the two SQL backends (:mod:`geo.store.sqlite`, :mod:`geo.store.postgis`) share: the SQL
 text that is the same in both dialects, the time spans and kind codes of the events' indexes,
-and the fields a stored event row gets from an extracted event.
+the fields a stored document and event row get from an extraction, the schema version's checks
+and a connection per thread.
 
 This module imports nothing of a backend: each backend, and each of its mixins, imports from
 here (and from the contract, :mod:`geo.store.base`), never from its host's module.
@@ -8,23 +9,27 @@ here (and from the contract, :mod:`geo.store.base`), never from its host's modul
 
 from __future__ import annotations
 
+import json
+import threading
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date
-from typing import TYPE_CHECKING
+from datetime import date, datetime, timezone
+from typing import IO, TYPE_CHECKING
 
 from gazetteer.normalize import fold
 from geo import actors as actor_registry
 from geo import incidents
 from geo.dates import date_bounds
-from geo.errors import NotFoundError
-from geo.model import DEFAULT_NAME_LANG, NAME_FIELDS
-from geo.store.base import GEO_PRECISION_CODES, TIME_PRECISION_CODES
+from geo.errors import ConfigError, NotFoundError
+from geo.model import DEFAULT_NAME_LANG, NAME_FIELDS, ROLES
+from geo.store.base import GEO_PRECISION_CODES, SCHEMA_VERSION, TIME_PRECISION_CODES
 
 if TYPE_CHECKING:  # pragma: no cover
     from geo.model import Event
     from geo.pipeline import Extracted
 
 __all__ = [
+    "DOCUMENT_COLUMNS",
     "DOC_PLACE_NAME",
     "EVENT_FROM",
     "KIND_BLOCK",
@@ -32,8 +37,10 @@ __all__ = [
     "STATEMENT_SELECT",
     "VISIBLE",
     "EventFields",
+    "ThreadConnections",
     "day_span",
     "docs_naming_place",
+    "document_values",
     "event_fields",
     "event_key",
     "event_report",
@@ -43,6 +50,11 @@ __all__ = [
     "keep_id",
     "new_kind_code",
     "reader_name_sql",
+    "role_counts",
+    "schema_error",
+    "stamp_now",
+    "stored_version",
+    "write_joined",
 ]
 
 
@@ -177,6 +189,49 @@ def iso_day(julian: float) -> str:
     return date.fromordinal(int(julian - 1721424.5)).isoformat()
 
 
+# -- what the stored rows get from an extraction -----------------------------------------------
+DOCUMENT_COLUMNS = (
+    "id, hash, title, source, url, lang, published, published_precision, date_min, date_max, "
+    "text, metadata, ingested_at, n_mentions, n_events, n_statements"
+)
+
+
+def document_values(
+    x: Extracted, doc_id: str, h: str
+) -> tuple[tuple, tuple[str | None, str | None]]:
+    """The values of :data:`DOCUMENT_COLUMNS` for the document of ``x`` stored as ``doc_id``
+    with the text hash ``h``, and the days its publication date covers (those of its events
+    and statements with no date of their own). Its metadata keep the id it came with when it is
+    stored under another, and the words that gave its publication date."""
+    doc, pub = x.doc, x.published
+    dmin, dmax = date_bounds(pub.value)
+    meta = {"original_id": doc.id} if doc_id != doc.id else {}
+    if pub.phrase:
+        meta["published_phrase"] = pub.phrase
+    values = (
+        doc_id, h, doc.title, doc.source, doc.url, x.lang, pub.value, pub.precision, dmin, dmax,
+        doc.text, json.dumps(meta, ensure_ascii=False), stamp_now(), len(x.mentions),
+        len(x.events), len(x.statements),
+    )  # fmt: skip
+    return values, (dmin, dmax)
+
+
+def role_counts(mentions: Iterable[tuple[Hashable, str]]) -> dict[Hashable, list[int]]:
+    """A document's mentions ``(place, role)`` counted by place: ``[all, then each of
+    geo.model.ROLES]``, what is added to (taken from) the places' counters.
+
+    >>> role_counts([(1, "literal"), (1, "country"), (2, "metonymic")])
+    {1: [2, 1, 0, 1], 2: [1, 0, 1, 0]}
+    """
+    counts: dict[Hashable, list[int]] = {}
+    for place, role in mentions:
+        c = counts.setdefault(place, [0] * (1 + len(ROLES)))
+        c[0] += 1
+        if role in ROLES:
+            c[1 + ROLES.index(role)] += 1
+    return counts
+
+
 # -- what a stored event row gets from an extracted event --------------------------------------
 @dataclass(frozen=True, slots=True)
 class EventFields:
@@ -236,3 +291,77 @@ def event_report(e: Event, f: EventFields, doc_pk: int) -> incidents.Report | No
 def keep_id(x: Extracted, doc_id: str) -> Extracted:
     """``x`` under the id its text is stored with (a re-extraction keeps the document's id)."""
     return replace(x, doc=replace(x.doc, id=doc_id))
+
+
+def stamp_now() -> str:
+    """The time a row is written (a document ingested, a schema created): UTC, to the second."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def write_joined(chunks: Iterator[list[tuple]], fh: IO[str]) -> int:
+    """Write the texts of rows ``(text,)`` that come in chunks to ``fh``, joined by ``",\\n"``
+    (the Features of an export's part); their number."""
+    n, sep = 0, ""
+    for rows in chunks:
+        fh.write(sep + ",\n".join([r for (r,) in rows]))
+        sep = ",\n"
+        n += len(rows)
+    return n
+
+
+# -- connections ------------------------------------------------------------------------------
+class ThreadConnections:
+    """A connection per thread, opened when the thread first asks (:attr:`_con`), all closed by
+    :meth:`close`: a store safe to share between threads. The host gives ``_connect()`` and
+    sets ``_local`` (a ``threading.local``), ``_all`` (a list) and ``_lock`` (a lock)."""
+
+    @staticmethod
+    def _is_closed(con) -> bool:
+        """True for a connection the engine closed (a server gone); it is opened again."""
+        return False
+
+    @property
+    def _con(self):
+        con = getattr(self._local, "con", None)
+        if con is None or self._is_closed(con):
+            con = self._connect()
+            self._local.con = con
+            with self._lock:
+                self._all.append(con)
+        return con
+
+    def close(self) -> None:
+        with self._lock:
+            for con in self._all:
+                con.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
+# -- the schema's version ---------------------------------------------------------------------
+def stored_version(con) -> int | None:
+    """The schema version a store's ``meta`` table holds (None: none yet, -1: unreadable)."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is None:
+        return None
+    try:
+        return int(row[0])
+    except ValueError:
+        return -1
+
+
+def schema_error(location: str, version: int | None) -> ConfigError | None:
+    """Why the store at ``location``, at schema ``version`` once migrated, cannot be used (a
+    newer conflictmap wrote it, or it is not a version this one knows); None when it can.
+
+    >>> print(schema_error("x.sqlite", SCHEMA_VERSION + 1))  # doctest: +ELLIPSIS
+    x.sqlite has schema version ..., newer than this conflictmap supports (...): upgrade ...
+    """
+    if version == SCHEMA_VERSION:
+        return None
+    if version is not None and version > SCHEMA_VERSION:
+        return ConfigError(
+            f"{location} has schema version {version}, newer than this conflictmap supports "
+            f"({SCHEMA_VERSION}): upgrade conflictmap to use it"
+        )
+    return ConfigError(f"{location} has an unknown schema version {version!r}")

@@ -1,8 +1,9 @@
 """The reads of a store on an SQL engine that are the same SQL in both dialects but for the
 placeholder and how a column is matched against a list: the conditions of dates and of a
 documents' search, the documents and their countries, a place filter's places, a place's
-documents and names, one document with everything extracted from it, one event, statements'
-places, the store's totals.
+documents and names, one document with everything extracted from it, one event, the
+statements matching filters (each dialect giving its spatial and full-text conditions) and
+their places, the store's totals.
 
 Written once here for :class:`geo.store.sqlite.SQLiteStore` and
 :class:`geo.store.postgis.PostGISStore`; the queries whose plans differ by engine (the events
@@ -17,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from gazetteer.normalize import fold
+from geo import actors as actor_registry
 from geo.errors import InputError, NotFoundError
 from geo.model import pick_name
 from geo.store.base import (
@@ -142,6 +144,64 @@ class SQLReadsMixin:
                 dparams,
             )
         return {cc: int(n) for cc, n in rows}
+
+    def statements(
+        self, *, bbox=None, start=None, end=None, actor=None, place=None, q=None, limit=100,
+        offset=0,
+    ) -> tuple[list[dict], int]:  # fmt: skip
+        f = EventFilter.of(
+            bbox=bbox, start=start, end=end, place=place, q=q, limit=limit, offset=offset
+        )
+        where, params = self._dates_sql("s", f.start, f.end)
+        conditions = []
+        if f.bbox is not None:  # said there, or about a place there
+            conditions.append(self._statements_in_box(f.bbox))
+        if actor:
+            key = str(actor).strip()
+            if not key:
+                raise InputError("actor must not be empty")
+            known = actor_registry.find(key)
+            names = [key] if known is None else [label for _, label in known.labels]
+            # the speaker named in either language ("Russie" for "Russia")
+            conditions.append(self._speaker_match(list(dict.fromkeys(names))))
+        if f.place:
+            pks = self._place_set(f.place)
+            said, p1 = self._in_list("s.where_pk", pks)
+            about, p2 = self._in_list("place_pk", pks)
+            conditions.append(
+                (
+                    f"({said} OR s.id IN (SELECT statement_id FROM statement_places "
+                    f"WHERE {about}))",
+                    p1 + p2,
+                )
+            )
+        if f.q:
+            conditions.append(self._statement_text_match(f.q))
+        for condition, values in conditions:
+            where.append(condition)
+            params += values
+        w = (" WHERE " + " AND ".join(where)) if where else ""
+        p = self.PARAM
+        total, rows = self._read_page(
+            f"SELECT count(*) FROM statements s{w}",
+            f"{STATEMENT_SELECT}{w} ORDER BY s.id LIMIT {p} OFFSET {p}",
+            params,
+            (f.limit, f.offset),
+        )
+        return self._statement_rows(rows), total
+
+    def _statements_in_box(self, bbox: tuple) -> tuple[str, list]:
+        """The statements ``s`` said at a place inside ``bbox`` or about one: the dialect's
+        spatial index."""
+        raise NotImplementedError
+
+    def _speaker_match(self, names: list[str]) -> tuple[str, list]:
+        """The statements ``s`` whose speaker (or role) is named by one of ``names``."""
+        raise NotImplementedError
+
+    def _statement_text_match(self, q: str) -> tuple[str, list]:
+        """The statements ``s`` whose quote or speaker matches the search ``q``."""
+        raise NotImplementedError
 
     def _statement_rows(self, rows: list[tuple]) -> list[dict]:
         """Statement rows (:data:`STATEMENT_KEYS`) with their places (named for their

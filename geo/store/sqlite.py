@@ -25,7 +25,6 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +32,7 @@ from gazetteer.normalize import fold
 from geo import actors as actor_registry
 from geo.dates import date_bounds
 from geo.errors import ConfigError, ConflictmapError, InputError
-from geo.model import ROLES, DateValue, Place
+from geo.model import Place
 from geo.store import search_query
 from geo.store.base import (
     BUSY_TIMEOUT_MS,
@@ -54,16 +53,23 @@ from geo.store.base import (
 from geo.store.sql_clusters import GROUP_PLACE
 from geo.store.sql_common import (
     DOC_PLACE_NAME,
+    DOCUMENT_COLUMNS,
     EVENT_FROM,
     NO_DAY,
-    STATEMENT_SELECT,
     VISIBLE,
+    ThreadConnections,
     docs_naming_place,
+    document_values,
     event_fields,
     event_report,
     event_select,
     julian_day,
     new_kind_code,
+    role_counts,
+    schema_error,
+    stamp_now,
+    stored_version,
+    write_joined,
 )
 from geo.store.sql_reads import SQLReadsMixin
 from geo.store.sqlite_clusters import ClustersMixin
@@ -301,7 +307,14 @@ def _event_row(r: tuple) -> dict:
 
 
 class SQLiteStore(
-    ClustersMixin, ReviewMixin, IncidentsMixin, TimelineMixin, ReplaceMixin, SQLReadsMixin, Store
+    ClustersMixin,
+    ReviewMixin,
+    IncidentsMixin,
+    TimelineMixin,
+    ReplaceMixin,
+    SQLReadsMixin,
+    ThreadConnections,
+    Store,
 ):
     """The store in one SQLite file; safe to share between threads (one connection each) and
     between processes (WAL, ``BEGIN IMMEDIATE``, a busy timeout).
@@ -356,16 +369,6 @@ class SQLiteStore(
             raise ConfigError(f"cannot open the database {self.path}: {exc}") from None
         return con
 
-    @property
-    def _con(self) -> sqlite3.Connection:
-        con = getattr(self._local, "con", None)
-        if con is None:
-            con = self._connect()
-            self._local.con = con
-            with self._lock:
-                self._all.append(con)
-        return con
-
     def optimize(self) -> None:
         """Refresh the planner's statistics (sampled, fast): it then drives a bbox + type
         query by the R*Tree instead of scanning every event of the type."""
@@ -374,13 +377,6 @@ class SQLiteStore(
             self._con.execute("ANALYZE")
         except sqlite3.OperationalError as exc:
             raise _read_error(exc) from None
-
-    def close(self) -> None:
-        with self._lock:
-            for con in self._all:
-                con.close()
-            self._all.clear()
-        self._local = threading.local()
 
     def _init_schema(self) -> None:
         con = self._con
@@ -399,166 +395,144 @@ class SQLiteStore(
                     )
                     con.execute(
                         "INSERT OR IGNORE INTO meta (key, value) VALUES ('created_at', ?)",
-                        (_now(),),
+                        (stamp_now(),),
                     )
                     con.execute("COMMIT")
                 except BaseException:
                     con.execute("ROLLBACK")
                     raise
                 version = self._schema_version(con)
-            if version in (1, 2):
-                version = self._migrate_rtree(con)
-            if version == 3:
-                version = self._migrate_counts(con)
-            if version == 4:
-                version = self._migrate_names(con)
-            if version == 5:
-                version = self._migrate_events(con)
-            if version == 6:
-                version = self._migrate_review(con)
+            for versions, to, step in (
+                ((1, 2), 3, self._migrate_rtree),
+                ((3,), 4, self._migrate_counts),
+                ((4,), 5, self._migrate_names),
+                ((5,), 6, self._migrate_events),
+                ((6,), 7, self._migrate_review),
+            ):
+                if version in versions:
+                    version = self._migrate(con, versions, to, step)
         except sqlite3.DatabaseError as exc:
             self.close()
             raise ConfigError(f"{self.path} is not a conflictmap database ({exc})") from None
-        if version != SCHEMA_VERSION:
+        error = schema_error(str(self.path), version)
+        if error is not None:
             self.close()
-            if version is not None and version > SCHEMA_VERSION:
-                raise ConfigError(
-                    f"{self.path} has schema version {version}, newer than this conflictmap "
-                    f"supports ({SCHEMA_VERSION}): upgrade conflictmap to use it"
-                )
-            raise ConfigError(f"{self.path} has an unknown schema version {version!r}")
+            raise error
 
-    def _migrate_rtree(self, con: sqlite3.Connection) -> int | None:
+    def _migrate(
+        self,
+        con: sqlite3.Connection,
+        versions: tuple[int, ...],
+        to: int,
+        step: Callable[[sqlite3.Connection], None],
+    ) -> int | None:
+        """One schema step in one write transaction, done once however many processes open
+        the store at once: ``step(con)`` while the version is still one of ``versions`` (not
+        migrated by another process meanwhile), then the version ``to``. The version after."""
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            if self._schema_version(con) in versions:
+                step(con)
+                con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(to),))
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return self._schema_version(con)
+
+    def _migrate_rtree(self, con: sqlite3.Connection) -> None:
         """Schemas 1 and 2 to 3: the events' R*Tree gets time (2) and the event kind (3), so a
         bbox + dates + type query reads only the events near in space and time and of about
         the right kind; rebuilt from the events in one transaction."""
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            if self._schema_version(con) in (1, 2):  # not migrated by another process meanwhile
-                con.execute("DROP TABLE event_rtree")
-                for statement in _SCHEMA.split(";\n"):  # event_kinds and the new R*Tree
-                    if "event_kinds" in statement or "event_rtree" in statement:
-                        con.execute(statement)
-                kinds: dict[tuple, int] = {}
-                for t, st in con.execute("SELECT DISTINCT type, subtype FROM events"):
-                    self._kind_code(con, t, st, kinds)
-                con.execute(
-                    "INSERT INTO event_rtree SELECT e.id, p.lon, p.lon, p.lat, p.lat, "
-                    f"coalesce(julianday(e.date_min), {NO_DAY[0]}), "
-                    f"coalesce(julianday(e.date_max), {NO_DAY[1]}), k.code, k.code "
-                    "FROM events e JOIN places p ON p.pk = e.place_pk "
-                    "JOIN event_kinds k ON k.type = e.type AND k.subtype = coalesce(e.subtype, '')"
-                )
-                con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        return self._schema_version(con)
+        con.execute("DROP TABLE event_rtree")
+        for statement in _SCHEMA.split(";\n"):  # event_kinds and the new R*Tree
+            if "event_kinds" in statement or "event_rtree" in statement:
+                con.execute(statement)
+        kinds: dict[tuple, int] = {}
+        for t, st in con.execute("SELECT DISTINCT type, subtype FROM events"):
+            self._kind_code(con, t, st, kinds)
+        con.execute(
+            "INSERT INTO event_rtree SELECT e.id, p.lon, p.lon, p.lat, p.lat, "
+            f"coalesce(julianday(e.date_min), {NO_DAY[0]}), "
+            f"coalesce(julianday(e.date_max), {NO_DAY[1]}), k.code, k.code "
+            "FROM events e JOIN places p ON p.pk = e.place_pk "
+            "JOIN event_kinds k ON k.type = e.type AND k.subtype = coalesce(e.subtype, '')"
+        )
 
-    def _migrate_counts(self, con: sqlite3.Connection) -> int | None:
+    def _migrate_counts(self, con: sqlite3.Connection) -> None:
         """Schema 3 to 4: the events counted by place and type in a table kept up to date by
         :meth:`add`, so the map and the snapshot of the whole store never count every event."""
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            if self._schema_version(con) == 3:  # not migrated by another process meanwhile
-                con.execute("DROP TABLE IF EXISTS event_counts")
-                for statement in _SCHEMA.split(";\n"):
-                    if "event_counts" in statement:
-                        con.execute(statement)
-                con.execute(
-                    # bare columns (type, precision) come from the row of min(id)
-                    "INSERT INTO event_counts (place_pk, type, n, first_id, precision) "
-                    "SELECT place_pk, type, count(*), min(id), precision FROM events "
-                    "WHERE place_pk IS NOT NULL GROUP BY place_pk, type"
-                )
-                con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        return self._schema_version(con)
+        con.execute("DROP TABLE IF EXISTS event_counts")
+        for statement in _SCHEMA.split(";\n"):
+            if "event_counts" in statement:
+                con.execute(statement)
+        con.execute(
+            # bare columns (type, precision) come from the row of min(id)
+            "INSERT INTO event_counts (place_pk, type, n, first_id, precision) "
+            "SELECT place_pk, type, count(*), min(id), precision FROM events "
+            "WHERE place_pk IS NOT NULL GROUP BY place_pk, type"
+        )
 
-    def _migrate_names(self, con: sqlite3.Connection) -> int | None:
+    def _migrate_names(self, con: sqlite3.Connection) -> None:
         """Schema 4 to 5: places get the name English readers see (``name_en``: the stored
         name in ASCII letters, "Rafah" for "Rafaḩ", until a new document brings the gazetteer's)
         and the names a place was written as keep their spelling (first written)."""
         from gazetteer.build import ascii_name
 
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            if self._schema_version(con) == 4:  # not migrated by another process meanwhile
-                for table, column in (
-                    ("places", "name_en"), ("places", "name_en_fold"), ("place_names", "name"),
-                ):  # fmt: skip
-                    if column not in {r[1] for r in con.execute(f"PRAGMA table_info({table})")}:
-                        con.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
-                rows = con.execute("SELECT pk, name, feature FROM places").fetchall()
-                english = []
-                for pk, name, feature in rows:
-                    # countries, regions and curated places were stored by their English name
-                    en = name if feature in _ENGLISH_NAMED else ascii_name(name)
-                    english.append((en, fold(en), pk))
-                con.executemany(
-                    "UPDATE places SET name_en = ?, name_en_fold = ? WHERE pk = ?", english
-                )
-                written: dict[tuple[str, int], str] = {}
-                cur = con.execute(
-                    "SELECT place_pk, text FROM mentions WHERE place_pk IS NOT NULL ORDER BY id"
-                )
-                while chunk := cur.fetchmany(10_000):
-                    for pk, text in chunk:
-                        written.setdefault((fold(text), pk), text)
-                con.executemany(
-                    "UPDATE place_names SET name = ? WHERE name_fold = ? AND place_pk = ?",
-                    [(text, key, pk) for (key, pk), text in written.items()],
-                )
-                con.execute("CREATE INDEX IF NOT EXISTS places_name_en ON places (name_en_fold)")
-                con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        return self._schema_version(con)
+        for table, column in (
+            ("places", "name_en"), ("places", "name_en_fold"), ("place_names", "name"),
+        ):  # fmt: skip
+            if column not in {r[1] for r in con.execute(f"PRAGMA table_info({table})")}:
+                con.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+        rows = con.execute("SELECT pk, name, feature FROM places").fetchall()
+        english = []
+        for pk, name, feature in rows:
+            # countries, regions and curated places were stored by their English name
+            en = name if feature in _ENGLISH_NAMED else ascii_name(name)
+            english.append((en, fold(en), pk))
+        con.executemany("UPDATE places SET name_en = ?, name_en_fold = ? WHERE pk = ?", english)
+        written: dict[tuple[str, int], str] = {}
+        cur = con.execute(
+            "SELECT place_pk, text FROM mentions WHERE place_pk IS NOT NULL ORDER BY id"
+        )
+        while chunk := cur.fetchmany(10_000):
+            for pk, text in chunk:
+                written.setdefault((fold(text), pk), text)
+        con.executemany(
+            "UPDATE place_names SET name = ? WHERE name_fold = ? AND place_pk = ?",
+            [(text, key, pk) for (key, pk), text in written.items()],
+        )
+        con.execute("CREATE INDEX IF NOT EXISTS places_name_en ON places (name_en_fold)")
 
-    def _migrate_events(self, con: sqlite3.Connection) -> int | None:
+    def _migrate_events(self, con: sqlite3.Connection) -> None:
         """Schema 5 to 6: events get ACLED's fields (location as written, geo and time
         precision codes, actor ids and interaction, the toll's words, why) and their sources
         (a merged event's reports); stored events get the codes their precision and actors
         imply, and each is its own only source."""
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            if self._schema_version(con) == 5:  # not migrated by another process meanwhile
-                have = {r[1] for r in con.execute("PRAGMA table_info(events)")}
-                for column, decl in _EVENT_COLUMNS_6:
-                    if column not in have:
-                        con.execute(f"ALTER TABLE events ADD COLUMN {column} {decl}")
-                for statement in _SCHEMA.split(";\n"):
-                    if "event_sources" in statement:
-                        con.execute(statement)
-                con.execute(
-                    "UPDATE events SET report_fatalities = fatalities, "
-                    f"geo_precision = {_case_sql('precision', GEO_PRECISION_CODES)}, "
-                    f"time_precision = {_case_sql('date_precision', TIME_PRECISION_CODES)}"
-                )
-                cur = con.execute(
-                    "SELECT e.id, e.actors, p.country_code FROM events e "
-                    "LEFT JOIN places p ON p.pk = e.place_pk WHERE e.actors != '[]'"
-                )
-                while chunk := cur.fetchmany(10_000):
-                    con.executemany(
-                        "UPDATE events SET actor1 = ?, actor2 = ?, interaction = ? WHERE id = ?",
-                        [
-                            (*actor_registry.acled_fields(json_list(labels), country_code=cc), eid)
-                            for eid, labels, cc in chunk
-                        ],
-                    )
-                con.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        return self._schema_version(con)
+        have = {r[1] for r in con.execute("PRAGMA table_info(events)")}
+        for column, decl in _EVENT_COLUMNS_6:
+            if column not in have:
+                con.execute(f"ALTER TABLE events ADD COLUMN {column} {decl}")
+        for statement in _SCHEMA.split(";\n"):
+            if "event_sources" in statement:
+                con.execute(statement)
+        con.execute(
+            "UPDATE events SET report_fatalities = fatalities, "
+            f"geo_precision = {_case_sql('precision', GEO_PRECISION_CODES)}, "
+            f"time_precision = {_case_sql('date_precision', TIME_PRECISION_CODES)}"
+        )
+        cur = con.execute(
+            "SELECT e.id, e.actors, p.country_code FROM events e "
+            "LEFT JOIN places p ON p.pk = e.place_pk WHERE e.actors != '[]'"
+        )
+        while chunk := cur.fetchmany(10_000):
+            con.executemany(
+                "UPDATE events SET actor1 = ?, actor2 = ?, interaction = ? WHERE id = ?",
+                [
+                    (*actor_registry.acled_fields(json_list(labels), country_code=cc), eid)
+                    for eid, labels, cc in chunk
+                ],
+            )
 
     @staticmethod
     def _kind_code(con: sqlite3.Connection, type_: str, subtype: str | None, cache: dict) -> int:
@@ -610,13 +584,7 @@ class SQLiteStore(
             if tables - {"sqlite_sequence"}:
                 raise sqlite3.DatabaseError("it holds other tables and no schema version")
             return None
-        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if row is None:
-            return None
-        try:
-            return int(row[0])
-        except ValueError:
-            return -1
+        return stored_version(con)
 
     def _read(self, sql: str, params: tuple | list = ()) -> list[tuple]:
         try:
@@ -714,21 +682,11 @@ class SQLiteStore(
     def _write(self, con: sqlite3.Connection, x: Extracted, h: str) -> str:
         doc = x.doc
         doc_id = self._free_id(con, doc.id, h)
-        pub: DateValue = x.published
-        dmin, dmax = date_bounds(pub.value)
-        meta = {"original_id": doc.id} if doc_id != doc.id else {}
-        if pub.phrase:
-            meta["published_phrase"] = pub.phrase
+        values, (dmin, dmax) = document_values(x, doc_id, h)
         cur = con.execute(
-            "INSERT INTO documents (id, hash, title, source, url, lang, published, "
-            "published_precision, date_min, date_max, text, metadata, ingested_at, n_mentions, "
-            "n_events, n_statements) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                doc_id, h, doc.title, doc.source, doc.url, x.lang, pub.value, pub.precision,
-                dmin, dmax, doc.text, json.dumps(meta, ensure_ascii=False), _now(),
-                len(x.mentions), len(x.events), len(x.statements),
-            ),
-        )  # fmt: skip
+            f"INSERT INTO documents ({DOCUMENT_COLUMNS}) VALUES ({', '.join('?' * len(values))})",
+            values,
+        )
         doc_pk = cur.lastrowid
         con.execute(
             "INSERT INTO documents_fts (rowid, title, text) VALUES (?, ?, ?)",
@@ -743,18 +701,12 @@ class SQLiteStore(
                 places[p.id] = self._place_pk(con, p)
             return places[p.id]
 
-        roles: dict[int, list[int]] = {}
-        mention_rows = []
-        for m in x.mentions:
-            pk = place_pk(m.place)
-            mention_rows.append(
-                (doc_pk, m.start, m.end, m.text, m.role, float(m.score), m.reason or None, pk)
-            )
-            if pk is not None:
-                c = roles.setdefault(pk, [0, 0, 0, 0])
-                c[0] += 1
-                if m.role in ROLES:
-                    c[1 + ROLES.index(m.role)] += 1
+        mention_rows = [
+            (doc_pk, m.start, m.end, m.text, m.role, float(m.score), m.reason or None,
+             place_pk(m.place))
+            for m in x.mentions
+        ]  # fmt: skip
+        roles = role_counts((r[-1], r[4]) for r in mention_rows if r[-1] is not None)
         con.executemany(
             'INSERT INTO mentions (doc_pk, start, "end", text, role, score, reason, place_pk) '
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -1064,55 +1016,26 @@ class SQLiteStore(
         return [r[:9] for r in rows]
 
     # -- statements -----------------------------------------------------------------------------
-    def statements(
-        self,
-        *,
-        bbox=None,
-        start=None,
-        end=None,
-        actor=None,
-        place=None,
-        q=None,
-        limit=100,
-        offset=0,
-    ) -> tuple[list[dict], int]:
-        limit, offset = check_page(limit, offset)
-        where, params = self._dates_sql("s", start, end)
-        if bbox is not None:
-            sql, p = self._bbox_sql("place_rtree", "s.where_pk", bbox)
-            sql2, p2 = self._bbox_sql("place_rtree", "sp.place_pk", bbox)
-            where.append(
-                f"({sql} OR s.id IN (SELECT sp.statement_id FROM statement_places sp WHERE {sql2}))"
-            )
-            params += p + p2
-        if actor:
-            key = str(actor).strip()
-            if not key:
-                raise InputError("actor must not be empty")
-            where.append("s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)")
-            known = actor_registry.find(key)
-            names = [key] if known is None else [label for _, label in known.labels]
-            # the speaker named in either language ("Russie" for "Russia")
-            either = " OR ".join(f"({fts_query(n)})" for n in dict.fromkeys(names))
-            params.append("{speaker speaker_role} : (" + either + ")")
-        if place:
-            pks = json.dumps(self._place_set(place))
-            where.append(
-                "(s.where_pk IN (SELECT value FROM json_each(?)) OR s.id IN (SELECT statement_id "
-                "FROM statement_places WHERE place_pk IN (SELECT value FROM json_each(?))))"
-            )
-            params += [pks, pks]
-        if q:
-            where.append("s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)")
-            params.append(fts_query(str(q)))
-        w = (" WHERE " + " AND ".join(where)) if where else ""
-        total, rows = self._read_page(
-            f"SELECT count(*) FROM statements s{w}",
-            f"{STATEMENT_SELECT}{w} ORDER BY s.id LIMIT ? OFFSET ?",
-            params,
-            (limit, offset),
+    def _statements_in_box(self, bbox: tuple) -> tuple[str, list]:
+        sql, p = self._bbox_sql("place_rtree", "s.where_pk", bbox)
+        sql2, p2 = self._bbox_sql("place_rtree", "sp.place_pk", bbox)
+        return (
+            f"({sql} OR s.id IN (SELECT sp.statement_id FROM statement_places sp WHERE {sql2}))",
+            p + p2,
         )
-        return self._statement_rows(rows), total
+
+    def _speaker_match(self, names: list[str]) -> tuple[str, list]:
+        either = " OR ".join(f"({fts_query(n)})" for n in names)
+        return (
+            "s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)",
+            ["{speaker speaker_role} : (" + either + ")"],
+        )
+
+    def _statement_text_match(self, q: str) -> tuple[str, list]:
+        return (
+            "s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)",
+            [fts_query(str(q))],
+        )
 
     # -- places ---------------------------------------------------------------------------------
     def places(
@@ -1190,18 +1113,10 @@ def _write_feature_range(db: str, out: str, lo: int, hi: int) -> int:
             (lo, hi),
         )
         with open(out, "w", encoding="utf-8", newline="") as fh:
-            sep = ""
-            while rows := cur.fetchmany(FETCH_CHUNK):
-                fh.write(sep + ",\n".join(r for (r,) in rows))
-                sep = ",\n"
-                n += len(rows)
+            n = write_joined(iter(lambda: cur.fetchmany(FETCH_CHUNK), []), fh)
     finally:
         con.close()
     return n
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _read_error(exc: sqlite3.OperationalError) -> ConflictmapError:

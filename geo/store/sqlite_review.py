@@ -35,19 +35,10 @@ CREATE INDEX IF NOT EXISTS corrections_created ON corrections (created_at)"""
 class ReviewMixin(sql_review.ReviewMixin):
     """The corrections of an SQLite store (see the module's docstring)."""
 
-    def _migrate_review(self, con: sqlite3.Connection) -> int | None:
+    def _migrate_review(self, con: sqlite3.Connection) -> None:
         """Schema 6 to 7: the corrections' trail."""
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            if self._schema_version(con) == 6:  # not migrated by another process meanwhile
-                for statement in REVIEW_SCHEMA.split(";\n"):
-                    con.execute(statement)
-                con.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        return self._schema_version(con)
+        for statement in REVIEW_SCHEMA.split(";\n"):
+            con.execute(statement)
 
     def _unindex_event_text(self, con, eid: int) -> None:
         # an external-content FTS5 table reads what to remove from the row: before it changes
