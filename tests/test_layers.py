@@ -106,7 +106,7 @@ def test_the_layers_shown_at_first_are_the_declared_ones(client):
 
 def test_the_page_script_draws_and_explains_every_layer():
     """conflictmap.js has a drawing function for each layer name and a legend for each kind."""
-    draw = JS[JS.index("var DRAW = {") : JS.index("};", JS.index("var DRAW = {"))]
+    draw = JS[JS.index("var DRAW = {") : JS.index("\n  };", JS.index("var DRAW = {"))]
     legend = JS[JS.index("var LEGEND = {") : JS.index("\n  };", JS.index("var LEGEND = {"))]
     for layer in layers.LAYERS:
         assert re.search(rf"\n\s+{layer.name}:", draw), f"no DRAW.{layer.name} in conflictmap.js"

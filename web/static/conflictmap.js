@@ -487,6 +487,17 @@
     else groups.heatmap.once("add", function () { makeHeat(groups, data); });
   }
 
+  // A period's heatmap: made again if shown, else when next ticked.
+  function redrawHeat(map, groups, data) {
+    if (!groups.heatmap || typeof L.heatLayer !== "function") return;
+    if (map.hasLayer(groups.heatmap)) makeHeat(groups, data);
+    else if (cm.layers.heatmap) {
+      groups.heatmap.removeLayer(cm.layers.heatmap);
+      cm.layers.heatmap = null;
+      groups.heatmap.once("add", function () { makeHeat(groups, data); });
+    }
+  }
+
   function makeHeat(groups, data) {
     if (cm.layers.heatmap) groups.heatmap.removeLayer(cm.layers.heatmap);
     var top = 1;
@@ -1156,17 +1167,9 @@
         setLabelCount(l.label + " (", data[l.name].length, data[l.name + "_total"]);
       }
     });
-    if (groups.heatmap && typeof L.heatLayer === "function") {
-      if (map.hasLayer(groups.heatmap)) makeHeat(groups, data);
-      else if (cm.layers.heatmap) {
-        groups.heatmap.removeLayer(cm.layers.heatmap);
-        cm.layers.heatmap = null;
-        groups.heatmap.once("add", function () { makeHeat(groups, data); });
-      }
-    }
-    addStatements(groups, data, []);
-    if (!cm.placesStale) addPlaces(groups, data, []);
-    drawChoropleth(groups, data);
+    data.layers.forEach(function (l) {  // the other layers drawn again for the period
+      if (DRAW[l.name] && DRAW[l.name].redraw) DRAW[l.name].redraw(map, groups, data);
+    });
     if (cm.resetSearch) cm.resetSearch();
     if (cm.legendBox) fillLegend(cm.legendBox, data);
   }
@@ -1633,14 +1636,25 @@
     document.body.classList.add("cm-with-nav");
   }
 
-  // How the page draws each layer of the registry (web/layers.py), by name: (map, the feature
-  // groups, the data, the positions drawn, which the map fits).
+  // How the page draws each layer of the registry (web/layers.py), by name: draw(map, the
+  // feature groups, the data, the positions drawn, which the map fits) when the page opens,
+  // redraw(map, groups, data) for a period of the timeline (applyLayers).
   var DRAW = {
-    events: addEvents,
-    statements: function (map, groups, data, bounds) { addStatements(groups, data, bounds); },
-    places: function (map, groups, data, bounds) { addPlaces(groups, data, bounds); },
-    heatmap: addHeat,
-    choropleth: function () {}  // on the country outlines once fetched (addCountries)
+    events: {draw: addEvents},  // a period's rows are set on each type's layer (applyLayers)
+    statements: {
+      draw: function (map, groups, data, bounds) { addStatements(groups, data, bounds); },
+      redraw: function (map, groups, data) { addStatements(groups, data, []); }
+    },
+    places: {
+      draw: function (map, groups, data, bounds) { addPlaces(groups, data, bounds); },
+      // left out of a period while hidden: asked for when shown
+      redraw: function (map, groups, data) { if (!cm.placesStale) addPlaces(groups, data, []); }
+    },
+    heatmap: {draw: addHeat, redraw: redrawHeat},
+    choropleth: {
+      draw: function () {},  // on the country outlines once fetched (addCountries)
+      redraw: function (map, groups, data) { drawChoropleth(groups, data); }
+    }
   };
 
   cm.init = function (map, groups, data) {
@@ -1674,7 +1688,7 @@
         if (window.console) console.warn("no drawing function for the layer " + l.name);
         return;
       }
-      DRAW[l.name](map, groups, data, drawn);
+      DRAW[l.name].draw(map, groups, data, drawn);
       if (l.fits && !bounds.length) bounds = drawn;
     });
     addLabels(map, groups, data);
