@@ -337,8 +337,11 @@ def test_hostile_text_shows_as_text_and_never_runs(server, browser):
     browser.events.clear()
     browser.open(f"{server}/?lat=35.95&lon=39.01&zoom=11")
     for cls in ("cm-marker", "cm-speech"):
-        # the hostile document's marker among the others there (whatever the tests before left)
-        count = browser.eval(f"document.querySelectorAll('.leaflet-marker-pane .{cls}').length")
+        # the hostile document's marker among the others there (whatever the tests before left),
+        # once the map has drawn them (after the page is ready, later on a loaded machine)
+        selector = f"document.querySelectorAll('.leaflet-marker-pane .{cls}').length"
+        browser.wait_for(f"{selector} > 0")
+        count = browser.eval(selector)
         popups = []
         for k in range(count):
             browser.eval(f"document.querySelectorAll('.leaflet-marker-pane .{cls}')[{k}].click()")
