@@ -25,6 +25,7 @@ from gazetteer.lookup import haversine_km
 from gazetteer.normalize import fold
 from gazetteer.reviewed import REVIEWED_PREFIX
 from gazetteer.reviewed import bonus as reviewed_bonus
+from geo.lang import LANGUAGES, read_lexicon
 from geo.model import Candidate, Mention
 from geo.recognize import Span, load_cues, word_after
 
@@ -46,63 +47,82 @@ LONE_PLACE_KM = 250.0
 WORLD_CITY = 1_000_000  # a town this big is known abroad by its other names ("New York")
 DISTANT_MALUS = 0.6
 
+
 # "province d'Idleb", "la région septentrionale de Raqa", "la ville clé de Saraqeb"
-_HINT_BEFORE = re.compile(
-    r"(?i)\b(province|provinces|gouvernorat|région|governorate|region|état|etat|state|wilaya|"
-    r"oblast|ville|city|localité|village|town|base|capitale)(?:\s+[a-zà-ÿ\-]+){0,2}\s+(?:de\s+la\s+|de\s+|d['’]|du\s+|of\s+(?:the\s+)?)$"
-)
-_HINT_AFTER = re.compile(
-    r"(?i)^\s+(provinces?|governorates?|regions?|gouvernorate|states?|oblasts?|city)\b"
-)
-_HINT_FEATURE = {
-    "province": "admin1",
-    "provinces": "admin1",
-    "gouvernorat": "admin1",
-    "governorate": "admin1",
-    "gouvernorate": "admin1",
-    "région": "admin1",
-    "état": "admin1",
-    "etat": "admin1",
-    "state": "admin1",
-    "wilaya": "admin1",
-    "oblast": "admin1",
-    "region": "admin1",
-    "ville": "city",
-    "city": "city",
-    "localité": "city",
-    "village": "city",
-    "town": "city",
-    "capitale": "city",
-    "base": "site",
-}
+@lru_cache(maxsize=1)
+def _division_words() -> tuple[dict[str, set[str]], dict[str, str]]:
+    """The generic words of divisions of every language (``geoparse_divisions.tsv``): the words
+    of each kind, and the level (feature) each word names."""
+    words: dict[str, set[str]] = defaultdict(set)
+    feature: dict[str, str] = {}
+    for code in LANGUAGES:
+        for row in read_lexicon(code, "geoparse_divisions"):
+            kind, word, level = (*row, "")[:3]  # "of" and "and" rows name no level
+            words[kind].add(word)
+            if level:
+                feature[word.lower()] = level
+    return words, feature
 
 
-# The plural generic word of a list of two names: "Homs and Hama provinces", "les provinces
-# d'Idleb et de Hama" name two provinces.
-_LIST_HINT_AFTER = re.compile(
-    r"^\s*(?:,|and|et)\s+[A-ZÀ-Ý][\w'’-]*(?:[ -][A-ZÀ-Ý][\w'’-]*)?\s+"
-    r"(provinces|governorates|regions|states|oblasts)\b"
-)
-_LIST_HINT_BEFORE = re.compile(
-    r"(?i)\b(provinces|gouvernorats|régions|états|etats|governorates|regions|states|oblasts)\s+"
-    r"(?:de\s+|d['’]|du\s+|of\s+)?[A-ZÀ-Ý][\w'’-]*(?:[ -][A-ZÀ-Ý][\w'’-]*)?\s*"
-    r"(?:,|et|and)\s+(?:de\s+|d['’]|du\s+)?$"
-)
+def _alternatives(words: set[str]) -> str:
+    """The words as a regex alternation, longest first; a space stands for any spaces."""
+    return "|".join(
+        re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=lambda w: (-len(w), w))
+    )
+
+
+def _joiners(words: set[str]) -> str:
+    """ "of" words before a name: an elided one ("d'", either apostrophe) runs into the name,
+    the others are followed by spaces."""
+    alts = []
+    for w in sorted(words, key=lambda w: (-len(w), w)):
+        if w.endswith("'"):
+            alts.append(re.escape(w[:-1]).replace(r"\ ", r"\s+") + "['’]")
+        else:
+            alts.append(re.escape(w).replace(r"\ ", r"\s+") + r"\s+")
+    return "|".join(alts)
+
+
+_NAME = r"[A-ZÀ-Ý][\w'’-]*(?:[ -][A-ZÀ-Ý][\w'’-]*)?"  # one or two capitalised words
+
+
+@lru_cache(maxsize=1)
+def _hint_patterns() -> tuple[re.Pattern, ...]:
+    """The patterns of :func:`feature_hint`: a generic word before the name ("la province
+    d'Idleb"), after it ("Idlib province"), a plural after a list of two ("Homs and Hama
+    provinces"), a plural before one ("les provinces d'Idleb et de Hama")."""
+    w, _ = _division_words()
+    of = _joiners(w["of"])
+    single_of = _joiners({x for x in w["of"] if " " not in x})  # "de", "d'", "of"
+    joined = _joiners({x for x in w["of"] if " " not in x and x != "of"} or w["of"])
+    return (
+        re.compile(rf"(?i)\b({_alternatives(w['before'])})(?:\s+[a-zà-ÿ\-]+){{0,2}}\s+(?:{of})$"),
+        re.compile(rf"(?i)^\s+({_alternatives(w['after'])})\b"),
+        re.compile(
+            rf"^\s*(?:,|{_alternatives(w['and'])})\s+{_NAME}\s+({_alternatives(w['list_after'])})\b"
+        ),
+        re.compile(
+            rf"(?i)\b({_alternatives(w['list_before'])})\s+(?:{single_of})?{_NAME}\s*"
+            rf"(?:,|{_alternatives(w['and'])})\s+(?:{joined})?$"
+        ),
+    )
 
 
 def _hint_feature(word: str) -> str | None:
     """The feature a generic word names, singular or plural ("provinces")."""
+    _, feature = _division_words()
     word = word.lower()
-    return _HINT_FEATURE.get(word) or _HINT_FEATURE.get(word[:-1])
+    return feature.get(word) or feature.get(word[:-1])
 
 
 def feature_hint(text: str, start: int, end: int) -> str | None:
     """The feature level that generic words around ``text[start:end]`` name, if any."""
+    before, after, list_after, list_before = _hint_patterns()
     m = (
-        _HINT_BEFORE.search(text[max(0, start - 60) : start])
-        or _HINT_AFTER.match(text[end : end + 20])
-        or _LIST_HINT_AFTER.match(text[end : end + 60])
-        or _LIST_HINT_BEFORE.search(text[max(0, start - 80) : start])
+        before.search(text[max(0, start - 60) : start])
+        or after.match(text[end : end + 20])
+        or list_after.match(text[end : end + 60])
+        or list_before.search(text[max(0, start - 80) : start])
     )
     return _hint_feature(m.group(1)) if m else None
 

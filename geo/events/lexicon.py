@@ -66,6 +66,7 @@ class ActorEntry:
     kind: str
     metonymic_only: bool = False
     needs: tuple[str, ...] = ()
+    unnamed: bool = False  # a label for actors the text does not name (rebels, gunmen)
 
 
 MIN_NEED = 3  # shortest word worth a prefilter
@@ -168,8 +169,15 @@ def load_actors() -> tuple[ActorEntry, ...]:
             raise ConfigError(f"{path}:{n}: expected pattern, label, kind in {ACTOR_KINDS}")
         flags = set(row[3].split(",")) if len(row) > 3 and row[3] else set()
         pat = _compile(path, n, row[0], case="cs" in flags)
-        out.append(ActorEntry(pat, row[1], row[2], "meto" in flags, needs(pat)))
+        out.append(ActorEntry(pat, row[1], row[2], "meto" in flags, needs(pat), "unnamed" in flags))
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def unnamed_labels() -> frozenset[str]:
+    """The labels of actors the text does not name (the "unnamed" flag of the actors lexicon):
+    "rebelles", "hommes armés"."""
+    return frozenset(a.label for a in load_actors() if a.unnamed)
 
 
 @lru_cache(maxsize=8)

@@ -21,6 +21,7 @@ from geo.events.lexicon import (
     load_actors,
     load_triggers,
     trigger_scanner,
+    unnamed_labels,
 )
 from geo.events.place import (
     diplomacy_place,
@@ -215,9 +216,6 @@ _BY = re.compile(
 )
 # A claim's words that end with the agent's preposition: "revendiquée par", "claimed by"
 BY_END = re.compile(rf" (?:{_words('by')})$")
-# Labels of actors the text does not name: a named group beside them is the actor. They are
-# labels of the shared actors' registry (geo/data/events_actors.tsv), the same in every language.
-_GENERIC = frozenset({"rebelles", "jihadistes", "hommes armés", "milices communautaires"})
 # A source named after the event: "selon la police", "according to the army".
 _SOURCE = re.compile(
     rf"(?:{_words('source')}|(?:{_words('aux')})\s+(?:{_words('source_participle')}))"
@@ -295,7 +293,7 @@ def _ordered_actors(text: str, primary: Hit, actors, span):
     agent = by[2] if by else (subject[0][2] if subject else None)
     if by is not None and target == by[2]:
         target = None
-    if agent in _GENERIC and len(subject) > 1 and subject[1][0] - subject[0][1] <= 12:
+    if agent in unnamed_labels() and len(subject) > 1 and subject[1][0] - subject[0][1] <= 12:
         agent = subject[1][2]  # "des rebelles des ADF", "des jihadistes de l'EI": the group
     agent = agent or next(
         (

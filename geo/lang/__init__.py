@@ -70,6 +70,7 @@ LEXICONS: dict[str, tuple[str, ...]] = {
     "text_boilerplate": ("kind", "pattern"),
     "geoparse_cues": ("kind", "phrase"),
     "geoparse_directions": ("kind", "phrase", "direction"),
+    "geoparse_divisions": ("kind", "word", "feature"),
     "geoparse_peoples": ("ending", "country_ending"),
 }
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
+
+from geo.lang import read_tsv
 
 # A capitalised word, hyphenated parts and inner apostrophes included: Alep-Est, N'Djamena.
 _WORD = r"[A-ZÀ-ÖØ-ÞŒŠŽ][^\W\d_]*(?:['\-][^\W\d_]+)*\.?"
@@ -19,21 +22,14 @@ _TOKEN_RE = re.compile(rf"{_ABBREV}|{_WORD}")
 _ELIDED_LOWER = re.compile(r"^(?:[LDSNCJMT]|Qu|Jusqu|Lorsqu|Puisqu)'[a-zà-ÿ]")
 
 
-# Lower-case particles that stand inside place names: Ras al-Aïn, Deir ez-Zor, Corée du Nord.
-_PARTICLES = {
-    "al", "el", "ad", "ar", "as", "ash", "ach", "an", "ez", "az", "ed", "es", "at", "ul",
-    "de", "du", "des", "la", "le", "les", "of", "the", "sur", "en", "am", "da", "do", "di",
-    "del", "della", "dos", "das", "van", "von", "der", "den", "y", "i",
-}  # fmt: skip
-
-
-# Capitalised words that may stand beside a place name without making it a person or an
-# organisation: generic words and directions ("Idlib Governorate", "Alep Est").
-NEUTRAL = {
-    "province", "governorate", "gouvernorat", "region", "city", "ville", "district",
-    "state", "oblast", "nord", "sud", "est", "ouest", "north", "south", "east", "west",
-    "northern", "southern", "eastern", "western", "central", "centre", "greater", "grand",
-}  # fmt: skip
+# Lower-case particles that stand inside place names (Ras al-Aïn, Deir ez-Zor, Corée du Nord),
+# and capitalised words that may stand beside a place name without making it a person or an
+# organisation ("Idlib Governorate", "Alep Est"): geo/data/geoparse_names.tsv.
+_NAME_WORDS = read_tsv(
+    Path(__file__).parent.parent / "data" / "geoparse_names.tsv", ("kind", "word")
+)
+_PARTICLES = frozenset(row[1] for row in _NAME_WORDS if row[0] == "particle")
+NEUTRAL = frozenset(row[1] for row in _NAME_WORDS if row[0] == "neutral")
 
 
 @dataclass
