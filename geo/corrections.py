@@ -38,7 +38,6 @@ from geo.model import ROLES, Place
 __all__ = [
     "FIELDS",
     "KINDS",
-    "REVIEWER_HEADER",
     "STATUSES",
     "check_changes",
     "check_note",
@@ -62,7 +61,6 @@ FIELDS: dict[str, tuple[str, ...]] = {
 KINDS = tuple(FIELDS)
 STATUSES = ("applied", "stale", "pending")  # stale: its text no longer matches the document's;
 # pending: imported before its document was stored (applied when it is)
-REVIEWER_HEADER = "X-Reviewer"  # the reviewer's name when the JSON body does not give it
 
 MAX_REVIEWER = 100
 MAX_NOTE = 2000
@@ -79,6 +77,28 @@ _DATE_PRECISION = (  # what a corrected date's form says of its precision
     (re.compile(r"\d{4}"), "year"),
 )
 _UNPRINTABLE = ("Cc", "Cf", "Cs", "Zl", "Zp")
+
+
+def _refused_class(allowed: str = "") -> str:
+    """The characters of the Basic Multilingual Plane that :func:`_text` refuses, as the
+    inside of a regular expression's character class (``\\uXXXX`` ranges, which both
+    Python and ECMAScript read)."""
+    ranges: list[list[int]] = []
+    for cp in range(0x10000):
+        cat = unicodedata.category(chr(cp))  # lone surrogates (Cs) are no JSON text at all
+        if cat in _UNPRINTABLE and cat != "Cs" and chr(cp) not in allowed:
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+    return "".join(f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges)
+
+
+_REFUSED = _refused_class()
+# what a checked text may be, for the OpenAPI document: no refused character, not blank
+TEXT_PATTERN = f"^[^{_REFUSED}]*[^\\s{_REFUSED}][^{_REFUSED}]*$"
+NOTE_PATTERN = f"^[^{_refused_class(chr(10) + chr(9))}]*$"  # a note: line breaks, tabs, blank
+PLACE_ID_PATTERN = r"^[a-z0-9]+:\S+$"  # gn:170063, rv:..., a gazetteer id's form
 
 
 def _text(value: Any, name: str, limit: int, *, lines: bool = False) -> str:
@@ -103,10 +123,7 @@ def check_reviewer(value: Any) -> str:
     'Leïla <b>K</b>'
     """
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise InputError(
-            f"a correction needs the reviewer's name: 'reviewer' in the JSON body or the "
-            f"{REVIEWER_HEADER} header"
-        )
+        raise InputError("a correction needs the reviewer's name: 'reviewer' in the JSON body")
     return _text(value, "reviewer", MAX_REVIEWER)
 
 

@@ -39,6 +39,13 @@ class DocumentError(InputError):
         super().__init__(f"document {doc_id or '?'}: {reason}")
 
 
+class ConflictError(InputError):
+    """A well-formed request that the data as it stands refuses (unmerging an event that is not
+    merged): HTTP 409."""
+
+    status = 409
+
+
 class NotFoundError(ConflictmapError):
     """A place, document or resource that does not exist."""
 

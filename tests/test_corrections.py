@@ -6,6 +6,7 @@ when its text no longer matches, and travels to another store as JSON Lines."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -136,6 +137,35 @@ def test_bad_input_is_a_json_400_and_changes_nothing(client, body, words):
     assert mention(client, "Raqa")["place_id"] == RAQQA
 
 
+def test_an_event_corrected_to_a_day_the_calendar_has_not_is_a_400(client):
+    ev = raqqa_event(client)
+    for day in ("0000", "0000-01", "9999-winter", "2016-02-30"):
+        resp = patch(client, f"/api/events/{ev['id']}", {"date": day, "reviewer": "a"})
+        assert resp.status_code == 400 and "date must be" in resp.get_json()["error"], day
+    assert raqqa_event(client)["date"] == ev["date"]
+
+
+def test_the_openapi_document_asks_what_the_check_asks(client):
+    """The reviewer is required in the body (there is no other way to give it); a deletion is
+    asked alone; a text is not blank and has no control characters; a place has an id's form."""
+    doc = client.get("/openapi.json").get_json()["paths"]
+    body = doc["/api/events/{id}"]["patch"]["requestBody"]["content"]["application/json"]
+    fields, deleting = body["schema"]["oneOf"]
+    assert "reviewer" in fields["required"] and "deleted" not in fields["properties"]
+    assert deleting["required"] == ["deleted", "reviewer"]
+    assert set(deleting["properties"]) == {"deleted", "reviewer", "note"}
+    assert not any(p["in"] == "header" for p in doc["/api/events/{id}"]["patch"]["parameters"])
+    reviewer = re.compile(fields["properties"]["reviewer"]["pattern"])
+    assert reviewer.match("Leïla <b>K</b>") and not reviewer.match("  ")
+    assert not reviewer.match("a\u202eb") and not reviewer.match("a\nb")
+    place = fields["properties"]["place"]
+    assert re.match(place["pattern"], HOMS) and not re.match(place["pattern"], "Homs")
+    m = mention(client, "Raqa")  # the header that once named a reviewer is not read
+    resp = client.patch(f"/api/mentions/{m['id']}", json={"place": HOMS},
+                        headers={**AUTH, "X-Reviewer": "bob"})  # fmt: skip
+    assert resp.status_code == 400 and "reviewer" in resp.get_json()["error"]
+
+
 def test_not_json_and_unknown_ids(client):
     m = mention(client, "Raqa")
     resp = client.patch(f"/api/mentions/{m['id']}", data="place=x", headers=AUTH)
@@ -208,8 +238,7 @@ def test_null_means_not_a_place_and_its_event_leaves_the_map(client):
 def test_corrections_are_listed_with_filters_and_pages(client):
     raqa, beirut = mention(client, "Raqa"), mention(client, "Beyrouth")
     patch(client, f"/api/mentions/{raqa['id']}", {"place": HOMS, "reviewer": "ana"})
-    client.patch(f"/api/mentions/{beirut['id']}", json={"role": "metonymic"},
-                 headers={**AUTH, "X-Reviewer": "bob"})  # fmt: skip
+    patch(client, f"/api/mentions/{beirut['id']}", {"role": "metonymic", "reviewer": "bob"})
     body = client.get("/api/corrections?limit=1").get_json()
     assert (body["numberMatched"], body["numberReturned"]) == (2, 1)
     assert body["corrections"][0]["reviewer"] == "ana" and "offset=1" in body["next"]
@@ -297,7 +326,7 @@ def test_a_missed_mention_is_added_with_its_offsets_checked(client, gaz):
     assert (added["place_id"], added["role"], added["start"]) == (europe, "country", start)
     again = client.post(url, json={"start": start, "end": start + 6, "place": europe,
                                    "reviewer": "ana"}, headers=AUTH)  # fmt: skip
-    assert again.status_code == 400 and "already" in again.get_json()["error"]
+    assert again.status_code == 409 and "already" in again.get_json()["error"]
 
 
 def test_hostile_reviewer_and_note_stay_text(client, db):

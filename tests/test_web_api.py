@@ -564,7 +564,8 @@ def test_unmerge_needs_the_token_and_splits_the_event(merged_client):
     resp = merged_client.post(url, headers=auth)
     assert resp.status_code == 200 and resp.get_json()["event_id"] == meeting["id"]
     assert features(merged_client.get("/api/events"))["numberMatched"] == 3
-    assert merged_client.post(url, headers=auth).status_code == 400  # nothing merged now
+    again = merged_client.post(url, headers=auth)  # nothing merged now: the state refuses it
+    assert again.status_code == 409 and "not merged" in again.get_json()["error"]
 
 
 def test_popup_says_what_a_province_marker_stands_for(merged_client):

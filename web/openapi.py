@@ -343,6 +343,7 @@ def spec(server_url: str = "") -> dict:
                         },
                         "401": {"$ref": "#/components/responses/Unauthorized"},
                         "404": {"$ref": "#/components/responses/NotFound"},
+                        "409": {"$ref": "#/components/responses/Conflict"},
                         **ERRORS,
                     },
                 }
@@ -384,6 +385,7 @@ def spec(server_url: str = "") -> dict:
                     ("BadRequest", "Invalid parameter or body."),
                     ("Unauthorized", "Missing or wrong Bearer token."),
                     ("NotFound", "No such resource."),
+                    ("Conflict", "The data as it stands refuses the request (not merged)."),
                     ("TooLarge", "The body is larger than the server accepts."),
                     ("ServerError", "Internal error (no details are sent)."),
                     ("Busy", "Every slot for this kind of heavy request is taken: retry later."),

@@ -2,8 +2,7 @@
 pipeline missed, and read the trail.
 
 Writes need the API token exactly as ``POST /api/documents`` does (401 with
-``WWW-Authenticate: Bearer`` without it) and the reviewer's name (``reviewer`` in the JSON body,
-or the ``X-Reviewer`` header); or, from the site's pages, the review cookie of a signed-in
+``WWW-Authenticate: Bearer`` without it) and the reviewer's name (``reviewer`` in the JSON body); or, from the site's pages, the review cookie of a signed-in
 reviewer with the page's CSRF token (:mod:`web.review_pages`; 403 without it). The body is checked by :func:`geo.corrections.check_changes`
 (400 with a JSON error); a place is a gazetteer id, looked up in the app's gazetteer. The store
 applies the correction and everything that depends on it in one transaction and writes the
@@ -24,12 +23,13 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 
+from geo import corrections as fixes
+from geo import event_types
 from geo.corrections import (
     FIELDS,
     PLACE_FEATURES,
     PLACE_FIELDS,
     REVIEWED_PREFIX,
-    REVIEWER_HEADER,
     STATUSES,
     check_changes,
     check_note,
@@ -37,6 +37,7 @@ from geo.corrections import (
     check_reviewer,
     check_since,
 )
+from geo.dates import SEASONS
 from geo.errors import InputError, NotFoundError
 from geo.model import Place
 from web import params
@@ -84,7 +85,7 @@ def _writer() -> tuple[dict, str, str | None]:
         check_token()  # before anything else: a write says 401 first
     body = _body()
     if reviewer is None:
-        reviewer = check_reviewer(body.get("reviewer") or request.headers.get(REVIEWER_HEADER))
+        reviewer = check_reviewer(body.get("reviewer"))
     return body, reviewer, check_note(body.get("note"))
 
 
@@ -204,32 +205,106 @@ def corrections():
 
 
 # -- the OpenAPI document's operations of this module (web.openapi reads openapi_paths) ----------
-def _request_body(kind: str, required: tuple[str, ...] = ()) -> dict:
-    props: dict[str, Any] = {
-        "place": {"type": "string", "nullable": True, "description": "A gazetteer id."},
-        "where": {"type": "string", "nullable": True, "description": "A gazetteer id."},
-        "role": {"type": "string", "enum": ["literal", "metonymic", "country"]},
-        "type": {"type": "string", "description": "A declared event type (name or label)."},
-        "subtype": {"type": "string", "nullable": True},
-        "date": {"type": "string", "nullable": True, "example": "2016-08-11"},
-        "fatalities": {"type": "integer", "minimum": 0, "nullable": True},
-        "actors": {"type": "array", "items": {"type": "string"}},
-        "deleted": {"type": "boolean", "enum": [True]},
-        "speaker": {"type": "string", "nullable": True},
-        "start": {"type": "integer", "minimum": 0},
-        "end": {"type": "integer", "minimum": 1},
+def _text_schema(limit: int, **more) -> dict:
+    """A text the corrections check (:func:`geo.corrections.check_changes`): not blank, no
+    control or invisible character, at most ``limit`` characters."""
+    return {"type": "string", "minLength": 1, "maxLength": limit, "pattern": fixes.TEXT_PATTERN,
+            **more}  # fmt: skip
+
+
+REVIEWER_SCHEMA = _text_schema(fixes.MAX_REVIEWER, description="Who makes the correction.")
+NOTE_SCHEMA = {
+    "type": "string",
+    "nullable": True,
+    "maxLength": fixes.MAX_NOTE,
+    "pattern": fixes.NOTE_PATTERN,
+    "description": "Why (line breaks allowed).",
+}
+
+
+def _named(names: list[str], description: str, nullable: bool = False) -> dict:
+    return {
+        "type": "string",
+        "enum": [*names, None] if nullable else names,
+        **({"nullable": True} if nullable else {}),
+        "description": description,
     }
+
+
+def _request_body(kind: str, required: tuple[str, ...] = ()) -> dict:
+    """The JSON body of a correction of ``kind``: the fields and forms check_changes takes."""
+    place = {
+        "type": "string",
+        "nullable": True,
+        "maxLength": fixes.MAX_PLACE_ID,
+        "pattern": fixes.PLACE_ID_PATTERN,
+        "description": "A gazetteer id, or a place reviewers added (rv:...).",
+        "example": "gn:170063",  # Aleppo in GeoNames
+    }
+    types = event_types.event_types()
+    seasons = "|".join(SEASONS)
+    props: dict[str, Any] = {
+        "place": place,
+        "where": place,
+        "role": {"type": "string", "enum": ["literal", "metonymic", "country"]},
+        "type": _named(
+            [t.name for t in types], "A declared event type (its label in a language is taken too)."
+        ),
+        "subtype": _named(
+            [s.name for t in types for s in t.subtypes],
+            "A declared sub-type (of the type given, if one is).",
+            nullable=True,
+        ),
+        "date": {
+            "type": "string",
+            "nullable": True,
+            "pattern": rf"^[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?|-W[0-9]{{2}}|-({seasons}))?$",
+            "description": "A day, month, ISO week, season or year (a real one).",
+            "example": "2016-08-11",
+        },
+        "fatalities": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": fixes.MAX_FATALITIES,
+            "nullable": True,
+        },  # fmt: skip
+        "actors": {
+            "type": "array",
+            "maxItems": fixes.MAX_ACTORS,
+            "items": _text_schema(fixes.MAX_NAME),
+        },  # fmt: skip
+        "deleted": {"type": "boolean", "enum": [True], "description": "Given alone."},
+        "speaker": _text_schema(fixes.MAX_NAME, nullable=True),
+        "start": {"type": "integer", "minimum": 0, "maximum": 10**9},
+        "end": {"type": "integer", "minimum": 1, "maximum": 10**9},
+    }
+    if kind == "new_mention":  # a mention added by hand names a place
+        props["place"] = {k: v for k, v in place.items() if k != "nullable"}
+    fields = [k for k in FIELDS[kind] if k != "deleted"]
     schema = {
         "type": "object",
         "properties": {
-            **{k: props[k] for k in FIELDS[kind]},
-            "reviewer": {"type": "string", "description": f"Else the {REVIEWER_HEADER} header."},
-            "note": {"type": "string"},
+            **{k: props[k] for k in fields},
+            "reviewer": REVIEWER_SCHEMA,
+            "note": NOTE_SCHEMA,
         },
         "additionalProperties": False,
     }
-    if required:
-        schema["required"] = list(required)
+    schema["required"] = [*required, "reviewer"]
+    if not required:  # something to correct
+        schema["anyOf"] = [{"required": [k]} for k in fields]
+    if "deleted" in FIELDS[kind]:  # deleting is asked alone: {"deleted": true}, who, why
+        meta = ("reviewer", "note")
+        deleting = {
+            "type": "object",
+            "properties": {
+                "deleted": props["deleted"],
+                **{k: schema["properties"][k] for k in meta},
+            },
+            "required": ["deleted", "reviewer"],
+            "additionalProperties": False,
+        }
+        schema = {"oneOf": [schema, deleting]}
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
@@ -266,13 +341,6 @@ def _write_op(summary: str, kind: str, what: str, status: str = "200", **body) -
                 "description": what,
                 "schema": {"type": "string" if kind == "new_mention" else "integer"},
             },
-            {
-                "name": REVIEWER_HEADER,
-                "in": "header",
-                "required": False,
-                "schema": {"type": "string"},
-                "description": "The reviewer, when the body has none.",
-            },
         ],
         "requestBody": _request_body(kind, **body),
         "responses": {
@@ -290,6 +358,11 @@ def _write_op(summary: str, kind: str, what: str, status: str = "200", **body) -
             "400": {"$ref": "#/components/responses/BadRequest"},
             "401": {"description": "No valid token (WWW-Authenticate: Bearer)."},
             "404": {"$ref": "#/components/responses/NotFound"},
+            **(
+                {"409": {"$ref": "#/components/responses/Conflict"}}
+                if kind == "new_mention"
+                else {}
+            ),
         },
     }
 
@@ -314,15 +387,15 @@ def _place_ops() -> dict:
     one = {"type": "object", "properties": {"place": REVIEWED_PLACE_SCHEMA}}
     body = {
         "type": "object",
-        "required": list(PLACE_FIELDS),
+        "required": [*PLACE_FIELDS, "reviewer"],
         "properties": {
-            "name": {"type": "string"},
+            "name": _text_schema(fixes.MAX_NAME),
             "lat": {"type": "number", "minimum": -90, "maximum": 90},
             "lon": {"type": "number", "minimum": -180, "maximum": 180},
             "feature": {"type": "string", "enum": list(PLACE_FEATURES)},
             "country": {"type": "string", "pattern": "^[A-Za-z]{2}$"},
-            "reviewer": {"type": "string", "description": f"Else the {REVIEWER_HEADER} header."},
-            "note": {"type": "string"},
+            "reviewer": REVIEWER_SCHEMA,
+            "note": NOTE_SCHEMA,
         },
         "additionalProperties": False,
     }

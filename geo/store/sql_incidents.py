@@ -15,7 +15,7 @@ rows read for a change, empty where the write lock holds the whole store), ``_in
 from __future__ import annotations
 
 from geo import incidents
-from geo.errors import InputError, NotFoundError
+from geo.errors import ConflictError, InputError, NotFoundError
 from geo.store.sql_common import event_key
 
 __all__ = ["SQLIncidentsMixin"]
@@ -113,7 +113,7 @@ class SQLIncidentsMixin:
                     )
                 ]
                 if not detached:
-                    raise InputError(f"event {event_id} is not merged with another report")
+                    raise ConflictError(f"event {event_id} is not merged with another report")
             self._give_back(con, cid, detached)
             self._refresh_incident(con, cid)
             return [cid, *detached]
@@ -137,14 +137,14 @@ class SQLIncidentsMixin:
                 if i not in rows:
                     raise NotFoundError(f"no event with id {i}")
                 if rows[i] is not None:
-                    raise InputError(f"event {i} is already a source of event {rows[i]}")
+                    raise ConflictError(f"event {i} is already a source of event {rows[i]}")
             if eid == cid:
                 raise InputError("an event cannot be merged into itself")
             if con.execute(
                 f"SELECT 1 FROM event_sources WHERE event_id = {p} AND report_id != {p}",
                 (eid, eid),
             ).fetchone():
-                raise InputError(f"event {event_id} has sources of its own: unmerge it first")
+                raise ConflictError(f"event {event_id} has sources of its own: unmerge it first")
             self._hide_event(con, eid)
             self._attach(con, cid, eid, "merged by hand")
 

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from geo.corrections import STATUSES, check_since, correction_key, place_dict
-from geo.errors import InputError, NotFoundError
+from geo.errors import ConflictError, InputError, NotFoundError
 from geo.model import Place
 from geo.store.base import CORRECTION_KEYS, check_page
 from geo.store.sql_review_apply import ApplyMixin, Stale, why_not_found
@@ -137,7 +137,7 @@ class ReviewMixin(ReviewedMixin, ApplyMixin, ReviewDialect):
                 (doc_pk, start, end),
             ).fetchone()
             if found is not None:
-                raise InputError(
+                raise ConflictError(
                     f"a mention is already there (id {found[0]}): correct it with "
                     f"PATCH /api/mentions/{found[0]}"
                 )

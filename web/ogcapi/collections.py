@@ -137,6 +137,8 @@ def get_item(coll: Collection, store, fid: Any) -> dict:
                     return ev
         raise missing
     if coll.id == "places":
+        if ":" not in str(fid):  # a place's id is "<source>:<key>" (gn:170063); a name is none
+            raise missing
         rows, _ = coll.query(store, place=str(fid), limit=1)
         if rows and rows[0].get("id") == fid:
             return rows[0]
