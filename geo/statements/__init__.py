@@ -57,13 +57,13 @@ from typing import Any
 from geo.dates import date_for_span, find_dates
 from geo.lang import DEFAULT, get_language
 from geo.model import DateValue, Mention, Statement
-from geo.statements.attributions import _analyse, _Event, _find_events
-from geo.statements.groups import _DATELINE
-from geo.statements.lexicon import _MASK, _fold, load_lexicon
-from geo.statements.names import _Names
-from geo.statements.quotes import _coverage, _find_quotes, _is_naming, _mask, _Quote
-from geo.statements.speakers import _Said, _Speakers
-from geo.statements.where import _attribution_span, _carry, _situate, _where
+from geo.statements.attributions import Event, analyse, find_events
+from geo.statements.groups import DATELINE
+from geo.statements.lexicon import MASK, fold_text, load_lexicon
+from geo.statements.names import Names
+from geo.statements.quotes import Quote, coverage, find_quotes, is_naming, mask
+from geo.statements.speakers import Said, Speakers
+from geo.statements.where import attribution_span, carry, situate, where_said
 from geo.text import paragraphs, sentences
 
 __all__ = ["extract_statements", "load_lexicon"]
@@ -154,9 +154,9 @@ def extract_statements(
     lx = load_lexicon(lang)
     if not text.strip():
         return []
-    quotes = _find_quotes(text)
-    masked = _mask(text, quotes)
-    quotes = [q for q in quotes if not _is_naming(lx, masked, text, q)]
+    quotes = find_quotes(text)
+    masked = mask(text, quotes)
+    quotes = [q for q in quotes if not is_naming(lx, masked, text, q)]
     sents = sentences(text)
     sent_starts = [s for s, _ in sents]
     paras = paragraphs(text)
@@ -165,8 +165,8 @@ def extract_statements(
         ents = list(entities)
     else:
         ents = None if nlp is False else _entities(text, lang, nlp)
-    names = _Names(lx, text, masked, mentions, ents)
-    speakers = _Speakers(lx, text, masked, names, para_starts, sent_starts)
+    names = Names(lx, text, masked, mentions, ents)
+    speakers = Speakers(lx, text, masked, names, para_starts, sent_starts)
     placed = sorted((m for m in mentions if m.place is not None), key=lambda m: m.start)
     m_starts = [m.start for m in placed]
     dates = find_dates(text, None, lang) if dates is None else list(dates)
@@ -175,14 +175,14 @@ def extract_statements(
         return bisect.bisect_right(para_starts, pos) - 1
 
     # events by sentence, analysed in order (a gerund takes the subject of the verb before it)
-    by_sent: dict[int, list[_Event]] = {}
+    by_sent: dict[int, list[Event]] = {}
     prev = None
-    for ev in _find_events(lx, masked, sent_starts, sents):
-        if _analyse(lx, ev, masked, sents[ev.sent], prev):
+    for ev in find_events(lx, masked, sent_starts, sents):
+        if analyse(lx, ev, masked, sents[ev.sent], prev):
             by_sent.setdefault(ev.sent, []).append(ev)
             if ev.kind != "ger":
                 prev = ev
-    q_by_sent: dict[int, list[_Quote]] = {}
+    q_by_sent: dict[int, list[Quote]] = {}
     for q in quotes:
         i = bisect.bisect_right(sent_starts, q.open) - 1
         q_by_sent.setdefault(max(i, 0), []).append(q)
@@ -192,7 +192,7 @@ def extract_statements(
         i = bisect.bisect_left(q_opens, pos)
         return quotes[i].open if i < len(quotes) else len(text)
 
-    def ready(ev: _Event) -> _Event:
+    def ready(ev: Event) -> Event:
         if not ev.resolved and ev.parent is not None:
             parent = ready(ev.parent)
             ev.resolved = True
@@ -204,12 +204,12 @@ def extract_statements(
             )
         if not ev.resolved:
             speakers.resolve(ev)
-            ev.where = _where(
+            ev.where = where_said(
                 lx, ev, masked, sents[ev.sent], placed, m_starts, first_quote_after(ev.end)
             )
         return ev
 
-    def direct_next(q: _Quote, evs: list[_Event]) -> _Event | None:
+    def direct_next(q: Quote, evs: list[Event]) -> Event | None:
         for ev in evs:
             if ev.start < q.close:
                 continue
@@ -219,7 +219,7 @@ def extract_statements(
             if gap_end < q.close:
                 return None
             gap = masked[q.close : gap_end]
-            if not any(c.isalnum() for c in gap.replace(_MASK, "")):
+            if not any(c.isalnum() for c in gap.replace(MASK, "")):
                 return ev
             return None
         return None
@@ -227,7 +227,7 @@ def extract_statements(
     out: list[tuple[Statement, str | None, int]] = []  # statement, speaker key, paragraph
 
     def emit(
-        ev: _Event | None,
+        ev: Event | None,
         s: int,
         e: int,
         quote: str,
@@ -249,15 +249,15 @@ def extract_statements(
         )
         date = None
         if ev is not None and dates:
-            span = _attribution_span(ev, masked, sents[ev.sent], first_quote_after(ev.end))
+            span = attribution_span(ev, masked, sents[ev.sent], first_quote_after(ev.end))
             date = date_for_span(dates, span[0], span[1], text)
         st = Statement(
             quote=quote, start=s, end=e, speaker=speaker, speaker_role=role, indirect=indirect,
             date=date or DateValue(None), where_said=where, places=places,
         )  # fmt: skip
-        out.append((st, _fold(speaker) if speaker else None, para_of(s)))
+        out.append((st, fold_text(speaker) if speaker else None, para_of(s)))
         if speaker and ev is None:
-            speakers.history.append(_Said(s, para_of(s), speaker, plural, True))
+            speakers.history.append(Said(s, para_of(s), speaker, plural, True))
 
     for i in range(len(sents)):
         evs = by_sent.get(i, [])
@@ -266,10 +266,10 @@ def extract_statements(
             if ev.speaker:
                 person = bool(ev.role or names.in_span(*(ev.np or (0, 0))))
                 speakers.history.append(
-                    _Said(ev.start, para_of(ev.start), ev.speaker, ev.plural, person)
+                    Said(ev.start, para_of(ev.start), ev.speaker, ev.plural, person)
                 )
         qs = q_by_sent.get(i, [])
-        items: list[tuple[int, _Event | None, _Quote | None]] = []
+        items: list[tuple[int, Event | None, Quote | None]] = []
         for ev in evs:
             if ev.clause:
                 items.append((ev.clause[0], ev, None))
@@ -311,12 +311,9 @@ def extract_statements(
                     ce -= 1
                 while cs < ce and masked[cs] in _CLAUSE_TRIM:
                     cs += 1
-                dateline = _DATELINE.match(masked, cs, ce)  # "KYIV (Reuters) - "
+                dateline = DATELINE.match(masked, cs, ce)  # "KYIV (Reuters) - "
                 cs = dateline.end() if dateline else cs
-                if (
-                    len(text[cs:ce].split()) < MIN_INDIRECT_WORDS
-                    or _coverage(quotes, cs, ce) >= 0.5
-                ):
+                if len(text[cs:ce].split()) < MIN_INDIRECT_WORDS or coverage(quotes, cs, ce) >= 0.5:
                     continue
                 emit(ev, cs, ce, " ".join(text[cs:ce].split()), True, i)
                 continue
@@ -341,7 +338,7 @@ def extract_statements(
                 ]
                 chosen = outer[-1] if outer else chosen
             if chosen is None and not any(
-                c.isalnum() for c in masked[sents[i][0] : sents[i][1]].replace(_MASK, "")
+                c.isalnum() for c in masked[sents[i][0] : sents[i][1]].replace(MASK, "")
             ):
                 j = i + 1
                 if j < len(sents) and para_of(sents[j][0]) == para_of(q.open) and q_by_sent.get(j):
@@ -354,8 +351,8 @@ def extract_statements(
                 emit(None, q.start, q.end, q.text(text), False, i, speaker=last.speaker)
             else:
                 emit(None, q.start, q.end, q.text(text), False, i)
-    out = _situate(lx, text, masked, out, placed, m_starts, names, sents, para_starts)
-    return _outermost(_carry(out, paras))
+    out = situate(lx, text, masked, out, placed, m_starts, names, sents, para_starts)
+    return _outermost(carry(out, paras))
 
 
 def _outermost(statements: list[Statement]) -> list[Statement]:

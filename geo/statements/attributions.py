@@ -7,12 +7,12 @@ import re
 from dataclasses import dataclass
 
 from geo.model import Place
-from geo.statements.groups import _is_cap, _np_after, _np_before, _starts_with_role
-from geo.statements.lexicon import _MASK, _QUOTE_MARKS, Lexicon, _fold
+from geo.statements.groups import is_cap, np_after, np_before, starts_with_role
+from geo.statements.lexicon import MASK, QUOTE_MARKS, Lexicon, fold_text
 
 
 @dataclass
-class _Event:
+class Event:
     """An attribution found outside quotations."""
 
     start: int
@@ -30,7 +30,7 @@ class _Event:
     role: str | None = None
     plural: bool = False
     where: Place | None = None
-    parent: _Event | None = None  # a gerund's main verb ("a confirmé ..., indiquant que")
+    parent: Event | None = None  # a gerund's main verb ("a confirmé ..., indiquant que")
 
 
 _NEG_BEFORE = re.compile(r"(?:\bn'|\bne\s+|\bnot\s+|n't\s+|\bnever\s+)$", re.IGNORECASE)
@@ -49,15 +49,15 @@ _NOUN_BEFORE = re.compile(
 )
 
 
-def _find_events(
+def find_events(
     lx: Lexicon, masked: str, sent_starts: list[int], sents: list[tuple[int, int]]
-) -> list[_Event]:
+) -> list[Event]:
     found: list[tuple[int, int, str, re.Match[str]]] = []
     for (kind, _), matches in zip(lx.events, lx.scanner.matches(masked), strict=True):
         for m in matches:
             found.append((m.start(), m.end(), kind, m))
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
-    events: list[_Event] = []
+    events: list[Event] = []
     last_end = -1
     for s, e, kind, m in found:
         if s < last_end:
@@ -74,12 +74,12 @@ def _find_events(
             continue
         if m.group("v")[:1].isupper() and masked[sents[i][0] : m.start("v")].strip():
             continue  # a capital inside a sentence: a name ("the United States Department")
-        verb = _fold(" ".join(m.group("v").split()))
+        verb = fold_text(" ".join(m.group("v").split()))
         pron = m.groupdict().get("pron")
-        events.append(_Event(s, e, kind, i, lx.flags.get(verb, frozenset()), pron))
+        events.append(Event(s, e, kind, i, lx.flags.get(verb, frozenset()), pron))
         last_end = e
     for m in lx.source_re.finditer(masked):
-        rest = _fold(masked[m.end() : m.end() + 12])
+        rest = fold_text(masked[m.end() : m.end() + 12])
         if re.match(r"(?:lequel|laquelle|lesquel|que\b|qu'|les cas|which|whom)", rest):
             continue
         i = bisect.bisect_right(sent_starts, m.start()) - 1
@@ -88,11 +88,11 @@ def _find_events(
             and m.start() < sents[i][1]
             and not any(ev.start <= m.start() < ev.end for ev in events)
         ):
-            events.append(_Event(m.start(), m.end(), "source", i))
+            events.append(Event(m.start(), m.end(), "source", i))
     for i, (ss, se) in enumerate(sents):
         m = lx.for_re.match(masked, ss, se)
         if m:
-            events.append(_Event(ss, m.end(), "for", i))
+            events.append(Event(ss, m.end(), "for", i))
     events.sort(key=lambda ev: ev.start)
     return events
 
@@ -101,8 +101,8 @@ def _speakerlike(lx: Lexicon, masked: str, span: tuple[int, int]) -> bool:
     """Whether a noun group can name a speaker: a name, a title, a role, a pronoun, a number."""
     words = masked[span[0] : span[1]].split()
     return bool(
-        lx.role_re.search(_fold(masked[span[0] : span[1]]))
-        or any(_is_cap(w) or w[0].isdigit() or lx.has("title", w) for w in words)
+        lx.role_re.search(fold_text(masked[span[0] : span[1]]))
+        or any(is_cap(w) or w[0].isdigit() or lx.has("title", w) for w in words)
         or any(lx.has("pronoun_sg", w) or lx.has("pronoun_pl", w) for w in words[:1])
     )
 
@@ -112,7 +112,7 @@ def _venue_preps(lx: Lexicon) -> str:
     return "|".join(re.escape(p) for p in sorted(lx.cues.get("venue_prep", ()))) or "(?!)"
 
 
-def _after_adjuncts(lx: Lexicon, masked: str, pos: int) -> int:
+def after_adjuncts(lx: Lexicon, masked: str, pos: int) -> int:
     m = lx.adjuncts_re.match(masked, pos)
     return m.end() if m else pos
 
@@ -121,14 +121,12 @@ def _after_adjuncts(lx: Lexicon, masked: str, pos: int) -> int:
 _DATELINE_END = re.compile(r"\([^()]{1,30}\)\s*[-–—]\s*")
 
 
-def _analyse(
-    lx: Lexicon, ev: _Event, masked: str, sent: tuple[int, int], prev: _Event | None
-) -> bool:
+def analyse(lx: Lexicon, ev: Event, masked: str, sent: tuple[int, int], prev: Event | None) -> bool:
     """Find the subject and the reported clause of an event; False when it attributes nothing."""
     ss, se = sent
     before = masked[ss : ev.start].rstrip()
     if ev.kind in ("source", "for"):
-        found = _np_after(lx, masked, ev.end, se, loose=ev.kind == "source")
+        found = np_after(lx, masked, ev.end, se, loose=ev.kind == "source")
         if not found:
             return False
         ev.np, ev.appos = found
@@ -136,9 +134,9 @@ def _analyse(
         np_end = (ev.appos or ev.np)[1]
         after = masked[np_end:se]
         if ev.kind == "for":
-            np_fold = _fold(masked[ev.np[0] : ev.np[1]])
+            np_fold = fold_text(masked[ev.np[0] : ev.np[1]])
             has_cue = lx.role_re.search(np_fold) or any(
-                _is_cap(w) for w in masked[ev.np[0] : ev.np[1]].split()
+                is_cap(w) for w in masked[ev.np[0] : ev.np[1]].split()
             )
             return bool(has_cue and re.match(r"\s*,\s*[«\"]", after))
         lead_only = all(lx.has("lead", w) for w in before.split())
@@ -150,9 +148,7 @@ def _analyse(
         elif before.endswith(",") and re.fullmatch(r"[\s.!?…]*", after):
             ev.clause = (ss, ss + len(before) - 1)
         elif before.endswith(",") and (
-            tail := re.fullmatch(
-                r"(\s+[^,;:()" + _QUOTE_MARKS + _MASK + r"]{2,80}?)[\s.!?…]*", after
-            )
+            tail := re.fullmatch(r"(\s+[^,;:()" + QUOTE_MARKS + MASK + r"]{2,80}?)[\s.!?…]*", after)
         ):  # "..., selon une source au sein de la police locale."
             ev.np = (ev.np[0], np_end + tail.end(1))
             ev.appos = None
@@ -165,21 +161,21 @@ def _analyse(
     elif ev.pron:
         ev.inverted = True
         if lx.has("pronoun_none", ev.pron):  # "a-t-on appris de source sécuritaire"
-            at = _after_adjuncts(lx, masked, ev.end)
+            at = after_adjuncts(lx, masked, ev.end)
             src = re.match(r"\s+(?:auprès\s+(?:des|du|de|d')|de|d'|from)(?!\w)\s*", masked[at:se])
-            found = src and _np_after(lx, masked, at + src.end(), se, loose=True)
+            found = src and np_after(lx, masked, at + src.end(), se, loose=True)
             if found:
                 ev.np, ev.appos, ev.pron = found[0], found[1], None
             else:
                 return False  # "rappelle-t-on": the writer, no speaker
     else:
-        incise = not before or before[-1] in ",—–" + _QUOTE_MARKS + _MASK
+        incise = not before or before[-1] in ",—–" + QUOTE_MARKS + MASK
         found = None
         if incise and "noinv" not in ev.flags:
-            found = _np_after(lx, masked, _after_adjuncts(lx, masked, ev.end), se)
+            found = np_after(lx, masked, after_adjuncts(lx, masked, ev.end), se)
             if found and lx.clause_re.match(masked, (found[1] or found[0])[1]):
                 found = None
-            after_quote = re.search(rf"[{_QUOTE_MARKS}{_MASK}]\s*,?$", before)
+            after_quote = re.search(rf"[{QUOTE_MARKS}{MASK}]\s*,?$", before)
             if found and not after_quote and not _speakerlike(lx, masked, found[0]):
                 found = None  # "X, speaking in Geneva, said the fighting must stop"
             if found and not after_quote:
@@ -193,20 +189,20 @@ def _analyse(
         if found:
             ev.np, ev.appos = found
             ev.inverted = True
-            if ev.appos is None and _starts_with_role(lx, masked[ev.np[0] : ev.np[1]]):
+            if ev.appos is None and starts_with_role(lx, masked[ev.np[0] : ev.np[1]]):
                 # "a déclaré un responsable de la milice engagée aux côtés de l'armée, Babakura
                 # Kolo.": the name closing the sentence is the role's
                 tail = re.match(r"[^,;:()«»\"\ue000]{1,120}?,\s+", masked[ev.np[1] : se])
-                name = tail and _np_after(lx, masked, ev.np[1] + tail.end(), se)
+                name = tail and np_after(lx, masked, ev.np[1] + tail.end(), se)
                 if (
                     name
-                    and _is_cap(masked[name[0][0] : name[0][1]].split()[0])
+                    and is_cap(masked[name[0][0] : name[0][1]].split()[0])
                     and re.fullmatch(r"[\s.!?…]*", masked[name[0][1] : se])
                 ):
                     ev.appos = name[0]
         else:
             low = prev.end if prev is not None and prev.sent == ev.sent else ss
-            found = _np_before(lx, masked, max(ss, low), ev.start)
+            found = np_before(lx, masked, max(ss, low), ev.start)
             if not found:
                 return False
             np_words = masked[found[0][0] : found[0][1]].split()
@@ -226,7 +222,7 @@ def _analyse(
             ev.np, ev.appos = found
     if "incise" in ev.flags and not ev.inverted:
         return False
-    pos = _after_adjuncts(lx, masked, ev.end)
+    pos = after_adjuncts(lx, masked, ev.end)
     deed = re.match(r"\s+(?:(?:la|l'|the)\s*)?([\w'-]+)", masked[pos:se])
     if not ev.inverted and deed and lx.has("deed", deed.group(1)):
         return False  # "claimed responsibility for the attack": a deed, not words
@@ -235,9 +231,9 @@ def _analyse(
             ev.clause = (ss, ss + len(before) - 1)
     elif "que" in ev.flags:
         if "obj" in ev.flags:  # "told reporters in Kyiv that"
-            obj = _np_after(lx, masked, re.match(r"\s*", masked[pos:]).end() + pos, se, loose=True)
+            obj = np_after(lx, masked, re.match(r"\s*", masked[pos:]).end() + pos, se, loose=True)
             if obj:
-                pos = _after_adjuncts(lx, masked, (obj[1] or obj[0])[1])
+                pos = after_adjuncts(lx, masked, (obj[1] or obj[0])[1])
         m = lx.clause_re.match(masked, pos)
         if m:
             ev.clause = (m.end(), se)
@@ -246,7 +242,7 @@ def _analyse(
             if (
                 nxt
                 and (
-                    _is_cap(nxt.group(1))
+                    is_cap(nxt.group(1))
                     or lx.has("det", nxt.group(1))
                     or nxt.group(1).lower() in lx.cues["clause_subject"]
                     or nxt.group(1)[0].isdigit()  # "said 30 fighters had surrendered"

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import re
 
-from geo.statements.lexicon import _MASK, _QUOTE_MARKS, Lexicon, _fold
+from geo.statements.lexicon import MASK, QUOTE_MARKS, Lexicon, fold_text
 
 MAX_NP_TOKENS = 16  # a speaker's noun group is never longer
 
 
-def _tokens(lx: Lexicon, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+def tokens(lx: Lexicon, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     return [
         (m.start() + start, m.end() + start, m.group())
         for m in lx.token_re.finditer(text[start:end])
     ]
 
 
-def _is_cap(tok: str) -> bool:
+def is_cap(tok: str) -> bool:
     if tok[:1].isupper():
         return True
     head, _, rest = tok.partition("-")
@@ -31,39 +31,39 @@ def _is_cap(tok: str) -> bool:
     )
 
 
-def _np_after(
+def np_after(
     lx: Lexicon, masked: str, pos: int, end: int, loose: bool = False
 ) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
     """The noun group starting at ``pos`` (an inverted subject, a source), with its apposition.
 
     ``loose`` accepts a group without determiner ("according to local officials").
     """
-    toks = _tokens(lx, masked, pos, end)
+    toks = tokens(lx, masked, pos, end)
     if not toks:
         return None
     first = toks[0][2]
     if (
         not (
             (loose and first[0].isalpha())
-            or _is_cap(first)
+            or is_cap(first)
             or lx.has("det", first)
             or lx.has("title", first)
             or lx.has("pronoun_sg", first)
             or lx.has("pronoun_pl", first)
-            or lx.role_re.match(_fold(masked[toks[0][0] : toks[-1][1]]))
+            or lx.role_re.match(fold_text(masked[toks[0][0] : toks[-1][1]]))
         )
         or lx.has("stop", first)
-        and not _is_cap(first)
+        and not is_cap(first)
     ):
         return None
-    if first[0] == _MASK:
+    if first[0] == MASK:
         return None
     if lx.has("pronoun_sg", first) or lx.has("pronoun_pl", first):
         return (toks[0][0], toks[0][1]), None
     base = toks[0][0]
     role_spans = [
         (base + m.start(), base + m.end())
-        for m in lx.role_re.finditer(_fold(masked[base : toks[-1][1]]))
+        for m in lx.role_re.finditer(fold_text(masked[base : toks[-1][1]]))
     ]
     i, seen_name, last = 0, False, None
     while i < len(toks) and i < MAX_NP_TOKENS:
@@ -77,17 +77,17 @@ def _np_after(
             continue
         if not (t[0].isalnum() or t.endswith("'") or (len(t) > 1 and lx.has("title", t))):
             break
-        if i and lx.has("stop", t) and not _is_cap(t):
+        if i and lx.has("stop", t) and not is_cap(t):
             break
         if in_role:
             pass
-        elif _is_cap(t) or lx.has("title", t):
+        elif is_cap(t) or lx.has("title", t):
             seen_name = True
         elif (
             seen_name
             and not (
                 lx.has("connector", t)
-                and any(_is_cap(x[2]) for x in toks[i + 1 : i + 3])
+                and any(is_cap(x[2]) for x in toks[i + 1 : i + 3])
                 or not lx.has("det", t)
                 and not lx.has("function", t)
                 and any(  # "the U.N. aid chief": a modifier, then the role
@@ -118,7 +118,7 @@ def _np_after(
     rest = masked[last:end]
     m = re.match(r",\s+", rest)
     if m:
-        after = _np_after(lx, masked, last + m.end(), end)
+        after = np_after(lx, masked, last + m.end(), end)
         if (
             after
             and masked[after[0][1] : after[0][1] + 1] in (",", ".", "", ";")
@@ -127,16 +127,16 @@ def _np_after(
             s_a, e_a = after[0]
             a_text = masked[s_a:e_a]
             a_first = a_text.split()[0] if a_text.split() else ""
-            is_role = _starts_with_role(lx, a_text)
-            role_np = _starts_with_role(lx, masked[toks[0][0] : last])
+            is_role = starts_with_role(lx, a_text)
+            role_np = starts_with_role(lx, masked[toks[0][0] : last])
             if is_role or (
-                (not seen_name or role_np) and (_is_cap(a_first) or lx.has("title", a_first))
+                (not seen_name or role_np) and (is_cap(a_first) or lx.has("title", a_first))
             ):  # "une porte-parole du HCR, Dalia Amri"
                 appos = (s_a, e_a)
     return (toks[0][0], last), appos
 
 
-def _strip_det(lx: Lexicon, s: str) -> str:
+def strip_det(lx: Lexicon, s: str) -> str:
     words = s.split(None, 1)
     if not words:
         return s
@@ -155,11 +155,11 @@ def _acronym(tok: str) -> bool:
     return len(tok) > 1 and tok.isupper()
 
 
-def _np_before(
+def np_before(
     lx: Lexicon, masked: str, start: int, pos: int
 ) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
     """The subject noun group ending at ``pos`` (before a verb), with its apposition."""
-    toks = _tokens(lx, masked, start, pos)
+    toks = tokens(lx, masked, start, pos)
     while toks and (
         lx.has("relative", toks[-1][2]) and not _acronym(toks[-1][2]) or toks[-1][2] == ","
     ):
@@ -171,7 +171,7 @@ def _np_before(
         toks.pop()
         j = len(toks) - 1
         depth = 0
-        while j >= 0 and toks[j][2][0] not in _QUOTE_MARKS + _MASK:
+        while j >= 0 and toks[j][2][0] not in QUOTE_MARKS + MASK:
             t = toks[j][2]
             if t == ")":  # "X, député de Y (sud), a indiqué"
                 depth += 1
@@ -201,7 +201,7 @@ def _np_before(
             depth -= 1
         elif depth == 0 and (
             t in (",", ";", ":", ".", "!", "?", "—", "–")
-            or t[0] in _QUOTE_MARKS + _MASK
+            or t[0] in QUOTE_MARKS + MASK
             or (lx.has("boundary", t) or lx.has("relative", t))
             and not _acronym(t)
         ):
@@ -211,17 +211,17 @@ def _np_before(
     if (
         k > 1
         and np
-        and not _is_cap(np[0][2])
+        and not is_cap(np[0][2])
         and not lx.has("det", np[0][2])
         and not lx.has("title", np[0][2])
-        and not lx.role_re.match(_fold(masked[np[0][0] : np[-1][1]]))
+        and not lx.role_re.match(fold_text(masked[np[0][0] : np[-1][1]]))
         and (lx.has("relative", toks[k - 1][2]) or toks[k - 1][2] == ",")
     ):
         # "An aid worker who visited the hospital called it", "Mark Kitsmore, 54, of Tyler
         # said": the group before the relative clause or the apposition
         j = k - 1
         while j > 0 and toks[j - 1][2] != "," and not _AGE.fullmatch(toks[j - 1][2]):
-            if toks[j - 1][2] in (";", ":", ".", "!", "?") or toks[j - 1][2][0] in _MASK:
+            if toks[j - 1][2] in (";", ":", ".", "!", "?") or toks[j - 1][2][0] in MASK:
                 break
             j -= 1
         before = toks[j : k - 1] if lx.has("relative", toks[k - 1][2]) else []
@@ -234,9 +234,9 @@ def _np_before(
                 j -= 1
             if lx.has("connector", np[0][2]) or lx.has("stop", np[0][2]):
                 before = toks[j:m]
-        if before and any(_is_cap(t[2]) or lx.has("det", t[2]) for t in before[:2]):
+        if before and any(is_cap(t[2]) or lx.has("det", t[2]) for t in before[:2]):
             np = before
-    while np and (lx.has("lead", np[0][2]) and not _is_cap(np[0][2]) or np[0][2] in "-–—"):
+    while np and (lx.has("lead", np[0][2]) and not is_cap(np[0][2]) or np[0][2] in "-–—"):
         np = np[1:]
     for n in (2, 1):  # "Last week the World Health Organization said"
         if len(np) > n and lx.has("adjunct", " ".join(t[2] for t in np[:n])):
@@ -244,16 +244,16 @@ def _np_before(
             break
     if np and np[0][2].lower() in ("et", "and", "mais", "but"):
         np = np[1:]
-    while len(np) > 1 and lx.has("adjunct", np[-1][2]) and not _is_cap(np[-1][2]):
+    while len(np) > 1 and lx.has("adjunct", np[-1][2]) and not is_cap(np[-1][2]):
         np = np[:-1]  # "officials also said", "the officials earlier announced"
     if not np:
         return None
-    if len(np) > 2 and lx.has("lead", np[-1][2]) and not _is_cap(np[-1][2]):
+    if len(np) > 2 and lx.has("lead", np[-1][2]) and not is_cap(np[-1][2]):
         # "X est arrivé lundi à Nairobi et a qualifié": the subject of the first verb
-        first = _np_after(lx, masked, np[0][0], np[-1][0])
+        first = np_after(lx, masked, np[0][0], np[-1][0])
         if first:
             return first
-    dateline = _DATELINE.match(masked, np[0][0], np[-1][1])  # "ISTANBUL (Reuters) - L'armée"
+    dateline = DATELINE.match(masked, np[0][0], np[-1][1])  # "ISTANBUL (Reuters) - L'armée"
     if dateline:
         np = [t for t in np if t[0] >= dateline.end()]
         if not np:
@@ -263,9 +263,9 @@ def _np_before(
     return (np[0][0], np[-1][1]), appos
 
 
-def _starts_with_role(lx: Lexicon, s: str) -> bool:
+def starts_with_role(lx: Lexicon, s: str) -> bool:
     """Whether a role noun opens ``s``, after a determiner and up to two modifiers."""
-    folded = _fold(_strip_det(lx, s))
+    folded = fold_text(strip_det(lx, s))
     m = lx.role_re.search(folded)
     return (
         m is not None and len(folded[: m.start()].split()) <= 2 and "," not in folded[: m.start()]
@@ -274,13 +274,13 @@ def _starts_with_role(lx: Lexicon, s: str) -> bool:
 
 def _appos_ok(lx: Lexicon, masked: str, span: tuple[int, int]) -> bool:
     a_text = masked[span[0] : span[1]].strip()
-    if not a_text or _MASK in a_text:
+    if not a_text or MASK in a_text:
         return False
     first = a_text.split()[0]
-    return _is_cap(first) or lx.has("title", first) or _starts_with_role(lx, a_text)
+    return is_cap(first) or lx.has("title", first) or starts_with_role(lx, a_text)
 
 
-_DATELINE = re.compile(  # "KYIV (Reuters) - ", "ADEN, 18 janvier (Reuters) - ", "(Belga) "
+DATELINE = re.compile(  # "KYIV (Reuters) - ", "ADEN, 18 janvier (Reuters) - ", "(Belga) "
     r"(?-i:[A-ZÀ-Þ][A-ZÀ-Þ .'/-]+)(?:,\s*[\w .'-]+)?\s*\([^)]{1,40}\)\s*[-–—]\s*"
     r"|\((?-i:[A-Z][\w.-]{1,20})\)\s*[-–—]?\s*"
 )

@@ -12,10 +12,10 @@ from geo.errors import ConfigError
 from geo.lang import DEFAULT, Table, fill, language
 from geo.scanning import Scanner, tree_alternation
 
-_MASK = "\ue000"  # stands for each character inside a quotation in the masked text
+MASK = "\ue000"  # stands for each character inside a quotation in the masked text
 
 
-_QUOTE_MARKS = '«»"'
+QUOTE_MARKS = '«»"'
 
 
 _CUE_KINDS = {
@@ -43,7 +43,7 @@ def _fold_table() -> dict[int, str]:
     return table
 
 
-def _fold(s: str) -> str:
+def fold_text(s: str) -> str:
     """Lower case without accents, one character for one (offsets stay valid)."""
     return _fold_word(s) if len(s) <= 24 else _fold_text(s)
 
@@ -58,7 +58,7 @@ def _fold_text(s: str) -> str:
     return out if len(out) == len(s) else "".join(c.lower()[0] for c in s.translate(_fold_table()))
 
 
-def _alt(phrases: Sequence[str]) -> str:
+def alt(phrases: Sequence[str]) -> str:
     """Regex alternation of phrases, longest first, spaces matching any run of spaces (written
     as a prefix tree, which matches the same and runs faster: :mod:`geo.scanning`)."""
     return _alt_of(tuple(sorted(set(phrases), key=lambda p: (-len(p), p))))
@@ -73,7 +73,7 @@ def _alt_of(uniq: tuple[str, ...]) -> str:
 
 
 @dataclass(frozen=True)
-class _Role:
+class Role:
     phrase: str
     kind: str
     group: str | None
@@ -92,7 +92,7 @@ class Lexicon:
     genitive: str  # "bureau de X": the office of a speaker named before ("son bureau")
     flags: dict[str, frozenset[str]]  # folded verb form -> flags
     cues: dict[str, frozenset[str]]  # kind -> folded phrases
-    roles: dict[str, _Role]  # folded phrase -> role
+    roles: dict[str, Role]  # folded phrase -> role
     events: tuple[tuple[str, re.Pattern[str]], ...]
     scanner: Scanner  # ``events``' patterns, scanned together (geo.scanning)
     role_re: re.Pattern[str]
@@ -109,7 +109,7 @@ class Lexicon:
     infinitive_re: re.Pattern[str]  # an infinitive opening the reported words ("a dit vérifier")
 
     def has(self, kind: str, word: str) -> bool:
-        return _fold(word) in self.cues.get(kind, ())
+        return fold_text(word) in self.cues.get(kind, ())
 
 
 def _role_pattern(phrase: str) -> str:
@@ -165,7 +165,7 @@ def load_lexicon(lang: str = DEFAULT) -> Lexicon:
             raise ConfigError(f"{verbs_table.where(n)}: unknown flag {sorted(fl - _FLAGS)}")
         key = "refl" if "refl" in fl else "plain"
         for form in _forms(row[0]) + _forms(row[1]) + _forms(row[2]):
-            flags.setdefault(_fold(form), set()).update(fl)
+            flags.setdefault(fold_text(form), set()).update(fl)
         part[key] += _forms(row[0])
         fin[key] += _forms(row[1])
         ger += _forms(row[2])
@@ -180,28 +180,30 @@ def load_lexicon(lang: str = DEFAULT) -> Lexicon:
     for n, row in _rows(roles_table):
         if row[1] not in _ROLE_KINDS:
             raise ConfigError(f"{roles_table.where(n)}: unknown kind {row[1]!r}")
-        roles[_fold(row[0])] = _Role(_fold(row[0]), row[1], None if row[2] == "-" else row[2])
+        roles[fold_text(row[0])] = Role(
+            fold_text(row[0]), row[1], None if row[2] == "-" else row[2]
+        )
 
     def c(kind: str) -> list[str]:
         return sorted(cues.get(kind, ()))
 
-    pron = _alt(c("pronoun_sg") + c("pronoun_pl") + c("pronoun_none"))
+    pron = alt(c("pronoun_sg") + c("pronoun_pl") + c("pronoun_none"))
     # a place right after the verb: "a estimé jeudi à Paris que", "said in Geneva that"
-    preps = _alt(c("place_prep") + c("venue_prep"))  # "à Paris", "in Geneva", "depuis Gao"
+    preps = alt(c("place_prep") + c("venue_prep"))  # "à Paris", "in Geneva", "depuis Gao"
     at_place = rf"(?:{preps})\s+(?-i:[A-ZÀ-ÖØ-Þ][\w'-]*)(?:\s+(?-i:[A-ZÀ-ÖØ-Þ][\w'-]*))?"
     suffixes = [p[1:] for p in c("adjunct") if p.startswith("*")]  # "*ment": any adverb in -ment
-    words_adj = _alt([p for p in c("adjunct") if not p.startswith("*")])
+    words_adj = alt([p for p in c("adjunct") if not p.startswith("*")])
     # a day's number before a month ("jeudi 12 mars"), not a number of people ("said 30 of")
     adj = words_adj + rf"|\d{{1,4}}(?:er)?(?=\s+(?:{words_adj})(?![\w-])|\s*[,.;:])|" + at_place
     adj += "".join(rf"|[^\W\d_]{{3,}}{re.escape(x)}(?![\w-])" for x in suffixes)
     # the audience: "à l'agence Anadolu", "à l'agence de presse Associated Press", "à Xinhua"
     cap = r"(?-i:[A-Z][\w'&.-]*)"
-    adj += rf"|(?:{_alt(c('audience'))})(?:\s+{cap}){{1,4}}"
-    adj += rf"|(?:{_alt(c('audience_prep'))})\s+(?:{_alt(c('medium'))})(?![\w-])"
+    adj += rf"|(?:{alt(c('audience'))})(?:\s+{cap}){{1,4}}"
+    adj += rf"|(?:{alt(c('audience_prep'))})\s+(?:{alt(c('medium'))})(?![\w-])"
     adjs = rf"(?:\s+(?:{adj}))*"
     b, e = r"(?<![\w-])", r"(?![\w-])"
-    p_part, p_fin, p_ger = _alt(part["plain"]), _alt(fin["plain"]), _alt(ger)
-    r_part, r_fin = _alt(part["refl"]), _alt(fin["refl"])
+    p_part, p_fin, p_ger = alt(part["plain"]), alt(fin["plain"]), alt(ger)
+    r_part, r_fin = alt(part["refl"]), alt(fin["refl"])
     words = {"b": b, "e": e, "adjs": adjs, "pron": pron, "p_part": p_part, "p_fin": p_fin}
     words |= {"p_ger": p_ger, "r_part": r_part, "r_fin": r_fin}
     words |= {name: fill(piece, words) for name, piece in spec.saying_pieces.items()}
@@ -219,33 +221,33 @@ def load_lexicon(lang: str = DEFAULT) -> Lexicon:
         and_word=spec.and_word,
         genitive=min(cues.get("genitive", {"of"})),
         flags={k: frozenset(v) for k, v in flags.items()},
-        cues={k: frozenset(_fold(p) for p in v) for k, v in cues.items()},
+        cues={k: frozenset(fold_text(p) for p in v) for k, v in cues.items()},
         roles=roles,
         events=tuple(compiled),
         scanner=Scanner([p for _, p in compiled]),
         role_re=re.compile(rf"(?<![\w-])(?:{role_alt})(?![\w-])"),
-        source_re=re.compile(rf"{b}(?:{_alt(c('source'))})\s+", re.IGNORECASE),
-        for_re=re.compile(rf"^(?:(?:{_alt(c('lead'))})\s+)?(?:{_alt(c('for'))})\s+", re.I),
+        source_re=re.compile(rf"{b}(?:{alt(c('source'))})\s+", re.IGNORECASE),
+        for_re=re.compile(rf"^(?:(?:{alt(c('lead'))})\s+)?(?:{alt(c('for'))})\s+", re.I),
         adjuncts_re=re.compile(adjs, re.IGNORECASE),
         clause_re=re.compile(clause, re.IGNORECASE),
         token_re=re.compile(token),
-        venue_re=re.compile(rf"{b}(?:{_alt(c('venue'))}){e}", re.IGNORECASE),
-        venue_prep_re=re.compile(rf"{b}(?:{_alt(c('venue_prep'))})\s+$", re.IGNORECASE),
+        venue_re=re.compile(rf"{b}(?:{alt(c('venue'))}){e}", re.IGNORECASE),
+        venue_prep_re=re.compile(rf"{b}(?:{alt(c('venue_prep'))})\s+$", re.IGNORECASE),
         place_prep_re=re.compile(
-            rf"{b}(?:{_alt(c('place_prep'))})\s+(?:(?:{_alt(c('det'))})\s*)?$", re.IGNORECASE
+            rf"{b}(?:{alt(c('place_prep'))})\s+(?:(?:{alt(c('det'))})\s*)?$", re.IGNORECASE
         ),
-        naming_re=re.compile(rf"{b}(?:{_alt(c('naming'))})\s*(?:[:,]\s*)?$", re.IGNORECASE),
-        presence_re=re.compile(rf"{b}(?:{_alt(c('presence'))})\s+", re.IGNORECASE),
+        naming_re=re.compile(rf"{b}(?:{alt(c('naming'))})\s*(?:[:,]\s*)?$", re.IGNORECASE),
+        presence_re=re.compile(rf"{b}(?:{alt(c('presence'))})\s+", re.IGNORECASE),
         infinitive_re=re.compile(
-            rf"\s+(?:(?:{_alt(c('adjunct'))})\s+)*(?!(?:{_alt(c('adjunct'))})(?![\w-]))"
-            rf"(?-i:[a-zà-ÿ]{{2,}}(?:{_alt(c('infinitive'))}))(?=\s+[\w'])",
+            rf"\s+(?:(?:{alt(c('adjunct'))})\s+)*(?!(?:{alt(c('adjunct'))})(?![\w-]))"
+            rf"(?-i:[a-zà-ÿ]{{2,}}(?:{alt(c('infinitive'))}))(?=\s+[\w'])",
             re.IGNORECASE,
         ),
     )
 
 
 @lru_cache(maxsize=4096)
-def _role_of(lang: str, matched: str) -> _Role | None:
+def role_of(lang: str, matched: str) -> Role | None:
     lx = load_lexicon(lang)
     for phrase in sorted(lx.roles, key=lambda p: (-len(p), p)):
         if re.fullmatch(_role_pattern(phrase), matched):

@@ -7,8 +7,8 @@ import re
 from collections.abc import Sequence
 
 from geo.model import Mention
-from geo.statements.groups import _is_cap, _tokens
-from geo.statements.lexicon import _MASK, Lexicon, _fold
+from geo.statements.groups import is_cap, tokens
+from geo.statements.lexicon import MASK, Lexicon, fold_text
 
 
 def _osa1(a: str, b: str) -> bool:
@@ -30,12 +30,12 @@ def _osa1(a: str, b: str) -> bool:
     return any(b[:i] + b[i + 1 :] == a for i in range(len(b)))
 
 
-def _name_key(name: str) -> str:
-    last = _fold(name.split()[-1]) if name.split() else ""
+def name_key(name: str) -> str:
+    last = fold_text(name.split()[-1]) if name.split() else ""
     return re.sub(r"^(?:al|el)-", "", last)
 
 
-class _Names:
+class Names:
     """Person names of a document: spans, and the full form of each surname."""
 
     def __init__(
@@ -57,7 +57,7 @@ class _Names:
         if ents is not None:
             self.other += [(s, e) for s, e, label in ents if label not in ("PER", "PERSON")]
             for s, e, label in ents:
-                if label in ("PER", "PERSON") and _MASK not in masked[s:e]:
+                if label in ("PER", "PERSON") and MASK not in masked[s:e]:
                     self._add(text, s, e)
         self._title_names(text, masked)
         if ents is None:
@@ -66,10 +66,10 @@ class _Names:
         self._starts = [s for s, _, _ in self.spans]
         self.full_forms: dict[str, list[tuple[int, int, str]]] = {}
         for s, _, name in self.spans:
-            self.full_forms.setdefault(_name_key(name), []).append((-len(name.split()), s, name))
+            self.full_forms.setdefault(name_key(name), []).append((-len(name.split()), s, name))
 
     def _add(self, text: str, s: int, e: int) -> None:
-        toks = _tokens(self.lx, text, s, e)
+        toks = tokens(self.lx, text, s, e)
         while toks and (
             self.lx.has("title", toks[0][2])
             or self.lx.has("det", toks[0][2])
@@ -78,7 +78,7 @@ class _Names:
             toks.pop(0)
         while toks and not toks[-1][2][0].isalnum():
             toks.pop()
-        if toks and _is_cap(toks[0][2]):
+        if toks and is_cap(toks[0][2]):
             self.spans.append(
                 (toks[0][0], toks[-1][1], " ".join(text[toks[0][0] : toks[-1][1]].split()))
             )
@@ -86,14 +86,14 @@ class _Names:
     def _cap_runs(self, text: str, masked: str):
         """Runs of capitalised tokens (with name particles), outside quotations."""
         if self._masked_tokens is None:
-            self._masked_tokens = _tokens(self.lx, masked, 0, len(masked))
+            self._masked_tokens = tokens(self.lx, masked, 0, len(masked))
         toks = self._masked_tokens
         has = self.lx.has
 
         def opens(t: str) -> bool:  # a capitalised word, no title: starts or goes on with a run
-            return _is_cap(t) and t[0].isalpha() and not has("title", t)
+            return is_cap(t) and t[0].isalpha() and not has("title", t)
 
-        # only a capital or a hyphen ("al-Assad") can make a token capitalised (_is_cap)
+        # only a capital or a hyphen ("al-Assad") can make a token capitalised (is_cap)
         maybe = [i for i, tok in enumerate(toks) if tok[2][0].isupper() or "-" in tok[2]]
         nxt = 0
         for i in maybe:
@@ -107,7 +107,7 @@ class _Names:
                 elif (
                     has("connector", t)
                     and j + 1 < len(toks)
-                    and _is_cap(toks[j + 1][2])
+                    and is_cap(toks[j + 1][2])
                     and toks[j][1] + 1 >= toks[j + 1][0]
                 ):
                     j += 2
@@ -127,7 +127,9 @@ class _Names:
             # drop leading roles and words before them ("Russian Foreign Minister Sergei Lavrov")
             k = i
             for m in range(i, j):
-                if self.lx.role_re.fullmatch(_fold(toks[m][2])) or self.lx.has("det", toks[m][2]):
+                if self.lx.role_re.fullmatch(fold_text(toks[m][2])) or self.lx.has(
+                    "det", toks[m][2]
+                ):
                     k = m + 1
             if j - k < 2 and not (k > 0 and self.lx.has("title", toks[k - 1][2])):
                 continue
@@ -164,7 +166,7 @@ class _Names:
 
     def full(self, name: str) -> str:
         """The longest form of this person's name in the document (one slip of spelling allowed)."""
-        key = _name_key(name)
+        key = name_key(name)
         cands = list(self.full_forms.get(key, ()))
         if len(key) >= 6:
             for other, forms in self.full_forms.items():

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from geo.statements.groups import _is_cap
-from geo.statements.lexicon import _MASK, _QUOTE_MARKS, Lexicon
+from geo.statements.groups import is_cap
+from geo.statements.lexicon import MASK, QUOTE_MARKS, Lexicon
 from geo.text import paragraphs
 
 
 @dataclass(frozen=True)
-class _Quote:
+class Quote:
     """A top-level quotation: its inner spans (several when continued over paragraphs)."""
 
     open: int  # offset of the opening mark
@@ -39,20 +39,20 @@ def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _scan_paragraph(text: str, ps: int, pe: int) -> list[_Quote]:
+def _scan_paragraph(text: str, ps: int, pe: int) -> list[Quote]:
     """Outermost quotations of one paragraph; the last may be left open."""
-    out: list[_Quote] = []
+    out: list[Quote] = []
     stack: list[tuple[str, int]] = []
 
     def close(open_at: int, at: int) -> None:
         s, e = _strip_span(text, open_at + 1, at)
         while e > s and text[e - 1] in ",;:":  # '"We are close," he said'
             e -= 1
-        out.append(_Quote(open_at, at + 1, (_strip_span(text, s, e),)))
+        out.append(Quote(open_at, at + 1, (_strip_span(text, s, e),)))
 
     for i in range(ps, pe):
         c = text[i]
-        if c not in _QUOTE_MARKS:
+        if c not in QUOTE_MARKS:
             continue
         prev = text[i - 1] if i > ps else " "
         nxt = text[i + 1] if i + 1 < pe else " "
@@ -79,43 +79,43 @@ def _scan_paragraph(text: str, ps: int, pe: int) -> list[_Quote]:
                 stack.append(("s", i))
     if stack and stack[0][0] == "g" or len(stack) == 1:
         at = stack[0][1]
-        out.append(_Quote(at, pe, (_strip_span(text, at + 1, pe),), closed=False))
+        out.append(Quote(at, pe, (_strip_span(text, at + 1, pe),), closed=False))
     return out
 
 
-def _find_quotes(text: str) -> list[_Quote]:
+def find_quotes(text: str) -> list[Quote]:
     """Outermost quotations, a quotation left open continued by the next paragraph's."""
-    out: list[_Quote] = []
+    out: list[Quote] = []
     for ps, pe in paragraphs(text):
         found = _scan_paragraph(text, ps, pe)
         if out and not out[-1].closed and found and found[0].open == ps:
             last, first = out.pop(), found.pop(0)
-            found.insert(0, _Quote(last.open, first.close, last.parts + first.parts, first.closed))
+            found.insert(0, Quote(last.open, first.close, last.parts + first.parts, first.closed))
         out += found
     return [q for q in out if any(c.isalnum() for s, e in q.parts for c in text[s:e])]
 
 
-def _mask(text: str, quotes: Sequence[_Quote]) -> str:
+def mask(text: str, quotes: Sequence[Quote]) -> str:
     """The text with every character inside a quotation replaced by a mask character."""
     chars = list(text)
     for q in quotes:
         for s, e in q.parts:
-            chars[s:e] = _MASK * (e - s)
+            chars[s:e] = MASK * (e - s)
     return "".join(chars)
 
 
-def _is_naming(lx: Lexicon, masked: str, text: str, q: _Quote) -> bool:
+def is_naming(lx: Lexicon, masked: str, text: str, q: Quote) -> bool:
     """A quotation that names something (an operation, a slogan), not words someone said."""
     if lx.naming_re.search(masked[max(0, q.open - 30) : q.open]):
         return True
     words = q.text(text).split()
     return (
         0 < len(words) <= 4
-        and all(_is_cap(w) or lx.has("function", w) for w in words)
-        and _is_cap(words[0])
+        and all(is_cap(w) or lx.has("function", w) for w in words)
+        and is_cap(words[0])
     )
 
 
-def _coverage(quotes: Sequence[_Quote], s: int, e: int) -> float:
+def coverage(quotes: Sequence[Quote], s: int, e: int) -> float:
     inside = sum(min(qe, e) - max(qs, s) for q in quotes for qs, qe in q.parts if qs < e and s < qe)
     return inside / max(1, e - s)

@@ -6,14 +6,14 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from geo.statements.attributions import _Event
-from geo.statements.groups import _is_cap, _starts_with_role, _strip_det, _tokens
-from geo.statements.lexicon import _MASK, Lexicon, _fold, _Role, _role_of
-from geo.statements.names import _Names
+from geo.statements.attributions import Event
+from geo.statements.groups import is_cap, starts_with_role, strip_det, tokens
+from geo.statements.lexicon import MASK, Lexicon, Role, fold_text, role_of
+from geo.statements.names import Names
 
 
 @dataclass
-class _Said:
+class Said:
     pos: int
     para: int
     speaker: str
@@ -29,7 +29,7 @@ def _same_word(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= 3 and n >= min(len(a), len(b)) - 1
 
 
-class _Speakers:
+class Speakers:
     """Who speaks: names, roles and pronouns resolved against the document so far."""
 
     def __init__(
@@ -37,35 +37,35 @@ class _Speakers:
         lx: Lexicon,
         text: str,
         masked: str,
-        names: _Names,
+        names: Names,
         para_starts: list[int],
         sent_starts: list[int] | None = None,
     ):
         self.lx, self.text, self.masked, self.names = lx, text, masked, names
         self.para_starts = para_starts
         self.sent_starts = sent_starts or [0]
-        self.history: list[_Said] = []
+        self.history: list[Said] = []
         self.unnamed: tuple[int, str] | None = None  # the last speaker named by a role only
         # (speaker, is a person, folded description) -> sorted positions, for role coreference
         self.descs: dict[tuple[str, bool, str], list[int]] = {}
         self._scan_roles()
 
-    def _role(self, matched: str) -> _Role | None:
-        return _role_of(self.lx.lang, matched)
+    def _role(self, matched: str) -> Role | None:
+        return role_of(self.lx.lang, matched)
 
     def _scan_roles(self) -> None:
         """Roles written next to a person's name anywhere: "le chef de la diplomatie russe Sergueï Lavrov"."""
         for s, e, name in self.names.spans:
             full = self.names.full(name)
             before = self.masked[max(0, s - 120) : s]
-            cut = max(before.rfind(c) for c in ',.;:()«»"\n' + _MASK)
-            clause = _fold(before[cut + 1 :])
+            cut = max(before.rfind(c) for c in ',.;:()«»"\n' + MASK)
+            clause = fold_text(before[cut + 1 :])
             m = _last_match(self.lx.role_re, clause)
             if m and not re.search(r"(?:\b(?:du|des|de|of)|')\s*$", clause[: m.start()]):
                 self._describe(s, full, True, clause[m.start() :].strip())
-            after = re.match(r",\s+([^,.;:()«»\"\n" + _MASK + r"]{3,120})", self.masked[e:])
+            after = re.match(r",\s+([^,.;:()«»\"\n" + MASK + r"]{3,120})", self.masked[e:])
             if after:
-                desc = _fold(_strip_det(self.lx, after.group(1)))
+                desc = fold_text(strip_det(self.lx, after.group(1)))
                 if self.lx.role_re.match(desc):
                     self._describe(s, full, True, desc.strip())
 
@@ -73,7 +73,7 @@ class _Speakers:
         plural = self.lx.has("pronoun_pl", word)
         if self.lx.has("pronoun_none", word):
             return None, False
-        recent: list[_Said] = []  # the last three speakers before pos
+        recent: list[Said] = []  # the last three speakers before pos
         for h in reversed(self.history):
             if h.pos < pos:
                 recent.insert(0, h)
@@ -100,7 +100,7 @@ class _Speakers:
             pick = agree[-1]
         return pick.speaker, plural
 
-    def resolve(self, ev: _Event) -> None:
+    def resolve(self, ev: Event) -> None:
         """Set the speaker, its role and number on an event from its subject."""
         ev.resolved = True
         lx = self.lx
@@ -124,11 +124,11 @@ class _Speakers:
         head = None
         if names:
             raw = self.text[s : names[0][0]]
-            before = _fold(raw)
+            before = fold_text(raw)
             after = self.text[names[-1][1] : e].strip(" ,")
             before_words = [
                 w
-                for w in _tokens(lx, raw, 0, len(raw))
+                for w in tokens(lx, raw, 0, len(raw))
                 if w[2][0].isalnum() and not (lx.has("det", w[2]) or lx.has("title", w[2]))
             ]
             m = _last_match(lx.role_re, before)
@@ -137,7 +137,7 @@ class _Speakers:
             )
             joined = all(
                 re.fullmatch(
-                    r"\s*(?:,|et|and|&|,\s*et)?\s*(?:\w+\s+)?", _fold(self.text[a[1] : b[0]])
+                    r"\s*(?:,|et|and|&|,\s*et)?\s*(?:\w+\s+)?", fold_text(self.text[a[1] : b[0]])
                 )
                 for a, b in zip(names, names[1:], strict=False)
             )
@@ -156,10 +156,10 @@ class _Speakers:
                 fulls = [self.names.full(n) for _, _, n in names]
                 ev.speaker = f" {lx.and_word} ".join(dict.fromkeys(fulls))
                 ev.plural = len(fulls) > 1
-                role = _strip_det(lx, " ".join(self.text[s : names[0][0]].split()))
+                role = strip_det(lx, " ".join(self.text[s : names[0][0]].split()))
                 role = role if m else None
-                if appos_text and _starts_with_role(lx, appos_text):
-                    role = role or _strip_det(lx, appos_text)
+                if appos_text and starts_with_role(lx, appos_text):
+                    role = role or strip_det(lx, appos_text)
                 ev.role = role or None
                 self._remember(ev, person=True)
                 unnamed = self.unnamed
@@ -181,8 +181,8 @@ class _Speakers:
             if (
                 not a_names
                 and 2 <= len(a_words) <= 4
-                and all(_is_cap(w) for w in a_words)
-                and _starts_with_role(lx, np_text)
+                and all(is_cap(w) for w in a_words)
+                and starts_with_role(lx, np_text)
                 and not self.names.on_place(*ev.appos)
             ):  # "un responsable de la milice, Babakura Kolo" that NER did not tag
                 a_names = [(ev.appos[0], ev.appos[1], appos_text)]
@@ -196,15 +196,15 @@ class _Speakers:
                 or _titled_name(lx, self.text[ev.appos[0] : a_names[0][1]]) is not None
             ):
                 ev.speaker = self.names.full(a_names[0][2])
-                desc = _strip_det(lx, np_text)
-                ev.role = desc if lx.role_re.match(_fold(desc)) else None
+                desc = strip_det(lx, np_text)
+                ev.role = desc if lx.role_re.match(fold_text(desc)) else None
                 self._remember(ev, person=True)
                 return
-        head = _strip_det(lx, np_text)
+        head = strip_det(lx, np_text)
         hw = head.split()
         if hw and lx.has("title", hw[0]):  # "M. Kalin", "MM. Erdogan et Poutine"
             ev.speaker = self.names.full(" ".join(hw[1:]) or head)
-            ev.plural = _fold(hw[0]) in ("mm.", "mmes")
+            ev.plural = fold_text(hw[0]) in ("mm.", "mmes")
             self._remember(ev, person=True)
             return
         owner = _OWNER.match(head)
@@ -212,8 +212,8 @@ class _Speakers:
             head = head[owner.end() :]  # "Russia's Lavrov": the name, not its country
             hw, s = head.split(), e - len(head)
         on_place = self.names.on_place(s, e)
-        capitalised = 0 < len(hw) <= 3 and all(_is_cap(w) for w in hw)
-        if capitalised and not on_place and not lx.role_re.match(_fold(head)):
+        capitalised = 0 < len(hw) <= 3 and all(is_cap(w) for w in hw)
+        if capitalised and not on_place and not lx.role_re.match(fold_text(head)):
             ev.speaker = self.names.full(head)  # "Lavrov said", "Cavusoglu a dit"
             self._remember(ev, person=ev.speaker != head)
             return
@@ -223,10 +223,10 @@ class _Speakers:
                 ev.speaker, ev.plural = ref.speaker, ref.plural
                 self._remember(ev, person=ref.person)
                 return
-        fold = _fold(head)
+        fold = fold_text(head)
         m = lx.role_re.match(fold)
         role = self._role(m.group()) if m else None
-        definite = _fold(words[0]) in (
+        definite = fold_text(words[0]) in (
             "le",
             "la",
             "l'",
@@ -236,9 +236,9 @@ class _Speakers:
             "his",
             "her",
             "its",
-        ) or _fold(words[0]).startswith("l'")
+        ) or fold_text(words[0]).startswith("l'")
         ev.plural = (
-            _fold(words[0]) in ("les", "des", "ces", "leurs", "ses", "mm.", "these", "their")
+            fold_text(words[0]) in ("les", "des", "ces", "leurs", "ses", "mm.", "these", "their")
             or (role is not None and role.kind == "group")
             or words[0].isdigit()
         )
@@ -255,43 +255,41 @@ class _Speakers:
             if owner is not None:  # "a indiqué son bureau": the office of the last speaker
                 ev.speaker = f"{head} {lx.genitive} {owner.speaker}"
         ev.role = head if role and role.kind == "person" else None
-        if appos_text and _starts_with_role(lx, appos_text):
-            ev.role = _strip_det(lx, appos_text)
+        if appos_text and starts_with_role(lx, appos_text):
+            ev.role = strip_det(lx, appos_text)
         self._remember(ev, person=bool(role and role.kind == "person"), desc=fold)
         if role and role.kind == "person" and definite and not ev.plural:
             self.unnamed = (ev.start, fold)  # a role without a name: the next name may be it
 
-    def _anaphor(self, words: list[str], pos: int) -> _Said | None:
+    def _anaphor(self, words: list[str], pos: int) -> Said | None:
         """The speaker that "cette source", "la même ONG", "this official" refers back to: the
         last one named with that role word, else the last one of the same kind (person, body)."""
         while words and self.lx.has("anaphor", words[0]):
             words = words[1:]
-        m = self.lx.role_re.match(_fold(" ".join(words)))
+        m = self.lx.role_re.match(fold_text(" ".join(words)))
         role = self._role(m.group()) if m else None
         if role is None:
             return None
         before = [h for h in self.history if h.pos < pos]
         base = role.base
         for h in reversed(before):
-            if re.search(rf"(?<![\w-]){re.escape(base)}(?![\w-])", _fold(h.speaker)):
+            if re.search(rf"(?<![\w-]){re.escape(base)}(?![\w-])", fold_text(h.speaker)):
                 return h
         for h in reversed(before[-3:]):
             if role.group == "source" or (h.person == (role.kind == "person") and not h.plural):
                 return h  # "selon la même source": whoever was the source before
         return None
 
-    def _remember(self, ev: _Event, person: bool, desc: str | None = None) -> None:
+    def _remember(self, ev: Event, person: bool, desc: str | None = None) -> None:
         if not ev.speaker:
             return
-        parts = [desc or "", _fold(ev.role or ""), _fold(ev.speaker)]
+        parts = [desc or "", fold_text(ev.role or ""), fold_text(ev.speaker)]
         self._describe(ev.start, ev.speaker, person, " ".join(p for p in parts if p))
 
     def _describe(self, pos: int, speaker: str, person: bool, desc: str) -> None:
         bisect.insort(self.descs.setdefault((speaker, person, desc), []), pos)
 
-    def _corefer(
-        self, fold: str, matched: str, role: _Role, pos: int, head: str = ""
-    ) -> str | None:
+    def _corefer(self, fold: str, matched: str, role: Role, pos: int, head: str = "") -> str | None:
         """The named person or body that a definite role noun group refers to."""
         lx = self.lx
         role_words = set(matched.split())
@@ -307,7 +305,7 @@ class _Speakers:
         names_in_head = [  # proper names after the role: "l'agence locale Tasnim"
             w
             for w in re.findall(r"[\w-]+", head)[1:]
-            if _is_cap(w) and _fold(w) not in role_words_raw and not lx.has("function", w)
+            if is_cap(w) and fold_text(w) not in role_words_raw and not lx.has("function", w)
         ]
         best, best_key = None, None
         for (speaker, person, desc), positions in self.descs.items():
@@ -327,7 +325,7 @@ class _Speakers:
             hits = sum(any(_same_word(w, d) for d in dwords) for w in mods)
             if person and hits < len(mods):
                 continue
-            if any(_fold(w) not in dwords for w in names_in_head):
+            if any(fold_text(w) not in dwords for w in names_in_head):
                 continue  # "l'agence locale Tasnim" is not the agency named before
                 continue
             key = (hits, p)
@@ -345,13 +343,15 @@ def _titled_name(lx, words: str) -> str | None:
     role ("le général Mohamed Hamdane Daglo": "Mohamed Hamdane Daglo"), else None."""
     ws = words.split()
     k = len(ws)
-    while k > 0 and (_is_cap(ws[k - 1]) or lx.has("connector", ws[k - 1])):
+    while k > 0 and (is_cap(ws[k - 1]) or lx.has("connector", ws[k - 1])):
         k -= 1
     name, lead = ws[k:], ws[:k]
-    if not 2 <= len(name) <= 4 or not _is_cap(name[0]) or not lead:
+    if not 2 <= len(name) <= 4 or not is_cap(name[0]) or not lead:
         return None
     rest = [w for w in lead if not lx.has("det", w)]
-    if rest and (all(lx.has("title", w) for w in rest) or lx.role_re.match(_fold(" ".join(rest)))):
+    if rest and (
+        all(lx.has("title", w) for w in rest) or lx.role_re.match(fold_text(" ".join(rest)))
+    ):
         return " ".join(name)
     return None
 

@@ -8,16 +8,16 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from geo.model import DateValue, Mention, Place, Statement
-from geo.statements.attributions import _after_adjuncts, _Event
-from geo.statements.groups import _np_after
-from geo.statements.lexicon import _MASK, Lexicon, _alt, _fold
-from geo.statements.names import _name_key, _Names
+from geo.statements.attributions import Event, after_adjuncts
+from geo.statements.groups import np_after
+from geo.statements.lexicon import MASK, Lexicon, alt, fold_text
+from geo.statements.names import Names, name_key
 
 BACK_WHERE_PARAGRAPHS = 2  # a later "where said" applies to statements at most this far before
 
 
-def _attribution_span(
-    ev: _Event, masked: str, sent: tuple[int, int], quote_after: int
+def attribution_span(
+    ev: Event, masked: str, sent: tuple[int, int], quote_after: int
 ) -> tuple[int, int]:
     """The words that say who spoke, when and where (not the reported words)."""
     ss, se = sent
@@ -32,9 +32,9 @@ def _attribution_span(
     return start, max(ev.end, min(end, quote_after))
 
 
-def _where(
+def where_said(
     lx: Lexicon,
-    ev: _Event,
+    ev: Event,
     masked: str,
     sent: tuple[int, int],
     mentions: Sequence[Mention],
@@ -42,17 +42,17 @@ def _where(
     first_quote_after: int,
 ) -> Place | None:
     """The place the attribution clause says the speaker spoke from."""
-    span = _attribution_span(ev, masked, sent, first_quote_after)
-    verb_end = _after_adjuncts(lx, masked, ev.end)
+    span = attribution_span(ev, masked, sent, first_quote_after)
+    verb_end = after_adjuncts(lx, masked, ev.end)
     if "obj" in ev.flags:  # "told reporters in Geneva"
-        obj = _np_after(lx, masked, verb_end, span[1], loose=True)
-        verb_end = _after_adjuncts(lx, masked, obj[0][1]) if obj else verb_end
+        obj = np_after(lx, masked, verb_end, span[1], loose=True)
+        verb_end = after_adjuncts(lx, masked, obj[0][1]) if obj else verb_end
     np_end = (ev.appos or ev.np)[1] if ev.np and ev.inverted else None
     i = bisect.bisect_left(m_starts, span[0])
     while i < len(mentions) and mentions[i].start < span[1]:
         m = mentions[i]
         i += 1
-        if m.place is None or m.role == "metonymic" or _MASK in masked[m.start : m.end]:
+        if m.place is None or m.role == "metonymic" or MASK in masked[m.start : m.end]:
             continue
         if lx.has("medium", masked[m.start : m.end]):  # "ont indiqué à Xinhua": an audience
             continue
@@ -79,7 +79,7 @@ def _place_at(
     lx: Lexicon, masked: str, pos: int, placed: Sequence[Mention], m_starts: list[int]
 ) -> Mention | None:
     """The place mention that starts at ``pos`` (after a determiner), if any."""
-    det = re.match(rf"(?:(?:{_alt(sorted(lx.cues.get('det', ())))})\s*)?", masked[pos:], re.I)
+    det = re.match(rf"(?:(?:{alt(sorted(lx.cues.get('det', ())))})\s*)?", masked[pos:], re.I)
     at = pos + (det.end() if det else 0)
     i = bisect.bisect_left(m_starts, pos)
     while i < len(placed) and placed[i].start <= at:
@@ -90,14 +90,14 @@ def _place_at(
     return None
 
 
-def _situate(
+def situate(
     lx: Lexicon,
     text: str,
     masked: str,
     out: list[tuple[Statement, str | None, int]],
     placed: Sequence[Mention],
     m_starts: list[int],
-    names: _Names,
+    names: Names,
     sents: Sequence[tuple[int, int]],
     para_starts: list[int],
 ) -> list[tuple[Statement, str | None, int]]:
@@ -117,9 +117,9 @@ def _situate(
     for k, (st, _key, para) in enumerate(out):
         if st.speaker or st.indirect or len(st.quote.split()) < 2:
             continue
-        q = _fold(" ".join(st.quote.split())).strip(" .,;:!?…")
+        q = fold_text(" ".join(st.quote.split())).strip(" .,;:!?…")
         for st2, key2, _ in out:
-            if st2 is not st and st2.speaker and q in _fold(" ".join(st2.quote.split())):
+            if st2 is not st and st2.speaker and q in fold_text(" ".join(st2.quote.split())):
                 st = replace(
                     st,
                     speaker=st2.speaker,
@@ -149,7 +149,7 @@ def _situate(
             if any(lx.has("boundary", w) or lx.has("relative", w) for w in between):
                 person = None  # "X stated that all aircraft arriving in Nigeria": not X
         if person is not None:
-            where_of.setdefault(_name_key(names.full(person[2])), set()).add(place.place)
+            where_of.setdefault(name_key(names.full(person[2])), set()).add(place.place)
     # paragraphs that open on a place
     frame: dict[int, tuple[int, Place]] = {}
     for ss, _ in sents:
@@ -165,7 +165,7 @@ def _situate(
     result = []
     for st, key, para in out:
         if st.where_said is None and st.speaker:
-            places = where_of.get(_name_key(names.full(st.speaker)))
+            places = where_of.get(name_key(names.full(st.speaker)))
             if places and len(places) == 1:
                 st = replace(st, where_said=next(iter(places)))
         if st.where_said is None and para in frame and frame[para][0] <= st.start:
@@ -174,7 +174,7 @@ def _situate(
     return result
 
 
-def _carry(
+def carry(
     out: list[tuple[Statement, str | None, int]], paras: Sequence[tuple[int, int]]
 ) -> list[Statement]:
     """Give a speaker's statements without a place or date those of the same speaker's others.
