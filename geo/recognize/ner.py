@@ -1,6 +1,35 @@
-"""spaCy NER over texts of any length: pieces under the model's limit, batches sized by characters."""
+"""spaCy NER over texts of any length: pieces under the model's limit, batches sized by characters;
+the one loader of each language's spaCy pipeline."""
 
 from __future__ import annotations
+
+import threading
+
+from geo.lang import get_language
+
+_PIPELINES: dict[str, object] = {}
+_LOADING = threading.Lock()
+
+
+def load_ner(lang: str):
+    """The spaCy pipeline of ``lang`` (tokenizer, tok2vec and NER only, as the language
+    declares), loaded once per process; None when the language declares no NER model.
+
+    Raises
+    ------
+    ImportError, OSError
+        spaCy or the model is not installed.
+    """
+    spec = get_language(lang)
+    if spec is None or spec.ner_model is None:
+        return None
+    with _LOADING:
+        if lang not in _PIPELINES:
+            import spacy
+
+            _PIPELINES[lang] = spacy.load(spec.ner_model, exclude=list(spec.ner_exclude))
+        return _PIPELINES[lang]
+
 
 # spaCy refuses texts over nlp.max_length and needs about 1 GB per 100,000 characters for the
 # parser; NER runs on pieces of at most this size, cut at paragraph or sentence ends.

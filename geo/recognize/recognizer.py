@@ -4,7 +4,6 @@ place-name spans of a normalised text."""
 from __future__ import annotations
 
 import re
-import threading
 from bisect import bisect_left
 from dataclasses import replace
 
@@ -21,7 +20,7 @@ from geo.recognize.cues import (
     word_after,
     word_before,
 )
-from geo.recognize.ner import run_ner
+from geo.recognize.ner import load_ner, run_ner
 from geo.recognize.spans import (
     PERSON_SAFE_POPULATION,
     Span,
@@ -80,21 +79,11 @@ class Recognizer:
     def __init__(self, gazetteer: Gazetteer, use_ner: bool = True) -> None:
         self.gaz = gazetteer
         self.use_ner = use_ner
-        self._nlp: dict[str, object] = {}
-        self._nlp_lock = threading.Lock()
 
     def nlp_for(self, lang: str):
         """The spaCy pipeline of ``lang`` (tokenizer, tok2vec and NER only), loaded once; None
         when the language declares none."""
-        spec = get_language(lang)
-        if spec is None or spec.ner_model is None:
-            return None
-        with self._nlp_lock:
-            if lang not in self._nlp:
-                import spacy
-
-                self._nlp[lang] = spacy.load(spec.ner_model, exclude=list(spec.ner_exclude))
-            return self._nlp[lang]
+        return load_ner(lang)
 
     @property
     def nlp(self):

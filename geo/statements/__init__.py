@@ -78,31 +78,27 @@ MIN_INDIRECT_WORDS = 3  # a reported clause shorter than this is no statement
 _CLAUSE_TRIM = " \n,;:.!?…—–-"
 
 
-_NLP: dict[str, Any] = {}
+_NO_NER: set[str] = set()  # languages whose model could not be loaded (said once)
 
 
 def _entities(text: str, lang: str, nlp: Any) -> list[tuple[int, int, str]] | None:
-    """Named entities from the language's spaCy NER when it declares ``speaker_ner``, or None
-    to fall back on capitalisation."""
-    spec = get_language(lang)
-    if nlp is None and spec is not None and spec.speaker_ner and spec.ner_model:
-        if lang not in _NLP:
-            try:
-                import spacy
+    """Named entities from the language's spaCy NER (the recogniser's loader) when it declares
+    ``speaker_ner``, or None to fall back on capitalisation."""
+    from geo.recognize.ner import load_ner, run_ner
 
-                _NLP[lang] = spacy.load(spec.ner_model, exclude=list(spec.ner_exclude))
-            except (ImportError, OSError) as exc:
-                log.warning(
-                    "statements: %s unavailable (%s); names found by capitalisation",
-                    spec.ner_model,
-                    exc,
-                )
-                _NLP[lang] = None
-        nlp = _NLP[lang]
+    spec = get_language(lang)
+    if nlp is None and spec is not None and spec.speaker_ner and lang not in _NO_NER:
+        try:
+            nlp = load_ner(lang)
+        except (ImportError, OSError) as exc:
+            log.warning(
+                "statements: %s unavailable (%s); names found by capitalisation",
+                spec.ner_model,
+                exc,
+            )
+            _NO_NER.add(lang)
     if nlp is None:
         return None
-    from geo.recognize import run_ner
-
     return run_ner(nlp, [text])[0]
 
 
