@@ -163,7 +163,7 @@ def _write_all_parallel(store: Store, tmp: Path) -> int | None:
     when the store cannot (another backend, one core, a small store, or it changed meanwhile),
     and the caller writes it the usual way."""
     workers = min(os.cpu_count() or 1, 4)
-    if workers < 2 or not hasattr(store, "write_all_features"):
+    if workers < 2:
         return None
     parts = [tmp.with_name(f"{tmp.name}.{i}") for i in range(workers)]
     try:
@@ -197,16 +197,13 @@ def country_name(code: str | None, lang: str | None = DEFAULT_NAME_LANG) -> str 
     """
     if not code:
         return None
-    try:
-        from babel import Locale, UnknownLocaleError
+    from babel import Locale, UnknownLocaleError
 
-        try:
-            locale = Locale.parse(lang or DEFAULT_NAME_LANG)
-        except (UnknownLocaleError, ValueError):
-            locale = Locale(DEFAULT_NAME_LANG)
-        return locale.territories.get(code.upper(), code)
-    except ImportError:  # pragma: no cover - babel is a dependency
-        return code
+    try:
+        locale = Locale.parse(lang or DEFAULT_NAME_LANG)
+    except (UnknownLocaleError, ValueError):
+        locale = Locale(DEFAULT_NAME_LANG)
+    return locale.territories.get(code.upper(), code)
 
 
 def _actor_columns(ev: dict) -> dict:

@@ -170,8 +170,7 @@ def ingest(
                 (stored, c["status_detail"]) for c in store.unapplied_corrections(stored)
             ]
 
-    layer = getattr(store, "reviewed_layer", None)  # places and names reviewers taught
-    reviewed = layer() if layer else None
+    reviewed = store.reviewed_layer()  # places and names reviewers taught
 
     def restart(n: int):
         return new_pool(n, use_ner, reviewed)

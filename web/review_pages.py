@@ -398,7 +398,7 @@ def _taught_gazetteer(store, shared):
     own, the shared one left as built); the shared one when they taught nothing."""
     from gazetteer.lookup import Gazetteer
 
-    layer = store.reviewed_layer() if hasattr(store, "reviewed_layer") else None
+    layer = store.reviewed_layer()
     if not layer:
         return shared
     own = current_app.extensions.setdefault("conflictmap_review", {})

@@ -59,8 +59,7 @@ class SnapshotCache:
 def snapshot_key(store, fmt: str, parsed: dict) -> tuple | None:
     """The cache key of a snapshot: the store, its data stamp, the format and every parsed
     parameter; None when the store cannot tell when it changes (nothing is kept)."""
-    read = getattr(store, "data_stamp", None)  # a store of the tests' own may lack it
-    stamp = read() if read is not None else None
+    stamp = store.data_stamp()
     if stamp is None:
         return None
     return (store.location, stamp, fmt, tuple(sorted((k, repr(v)) for k, v in parsed.items())))

@@ -24,6 +24,7 @@ from geo.errors import ConfigError, InputError
 from geo.text import text_hash  # noqa: F401 - the backends' hash of a text, read from here
 
 if TYPE_CHECKING:  # pragma: no cover
+    from gazetteer.reviewed import ReviewedLayer
     from geo.pipeline import Extracted
 
 SCHEMA_VERSION = 7  # 7: the reviewers' corrections (geo.store.sqlite_review)
@@ -720,6 +721,27 @@ class Store(abc.ABC):
                     k: g[k] for k in ("place_name", "place_name_fr", "place_name_en")
                 }
         return out
+
+    @abc.abstractmethod
+    def event(self, event_id: int) -> dict:
+        """One event shown (not a report merged into another), by its id, as the rows of
+        :meth:`events`; NotFoundError otherwise."""
+
+    @abc.abstractmethod
+    def event_extent(self) -> dict:
+        """Where and when the events are: ``bbox`` (min_lon, min_lat, max_lon, max_lat) of the
+        places events are shown at and ``days`` (first, last) of their dates, each None when no
+        event has one (an OGC API collection's extent)."""
+
+    @abc.abstractmethod
+    def reviewed_layer(self) -> ReviewedLayer:
+        """What the store's reviewers taught the geoparser (:mod:`gazetteer.reviewed`)."""
+
+    def write_all_features(self, parts: list, min_events: int = 1) -> int | None:
+        """Every event's GeoJSON Feature written into the files ``parts`` by as many processes,
+        the number written; None when the backend cannot (the default) or the store is smaller
+        than ``min_events``: the caller writes the export the usual way."""
+        return None
 
     def data_stamp(self) -> object | None:
         """A value that changes whenever the store's data may have changed (a write by any

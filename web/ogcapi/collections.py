@@ -116,26 +116,17 @@ COLLECTIONS: dict[str, Collection] = {
 def get_item(coll: Collection, store, fid: Any) -> dict:
     """The row of the feature ``fid``, or :class:`NotFoundError`.
 
-    Places are found by the store's ``place`` filter; an event by the store's ``event`` when it
-    has one, else among its document's events (the document named by the event's sources); a
-    report merged into another event is no item of its own. Statements are listed in increasing id order, so the row is found by searching
-    the offset whose row has that id (interpolation steps alternating with halvings: a few
+    Places are found by the store's ``place`` filter; an event by the store's ``event`` (a
+    report merged into another event is no item of its own). Statements are listed in
+    increasing id order, so the row is found by searching the offset whose row has that id (interpolation steps alternating with halvings: a few
     one-row pages).
     """
     missing = NotFoundError(f"no {coll.id[:-1]} with id {str(fid)[:40]!r} in {coll.id}")
-    if coll.id == "events" and hasattr(store, "event"):  # the store reads it by its id
+    if coll.id == "events":  # the store reads it by its id
         try:
             return store.event(fid)
         except NotFoundError:
             raise missing from None
-    if coll.id == "events":
-        for doc_id in dict.fromkeys(s["doc_id"] for s in store.sources(fid)):
-            for ev in store.document(doc_id)["events"]:
-                if ev["id"] == fid:
-                    if ev.get("merged_into") is not None:
-                        raise missing
-                    return ev
-        raise missing
     if coll.id == "places":
         if ":" not in str(fid):  # a place's id is "<source>:<key>" (gn:170063); a name is none
             raise missing
@@ -218,7 +209,7 @@ def extent(coll: Collection, store) -> dict:
     found by halving the store's own bbox and date filters, counting rows only."""
     spatial: dict[str, Any] = {"bbox": [[-180.0, -90.0, 180.0, 90.0]], "crs": CRS84}
     temporal: dict[str, Any] = {"interval": [[None, None]], "trs": GREGORIAN}
-    if coll.id == "events" and hasattr(store, "event_extent"):
+    if coll.id == "events":
         box, days = (store.event_extent()[k] for k in ("bbox", "days"))
     else:
         box, days = _extent_by_counts(coll, store)
