@@ -27,9 +27,10 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import islice
 
+from gazetteer.lookup import open_gazetteer
 from geo.documents import count_documents, iter_documents
 from geo.errors import ConflictmapError, DocumentError, InputError
-from geo.ingest_dask import DaskPool, Stored
+from geo.ingest_dask import LOCAL, DaskPool, Stored
 from geo.ingest_worker import available_cores, extract, new_pool
 from geo.model import Document
 from geo.store import Store
@@ -178,6 +179,8 @@ def ingest(
     n_workers = workers or available_cores()
     docs = to_extract()
     head = list(islice(docs, 2))  # one document alone is not worth a pool
+    if head and not (dask and dask != LOCAL):  # built here once, not by each worker at a time
+        open_gazetteer(progress=progress)
     stream = _chain(head, docs)
     pool = None
     try:
