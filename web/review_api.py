@@ -258,7 +258,11 @@ def _request_body(kind: str, required: tuple[str, ...] = ()) -> dict:
         "date": {
             "type": "string",
             "nullable": True,
-            "pattern": rf"^[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?|-W[0-9]{{2}}|-({seasons}))?$",
+            "pattern": (  # a year from 1, a month, a day of 31 at most, an ISO week
+                r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+                rf"(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?"
+                rf"|-W(0[1-9]|[1-4][0-9]|5[0-3])|-({seasons}))?$"
+            ),
             "description": "A day, month, ISO week, season or year (a real one).",
             "example": "2016-08-11",
         },
@@ -275,8 +279,8 @@ def _request_body(kind: str, required: tuple[str, ...] = ()) -> dict:
         },  # fmt: skip
         "deleted": {"type": "boolean", "enum": [True], "description": "Given alone."},
         "speaker": _text_schema(fixes.MAX_NAME, nullable=True),
-        "start": {"type": "integer", "minimum": 0, "maximum": 10**9},
-        "end": {"type": "integer", "minimum": 1, "maximum": 10**9},
+        "start": {"type": "integer", "minimum": 0, "maximum": 10**9, "example": 0},
+        "end": {"type": "integer", "minimum": 1, "maximum": 10**9, "example": 3},
     }
     if kind == "new_mention":  # a mention added by hand names a place
         props["place"] = {k: v for k, v in place.items() if k != "nullable"}
@@ -339,7 +343,11 @@ def _write_op(summary: str, kind: str, what: str, status: str = "200", **body) -
                 "in": "path",
                 "required": True,
                 "description": what,
-                "schema": {"type": "string" if kind == "new_mention" else "integer"},
+                "schema": (
+                    {"type": "string"}
+                    if kind == "new_mention"
+                    else {"type": "integer", "minimum": 1, "maximum": 2**62}
+                ),
             },
         ],
         "requestBody": _request_body(kind, **body),
