@@ -8,97 +8,20 @@ corrections' records and the GeoJSON Feature builder.
 
 from __future__ import annotations
 
-import ast
 import subprocess
 import sys
 from functools import cache
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("geo", "gazetteer", "web")
+from tests.import_graph import ROOT, circles, modules
+from tests.import_graph import import_graph as read_graph
+
 STORE_SIDE = ("geo.export", "geo.export_kml", "geo.corrections", "geo.feature")
 
 
-def _modules() -> dict[str, Path]:
-    found = {}
-    for package in PACKAGES:
-        for path in sorted((ROOT / package).rglob("*.py")):
-            if "node_modules" in path.parts:
-                continue
-            name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
-            found[name.removesuffix(".__init__")] = path
-    return found
-
-
 @cache
-def import_graph() -> dict[str, frozenset[str]]:
-    """Each module of geo, gazetteer and web -> the modules of theirs it imports. ``from
-    package import name`` is an edge to the submodule ``package.name`` when there is one,
-    else to the package (its ``__init__``)."""
-    modules = _modules()
-    graph: dict[str, frozenset[str]] = {}
-    for name, path in modules.items():
-        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        deps: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                deps.update(a.name for a in node.names if a.name in modules)
-            elif isinstance(node, ast.ImportFrom):
-                if node.level:
-                    parts = package.split(".")
-                    parts = parts[: len(parts) - node.level + 1]
-                    base = ".".join(parts + ([node.module] if node.module else []))
-                else:
-                    base = node.module or ""
-                subs = [f"{base}.{a.name}" for a in node.names if f"{base}.{a.name}" in modules]
-                deps.update(subs)
-                if base in modules and len(subs) < len(node.names):
-                    deps.add(base)
-        graph[name] = frozenset(deps - {name})
-    return graph
-
-
-def circles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """The import circles: the strongly connected components of more than one module
-    (Tarjan's algorithm, without recursion)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    out = []
-    for root in sorted(graph):
-        if root in index:
-            continue
-        work = [(root, iter(sorted(graph[root])))]
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            v, children = work[-1]
-            w = next(children, None)
-            if w is not None:
-                if w not in index:
-                    index[w] = low[w] = len(index)
-                    stack.append(w)
-                    on_stack.add(w)
-                    work.append((w, iter(sorted(graph[w]))))
-                elif w in on_stack:
-                    low[v] = min(low[v], index[w])
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[v])
-            if low[v] == index[v]:
-                component = []
-                while True:
-                    w = stack.pop()
-                    on_stack.discard(w)
-                    component.append(w)
-                    if w == v:
-                        break
-                if len(component) > 1:
-                    out.append(sorted(component))
-    return out
+def import_graph() -> dict[str, set[str]]:
+    """Each module of geo, gazetteer and web -> the modules of theirs it imports."""
+    return read_graph(modules())
 
 
 def _store_side(name: str) -> bool:
@@ -148,7 +71,7 @@ sys.exit(1 if failed else 0)
 def test_each_store_module_imports_first():
     """Imported before any other (as a worker process or a command does), each module loads:
     no import left half-done by the order modules import each other."""
-    modules = sorted(m for m in _modules() if _store_side(m))
+    modules = sorted(m for m in modules() if _store_side(m))
     assert len(modules) > 20
     done = subprocess.run(
         [sys.executable, "-c", _IMPORT_EACH_FIRST, *modules],

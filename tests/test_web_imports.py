@@ -8,94 +8,24 @@ from Python, not from a reader.
 
 from __future__ import annotations
 
-import ast
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.import_graph import ROOT, circles, import_graph, modules
 
 
 def web_modules(root: Path = ROOT) -> dict[str, Path]:
-    """``web.x.y`` -> its file, for every Python module under ``root``/web (node_modules left
-    out)."""
-    out = {}
-    for path in sorted((root / "web").rglob("*.py")):
-        rel = path.relative_to(root)
-        if "node_modules" in rel.parts:
-            continue
-        name = ".".join(rel.with_suffix("").parts)
-        out[name.removesuffix(".__init__")] = path
-    return out
-
-
-def import_graph(modules: dict[str, Path]) -> dict[str, set[str]]:
-    """Which web modules each web module imports (``from web import x`` counts as importing
-    the submodule ``web.x`` when there is one, else the package ``web``)."""
-    graph: dict[str, set[str]] = {}
-    for name, path in modules.items():
-        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        deps: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if isinstance(node, ast.Import):
-                deps.update(a.name for a in node.names if a.name in modules)
-            elif isinstance(node, ast.ImportFrom):
-                if node.level:
-                    base = package.split(".")[: len(package.split(".")) - node.level + 1]
-                    target = ".".join(base + ([node.module] if node.module else []))
-                else:
-                    target = node.module or ""
-                for alias in node.names:
-                    sub = f"{target}.{alias.name}"
-                    if sub in modules:
-                        deps.add(sub)
-                    elif target in modules:
-                        deps.add(target)
-        graph[name] = deps - {name}
-    return graph
-
-
-def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """The strongly connected components of more than one module (Tarjan), each sorted."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-
-    def visit(v: str) -> None:
-        index[v] = low[v] = len(index)
-        stack.append(v)
-        on_stack.add(v)
-        for w in sorted(graph.get(v, ())):
-            if w not in index:
-                visit(w)
-                low[v] = min(low[v], low[w])
-            elif w in on_stack:
-                low[v] = min(low[v], index[w])
-        if low[v] == index[v]:
-            comp = []
-            while True:
-                w = stack.pop()
-                on_stack.discard(w)
-                comp.append(w)
-                if w == v:
-                    break
-            if len(comp) > 1:
-                found.append(sorted(comp))
-
-    for v in sorted(graph):
-        if v not in index:
-            visit(v)
-    return found
+    """``web.x.y`` -> its file, for every Python module under ``root``/web."""
+    return modules(root, ("web",))
 
 
 def test_no_import_circle_between_web_modules():
     graph = import_graph(web_modules())
     assert len(graph) > 20  # every module was read
-    assert cycles(graph) == []
+    assert circles(graph) == []
 
 
 def test_the_check_finds_the_circles_there_were(tmp_path):
@@ -109,7 +39,7 @@ def test_the_check_finds_the_circles_there_were(tmp_path):
     )
     if got.returncode != 0:  # a copy of the tree without its history
         pytest.skip("no git history here")
-    found = cycles(import_graph(web_modules(tmp_path)))
+    found = circles(import_graph(web_modules(tmp_path)))
     assert any(
         {"web", "web.api", "web.openapi", "web.maps", "web.snapshot"} <= set(c) for c in found
     )
@@ -122,10 +52,10 @@ def test_the_check_finds_a_circle_put_back():
     assert "web.api" in graph["web"]  # the app factory registers the API's blueprint
     back = {k: set(v) for k, v in graph.items()}
     back["web.api"].add("web")  # `from web import get_store` in web/api.py
-    assert any({"web", "web.api"} <= set(c) for c in cycles(back))
+    assert any({"web", "web.api"} <= set(c) for c in circles(back))
     pair = {k: set(v) for k, v in graph.items()}
     pair["web.layers"].add("web.snapshot_layers")  # the registry importing its drawings
-    assert ["web.layers", "web.snapshot_layers"] in cycles(pair)
+    assert ["web.layers", "web.snapshot_layers"] in circles(pair)
 
 
 def test_the_graph_reads_every_kind_of_import(tmp_path):
@@ -150,7 +80,7 @@ def test_the_graph_reads_every_kind_of_import(tmp_path):
     assert graph["web.a"] == {"web", "web.b"}
     assert graph["web.b"] == {"web.sub.c"}
     assert graph["web.sub.c"] == {"web.a"}
-    assert cycles(graph) == [["web", "web.a", "web.b", "web.sub.c"]]
+    assert circles(graph) == [["web", "web.a", "web.b", "web.sub.c"]]
 
 
 def test_the_public_names_still_import():
