@@ -71,10 +71,10 @@ sys.exit(1 if failed else 0)
 def test_each_store_module_imports_first():
     """Imported before any other (as a worker process or a command does), each module loads:
     no import left half-done by the order modules import each other."""
-    modules = sorted(m for m in modules() if _store_side(m))
-    assert len(modules) > 20
+    names = sorted(m for m in modules() if _store_side(m))
+    assert len(names) > 20
     done = subprocess.run(
-        [sys.executable, "-c", _IMPORT_EACH_FIRST, *modules],
+        [sys.executable, "-c", _IMPORT_EACH_FIRST, *names],
         cwd=ROOT,
         capture_output=True,
         text=True,
