@@ -76,6 +76,18 @@ class SQLIncidentsMixin:
         self._attach(con, cid, eid, why)
         return True
 
+    def _other_reports(self, con, cid: int) -> list[int]:
+        """The reports other documents gave that are merged into event ``cid``, by id."""
+        p = self.PARAM
+        return [
+            r[0]
+            for r in con.execute(
+                f"SELECT report_id FROM event_sources WHERE event_id = {p} "
+                f"AND report_id != {p} ORDER BY report_id",
+                (cid, cid),
+            )
+        ]
+
     def _give_back(self, con, cid: int, report_ids: list[int]) -> None:
         """The reports ``report_ids`` of the event ``cid`` become events of their own again,
         on the map (``cid``'s sources and toll are the caller's to refresh)."""
@@ -104,14 +116,7 @@ class SQLIncidentsMixin:
                 cid, detached = row[0], [key]
             else:  # a merged event: detach all its other reports
                 cid = key
-                detached = [
-                    r[0]
-                    for r in con.execute(
-                        f"SELECT report_id FROM event_sources WHERE event_id = {p} "
-                        f"AND report_id != {p} ORDER BY report_id",
-                        (cid, cid),
-                    )
-                ]
+                detached = self._other_reports(con, cid)
                 if not detached:
                     raise ConflictError(f"event {event_id} is not merged with another report")
             self._give_back(con, cid, detached)

@@ -49,14 +49,7 @@ class SQLReplaceMixin:
                 )
                 self._refresh_incident(con, merged_into)
             else:  # the other documents' reports merged into it: events of their own again
-                others = [
-                    r[0]
-                    for r in con.execute(
-                        f"SELECT report_id FROM event_sources WHERE event_id = {p} "
-                        f"AND report_id != {p} ORDER BY report_id",
-                        (eid, eid),
-                    )
-                ]
+                others = self._other_reports(con, eid)
                 self._hide_event(con, eid)
                 self._give_back(con, eid, others)
                 con.execute(f"DELETE FROM event_sources WHERE event_id = {p}", (eid,))
