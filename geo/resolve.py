@@ -94,7 +94,7 @@ def _hint_patterns() -> tuple[re.Pattern, ...]:
     w, _ = _division_words()
     of = _joiners(w["of"])
     single_of = _joiners({x for x in w["of"] if " " not in x})  # "de", "d'", "of"
-    joined = _joiners({x for x in w["of"] if " " not in x and x != "of"} or w["of"])
+    joined = _joiners(w["list_of"])  # "les provinces d'Idleb et de Hama"
     return (
         re.compile(rf"(?i)\b({_alternatives(w['before'])})(?:\s+[a-zà-ÿ\-]+){{0,2}}\s+(?:{of})$"),
         re.compile(rf"(?i)^\s+({_alternatives(w['after'])})\b"),
