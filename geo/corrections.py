@@ -27,6 +27,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from typing import IO, Any
 
 from gazetteer.reviewed import REVIEWED_PREFIX  # the ids of the places reviewers add
@@ -94,10 +95,18 @@ def _refused_class(allowed: str = "") -> str:
     return "".join(f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges)
 
 
-_REFUSED = _refused_class()
-# what a checked text may be, for the OpenAPI document: no refused character, not blank
-TEXT_PATTERN = f"^[^{_REFUSED}]*[^\\s{_REFUSED}][^{_REFUSED}]*$"
-NOTE_PATTERN = f"^[^{_refused_class(chr(10) + chr(9))}]*$"  # a note: line breaks, tabs, blank
+@lru_cache(maxsize=1)
+def text_patterns() -> tuple[str, str]:
+    """What a checked text may be, for the OpenAPI document: a text (no refused character, not
+    blank) and a note (line breaks and tabs allowed, blank allowed). Built when first asked:
+    reading the whole plane takes tens of milliseconds, which no command's start should pay."""
+    refused = _refused_class()
+    return (
+        f"^[^{refused}]*[^\\s{refused}][^{refused}]*$",
+        f"^[^{_refused_class(chr(10) + chr(9))}]*$",
+    )
+
+
 PLACE_ID_PATTERN = r"^[a-z0-9]+:\S+$"  # gn:170063, rv:..., a gazetteer id's form
 
 

@@ -208,18 +208,22 @@ def corrections():
 def _text_schema(limit: int, **more) -> dict:
     """A text the corrections check (:func:`geo.corrections.check_changes`): not blank, no
     control or invisible character, at most ``limit`` characters."""
-    return {"type": "string", "minLength": 1, "maxLength": limit, "pattern": fixes.TEXT_PATTERN,
+    return {"type": "string", "minLength": 1, "maxLength": limit, "pattern": fixes.text_patterns()[0],
             **more}  # fmt: skip
 
 
-REVIEWER_SCHEMA = _text_schema(fixes.MAX_REVIEWER, description="Who makes the correction.")
-NOTE_SCHEMA = {
-    "type": "string",
-    "nullable": True,
-    "maxLength": fixes.MAX_NOTE,
-    "pattern": fixes.NOTE_PATTERN,
-    "description": "Why (line breaks allowed).",
-}
+def _meta_schemas() -> dict:
+    """The reviewer and the note of every write."""
+    return {
+        "reviewer": _text_schema(fixes.MAX_REVIEWER, description="Who makes the correction."),
+        "note": {
+            "type": "string",
+            "nullable": True,
+            "maxLength": fixes.MAX_NOTE,
+            "pattern": fixes.text_patterns()[1],
+            "description": "Why (line breaks allowed).",
+        },
+    }
 
 
 def _named(names: list[str], description: str, nullable: bool = False) -> dict:
@@ -289,8 +293,7 @@ def _request_body(kind: str, required: tuple[str, ...] = ()) -> dict:
         "type": "object",
         "properties": {
             **{k: props[k] for k in fields},
-            "reviewer": REVIEWER_SCHEMA,
-            "note": NOTE_SCHEMA,
+            **_meta_schemas(),
         },
         "additionalProperties": False,
     }
@@ -402,8 +405,7 @@ def _place_ops() -> dict:
             "lon": {"type": "number", "minimum": -180, "maximum": 180},
             "feature": {"type": "string", "enum": list(PLACE_FEATURES)},
             "country": {"type": "string", "pattern": "^[A-Za-z]{2}$"},
-            "reviewer": REVIEWER_SCHEMA,
-            "note": NOTE_SCHEMA,
+            **_meta_schemas(),
         },
         "additionalProperties": False,
     }
