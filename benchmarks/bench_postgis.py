@@ -117,35 +117,59 @@ def bench_queries(store, queries: list[dict]) -> dict:
     return {"p50_ms": pct(ms, 0.5), "p99_ms": pct(ms, 0.99), "totals": totals}
 
 
-def ingest_both(sq, pg, args) -> tuple[int, dict[str, float]]:
-    """The same generated documents written to both stores in turn: events, seconds each."""
-    from synthetic import documents
+def ingest_both(sq, pg, args) -> dict:
+    """The same generated documents written to both stores in turn: for each store, the
+    events it stored before, the events written now and their seconds. A document a store
+    holds already (an interrupted run resumed) is passed over, its time not counted."""
+    from synthetic import EVENTS_PER_DOCUMENT, documents
 
     from gazetteer.lookup import Gazetteer
 
     gaz = Gazetteer(args.gazetteer) if args.gazetteer else Gazetteer()
-    spent = {"sqlite": 0.0, "postgis": 0.0}
+    stores = {"sqlite": sq, "postgis": pg}
+    # every document holds EVENTS_PER_DOCUMENT events (stats() counts the shown ones only)
+    seg = {
+        name: {"before": st.stats()["documents"] * EVENTS_PER_DOCUMENT, "events": 0, "s": 0.0}
+        for name, st in stores.items()
+    }
     n = 0
     t_start = time.perf_counter()
     for x in documents(gaz, args.events):
-        for name, st in (("sqlite", sq), ("postgis", pg)):
-            t0 = time.perf_counter()
-            st.add(x)
-            spent[name] += time.perf_counter() - t0
         n += len(x.events)
+        for name, st in stores.items():
+            if n <= seg[name]["before"]:
+                continue  # stored by the interrupted run (documents come in the same order)
+            t0 = time.perf_counter()
+            added = st.add(x)
+            if added is not None:
+                seg[name]["s"] += time.perf_counter() - t0
+                seg[name]["events"] += len(x.events)
         if n % 100_000 < len(x.events):
+            rates = ", ".join(
+                f"{name} {f['events'] / f['s']:,.0f}/s" for name, f in seg.items() if f["s"]
+            )
             print(
-                f"  {n:,} events: sqlite {n / spent['sqlite']:,.0f}/s, "
-                f"postgis {n / spent['postgis']:,.0f}/s "
+                f"  {n:,} events: {rates or 'stored already'} "
                 f"({time.perf_counter() - t_start:,.0f} s)",
                 file=sys.stderr,
                 flush=True,
             )
-    for name, st in (("sqlite", sq), ("postgis", pg)):
+    for name, st in stores.items():
         t0 = time.perf_counter()
         st.optimize()
-        spent[name] += time.perf_counter() - t0
-    return n, spent
+        seg[name]["s"] += time.perf_counter() - t0
+    return seg
+
+
+def ingest_figures(work: Path, seg: dict | None = None) -> dict:
+    """The ingest's figures kept in the work folder (``ingest.json``), a segment for each run
+    that wrote to the stores (a resumed run adds one); ``seg`` is appended first."""
+    path = work / "ingest.json"
+    figs = json.loads(path.read_text()) if path.exists() else {"segments": []}
+    if seg is not None:
+        figs["segments"].append(seg)
+        path.write_text(json.dumps(figs, indent=1))
+    return figs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -164,10 +188,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--ingest-only", action="store_true", help="write the stores, then stop (see --reuse)"
     )
+    ap.add_argument(
+        "--resume",
+        action="store_true",
+        help="go on writing the stores of an interrupted run (--workdir and --pg-url) up to "
+        "--events, then measure as usual",
+    )
     ap.add_argument("--export-child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
-    if args.reuse and (args.workdir is None or args.pg_url is None):
-        ap.error("--reuse needs the --workdir and --pg-url of the earlier run")
+    for flag in ("reuse", "resume"):
+        if getattr(args, flag) and (args.workdir is None or args.pg_url is None):
+            ap.error(f"--{flag} needs the --workdir and --pg-url of the earlier run")
     if args.export_child:
         _export_child(*args.export_child)
         return 0
@@ -195,19 +226,18 @@ def main(argv: list[str] | None = None) -> int:
     ingest_fig = work / "ingest.json"  # the ingest's figures, for a later --reuse
     if args.reuse and not ingest_fig.exists():
         sys.exit(f"--reuse: no finished ingest in {work} ({ingest_fig.name} is missing)")
-    if not args.reuse:
+    if not (args.reuse or args.resume):
         ingest_fig.unlink(missing_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
     try:
         sq, pg = open_store(sqlite_path), open_store(url)
         if args.reuse:
-            n, spent = (json.loads(ingest_fig.read_text())[k] for k in ("n", "spent"))
+            segments = ingest_figures(work)["segments"]
         else:
-            n, spent = ingest_both(sq, pg, args)
-            ingest_fig.write_text(json.dumps({"n": n, "spent": spent}))
+            segments = ingest_figures(work, ingest_both(sq, pg, args))["segments"]
             if args.ingest_only:
-                print(json.dumps({k: n / v for k, v in spent.items()}))
+                print(json.dumps(segments[-1]))
                 return 0
         stats = {"sqlite": sq.stats(), "postgis": pg.stats()}
         queries = random_queries(sqlite_path, args.queries)
@@ -228,10 +258,15 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if cluster is not None:
             cluster.stop()
+    # the rate of each run that wrote the stores, from the events they held before it
+    ingest_eps = [
+        {name: (f["before"], f["events"] / f["s"] if f["s"] else 0.0) for name, f in seg.items()}
+        for seg in segments
+    ]
     fig = {
         "events": args.events,
         "stored_events": {k: v["events"] for k, v in stats.items()},
-        "ingest_eps": {k: n / v for k, v in spent.items()},
+        "ingest_eps": ingest_eps,
         "query": q,
         "same_totals": same,
         "export": exports,
@@ -242,7 +277,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{args.events:,} events, {len(queries)} bbox+dates+type queries")
     print(f"{'':32}{'SQLite':>12}{'PostGIS':>12}{'ratio':>8}")
     rows = [
-        ("ingest (events/s)", fig["ingest_eps"][s], fig["ingest_eps"][p], "{:,.0f}"),
+        *(
+            (f"ingest from {seg[s][0]:,} (events/s)", seg[s][1], seg[p][1], "{:,.0f}")
+            for seg in ingest_eps
+        ),
         ("query p50 (ms)", q[s]["p50_ms"], q[p]["p50_ms"], "{:.1f}"),
         ("query p99 (ms)", q[s]["p99_ms"], q[p]["p99_ms"], "{:.1f}"),
         ("GeoJSON export (s)", exports[s]["s"], exports[p]["s"], "{:.1f}"),

@@ -834,6 +834,51 @@ def test_a_city_report_merges_into_its_province_report_with_the_best_supported_t
     st.close()
 
 
+def _run_sql(url: str, *statements: str) -> None:
+    """Statements run on a store's database, either backend, outside the store."""
+    if url.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as con:
+            for statement in statements:
+                con.execute(statement)
+        return
+    con = sqlite3.connect(url)
+    for statement in statements:
+        con.execute(statement)
+    con.commit()
+    con.close()
+
+
+def test_a_schema_7_store_finds_a_province_report_s_cities_by_place_and_date(store_url, gaz):
+    kw = {"type_": "Explosions/Remote violence", "subtype": "Air/drone strike",
+          "actors": ("Russie",)}  # fmt: skip
+    st = open_store(store_url)
+    st.add(report(gaz, "b", "Raid sur Alep: 12 morts.", ALEPPO, "2016-12-08", fatalities=12, **kw))
+    st.close()
+    # the store as schema 7 left it: events indexed by place alone
+    _run_sql(
+        store_url,
+        "DROP INDEX events_place_date",
+        "CREATE INDEX events_place ON events (place_pk)",
+        "UPDATE meta SET value = '7' WHERE key = 'schema_version'",
+    )
+    st = open_store(store_url)  # migrated on opening
+    # a later report at the province finds the city's report of the day before it
+    st.add(report(gaz, "a", "Raid dans la province d'Alep.", ALEPPO_PROVINCE, "2016-12-09",
+                  fatalities=15, precision="admin1", **kw))  # fmt: skip
+    [ev], total = st.events()
+    assert total == 1 and ev["n_sources"] == 2
+    assert "province (SY.09)" in st.sources(ev["id"])[1]["why_merged"]
+    # a report at the province in another week stays an event of its own
+    st.add(report(gaz, "c", "Nouveau raid dans la province d'Alep.", ALEPPO_PROVINCE,
+                  "2016-12-20", precision="admin1", **kw))  # fmt: skip
+    assert st.events()[1] == 2
+    st.close()
+    with pytest.raises(Exception, match="events_place"):  # the old index is gone
+        _run_sql(store_url, "DROP INDEX events_place")
+
+
 def test_cli_lists_sources_and_unmerges(store_url, gaz):
     from click.testing import CliRunner
 

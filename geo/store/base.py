@@ -27,7 +27,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from gazetteer.reviewed import ReviewedLayer
     from geo.pipeline import Extracted
 
-SCHEMA_VERSION = 7  # 7: the reviewers' corrections (geo.store.sqlite_review)
+# 7: the reviewers' corrections (geo.store.sqlite_review); 8: events by place and date
+SCHEMA_VERSION = 8
 BUSY_TIMEOUT_MS = 60_000
 FETCH_CHUNK = 256
 MAX_PLACE_DOCUMENTS = 20

@@ -138,7 +138,9 @@ class PostGISIncidentsMixin(SQLIncidentsMixin):
 
 
 # The events near each report in space and time (the GiST index), and those at the province
-# that holds it or inside the province it is at: one query for all the reports of a document.
+# that holds it or inside the province it is at (by place and date: events_place_date; the
+# OFFSET keeps the planner from flattening the subquery, which then used the place alone): one
+# query for all the reports of a document.
 _NEAR = (
     "unnest(%s::int[], %s::float8[], %s::float8[], %s::float8[], %s::float8[], %s::date[], "
     "%s::date[], %s::text[]) AS q (i, x0, y0, x1, y1, lo, hi, kinds) JOIN events e ON e.geom && "
@@ -147,9 +149,11 @@ _NEAR = (
 )
 _PROVINCE = (
     "unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::bool[], %s::text[]) "
-    "AS q (i, lo, hi, admin1, isadm, kinds) JOIN events e ON e.date_min BETWEEN q.lo AND q.hi "
-    "JOIN places p ON p.pk = e.place_pk AND p.admin1 = q.admin1 "
-    "AND (p.feature = 'admin1' OR q.isadm)"
+    "AS q (i, lo, hi, admin1, isadm, kinds) JOIN places p ON p.admin1 = q.admin1 "
+    "AND (p.feature = 'admin1' OR q.isadm) "
+    "CROSS JOIN LATERAL (SELECT id, type, subtype, date_min, date_max, time_precision, actors, "
+    "actor1, actor2, doc_pk, location, geo_precision, merged_into FROM events "
+    "WHERE place_pk = p.pk AND date_min BETWEEN q.lo AND q.hi OFFSET 0) e"
 )
 
 

@@ -198,6 +198,17 @@ CREATE INDEX IF NOT EXISTS corrections_reviewer ON corrections (reviewer);
 CREATE INDEX IF NOT EXISTS corrections_created ON corrections (created_at);
 """
 
+# Schema 8: an event's earlier reports at a province are found by place and date (the events
+# of a few days at the places of one province), not among every event of those days.
+_V8 = """
+CREATE INDEX IF NOT EXISTS events_place_date ON events (place_pk, date_min);
+DROP INDEX IF EXISTS events_place;
+"""
+
 # The steps (from version, to version, SQL): None is an empty database. The first PostGIS
 # schema is the SQLite store's version 6; a later change of the schema appends its step here.
-MIGRATIONS: tuple[tuple[int | None, int, str], ...] = ((None, 6, _V6), (6, 7, _V7))
+MIGRATIONS: tuple[tuple[int | None, int, str], ...] = (
+    (None, 6, _V6),
+    (6, 7, _V7),
+    (7, 8, _V8),
+)

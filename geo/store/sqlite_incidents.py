@@ -127,11 +127,13 @@ class IncidentsMixin(SQLIncidentsMixin):
             lo, hi = iso_day(days[0]), iso_day(days[1])
             found += self._incident_reports(
                 con,
-                "e.date_min BETWEEN ? AND ? AND p.admin1 = ? AND (p.feature = 'admin1' OR ?) "
+                "e.place_pk IN (SELECT pk FROM places WHERE admin1 = ? "
+                "AND (feature = 'admin1' OR ?)) AND e.date_min BETWEEN ? AND ? "
                 f"AND {same}",
-                [lo, hi, r.admin1, int(r.feature == "admin1"), *base],
-                # the events of three days, not every event of the province
-                index="INDEXED BY events_date",
+                [r.admin1, int(r.feature == "admin1"), lo, hi, *base],
+                # the events of a few days at the province's places: neither every event of
+                # the province nor every event of those days
+                index="INDEXED BY events_place_date",
             )
         return list({eid: rep for eid, rep in found}.items())
 
