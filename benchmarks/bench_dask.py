@@ -6,11 +6,14 @@ configuration ingests all of them into a new SQLite store (written by this proce
 writer): the process pool with 1 and 2 workers, then ``--dask local`` with 1 and 2 workers.
 Figures: seconds, documents/s, the speed-up of 2 workers over 1, and Dask's overhead per
 document against the pool; each run is cold (starting the pool or the LocalCluster and reading
-the models are counted, once per worker).
+the models are counted, once per worker). ``--order`` gives the runs in turn (a name may come
+again: each run has its own store and corpus), the figures are each configuration's median;
+a short run of 20 articles comes first and is not counted (the machine's first reading of the
+models from disk falls on it, not on the first configuration).
 
 Usage::
 
-    python benchmarks/bench_dask.py --articles 2000 [--no-ner]
+    python benchmarks/bench_dask.py --articles 2000 [--order dask2,dask1,dask1,dask2] [--no-ner]
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -47,12 +51,12 @@ def write_corpus(folder: Path, n: int, tag: str) -> Path:
     return path
 
 
-def run(n: int, workers: int, dask: bool, use_ner: bool, work: Path) -> dict:
-    """One cold ingest: starting the pool or the cluster and reading the models included."""
+def run(n: int, workers: int, dask: bool, use_ner: bool, work: Path, tag: str) -> dict:
+    """One cold ingest into a new store named ``tag``: starting the pool or the cluster and
+    reading the models included."""
     from geo.ingest import ingest
     from geo.store import open_store
 
-    tag = f"{'dask' if dask else 'pool'}{workers}"
     src = write_corpus(work / "in", n, tag)
     store = open_store(work / f"{tag}.sqlite")
     t0 = time.perf_counter()
@@ -65,23 +69,45 @@ def run(n: int, workers: int, dask: bool, use_ner: bool, work: Path) -> dict:
     return {"ingested": report.ingested, "failed": len(report.failed), "s": secs, "dps": n / secs}
 
 
+# The configurations --order may name: workers, and whether Dask runs them.
+CONFIGS = {"pool1": (1, False), "pool2": (2, False), "dask1": (1, True), "dask2": (2, True)}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--articles", type=int, default=2000)
     ap.add_argument("--no-ner", action="store_true")
     ap.add_argument("--order", default="pool1,dask1,pool2,dask2", help="the runs, in this order")
     args = ap.parse_args(argv)
+    order = args.order.split(",")
+    bad = [name for name in order if name not in CONFIGS]
+    if bad:
+        ap.error(f"--order: unknown run(s) {', '.join(bad)} (known: {', '.join(CONFIGS)})")
     work = Path(tempfile.mkdtemp(prefix="bench-dask-"))
-    res = {}
-    for name in args.order.split(","):  # interleaved: a change of load hits both kinds
-        w = int(name[-1])
-        res[name] = run(args.articles, w, name.startswith("dask"), not args.no_ner, work)
-        print(json.dumps(res), file=sys.stderr, flush=True)
+    first = CONFIGS[order[0]]
+    run(20, first[0], first[1], not args.no_ner, work, "warm-up")  # not counted
+    shutil.rmtree(work / "in", ignore_errors=True)
+    runs: dict[str, list[dict]] = {}
+    for i, name in enumerate(order):  # interleaved: a change of load hits every kind
+        w, dask = CONFIGS[name]
+        fig = run(args.articles, w, dask, not args.no_ner, work, f"{name}-{i}")
+        runs.setdefault(name, []).append(fig)
+        print(json.dumps({name: fig}), file=sys.stderr, flush=True)
         shutil.rmtree(work / "in", ignore_errors=True)
     n = args.articles
-    print(f"\n{n:,} articles, {os.cpu_count()} cores, NER {'off' if args.no_ner else 'on'}")
+    res = {
+        name: {
+            "s": statistics.median(f["s"] for f in figs),
+            "runs_s": [f["s"] for f in figs],
+            "failed": sum(f["failed"] for f in figs),
+        }
+        for name, figs in runs.items()
+    }
+    print(f"\n{n:,} articles, {os.cpu_count()} cores, NER {'off' if args.no_ner else 'on'}; "
+          "each configuration's median, its runs in brackets")  # fmt: skip
     for k, r in sorted(res.items()):
-        print(f"  {k:6} {r['s']:8.1f} s  {r['dps']:6.2f} doc/s  failed {r['failed']}")
+        each = ", ".join(f"{t:.1f}" for t in r["runs_s"])
+        print(f"  {k:6} {r['s']:8.1f} s  {n / r['s']:6.2f} doc/s  ({each})  failed {r['failed']}")
     for kind in ("pool", "dask"):
         if f"{kind}1" in res and f"{kind}2" in res:
             print(f"  {kind} speed-up, 2 workers over 1: "
