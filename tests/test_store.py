@@ -304,6 +304,20 @@ def test_pagination(store):
     assert store.events(limit=0) == ([], 3)
 
 
+@pytest.mark.parametrize("sort", [None, "date", "-fatalities", "place", "-type"])
+def test_pages_of_a_box_hold_its_events_in_order_with_their_count(store, sort):
+    world = (-180.0, -90.0, 180.0, 90.0)
+    located = [r["id"] for r in store.events(sort=sort)[0] if r["lat"] is not None]
+    assert len(located) >= 2
+    for offset in range(len(located) + 2):
+        rows, total = store.events(bbox=world, sort=sort, limit=1, offset=offset)
+        assert total == len(located)  # past the last page too
+        assert [r["id"] for r in rows] == located[offset : offset + 1]
+    rows, total = store.events(bbox=world, sort=sort, limit=100)
+    assert [r["id"] for r in rows] == located and total == len(located)
+    assert store.events(bbox=(0.0, 0.0, 1.0, 1.0), sort=sort) == ([], 0)
+
+
 @pytest.mark.parametrize("filters", [{}, {"type": "battles"}, {"bbox": (36.0, 35.0, 38.0, 37.0)}])
 def test_event_groups_count_events_by_place_and_type(store, filters):
     from geo.store import Store

@@ -49,6 +49,7 @@ from geo.store.postgis_write import PostGISWriteMixin
 from geo.store.sql_clusters import GROUP_PLACE
 from geo.store.sql_common import (
     DOC_PLACE_NAME,
+    EVENT_FROM,
     VISIBLE,
     ThreadConnections,
     docs_naming_place,
@@ -380,7 +381,12 @@ class PostGISStore(
         return (lo, hi) if lo is not None else (1, 0)
 
     def _event_filters(self, f: EventFilter) -> tuple[str, list]:
-        where, params = self._dates_sql("e", f.start, f.end)
+        # With a bbox, the GiST index (point, days, kind) finds the events and every other test
+        # is checked on each row it found: the planner is kept from also reading the indexes
+        # of the dates and the types (``|| ''``), bitmaps of every event of a year or of a type
+        # (180,000 rows at 1M events) that cost more than the rows they would spare.
+        per_row = f.bbox is not None
+        where, params = self._dates_sql("e", f.start, f.end, per_row)
         if f.bbox is not None:  # the GiST index narrows space, time and kind at once
             sql, p = _bbox_sql("e.geom", f.bbox)
             where.append(sql)
@@ -389,10 +395,12 @@ class PostGISStore(
                 where.append("e.days && daterange(%s::date, %s::date, '[]')")
                 params += [f.start, f.end]
             if f.type:
-                where.append("e.kind BETWEEN %s AND %s")
+                # int4 like the column: a smallint parameter keeps the index from using it
+                where.append("e.kind BETWEEN %s::int AND %s::int")
                 params += list(self._kind_range(f.type))
         if f.type:
-            where.append("(lower(e.type) = lower(%s) OR lower(e.subtype) = lower(%s))")
+            way = " || ''" if per_row else ""
+            where.append(f"(lower(e.type){way} = lower(%s) OR lower(e.subtype){way} = lower(%s))")
             params += [f.type, f.type]
         if f.actor:
             key = fold(f.actor)
@@ -433,12 +441,49 @@ class PostGISStore(
         limit, offset = check_page(limit, offset)
         order = event_order_sql(sort, DOC_PLACE_NAME, self.BYTE_ORDER)
         where, params = self._checked_event_filters(filters)
-        total, rows = self._read_page(
-            f"SELECT count(*) FROM events e{where}",
-            f"{_EVENT_SELECT}{where} ORDER BY {order} LIMIT %s OFFSET %s",
-            params,
-            (limit, offset),
-        )
+        if filters.get("bbox") is None:
+            total, rows = self._read_page(
+                f"SELECT count(*) FROM events e{where}",
+                f"{_EVENT_SELECT}{where} ORDER BY {order} LIMIT %s OFFSET %s",
+                params,
+                (limit, offset),
+            )
+            return [_event_row(r) for r in rows], total
+        return self._events_in_box(where, params, order, sort is not None, limit, offset)
+
+    def _events_in_box(
+        self, where: str, params: list, order: str, joined: bool, limit: int, offset: int
+    ) -> tuple[list[dict], int]:
+        """A page of the events a bbox query finds, and their count, from one pass over them
+        (the GiST index and a check of each row), not two: the page's ids come with the count
+        (``count(*) OVER ()``), then only the page's rows are read whole. At 1M events the
+        count and the page each read every match; their sum took the p99 over 50 ms.
+        ``joined``: the order reads the document's or the place's columns."""
+        import psycopg
+
+        source = EVENT_FROM.removeprefix("FROM ") if joined else "events e"
+        con = self._con
+        try:
+            with con.transaction():
+                con.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                page = con.execute(
+                    f"SELECT e.id, count(*) OVER () FROM {source}{where} ORDER BY {order} "
+                    "LIMIT %s OFFSET %s",
+                    [*params, limit, offset],
+                ).fetchall()
+                if page:
+                    total = page[0][1]
+                    rows = con.execute(
+                        f"{_EVENT_SELECT} WHERE e.id = ANY(%s) ORDER BY {order}",
+                        ([r[0] for r in page],),
+                    ).fetchall()
+                else:  # past the last page (or nothing found): the count alone
+                    total = con.execute(f"SELECT count(*) FROM events e{where}", params).fetchone()[
+                        0
+                    ]
+                    rows = []
+        except psycopg.Error as exc:
+            raise _read_error(exc) from None
         return [_event_row(r) for r in rows], total
 
     def iter_events(self, **filters) -> Iterator[dict]:

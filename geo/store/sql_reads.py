@@ -87,18 +87,21 @@ class SQLReadsMixin:
                 )
         return sorted(pks)
 
-    def _dates_sql(self, alias: str, start, end) -> tuple[list[str], list]:
+    def _dates_sql(self, alias: str, start, end, per_row: bool = False) -> tuple[list[str], list]:
         """The conditions on the rows ``alias`` (documents, events or statements: their
-        ``date_min``, ``date_max``) that cover a day from ``start`` to ``end``, both checked."""
+        ``date_min``, ``date_max``) that cover a day from ``start`` to ``end``, both checked.
+        ``per_row``: checks of the rows another index found, written so that the planner does
+        not also read the dates' indexes (``|| ''``, the same test)."""
         start, end = check_day(start, "start"), check_day(end, "end")
         if start and end and start > end:
             raise InputError(f"start {start} is after end {end}")
+        way = " || ''" if per_row else ""
         where, params = [], []
         if start:
-            where.append(f"{alias}.date_max >= {self.PARAM}")
+            where.append(f"{alias}.date_max{way} >= {self.PARAM}")
             params.append(start)
         if end:
-            where.append(f"{alias}.date_min <= {self.PARAM}")
+            where.append(f"{alias}.date_min{way} <= {self.PARAM}")
             params.append(end)
         return where, params
 
