@@ -178,6 +178,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--gazetteer", default=os.environ.get("CONFLICTMAP_GAZETTEER"))
     ap.add_argument("--pg-url", default=None, help="an empty PostGIS database (default: start one)")
+    ap.add_argument(
+        "--shared-buffers",
+        default="4GB",
+        help="the started server's cache (default 4GB, a sixth of this machine's memory; "
+        "PostgreSQL advises a quarter of a database server's)",
+    )
     ap.add_argument("--workdir", type=Path, default=None)
     ap.add_argument("--exports", type=int, default=3, help="runs of each export, in turn")
     ap.add_argument(
@@ -219,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         bin_dir = server_bin()
         if bin_dir is None:
             sys.exit("PostgreSQL is not installed (apt-get install postgresql postgis)")
-        cluster = Cluster(bin_dir)
+        cluster = Cluster(bin_dir, shared_buffers=args.shared_buffers)
         cluster.start()
         url = cluster.create_database()
     sqlite_path = work / "bench.sqlite"

@@ -47,8 +47,9 @@ def _free_port() -> int:
 class Cluster:
     """A running cluster; :meth:`create_database` gives a fresh database's URL."""
 
-    def __init__(self, bin_dir: Path) -> None:
+    def __init__(self, bin_dir: Path, shared_buffers: str = "64MB") -> None:
         self.bin = bin_dir
+        self.shared_buffers = shared_buffers  # the server's cache (a benchmark gives it more)
         self.root = Path(tempfile.mkdtemp(prefix="conflictmap-pg-"))
         self.data = self.root / "data"
         self.port = _free_port()
@@ -75,7 +76,7 @@ class Cluster:
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
-            "-c shared_buffers=64MB"
+            f"-c shared_buffers={self.shared_buffers}"
         )
         self._run(
             str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options,
