@@ -185,7 +185,7 @@ def ingest(
     pool = None
     try:
         if head and dask:
-            pool = DaskPool(dask, use_ner, store.shared_url, workers, force)
+            pool = DaskPool(dask, use_ner, store.shared_url, workers, force, reviewed)
             n_workers = pool.size
         elif head:
             pool = restart(n_workers if len(head) > 1 else 1)

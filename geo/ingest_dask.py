@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from geo.errors import ConfigError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from gazetteer.reviewed import ReviewedLayer
     from geo.model import Document
 
 LOCAL = "local"
@@ -53,15 +54,24 @@ class Stored:
     doc_id: str | None
 
 
-def _extract_on_worker(doc: Document, use_ner: bool, store_url: str | None, force: bool):
+def _extract_on_worker(
+    doc: Document,
+    use_ner: bool,
+    store_url: str | None,
+    force: bool,
+    reviewed: ReviewedLayer | None = None,
+    layer: str | None = None,
+):
     """On a worker: the Extracted (SQLite: this process writes it), :class:`Stored` (the
-    worker wrote it), or ``(doc id, reason)``."""
+    worker wrote it), or ``(doc id, reason)``. ``reviewed``: the places and names reviewers
+    taught, sent to every worker once (``layer`` names that copy: the extractor is built again
+    only for another ingest's)."""
     from geo.errors import ConflictmapError
     from geo.ingest_worker import extract, init_worker
 
-    if _WORKER.get("use_ner") != use_ner:
-        init_worker(use_ner)
-        _WORKER["use_ner"] = use_ner
+    if _WORKER.get("config") != (use_ner, layer):
+        init_worker(use_ner, reviewed)
+        _WORKER["config"] = (use_ner, layer)
     result = extract(doc)
     if store_url is None or isinstance(result, tuple):
         return result
@@ -104,6 +114,9 @@ class DaskPool:
         None: the results come back to this process.
     force
         The workers re-extract stored documents (``Store.replace``) instead of adding.
+    reviewed
+        The places and names reviewers taught (the store's :class:`ReviewedLayer`), sent to
+        every worker once, as the process pool gives it to each of its processes.
     """
 
     def __init__(
@@ -113,6 +126,7 @@ class DaskPool:
         store_url: str | None,
         workers: int | None = None,
         force: bool = False,
+        reviewed: ReviewedLayer | None = None,
     ) -> None:
         try:
             from distributed import Client, LocalCluster
@@ -139,12 +153,16 @@ class DaskPool:
                 self.cluster.close()
             raise ConfigError(f"cannot reach the Dask scheduler {address}: {exc}") from None
         self.size = max(1, sum(self.client.nthreads().values()))
+        self.reviewed, self.layer = None, None
+        if reviewed:  # one copy on each worker, not one in every task
+            self.reviewed = self.client.scatter(reviewed, broadcast=True, hash=False)
+            self.layer = self.reviewed.key
 
     def submit(self, fn, doc: Document) -> _Result:
         # the task's key names the document (for Dask's dashboard and logs)
         future = self.client.submit(
-            _extract_on_worker, doc, self.use_ner, self.store_url, self.force, pure=False,
-            key=f"extract-{next(_TASKS)}-{doc.id}",
+            _extract_on_worker, doc, self.use_ner, self.store_url, self.force, self.reviewed,
+            self.layer, pure=False, key=f"extract-{next(_TASKS)}-{doc.id}",
         )  # fmt: skip
         return _Result(future, doc)
 

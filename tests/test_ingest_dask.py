@@ -88,6 +88,37 @@ def test_dask_ingest_is_the_plain_ingest_on_both_backends(tmp_path, postgis_url,
         st.close()
 
 
+def test_a_place_reviewers_added_resolves_a_dask_ingest_on_both_backends(
+    tmp_path, postgis_url, cluster
+):
+    from geo.corrections import check_place
+
+    place = check_place(
+        {"name": "Al-Boulil", "lat": 35.05, "lon": 40.45, "feature": "city", "country": "SY"}
+    )
+    src = tmp_path / "in"
+    src.mkdir()
+    for i, day in enumerate(("mardi", "jeudi")):
+        (src / f"boulil{i}.txt").write_text(
+            f"Trois civils ont été tués {day} à Al-Boulil, dans l'est de la Syrie.",
+            encoding="utf-8",
+        )
+    for st in (open_store(tmp_path / "dask.sqlite"), open_store(postgis_url)):
+        st.add_reviewed_place(place, reviewer="ana")
+        report = ingest([src], st, dask=cluster.scheduler_address, progress=False, use_ner=False)
+        assert (report.ingested, report.failed) == (2, [])
+        for doc_id in ("boulil0", "boulil1"):
+            [m] = [m for m in st.document(doc_id)["mentions"] if m["text"] == "Al-Boulil"]
+            assert m["place_id"] == place.id
+        st.close()
+    # a store without it: the workers' extractor forgets the last ingest's reviews
+    plain = open_store(tmp_path / "plain.sqlite")
+    ingest([src], plain, dask=cluster.scheduler_address, progress=False, use_ner=False)
+    mentions = plain.document("boulil0")["mentions"]
+    assert all(m["place_id"] != place.id for m in mentions)
+    plain.close()
+
+
 def test_a_worker_killed_mid_ingest_loses_nothing_and_stores_nothing_twice(
     tmp_path, postgis_url, cluster
 ):
