@@ -15,8 +15,11 @@ stores in turn:
   built in Python from the event's row (what the store did before). The files are compared:
   the same Features, line by line.
 
-PostgreSQL is a throwaway cluster started here (``initdb``/``pg_ctl``, as the tests do) unless
-``--pg-url`` names a database. Usage::
+PostgreSQL is a throwaway cluster started here (``initdb``/``pg_ctl``, as the tests do, with
+``--shared-buffers`` of cache) unless ``--pg-url`` names a database. A build too long for one
+sitting: ``--ingest-only`` writes the stores (``--workdir``, ``--pg-url``) and stops, ``--resume``
+goes on writing an interrupted build (each store gets the documents it lacks, in the same order;
+the rate of each part is kept in ``ingest.json``), ``--reuse`` measures finished stores. Usage::
 
     python benchmarks/bench_postgis.py --events 1000000
 """
