@@ -441,7 +441,7 @@ class PostGISStore(
         limit, offset = check_page(limit, offset)
         order = event_order_sql(sort, DOC_PLACE_NAME, self.BYTE_ORDER)
         where, params = self._checked_event_filters(filters)
-        if filters.get("bbox") is None:
+        if EventFilter.of(**filters).bbox is None:  # a blank bbox is none
             total, rows = self._read_page(
                 f"SELECT count(*) FROM events e{where}",
                 f"{_EVENT_SELECT}{where} ORDER BY {order} LIMIT %s OFFSET %s",
@@ -478,9 +478,9 @@ class PostGISStore(
                         ([r[0] for r in page],),
                     ).fetchall()
                 else:  # past the last page (or nothing found): the count alone
-                    total = con.execute(f"SELECT count(*) FROM events e{where}", params).fetchone()[
-                        0
-                    ]
+                    (total,) = con.execute(
+                        f"SELECT count(*) FROM events e{where}", params
+                    ).fetchone()
                     rows = []
         except psycopg.Error as exc:
             raise _read_error(exc) from None
