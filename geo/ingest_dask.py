@@ -153,16 +153,16 @@ class DaskPool:
                 self.cluster.close()
             raise ConfigError(f"cannot reach the Dask scheduler {address}: {exc}") from None
         self.size = max(1, sum(self.client.nthreads().values()))
-        self.reviewed, self.layer = None, None
-        if reviewed:  # one copy on each worker, not one in every task
+        self.reviewed = None  # one copy on each worker, not one in every task
+        if reviewed:
             self.reviewed = self.client.scatter(reviewed, broadcast=True, hash=False)
-            self.layer = self.reviewed.key
 
     def submit(self, fn, doc: Document) -> _Result:
         # the task's key names the document (for Dask's dashboard and logs)
         future = self.client.submit(
             _extract_on_worker, doc, self.use_ner, self.store_url, self.force, self.reviewed,
-            self.layer, pure=False, key=f"extract-{next(_TASKS)}-{doc.id}",
+            None if self.reviewed is None else self.reviewed.key, pure=False,
+            key=f"extract-{next(_TASKS)}-{doc.id}",
         )  # fmt: skip
         return _Result(future, doc)
 

@@ -304,21 +304,29 @@ class PostGISStore(
         except psycopg.Error as exc:
             raise _read_error(exc) from None
 
-    def _read_page(
-        self, count_sql: str, rows_sql: str, params: list, page: tuple[int, int]
-    ) -> tuple[int, list[tuple]]:
-        """The total and one page of rows from one snapshot (REPEATABLE READ)."""
+    def _in_snapshot(self, work):
+        """``work(con)`` in one read-only transaction that sees one snapshot (REPEATABLE
+        READ); a database failure is the read's error."""
         import psycopg
 
         con = self._con
         try:
             with con.transaction():
                 con.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                total = con.execute(count_sql, params).fetchone()[0]
-                rows = con.execute(rows_sql, [*params, *page]).fetchall()
+                return work(con)
         except psycopg.Error as exc:
             raise _read_error(exc) from None
-        return total, rows
+
+    def _read_page(
+        self, count_sql: str, rows_sql: str, params: list, page: tuple[int, int]
+    ) -> tuple[int, list[tuple]]:
+        """The total and one page of rows from one snapshot."""
+        return self._in_snapshot(
+            lambda con: (
+                con.execute(count_sql, params).fetchone()[0],
+                con.execute(rows_sql, [*params, *page]).fetchall(),
+            )
+        )
 
     def _stream(self, sql: str, params: list, row: Callable[[tuple], Any]) -> Iterator:
         """Rows through a server-side cursor on a connection of its own: one snapshot, flat
@@ -429,19 +437,26 @@ class PostGISStore(
             params += tp + tp
         return " WHERE " + " AND ".join([VISIBLE, *where]), params
 
-    def _checked_event_filters(self, filters: dict) -> tuple[str, list]:
-        """The WHERE clause of the filters of :meth:`events`; an unknown one is an InputError."""
+    @staticmethod
+    def _checked_filter(filters: dict) -> EventFilter:
+        """The filters of :meth:`events`, read (a blank value is none); an unknown one is an
+        InputError."""
         unknown = set(filters) - set(EVENT_FILTERS)
         if unknown:
             raise InputError(f"unknown event filter(s): {', '.join(sorted(unknown))}")
-        return self._event_filters(EventFilter.of(**filters))
+        return EventFilter.of(**filters)
+
+    def _checked_event_filters(self, filters: dict) -> tuple[str, list]:
+        """The WHERE clause of the filters of :meth:`events`; an unknown one is an InputError."""
+        return self._event_filters(self._checked_filter(filters))
 
     # -- events ---------------------------------------------------------------------------------
     def events(self, *, limit=100, offset=0, sort=None, **filters) -> tuple[list[dict], int]:
         limit, offset = check_page(limit, offset)
         order = event_order_sql(sort, DOC_PLACE_NAME, self.BYTE_ORDER)
-        where, params = self._checked_event_filters(filters)
-        if EventFilter.of(**filters).bbox is None:  # a blank bbox is none
+        f = self._checked_filter(filters)
+        where, params = self._event_filters(f)
+        if f.bbox is None:
             total, rows = self._read_page(
                 f"SELECT count(*) FROM events e{where}",
                 f"{_EVENT_SELECT}{where} ORDER BY {order} LIMIT %s OFFSET %s",
@@ -459,31 +474,24 @@ class PostGISStore(
         (``count(*) OVER ()``), then only the page's rows are read whole. At 1M events the
         count and the page each read every match; their sum took the p99 over 50 ms.
         ``joined``: the order reads the document's or the place's columns."""
-        import psycopg
-
         source = EVENT_FROM.removeprefix("FROM ") if joined else "events e"
-        con = self._con
-        try:
-            with con.transaction():
-                con.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                page = con.execute(
-                    f"SELECT e.id, count(*) OVER () FROM {source}{where} ORDER BY {order} "
-                    "LIMIT %s OFFSET %s",
-                    [*params, limit, offset],
-                ).fetchall()
-                if page:
-                    total = page[0][1]
-                    rows = con.execute(
-                        f"{_EVENT_SELECT} WHERE e.id = ANY(%s) ORDER BY {order}",
-                        ([r[0] for r in page],),
-                    ).fetchall()
-                else:  # past the last page (or nothing found): the count alone
-                    (total,) = con.execute(
-                        f"SELECT count(*) FROM events e{where}", params
-                    ).fetchone()
-                    rows = []
-        except psycopg.Error as exc:
-            raise _read_error(exc) from None
+
+        def work(con) -> tuple[int, list[tuple]]:
+            page = con.execute(
+                f"SELECT e.id, count(*) OVER () FROM {source}{where} ORDER BY {order} "
+                "LIMIT %s OFFSET %s",
+                [*params, limit, offset],
+            ).fetchall()
+            if not page:  # past the last page (or nothing found): the count alone
+                return con.execute(f"SELECT count(*) FROM events e{where}", params).fetchone()[
+                    0
+                ], []
+            rows = con.execute(
+                f"{_EVENT_SELECT} WHERE e.id = ANY(%s) ORDER BY {order}", ([r[0] for r in page],)
+            ).fetchall()
+            return page[0][1], rows
+
+        total, rows = self._in_snapshot(work)
         return [_event_row(r) for r in rows], total
 
     def iter_events(self, **filters) -> Iterator[dict]:
