@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_web_map import chromium, served
-from tests.web_fixtures import build_extracted, make_store
+from tests.web_fixtures import sample_store
 from web import create_app, layers, maps, snapshot_layers
 from web.snapshot import render_snapshot
 
@@ -20,11 +20,7 @@ JS = (Path(__file__).parent.parent / "web" / "static" / "conflictmap.js").read_t
 SYRIA_BBOX = (35.0, 32.0, 43.0, 38.0)
 
 
-@pytest.fixture(scope="module")
-def store(gaz, tmp_path_factory):
-    st = make_store(tmp_path_factory.mktemp("layers") / "store.sqlite", build_extracted(gaz))
-    yield st
-    st.close()
+store = sample_store("layers")
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.web_fixtures import HOSTILE, HOSTILE_IMG, build_extracted, make_store
+from tests.web_fixtures import HOSTILE, HOSTILE_IMG, build_extracted, make_store, sample_store
 from web import create_app
 
 ALEPPO = (37.16, 36.20)  # lon, lat
@@ -20,11 +20,7 @@ SYRIA_BOX = "35.5,32.3,42.4,37.4"
 CORE = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
 
 
-@pytest.fixture(scope="module")
-def store(gaz, tmp_path_factory):
-    st = make_store(tmp_path_factory.mktemp("ogc") / "store.sqlite", build_extracted(gaz))
-    yield st
-    st.close()
+store = sample_store("ogc")
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ import pytest
 
 from geo.errors import ConflictmapError
 from geo.store import open_store
+from tests.web_fixtures import sample_store
 
 ROOT = Path(__file__).resolve().parents[1]
 STRESS = os.environ.get("CONFLICTMAP_STRESS") == "1"
@@ -573,13 +574,7 @@ def test_hostile_posts_get_a_clear_answer_and_leave_the_store_whole(
 
 
 # -- security -------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def web_store(gaz, tmp_path_factory):
-    from tests.web_fixtures import build_extracted, make_store
-
-    st = make_store(tmp_path_factory.mktemp("sec") / "store.sqlite", build_extracted(gaz))
-    yield st
-    st.close()
+web_store = sample_store("sec")
 
 
 def make_app(store, gazetteer_path, **config):

@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.web_fixtures import build_extracted, make_store
+from tests.web_fixtures import sample_store
 from web import create_app, layers, maps
 from web.snapshot import LAND, SEA, render_snapshot
 
@@ -17,11 +17,7 @@ PALMYRA = (38.28, 34.56)  # in Syria, no event there
 SEA_POINT = (35.0, 35.4)  # the Mediterranean off the Syrian coast
 
 
-@pytest.fixture(scope="module")
-def store(gaz, tmp_path_factory):
-    st = make_store(tmp_path_factory.mktemp("snap") / "store.sqlite", build_extracted(gaz))
-    yield st
-    st.close()
+store = sample_store("snap")
 
 
 def rgb(hex_color: str) -> tuple[int, int, int]:

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from geo.export import EXPORTS
-from tests.web_fixtures import HOSTILE, HOSTILE_IMG, build_extracted, make_store
+from tests.web_fixtures import HOSTILE, HOSTILE_IMG, make_store, sample_store
 from web import create_app
 from web.ogcapi.collections import COLLECTIONS as OGC_COLLECTIONS
 from web.snapshot import FORMATS as SNAPSHOT_FORMATS
@@ -19,11 +19,7 @@ ALEPPO = (37.16, 36.20)  # lon, lat
 ANKARA = (32.85, 39.92)
 
 
-@pytest.fixture(scope="module")
-def store(gaz, tmp_path_factory):
-    st = make_store(tmp_path_factory.mktemp("web") / "store.sqlite", build_extracted(gaz))
-    yield st
-    st.close()
+store = sample_store("web")
 
 
 @pytest.fixture(scope="module")

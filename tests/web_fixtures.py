@@ -3,6 +3,8 @@ real SQLite store they go into."""
 
 from __future__ import annotations
 
+import pytest
+
 from geo.model import DateValue, Document, Event, Mention, Place, Statement
 from geo.pipeline import Extracted
 from geo.store import Store, open_store
@@ -206,3 +208,17 @@ def make_store(path, extracted: list[Extracted]) -> Store:
     for x in extracted:
         store.add(x)
     return store
+
+
+def sample_store(folder: str):
+    """A module's ``store`` fixture: :func:`build_extracted`'s documents in the project's
+    SQLite store, in a temporary folder named ``folder``, opened once for the module's tests
+    and closed after them (``store = sample_store("web")``)."""
+
+    @pytest.fixture(scope="module")
+    def fixture(gaz, tmp_path_factory):
+        st = make_store(tmp_path_factory.mktemp(folder) / "store.sqlite", build_extracted(gaz))
+        yield st
+        st.close()
+
+    return fixture
